@@ -1,0 +1,70 @@
+"""Typed errors of the core. Their user-facing text comes from the catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.i18n import t
+
+
+class AppError(Exception):
+    """Base of every error the core raises on purpose; ``message()`` is for the user."""
+
+    code = "error.generic"
+
+    def __init__(self, code: str | None = None, **params: Any) -> None:
+        self.code = code or self.code
+        self.params = params
+        super().__init__(self.code)
+
+    def message(self, lang: str | None = None) -> str:
+        return t(self.code, lang=lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+class ValidationError(AppError):
+    """Bad input in one field. ``field`` is the model attribute name."""
+
+    def __init__(self, field: str, code: str, **params: Any) -> None:
+        self.field = field
+        super().__init__(code, **params)
+
+    def message(self, lang: str | None = None) -> str:
+        label = t(f"field.{self.field}", lang=lang)
+        return t("error.field", lang=lang, field=label, problem=t(self.code, lang=lang, **self.params))
+
+
+class PermissionDenied(AppError):
+    code = "error.permission_denied"
+
+
+class NotFound(AppError):
+    code = "error.not_found"
+
+
+class Conflict(AppError):
+    """Someone else saved the same record first."""
+
+    code = "error.conflict"
+
+
+class LegalHold(AppError):
+    code = "error.legal_hold"
+
+
+class Locked(AppError):
+    code = "error.locked"
+
+
+class AuthError(AppError):
+    code = "auth.invalid"
+
+
+class KeyUnavailable(AppError):
+    code = "error.key_unavailable"
+
+
+class InvalidTransition(AppError):
+    code = "error.invalid_transition"
