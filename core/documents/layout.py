@@ -92,7 +92,8 @@ STYLES: dict[str, ParagraphStyle] = {
     "plain": _style("plain"),
     "subject": _style("subject", fontName=FONT_BOLD, fontSize=11, leading=14, spaceAfter=9),
     "h1": _style("h1", fontName=FONT_BOLD, fontSize=14, leading=18, spaceAfter=8),
-    "h2": _style("h2", fontName=FONT_BOLD, fontSize=10.5, leading=14, spaceBefore=9, spaceAfter=4),
+    "h2": _style("h2", fontName=FONT_BOLD, fontSize=10.5, leading=14, spaceBefore=9, spaceAfter=4,
+                 keepWithNext=1),
     "small": _style("small", fontSize=8, leading=10, textColor=GREY),
     "cell": _style("cell", fontSize=8.5, leading=10.5),
     "cell_bold": _style("cell_bold", fontName=FONT_BOLD, fontSize=8.5, leading=10.5),
@@ -157,7 +158,7 @@ def company_address(lh: Letterhead, attention: bool = True) -> Addressee:
 
 
 def signature_block(signatory: Signatory, lh: Letterhead, lang: str,
-                    place_date: bool = False) -> Flowable:
+                    indent: bool = True) -> Flowable:
     """Closing, company, space for the hand signature, a line, name and title."""
     rows: list[list[Any]] = [
         [Paragraph(t("doc.closing", lang), STYLES["plain"])],
@@ -175,10 +176,7 @@ def signature_block(signatory: Signatory, lh: Letterhead, lang: str,
         ("TOPPADDING", (0, 0), (-1, -1), 1),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
     ]))
-    wrapper = Table([[None, table]], colWidths=[BODY_INDENT, BODY_W], hAlign="LEFT")
-    wrapper.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-    return KeepTogether([Spacer(1, 6 * mm), wrapper])
+    return KeepTogether([Spacer(1, 6 * mm), _indented(table) if indent else table])
 
 
 def data_table(header: Sequence[str], rows: Iterable[Sequence[Any]],
@@ -187,20 +185,29 @@ def data_table(header: Sequence[str], rows: Iterable[Sequence[Any]],
     """A grid with a bold header row that repeats on every page the table spans.
 
     Cells may be strings (escaped here) or flowables. ``right`` lists columns aligned right.
+    A string that fits its column on one line is drawn as plain text (fast: a 1,000-row table
+    would otherwise spend most of its time wrapping paragraphs); longer ones wrap.
     """
-    body = [[Paragraph(esc(h), STYLES["cell_bold"]) for h in header]]
+    size = STYLES["cell"].fontSize
+    room = [w - 6 for w in widths]
+    body: list[list[Any]] = [[Paragraph(esc(h), STYLES["cell_bold"]) for h in header]]
     for row in rows:
         cells: list[Any] = []
         for i, cell in enumerate(row):
             if isinstance(cell, Flowable):
                 cells.append(cell)
+                continue
+            text = str(cell)
+            if "\n" not in text and pdfmetrics.stringWidth(text, FONT, size) <= room[i]:
+                cells.append(text)
             else:
                 style = "cell_right" if i in right else "cell"
-                cells.append(Paragraph(esc(cell), STYLES[style]))
+                cells.append(Paragraph(esc(text), STYLES[style]))
         body.append(cells)
     cls = LongTable if long else Table
     table = cls(body, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle([
+    commands: list[Any] = [
+        ("FONT", (0, 1), (-1, -1), FONT, size, STYLES["cell"].leading),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
@@ -209,7 +216,9 @@ def data_table(header: Sequence[str], rows: Iterable[Sequence[Any]],
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    ]
+    commands += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i in right]
+    table.setStyle(TableStyle(commands))
     if indent:
         return _indented(table)
     return table
