@@ -17,7 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.documents import samples as s  # noqa: E402
 from core.documents.access_report import build_access_json, build_access_report  # noqa: E402
+from core.documents.correction_notice import build_correction_notice  # noqa: E402
+from core.documents.erasure_decision import build_erasure_decision  # noqa: E402
+from core.documents.extension_notice import build_extension_notice  # noqa: E402
 from core.documents.forms import build_form  # noqa: E402
+from core.documents.objection_confirmation import build_objection_confirmation  # noqa: E402
 from core.documents.refusal_certificate import build_refusal_certificate  # noqa: E402
 
 Builder = Callable[[str], bytes]
@@ -33,6 +37,14 @@ def builders() -> dict[str, Builder]:
     found["access_report"] = lambda lang: build_access_report(s.access_report(), lh, lang)
     found["access_json"] = lambda lang: build_access_json(s.access_report(), lang)
     found["refusal_certificate"] = lambda lang: build_refusal_certificate(s.refusal(), lh, lang)
+    found["correction_notice"] = lambda lang: build_correction_notice(
+        s.correction_notice(), lh, lang)
+    found["objection_confirmation"] = lambda lang: build_objection_confirmation(
+        s.objection(), lh, lang)
+    for outcome in ("erased", "partly", "refused"):
+        found[f"erasure_decision_{outcome}"] = lambda lang, o=outcome: build_erasure_decision(
+            s.erasure(o), lh, lang)
+    found["extension_notice"] = lambda lang: build_extension_notice(s.extension(), lh, lang)
     return found
 
 
