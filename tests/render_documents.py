@@ -21,8 +21,11 @@ from core.documents.correction_notice import build_correction_notice  # noqa: E4
 from core.documents.erasure_decision import build_erasure_decision  # noqa: E402
 from core.documents.extension_notice import build_extension_notice  # noqa: E402
 from core.documents.forms import build_form  # noqa: E402
+from core.documents.labels import build_labels, build_mailing_csv  # noqa: E402
 from core.documents.objection_confirmation import build_objection_confirmation  # noqa: E402
+from core.documents.recovery_sheet import build_recovery_sheet  # noqa: E402
 from core.documents.refusal_certificate import build_refusal_certificate  # noqa: E402
+from core.documents.statement import build_statement  # noqa: E402
 
 Builder = Callable[[str], bytes]
 
@@ -45,6 +48,10 @@ def builders() -> dict[str, Builder]:
         found[f"erasure_decision_{outcome}"] = lambda lang, o=outcome: build_erasure_decision(
             s.erasure(o), lh, lang)
     found["extension_notice"] = lambda lang: build_extension_notice(s.extension(), lh, lang)
+    found["labels"] = lambda lang: build_labels(s.labels(25), lh, lang, skip=2)
+    found["mailing_csv"] = lambda lang: build_mailing_csv(s.labels(25), lang)
+    found["privacy_statement"] = lambda lang: build_statement(s.statement(), lh, lang)
+    found["recovery_sheet"] = lambda lang: build_recovery_sheet(s.recovery(), lh, lang)
     return found
 
 
