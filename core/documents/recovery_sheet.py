@@ -27,7 +27,7 @@ def key_groups(key: str, size: int = 4) -> list[str]:
 
 def _key_box(key: str) -> Table:
     groups = key_groups(key)
-    per_line = 4
+    per_line = 5 if len(groups) > 12 else 4
     lines = ["  ".join(groups[i:i + per_line]) for i in range(0, len(groups), per_line)]
     para = Paragraph("<br/>".join(L.esc(line) for line in lines), KEY_STYLE)
     table = Table([[para]], colWidths=[L.TEXT_W], hAlign="LEFT")

@@ -202,7 +202,7 @@ def statement() -> StatementData:
 
 def recovery() -> RecoverySheetData:
     return RecoverySheetData(
-        recovery_key="K7QF-2M9X-TR4P-8HZA-C3WN-Y6DJ-5BVE-LU2G-QX8R-N4TS-M7KC-H3PA",
+        recovery_key="A4EA-SCQL-BQGQ-4DYQ-CEJB-GFAV-CYLR-QGI2-DMOB-2HQ7-EAQS-EIZE-EUTA",
         install_id="3f2b9c1e-7a44-4d8e-9b61-0c5e2f7d1a90",
         company_name="Huoneistomyynti Mensonen Oy", created_on=ISSUED, created_by="jari",
     )
