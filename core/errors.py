@@ -36,6 +36,21 @@ class ValidationError(AppError):
         return t("error.field", lang=lang, field=label, problem=t(self.code, lang=lang, **self.params))
 
 
+class ValidationErrors(ValidationError):
+    """Several fields wrong at once (a form or a CSV row); behaves as its first error."""
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        self.errors = errors
+        first = errors[0]
+        super().__init__(first.field, first.code, **first.params)
+
+    def message(self, lang: str | None = None) -> str:
+        return "; ".join(e.message(lang) for e in self.errors)
+
+    def by_field(self, lang: str | None = None) -> dict[str, str]:
+        return {e.field: t(e.code, lang=lang, **e.params) for e in self.errors}
+
+
 class PermissionDenied(AppError):
     code = "error.permission_denied"
 

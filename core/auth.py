@@ -1,0 +1,368 @@
+"""Users, roles, passwords and logins [S12][S13].
+
+argon2id hashes (argon2-cffi defaults, stronger than OWASP's minimum), rehash on login when the
+parameters rise, 5 failed attempts lock the account for 15 minutes, a confidentiality
+commitment date is required before a user can log in. Every service checks its permission
+here, whatever calls it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.clock import now, today
+from core.errors import AuthError, NotFound, PermissionDenied, ValidationError
+from core.i18n import RESOURCES
+from core.models import Role, User
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 128
+MAX_FAILED = 5
+LOCKOUT = timedelta(minutes=15)
+
+_hasher = PasswordHasher()  # argon2id, m=64 MiB, t=3, p=4 (above OWASP's m=19 MiB, t=2)
+
+
+class Permission(enum.StrEnum):
+    CUSTOMERS = "customers"
+    ORDERS = "orders"
+    HETU_REVEAL = "hetu_reveal"
+    IMPORT = "import"
+    EXPORT = "export"
+    EXPORT_HETU = "export_hetu"
+    REQUEST_INTAKE = "request_intake"
+    ACCESS_REPORT = "access_report"
+    BLANK_FORMS = "blank_forms"
+    STATISTICS = "statistics"
+    REQUEST_DECIDE = "request_decide"
+    ERASE = "erase"
+    LETTERS = "letters"
+    USERS = "users"
+    AUDIT_LOG = "audit_log"
+    SETTINGS = "settings"
+    BACKUP = "backup"
+    RETENTION = "retention"
+    MERGE = "merge"
+
+
+RECEPTIONIST_PERMISSIONS = frozenset({
+    Permission.CUSTOMERS, Permission.ORDERS, Permission.HETU_REVEAL, Permission.IMPORT,
+    Permission.EXPORT, Permission.REQUEST_INTAKE, Permission.ACCESS_REPORT,
+    Permission.BLANK_FORMS, Permission.STATISTICS,
+})
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.RECEPTIONIST.value: RECEPTIONIST_PERMISSIONS,
+    Role.MANAGER.value: frozenset(Permission),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The logged-in user every service call acts as."""
+
+    user_id: int
+    username: str
+    role: str
+    full_name: str = ""
+    title: str = ""
+    must_change_password: bool = False
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS.get(self.role, frozenset())
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER.value
+
+
+SYSTEM = Actor(user_id=0, username="system", role=Role.MANAGER.value, full_name="system")
+
+
+def require(actor: object, permission: Permission) -> None:
+    if not isinstance(actor, Actor) or not actor.can(permission):
+        raise PermissionDenied("error.permission_denied",
+                               action=f"permission.{permission.value}")
+
+
+# --- passwords --------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    path = RESOURCES / "common-passwords.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def check_password_rules(password: str, username: str = "", field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(field, "validation.password_short", min=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD:
+        raise ValidationError(field, "validation.password_long", max=MAX_PASSWORD)
+    lowered = password.lower()
+    if lowered in _common_passwords() or (username and lowered == username.lower()):
+        raise ValidationError(field, "validation.password_common")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _verify(hash_: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hash_, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+# --- users ------------------------------------------------------------------------------------
+
+def _find_user(session: Session, username: str) -> User | None:
+    return session.execute(
+        select(User).where(User.username_key == username.strip().lower())
+    ).scalar_one_or_none()
+
+
+def _actor(user: User) -> Actor:
+    return Actor(user.id, user.username, user.role, user.full_name, user.title,
+                 user.must_change_password)
+
+
+def _validate_username(username: str) -> str:
+    name = username.strip()
+    if not name:
+        raise ValidationError("username", "validation.required")
+    if len(name) > 64 or any(ch.isspace() for ch in name):
+        raise ValidationError("username", "validation.username_invalid")
+    return name
+
+
+def create_first_manager(session: Session, username: str, full_name: str, password: str,
+                         confidentiality_signed_on: date | None = None,
+                         title: str = "") -> Actor:
+    """The first user of a new database (``init`` and the first-run wizard)."""
+    if session.execute(select(func.count(User.id))).scalar_one():
+        raise AuthError("auth.already_initialised")
+    name = _validate_username(username)
+    if not full_name.strip():
+        raise ValidationError("full_name", "validation.required")
+    check_password_rules(password, name)
+    user = User(username=name, username_key=name.lower(), full_name=full_name.strip(),
+                title=title.strip(), role=Role.MANAGER.value, password_hash=hash_password(password),
+                confidentiality_signed_on=confidentiality_signed_on or today(), active=True)
+    session.add(user)
+    session.flush()
+    actor = _actor(user)
+    audit.record(session, actor, "user.create", "user", user.id, ["role", "username"])
+    return actor
+
+
+def create_user(session: Session, actor: Actor, username: str, full_name: str, role: str,
+                password: str, confidentiality_signed_on: date | None, title: str = "",
+                must_change_password: bool = True) -> User:
+    require(actor, Permission.USERS)
+    name = _validate_username(username)
+    if _find_user(session, name) is not None:
+        raise ValidationError("username", "validation.username_taken")
+    if not full_name.strip():
+        raise ValidationError("full_name", "validation.required")
+    if role not in ROLE_PERMISSIONS:
+        raise ValidationError("role", "validation.invalid_choice")
+    if confidentiality_signed_on is None:
+        raise ValidationError("confidentiality_signed_on", "validation.confidentiality_required")
+    if confidentiality_signed_on > today():
+        raise ValidationError("confidentiality_signed_on", "validation.date_in_future")
+    check_password_rules(password, name)
+    user = User(username=name, username_key=name.lower(), full_name=full_name.strip(),
+                title=title.strip(), role=role, password_hash=hash_password(password),
+                confidentiality_signed_on=confidentiality_signed_on, active=True,
+                must_change_password=must_change_password)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.create", "user", user.id,
+                 ["username", "full_name", "role", "confidentiality_signed_on"])
+    return user
+
+
+def login(session: Session, username: str, password: str) -> Actor:
+    """Check the password. Failures, lockouts and successes are audited (same transaction).
+
+    The caller must commit even when this raises, so the failed attempt is counted: use
+    ``attempt_login`` from a database object, which does that.
+    """
+    user = _find_user(session, username)
+    if user is None or not user.active:
+        # Same message as a wrong password: do not tell which usernames exist.
+        audit.record(session, None, "login.failed", "user", "", ["username"])
+        _verify(_DUMMY_HASH, password)
+        raise AuthError("auth.invalid")
+    current = now()
+    if user.locked_until and user.locked_until > current:
+        audit.record(session, _actor(user), "login.refused_locked", "user", user.id)
+        raise AuthError("auth.locked", until=user.locked_until.strftime("%H.%M"))
+    if not _verify(user.password_hash, password):
+        user.failed_attempts += 1
+        audit.record(session, _actor(user), "login.failed", "user", user.id)
+        if user.failed_attempts >= MAX_FAILED:
+            user.locked_until = current + LOCKOUT
+            user.failed_attempts = 0
+            audit.record(session, _actor(user), "user.lockout", "user", user.id)
+            raise AuthError("auth.locked", until=user.locked_until.strftime("%H.%M"))
+        raise AuthError("auth.invalid")
+    if user.confidentiality_signed_on is None:
+        audit.record(session, _actor(user), "login.refused_commitment", "user", user.id)
+        raise AuthError("auth.no_commitment")
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_attempts = 0
+    user.locked_until = None
+    user.last_login_at = current
+    actor = _actor(user)
+    audit.record(session, actor, "login.success", "user", user.id)
+    return actor
+
+
+_DUMMY_HASH = _hasher.hash("timing equaliser for unknown users")
+
+
+def attempt_login(db: object, username: str, password: str) -> Actor:
+    """Log in through a ``core.db.Database``, keeping the audit of failed attempts."""
+    session = db.session_factory()  # type: ignore[attr-defined]
+    try:
+        actor = login(session, username, password)
+        session.commit()
+        return actor
+    except AuthError:
+        session.commit()
+        raise
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def verify_password(session: Session, actor: Actor, password: str) -> bool:
+    """Re-check the logged-in user's password (the idle lock); failures count as login ones."""
+    try:
+        login(session, actor.username, password)
+        return True
+    except AuthError:
+        return False
+
+
+def _get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("error.not_found")
+    return user
+
+
+def unlock_user(session: Session, actor: Actor, user_id: int) -> None:
+    require(actor, Permission.USERS)
+    user = _get_user(session, user_id)
+    user.locked_until = None
+    user.failed_attempts = 0
+    audit.record(session, actor, "user.unlock", "user", user.id, ["locked_until"])
+
+
+def reset_password(session: Session, actor: Actor, user_id: int, new_password: str) -> None:
+    require(actor, Permission.USERS)
+    user = _get_user(session, user_id)
+    check_password_rules(new_password, user.username)
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = True
+    user.locked_until = None
+    user.failed_attempts = 0
+    audit.record(session, actor, "user.reset_password", "user", user.id, ["password"])
+
+
+def change_own_password(session: Session, actor: Actor, old_password: str,
+                        new_password: str) -> None:
+    user = _get_user(session, actor.user_id)
+    if not _verify(user.password_hash, old_password):
+        raise ValidationError("old_password", "validation.password_wrong")
+    check_password_rules(new_password, user.username, field="new_password")
+    if new_password == old_password:
+        raise ValidationError("new_password", "validation.password_same")
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    audit.record(session, actor, "user.change_password", "user", user.id, ["password"])
+
+
+def _active_managers(session: Session) -> int:
+    return session.execute(
+        select(func.count(User.id)).where(User.role == Role.MANAGER.value, User.active.is_(True))
+    ).scalar_one()
+
+
+def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> None:
+    require(actor, Permission.USERS)
+    user = _get_user(session, user_id)
+    if not active and user.role == Role.MANAGER.value and user.active \
+            and _active_managers(session) <= 1:
+        raise ValidationError("active", "validation.last_manager")
+    user.active = active
+    audit.record(session, actor, "user.activate" if active else "user.deactivate", "user",
+                 user.id, ["active"])
+
+
+def update_user(session: Session, actor: Actor, user_id: int, *, full_name: str, title: str,
+                role: str, confidentiality_signed_on: date | None) -> None:
+    require(actor, Permission.USERS)
+    user = _get_user(session, user_id)
+    if not full_name.strip():
+        raise ValidationError("full_name", "validation.required")
+    if role not in ROLE_PERMISSIONS:
+        raise ValidationError("role", "validation.invalid_choice")
+    if confidentiality_signed_on is None:
+        raise ValidationError("confidentiality_signed_on", "validation.confidentiality_required")
+    if user.role == Role.MANAGER.value and role != Role.MANAGER.value and user.active \
+            and _active_managers(session) <= 1:
+        raise ValidationError("role", "validation.last_manager")
+    changed = [name for name, new in (("full_name", full_name.strip()), ("title", title.strip()),
+                                      ("role", role),
+                                      ("confidentiality_signed_on", confidentiality_signed_on))
+               if getattr(user, name) != new]
+    user.full_name, user.title, user.role = full_name.strip(), title.strip(), role
+    user.confidentiality_signed_on = confidentiality_signed_on
+    if changed:
+        audit.record(session, actor, "user.update", "user", user.id, changed)
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    username: str
+    full_name: str
+    title: str
+    role: str
+    active: bool
+    locked: bool
+    locked_until: object
+    confidentiality_signed_on: date | None
+    last_login_at: object
+    must_change_password: bool
+
+
+def list_users(session: Session, actor: Actor) -> list[UserRow]:
+    require(actor, Permission.USERS)
+    current = now()
+    return [
+        UserRow(u.id, u.username, u.full_name, u.title, u.role, u.active,
+                bool(u.locked_until and u.locked_until > current), u.locked_until,
+                u.confidentiality_signed_on, u.last_login_at, u.must_change_password)
+        for u in session.execute(select(User).order_by(User.username_key)).scalars()
+    ]
+
+
+def user_count(session: Session) -> int:
+    return session.execute(select(func.count(User.id))).scalar_one()

@@ -1,0 +1,296 @@
+"""The headless command line (DESIGN.md section 8): a stable contract for scripts and checks.
+
+Exit codes: 0 success; 1 the command ran but found a problem; 2 usage or login error.
+Errors are one line on stderr in the user's language, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from core import i18n
+from core.errors import AppError, AuthError, KeyUnavailable, PermissionDenied, ValidationError
+from core.i18n import t
+
+PASSWORD_ENV = "ASIAKASREKISTERI_PASSWORD"
+LANG_ENV = "ASIAKASREKISTERI_LANG"
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise CliError(t("cli.usage_error", detail=message, prog=self.prog), 2)
+
+
+def cli_language() -> str:
+    for var in (LANG_ENV, "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value[:2] in i18n.LANGUAGES:
+            return value[:2]
+    return i18n.DEFAULT_LANGUAGE
+
+
+def read_password(prompt_key: str, confirm: bool = False) -> str:
+    value = os.environ.get(PASSWORD_ENV)
+    if value:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CliError(t("cli.no_password", env=PASSWORD_ENV), 2)
+    first = getpass.getpass(t(prompt_key) + ": ")
+    if confirm:
+        second = getpass.getpass(t("cli.password_again") + ": ")
+        if first != second:
+            raise CliError(t("cli.passwords_differ"), 2)
+    return first
+
+
+def open_db(args: argparse.Namespace, *, create: bool = False):  # type: ignore[no-untyped-def]
+    from core.db import database_exists, open_database, resolve_url
+
+    url = resolve_url(args.db)
+    if not create and not database_exists(url):
+        raise CliError(t("cli.no_database", location=str(url.database or url)), 2)
+    return open_database(url)
+
+
+def login(db, username: str | None):  # type: ignore[no-untyped-def]
+    from core.auth import attempt_login
+
+    if not username:
+        raise CliError(t("cli.user_required"), 2)
+    password = read_password("cli.password_prompt")
+    return attempt_login(db, username, password)
+
+
+def _print_progress(done: int, total: int, message: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r{message}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from core.db import database_exists, resolve_url
+    from core.settings import initialise
+
+    if database_exists(resolve_url(args.db)):
+        raise CliError(t("cli.database_exists"), 2)
+    password = read_password("cli.new_password_prompt", confirm=True)
+    # Validate before creating anything, so a bad password leaves no file behind.
+    from core.auth import check_password_rules
+
+    check_password_rules(password, args.manager)
+    db = open_db(args, create=True)
+    try:
+        with db.begin() as s:
+            result = initialise(s, args.company, args.manager, args.full_name or args.manager,
+                                password)
+    except Exception:
+        db.dispose()
+        _remove_new_sqlite(db)
+        raise
+    print(t("cli.init_done", company=args.company, manager=args.manager,
+            location=db.display_location()))
+    print(t("cli.recovery_key_intro"))
+    print(f"\n    {result.recovery_key}\n")
+    return 0
+
+
+def _remove_new_sqlite(db) -> None:  # type: ignore[no-untyped-def]
+    path = db.path
+    if path is not None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from core.db import database_exists, resolve_url
+    from core.demo import generate
+    from core.settings import initialise
+
+    url = resolve_url(args.db)
+    if database_exists(url):
+        db = open_db(args)
+        actor = login(db, args.user or "demo")
+    else:
+        password = read_password("cli.new_password_prompt", confirm=True)
+        from core.auth import check_password_rules
+
+        check_password_rules(password, "demo")
+        db = open_db(args, create=True)
+        try:
+            with db.begin() as s:
+                result = initialise(
+                    s, "Esimerkkiasunnot Oy", "demo", "Demo Manager", password,
+                    manager_title="Toimitusjohtaja", business_id="1572860-0",
+                    controller_person="Esimerkkiasunnot Oy", street="Mannerheimintie 12 B",
+                    postal_code="00100", city="Helsinki", phone="+358 9 1234 5678",
+                    email="asiakaspalvelu@esimerkki.fi", contact_person="Demo Manager",
+                    contact_email="tietosuoja@esimerkki.fi")
+        except Exception:
+            db.dispose()
+            _remove_new_sqlite(db)
+            raise
+        actor = result.actor
+        print(t("cli.init_done", company="Esimerkkiasunnot Oy", manager="demo",
+                location=db.display_location()))
+        print(t("cli.recovery_key_intro"))
+        print(f"\n    {result.recovery_key}\n")
+    made = generate(db, actor, args.customers, seed=args.seed, progress=_print_progress)
+    print(t("cli.demo_done", **made))
+    return 0
+
+
+def cmd_import_customers(args: argparse.Namespace) -> int:
+    from core.importing import import_customers
+
+    db = open_db(args)
+    actor = login(db, args.user)
+    report = import_customers(db, actor, Path(args.file), lang=i18n.language(),
+                              progress=_print_progress)
+    print(report.summary())
+    if report.rejected_path:
+        print(t("import.rejected_written", path=str(report.rejected_path)))
+        for row in report.rejected_rows[:20]:
+            print(f"  {row.reason}", file=sys.stderr)
+        if len(report.rejected_rows) > 20:
+            print(t("import.more_rejected", count=len(report.rejected_rows) - 20),
+                  file=sys.stderr)
+    return 1 if report.rejected else 0
+
+
+def cmd_export_customers(args: argparse.Namespace) -> int:
+    from core.exporting import export_customers
+
+    db = open_db(args)
+    actor = login(db, args.user)
+    with db.begin() as s:
+        count = export_customers(s, actor, Path(args.file), with_hetu=args.with_hetu,
+                                 lang=i18n.language())
+    print(t("cli.export_done", count=count, path=args.file))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from core.verify import verify_database
+
+    db = open_db(args)
+    report = verify_database(db)
+    for line in report.lines:
+        print(line)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    if report.ok:
+        print(t("verify.all_ok"))
+        return 0
+    return 1
+
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="asiakasrekisteri", description=t("cli.description"))
+    parser.add_argument("--db", help=t("cli.help_db"))
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help=t("cli.help_lang"))
+    parser.add_argument("--demo", action="store_true", help=t("cli.help_demo_gui"))
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("init", help=t("cli.help_init"))
+    p.add_argument("--company", required=True)
+    p.add_argument("--manager", required=True)
+    p.add_argument("--full-name", dest="full_name")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", help=t("cli.help_demo"))
+    p.add_argument("--customers", type=int, default=200)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--user")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("import-customers", help=t("cli.help_import"))
+    p.add_argument("file")
+    p.add_argument("--user", required=True)
+    p.set_defaults(func=cmd_import_customers)
+
+    p = sub.add_parser("export-customers", help=t("cli.help_export"))
+    p.add_argument("file")
+    p.add_argument("--user", required=True)
+    p.add_argument("--with-hetu", action="store_true", dest="with_hetu")
+    p.set_defaults(func=cmd_export_customers)
+
+    p = sub.add_parser("verify", help=t("cli.help_verify"))
+    p.set_defaults(func=cmd_verify)
+
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+# Other modules add their subcommands here: a function taking the subparsers object.
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
+
+
+def _load_extra_commands() -> None:
+    """Subcommands that live beside their feature (backup, documents, updates...)."""
+    import importlib
+
+    for name in ("core.cli_extra",):
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+GuiLauncher = Callable[[str | None, bool], int]
+
+
+def main(argv: Sequence[str] | None = None, gui_launcher: GuiLauncher | None = None) -> int:
+    """Run a subcommand; with none, hand over to ``gui_launcher`` (main.py passes the GUI)."""
+    i18n.set_language(cli_language())
+    _load_extra_commands()
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.lang:
+            i18n.set_language(args.lang)
+        if not args.command:
+            if gui_launcher is None:
+                raise CliError(t("cli.usage_error", detail="command", prog=parser.prog), 2)
+            return gui_launcher(args.db, args.demo)
+        return int(args.func(args))
+    except CliError as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.code
+    except (AuthError, PermissionDenied) as exc:
+        print(exc.message(), file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        print(exc.message(), file=sys.stderr)
+        return 2
+    except KeyUnavailable as exc:
+        print(exc.message(), file=sys.stderr)
+        return 1
+    except AppError as exc:
+        print(exc.message(), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return 130
+    except Exception as exc:  # the promise: never a traceback
+        if os.environ.get("ASIAKASREKISTERI_DEBUG"):
+            raise
+        print(t("cli.unexpected", kind=type(exc).__name__), file=sys.stderr)
+        return 1

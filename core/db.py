@@ -1,0 +1,184 @@
+"""Open a database: engine, session factory, SQLite pragmas, migrations run at open."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.errors import AppError
+
+APP_NAME = "Asiakasrekisteri"
+DB_ENV = "ASIAKASREKISTERI_DB"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    return default_data_dir() / "asiakasrekisteri.sqlite3"
+
+
+def resolve_url(url_or_path: str | os.PathLike[str] | None) -> URL:
+    """A database URL from ``--db``, ``ASIAKASREKISTERI_DB`` or the default SQLite file."""
+    value = str(url_or_path) if url_or_path else os.environ.get(DB_ENV, "")
+    if not value:
+        value = str(default_db_path())
+    if "://" in value:
+        url = make_url(value)
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
+        return url
+    return URL.create("sqlite", database=str(Path(value).expanduser().resolve()))
+
+
+def is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: URL) -> Path | None:
+    if is_sqlite(url) and url.database and url.database != ":memory:":
+        return Path(url.database)
+    return None
+
+
+def database_exists(url: URL) -> bool:
+    path = sqlite_path(url)
+    if path is not None:
+        return path.exists() and path.stat().st_size > 0
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return inspect(conn).has_table("settings")
+    finally:
+        engine.dispose()
+
+
+def _is_network_path(path: Path) -> bool:
+    """SQLite's locking is unreliable on network shares: refuse them, point to PostgreSQL."""
+    text = str(path)
+    if text.startswith("\\\\") or text.startswith("//"):
+        return True
+    if sys.platform.startswith("linux"):
+        try:
+            mounts = Path("/proc/mounts").read_text().splitlines()
+        except OSError:
+            return False
+        best = ("", "")
+        for line in mounts:
+            parts = line.split()
+            if len(parts) >= 3 and text.startswith(parts[1]) and len(parts[1]) > len(best[0]):
+                best = (parts[1], parts[2])
+        return best[1] in {"nfs", "nfs4", "cifs", "smb3", "smbfs", "sshfs", "fuse.sshfs", "9p"}
+    return False
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file readable by the owner only, before SQLite touches it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    try:
+        os.chmod(path, 0o600)
+    except OSError:  # pragma: no cover - platforms without POSIX modes
+        pass
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: URL) -> Engine:
+    if is_sqlite(url):
+        engine = create_engine(url, connect_args={"timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def run_migrations(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def schema_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str | None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+@dataclass
+class Database:
+    url: URL
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.url)
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    def display_location(self) -> str:
+        return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:
+        """One transaction: commits on success, rolls back on any error."""
+        with self.session_factory.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url_or_path: str | os.PathLike[str] | URL | None = None, *,
+                  create: bool = True, migrate: bool = True) -> Database:
+    url = url_or_path if isinstance(url_or_path, URL) else resolve_url(url_or_path)
+    path = sqlite_path(url)
+    if path is not None:
+        if _is_network_path(path):
+            raise AppError("db.network_path", path=str(path))
+        if not path.exists() and not create:
+            raise AppError("db.missing", path=str(path))
+        _create_private_file(path)
+    engine = make_engine(url)
+    if migrate:
+        run_migrations(engine)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    return Database(url=url, engine=engine, session_factory=factory)

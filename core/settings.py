@@ -1,0 +1,159 @@
+"""Company settings (the letterhead of every letter), database initialisation and the data key."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from core import audit, validation
+from core.auth import Actor, Permission, create_first_manager, require
+from core.crypto import DataKey, load_key, store_key
+from core.errors import AppError, Conflict, KeyUnavailable, ValidationError
+from core.models import Settings
+
+_key_cache: dict[str, DataKey] = {}
+
+EDITABLE = (
+    "company_name", "business_id", "controller_person", "street", "postal_code", "city",
+    "phone", "email", "contact_person", "contact_phone", "contact_email", "register_name",
+    "statement_date", "purposes_text", "idle_lock_minutes", "backup_folder", "retention_years",
+    "bookkeeping_retention_years",
+)
+
+
+def get_settings(session: Session) -> Settings:
+    row = session.get(Settings, 1)
+    if row is None:
+        raise AppError("db.not_initialised")
+    return row
+
+
+def is_initialised(session: Session) -> bool:
+    return session.get(Settings, 1) is not None
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in EDITABLE:
+            raise ValidationError(key, "validation.unknown_field")
+        if key == "company_name":
+            out[key] = validation.text(key, value, required=True)
+        elif key == "business_id":
+            out[key] = validation.business_id(value)
+        elif key in ("email", "contact_email"):
+            out[key] = validation.email(value, field=key)
+        elif key in ("phone", "contact_phone"):
+            out[key] = validation.phone(value, field=key)
+        elif key == "postal_code":
+            out[key] = validation.postal_code(value)
+        elif key == "statement_date":
+            if value is not None and not isinstance(value, date):
+                raise ValidationError(key, "validation.date_invalid")
+            out[key] = value
+        elif key in ("idle_lock_minutes", "retention_years", "bookkeeping_retention_years"):
+            limits = {"idle_lock_minutes": (1, 240), "retention_years": (1, 50),
+                      "bookkeeping_retention_years": (1, 50)}[key]
+            try:
+                number = int(value)
+            except (TypeError, ValueError) as exc:
+                raise ValidationError(key, "validation.number_invalid") from exc
+            if not limits[0] <= number <= limits[1]:
+                raise ValidationError(key, "validation.number_range", min=limits[0], max=limits[1])
+            out[key] = number
+        elif key == "purposes_text":
+            out[key] = (value or "").strip()
+        else:
+            out[key] = validation.text(key, value, max_len=500)
+    return out
+
+
+@dataclass(frozen=True)
+class Initialised:
+    actor: Actor
+    recovery_key: str
+    install_id: str
+
+
+def initialise(session: Session, company_name: str, manager_username: str,
+               manager_full_name: str, manager_password: str,
+               confidentiality_signed_on: date | None = None,
+               manager_title: str = "", **settings: Any) -> Initialised:
+    """A new database: settings, a fresh data key in the OS keyring, the first manager.
+
+    The key is stored in the keyring before anything is committed, so a machine without a
+    usable keyring fails here and leaves no half-made database behind.
+    """
+    if is_initialised(session):
+        raise AppError("db.already_initialised")
+    values = _clean({"company_name": company_name, **settings})
+    key = DataKey.generate()
+    install_id = secrets.token_hex(16)
+    row = Settings(id=1, install_id=install_id, key_check=key.key_check(), **values)
+    session.add(row)
+    session.flush()
+    actor = create_first_manager(session, manager_username, manager_full_name, manager_password,
+                                 confidentiality_signed_on, manager_title)
+    store_key(install_id, key)
+    _key_cache[install_id] = key
+    audit.record(session, actor, "settings.initialise", "settings", 1, sorted(values))
+    return Initialised(actor, key.recovery_text(), install_id)
+
+
+def data_key(session: Session) -> DataKey:
+    """This database's data key from the OS keyring, checked against Settings."""
+    row = get_settings(session)
+    key = _key_cache.get(row.install_id)
+    if key is None:
+        key = load_key(row.install_id)
+        if key.key_check() != row.key_check:
+            raise KeyUnavailable("error.key_mismatch")
+        _key_cache[row.install_id] = key
+    return key
+
+
+def check_key(session: Session) -> None:
+    data_key(session)
+
+
+def install_recovery_key(session: Session, recovery_text: str) -> None:
+    """A new desk or a restored backup: the recovery key from the sheet unlocks the data."""
+    row = get_settings(session)
+    key = DataKey.from_recovery_text(recovery_text)
+    if key.key_check() != row.key_check:
+        raise ValidationError("recovery_key", "validation.recovery_key_wrong")
+    store_key(row.install_id, key)
+    _key_cache[row.install_id] = key
+    audit.record(session, None, "key.recovered", "settings", 1)
+
+
+def recovery_key_text(session: Session, actor: Actor) -> str:
+    """The recovery key again, for a manager who needs to print a new sheet."""
+    require(actor, Permission.SETTINGS)
+    audit.record(session, actor, "key.recovery_shown", "settings", 1)
+    return data_key(session).recovery_text()
+
+
+def update_settings(session: Session, actor: Actor, expected_version: int | None = None,
+                    **values: Any) -> Settings:
+    require(actor, Permission.SETTINGS)
+    row = get_settings(session)
+    if expected_version is not None and row.version != expected_version:
+        raise Conflict("error.conflict", who=row.updated_by, when=row.updated_at)
+    clean = _clean(values)
+    changed = [k for k, v in clean.items() if getattr(row, k) != v]
+    for k in changed:
+        setattr(row, k, clean[k])
+    if changed:
+        row.version += 1
+        row.updated_by = actor.username
+        audit.record(session, actor, "settings.update", "settings", 1, changed)
+    return row
+
+
+def clear_key_cache() -> None:
+    _key_cache.clear()

@@ -1,0 +1,136 @@
+"""Validation in one place. Every function returns the clean value or raises
+``ValidationError(field, code)`` naming the field."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fi import hetu as stdnum_hetu
+from stdnum.fi import ytunnus
+
+from core.errors import ValidationError
+
+NAME_MAX = 100
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def text(field: str, value: str | None, *, required: bool = False, max_len: int = 200) -> str:
+    cleaned = " ".join((value or "").split())
+    if _CONTROL.search(cleaned):
+        raise ValidationError(field, "validation.control_chars")
+    if required and not cleaned:
+        raise ValidationError(field, "validation.required")
+    if len(cleaned) > max_len:
+        raise ValidationError(field, "validation.too_long", max=max_len)
+    return cleaned
+
+
+def name(field: str, value: str | None) -> str:
+    cleaned = text(field, value, required=True, max_len=NAME_MAX)
+    if not any(ch.isalpha() for ch in cleaned):
+        raise ValidationError(field, "validation.name_letters")
+    return cleaned
+
+
+def hetu(value: str | None, field: str = "hetu") -> str:
+    """A Finnish personal identity code, 2023 century signs included; temporary numbers
+    (individual number 900-999) are refused. Never normalises Y or the others to '-':
+    each century sign is part of a different person's code."""
+    raw = (value or "").strip().upper()
+    if not raw:
+        return ""
+    if len(raw) != 11:
+        raise ValidationError(field, "validation.hetu_length")
+    try:
+        return str(stdnum_hetu.validate(raw, allow_temporary=False))
+    except StdnumError as exc:
+        if raw[7:10].isdigit() and int(raw[7:10]) >= 900:
+            raise ValidationError(field, "validation.hetu_temporary") from exc
+        if type(exc).__name__ == "InvalidChecksum":
+            raise ValidationError(field, "validation.hetu_checksum") from exc
+        raise ValidationError(field, "validation.hetu_invalid") from exc
+
+
+def mask_hetu(value: str) -> str:
+    """``131052-308T`` -> ``131052-****``: birth date and century sign only."""
+    return f"{value[:7]}****" if len(value) == 11 else "****"
+
+
+def email(value: str | None, field: str = "email") -> str:
+    raw = (value or "").strip()
+    if not raw:
+        return ""
+    try:
+        result = validate_email(raw, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError(field, "validation.email_invalid") from exc
+    return str(result.normalized)
+
+
+def phone(value: str | None, country: str = "FI", field: str = "phone") -> str:
+    """Any Finnish or international number; stored in E.164 (+358401234567)."""
+    raw = (value or "").strip()
+    if not raw:
+        return ""
+    try:
+        parsed = phonenumbers.parse(raw, country or "FI")
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(field, "validation.phone_invalid") from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(field, "validation.phone_invalid")
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+
+
+def format_phone(e164: str) -> str:
+    """Shown nicely: national format for Finnish numbers, international for others."""
+    if not e164:
+        return ""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    fmt = (phonenumbers.PhoneNumberFormat.NATIONAL if parsed.country_code == 358
+           else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return str(phonenumbers.format_number(parsed, fmt))
+
+
+def postal_code(value: str | None, country: str = "FI", field: str = "postal_code") -> str:
+    raw = (value or "").strip()
+    if not raw:
+        return ""
+    if (country or "FI").upper() == "FI":
+        if not re.fullmatch(r"\d{5}", raw):
+            raise ValidationError(field, "validation.postal_code_fi")
+        return raw
+    return text(field, raw, max_len=20)
+
+
+def country(value: str | None, field: str = "country") -> str:
+    raw = (value or "FI").strip().upper() or "FI"
+    if not re.fullmatch(r"[A-Z]{2}", raw):
+        raise ValidationError(field, "validation.country_invalid")
+    return raw
+
+
+def business_id(value: str | None, field: str = "business_id", required: bool = False) -> str:
+    """Y-tunnus, stored in its usual form ``1572860-0``."""
+    raw = (value or "").strip()
+    if not raw:
+        if required:
+            raise ValidationError(field, "validation.required")
+        return ""
+    try:
+        return str(ytunnus.format(ytunnus.validate(raw)))
+    except StdnumError as exc:
+        raise ValidationError(field, "validation.business_id_invalid") from exc
+
+
+def choice(field: str, value: str | None, allowed: type | tuple[str, ...], default: str = "") -> str:
+    raw = (value or default).strip()
+    options = tuple(allowed) if isinstance(allowed, tuple) else tuple(m.value for m in allowed)  # type: ignore[attr-defined]
+    if raw not in options:
+        raise ValidationError(field, "validation.invalid_choice")
+    return raw

@@ -1,0 +1,23 @@
+"""What every screen gets injected: the open database, the logged-in user, the task runner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from core.auth import Actor, Permission
+from core.db import Database
+
+
+@dataclass
+class AppContext:
+    db: Database
+    actor: Actor
+    tasks: Any  # gui.tasks.TaskRunner or SyncTaskRunner
+
+    def session(self):  # type: ignore[no-untyped-def]
+        """``with ctx.session() as s:`` one transaction per user action."""
+        return self.db.begin()
+
+    def can(self, permission: Permission) -> bool:
+        return self.actor.can(permission)

@@ -1,0 +1,166 @@
+"""Shared fixtures: an in-memory keyring, a fresh database per test (SQLite, and PostgreSQL
+when ASIAKASREKISTERI_TEST_PG_URL names a server), logged-in actors."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("ASIAKASREKISTERI_DB", None)
+
+from core import clock, i18n  # noqa: E402
+from core.auth import Actor, create_user  # noqa: E402
+from core.db import Database, open_database  # noqa: E402
+from core.settings import clear_key_cache, initialise  # noqa: E402
+
+PG_URL = os.environ.get("ASIAKASREKISTERI_TEST_PG_URL", "")
+MANAGER_PASSWORD = "Kirjahylly-Aurinko-77"
+RECEPTIONIST_PASSWORD = "Vastaanotto-Kuusi-42"
+
+
+class MemoryKeyring(KeyringBackend):
+    """The tests' keyring: a dict, never a file."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    clear_key_cache()
+    clock.reset()
+    i18n.set_language("fi")
+    yield backend
+    keyring.set_keyring(previous)
+    clear_key_cache()
+    clock.reset()
+    i18n.set_language("fi")
+
+
+_template: dict[str, object] = {}
+
+
+def _sqlite_template(tmp_root: Path, keyring_backend: MemoryKeyring) -> tuple[Path, dict]:
+    """Create the initialised schema once per session, then copy it for each test."""
+    if "path" not in _template:
+        path = tmp_root / "template.sqlite3"
+        db = open_database(path)
+        with db.begin() as s:
+            result = initialise(s, "Testiasunnot Oy", "manager", "Maija Manageri",
+                                MANAGER_PASSWORD, date(2024, 1, 2), "Toimitusjohtaja",
+                                business_id="1572860-0", street="Esplanadi 1",
+                                postal_code="00130", city="Helsinki",
+                                email="info@testiasunnot.fi", contact_person="Maija Manageri")
+            create_user(s, result.actor, "reception", "Riitta Vastaanotto", "receptionist",
+                        RECEPTIONIST_PASSWORD, date(2024, 1, 3), must_change_password=False)
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.dispose()
+        _template["path"] = path
+        _template["keys"] = dict(keyring_backend.store)
+    return _template["path"], _template["keys"]  # type: ignore[return-value]
+
+
+def _backends() -> list[str]:
+    return ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+@pytest.fixture(scope="session")
+def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("template")
+
+
+@pytest.fixture(params=_backends())
+def db(request: pytest.FixtureRequest, tmp_path: Path, template_dir: Path,
+       memory_keyring: MemoryKeyring) -> Iterator[Database]:
+    """A fresh initialised database with a manager and a receptionist."""
+    if request.param == "sqlite":
+        path, keys = _sqlite_template(template_dir, memory_keyring)
+        target = tmp_path / "register.sqlite3"
+        shutil.copyfile(path, target)
+        memory_keyring.store.update(keys)
+        database = open_database(target)
+    else:
+        database = _fresh_postgres(memory_keyring)
+    yield database
+    database.dispose()
+    if request.param == "postgresql":
+        _drop_postgres(database)
+
+
+def _fresh_postgres(memory_keyring: MemoryKeyring) -> Database:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(PG_URL).set(drivername="postgresql+psycopg")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    database = open_database(base.set(database=name))
+    with database.begin() as s:
+        result = initialise(s, "Testiasunnot Oy", "manager", "Maija Manageri", MANAGER_PASSWORD,
+                            date(2024, 1, 2), "Toimitusjohtaja", business_id="1572860-0",
+                            street="Esplanadi 1", postal_code="00130", city="Helsinki",
+                            email="info@testiasunnot.fi", contact_person="Maija Manageri")
+        create_user(s, result.actor, "reception", "Riitta Vastaanotto", "receptionist",
+                    RECEPTIONIST_PASSWORD, date(2024, 1, 3), must_change_password=False)
+    return database
+
+
+def _drop_postgres(database: Database) -> None:
+    from sqlalchemy import create_engine, text
+
+    name = database.url.database
+    admin = create_engine(database.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def manager(db: Database) -> Actor:
+    from core.auth import attempt_login
+
+    return attempt_login(db, "manager", MANAGER_PASSWORD)
+
+
+@pytest.fixture
+def receptionist(db: Database) -> Actor:
+    from core.auth import attempt_login
+
+    return attempt_login(db, "reception", RECEPTIONIST_PASSWORD)
+
+
+def valid_hetu(day: int = 13, month: int = 10, year: int = 1952, individual: int = 308,
+               sign: str | None = None) -> str:
+    """A valid hetu for tests (non-temporary individual number)."""
+    if sign is None:
+        sign = "-" if 1900 <= year < 2000 else ("A" if year >= 2000 else "+")
+    digits = f"{day:02d}{month:02d}{year % 100:02d}{individual:03d}"
+    return f"{digits[:6]}{sign}{digits[6:]}{'0123456789ABCDEFHJKLMNPRSTUVWXY'[int(digits) % 31]}"

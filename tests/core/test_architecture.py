@@ -1,0 +1,55 @@
+"""Structure rules of the project that a reviewer would otherwise have to remember."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_no_core_module_imports_qt_or_gui() -> None:
+    offenders = []
+    for path in (ROOT / "core").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                if name.split(".")[0] in {"PySide6", "PyQt5", "PyQt6", "gui"}:
+                    offenders.append(f"{path.relative_to(ROOT)}: {name}")
+    assert offenders == []
+
+
+def test_every_message_exists_in_finnish_and_english() -> None:
+    missing = []
+    seen: dict[str, str] = {}
+    for path in sorted((ROOT / "resources" / "i18n").glob("*.json")):
+        for key, texts in json.loads(path.read_text(encoding="utf-8")).items():
+            assert key not in seen, f"{key} in both {seen[key]} and {path.name}"
+            seen[key] = path.name
+            for lang in ("fi", "en"):
+                if not str(texts.get(lang, "")).strip():
+                    missing.append(f"{path.name}: {key} [{lang}]")
+    assert missing == []
+
+
+def test_every_message_key_used_in_code_exists() -> None:
+    import re
+
+    from core.i18n import load_catalogue
+
+    catalogue = load_catalogue()
+    pattern = re.compile(r'["\']((?:validation|error|auth|cli|import|verify|csv|db|crypto)'
+                         r'\.[a-z0-9_]+)["\']')
+    unknown = set()
+    for folder in ("core", "gui"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for key in pattern.findall(path.read_text(encoding="utf-8")):
+                if key not in catalogue and not key.endswith("_"):
+                    unknown.add(f"{path.name}: {key}")
+    assert sorted(unknown) == []

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from core import auth, clock
+from core.auth import attempt_login
+from core.errors import AuthError, PermissionDenied, ValidationError
+from core.models import AuditEntry, User
+from tests.conftest import MANAGER_PASSWORD, RECEPTIONIST_PASSWORD
+
+
+def test_login_success_is_audited(db) -> None:
+    actor = attempt_login(db, "Manager", MANAGER_PASSWORD)  # usernames are case-insensitive
+    assert actor.username == "manager" and actor.is_manager
+    with db.begin() as s:
+        actions = s.execute(select(AuditEntry.action).order_by(AuditEntry.id)).scalars().all()
+    assert actions[-1] == "login.success"
+
+
+def test_wrong_password_refused_and_counted(db) -> None:
+    with pytest.raises(AuthError) as err:
+        attempt_login(db, "manager", "wrong password here")
+    assert err.value.code == "auth.invalid"
+    with db.begin() as s:
+        user = s.execute(select(User).where(User.username_key == "manager")).scalar_one()
+        assert user.failed_attempts == 1
+        assert s.execute(select(AuditEntry.action).order_by(AuditEntry.id.desc())).scalar() \
+            == "login.failed"
+
+
+def test_unknown_user_gets_same_message_as_wrong_password(db) -> None:
+    with pytest.raises(AuthError) as err:
+        attempt_login(db, "nobody", "whatever-password")
+    assert err.value.code == "auth.invalid"
+
+
+def test_five_failures_lock_for_fifteen_minutes_then_unlock(db) -> None:
+    for _ in range(4):
+        with pytest.raises(AuthError):
+            attempt_login(db, "reception", "wrong password here")
+    with pytest.raises(AuthError) as err:
+        attempt_login(db, "reception", "wrong password here")
+    assert err.value.code == "auth.locked"
+    # Even the right password is refused while locked, with the time it unlocks.
+    with pytest.raises(AuthError) as err:
+        attempt_login(db, "reception", RECEPTIONIST_PASSWORD)
+    assert err.value.code == "auth.locked"
+    assert "klo" in err.value.message("fi")
+    clock.shift(15 * 60 + 1)
+    assert attempt_login(db, "reception", RECEPTIONIST_PASSWORD).username == "reception"
+    with db.begin() as s:
+        assert "user.lockout" in s.execute(select(AuditEntry.action)).scalars().all()
+
+
+def test_manager_unlocks_a_locked_account(db, manager) -> None:
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            attempt_login(db, "reception", "wrong password here")
+    with db.begin() as s:
+        uid = s.execute(select(User.id).where(User.username_key == "reception")).scalar_one()
+        auth.unlock_user(s, manager, uid)
+    assert attempt_login(db, "reception", RECEPTIONIST_PASSWORD)
+
+
+def test_user_without_confidentiality_commitment_cannot_log_in(db) -> None:
+    with db.begin() as s:
+        user = s.execute(select(User).where(User.username_key == "reception")).scalar_one()
+        user.confidentiality_signed_on = None
+    with pytest.raises(AuthError) as err:
+        attempt_login(db, "reception", RECEPTIONIST_PASSWORD)
+    assert err.value.code == "auth.no_commitment"
+
+
+def test_new_user_requires_commitment_date_and_good_password(db, manager) -> None:
+    with db.begin() as s:
+        with pytest.raises(ValidationError) as err:
+            auth.create_user(s, manager, "pekka", "Pekka P", "receptionist",
+                             "Hyvä-Salasana-123", None)
+        assert err.value.field == "confidentiality_signed_on"
+        with pytest.raises(ValidationError) as err:
+            auth.create_user(s, manager, "pekka", "Pekka P", "receptionist", "short",
+                             date(2024, 5, 1))
+        assert err.value.code == "validation.password_short"
+        with pytest.raises(ValidationError) as err:
+            auth.create_user(s, manager, "pekka", "Pekka P", "receptionist", "salasana123",
+                             date(2024, 5, 1))
+        assert err.value.code == "validation.password_common"
+        with pytest.raises(ValidationError) as err:
+            auth.create_user(s, manager, "pekka", "Pekka P", "receptionist", "qwertyuiop",
+                             date(2024, 5, 1))
+        assert err.value.code == "validation.password_common"
+        with pytest.raises(ValidationError) as err:
+            auth.create_user(s, manager, "Manager", "X", "receptionist", "Hyvä-Salasana-123",
+                             date(2024, 5, 1))
+        assert err.value.code == "validation.username_taken"
+
+
+def test_password_hash_is_argon2id(db) -> None:
+    with db.begin() as s:
+        hashes = s.execute(select(User.password_hash)).scalars().all()
+    assert all(h.startswith("$argon2id$") for h in hashes)
+    assert all(MANAGER_PASSWORD not in h for h in hashes)
+
+
+def test_receptionist_cannot_manage_users(db, receptionist) -> None:
+    with db.begin() as s:
+        with pytest.raises(PermissionDenied):
+            auth.list_users(s, receptionist)
+        with pytest.raises(PermissionDenied):
+            auth.create_user(s, receptionist, "x", "X", "manager", "Hyvä-Salasana-123",
+                             date(2024, 1, 1))
+
+
+def test_last_active_manager_cannot_be_deactivated(db, manager) -> None:
+    with db.begin() as s:
+        with pytest.raises(ValidationError) as err:
+            auth.set_active(s, manager, manager.user_id, False)
+        assert err.value.code == "validation.last_manager"
+
+
+def test_user_must_change_password_after_reset(db, manager) -> None:
+    with db.begin() as s:
+        uid = s.execute(select(User.id).where(User.username_key == "reception")).scalar_one()
+        auth.reset_password(s, manager, uid, "Uusi-Alku-Salasana-9")
+    actor = attempt_login(db, "reception", "Uusi-Alku-Salasana-9")
+    assert actor.must_change_password
+    with db.begin() as s:
+        auth.change_own_password(s, actor, "Uusi-Alku-Salasana-9", "Oma-Hyva-Salasana-10")
+    assert not attempt_login(db, "reception", "Oma-Hyva-Salasana-10").must_change_password
