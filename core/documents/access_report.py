@@ -45,7 +45,7 @@ def _person_table(data: AccessReportData, lang: str) -> Flowable:
 
 def _orders(data: AccessReportData, lang: str) -> list[Flowable]:
     story: list[Flowable] = [
-        L.para(t("doc.access.h.orders", lang, count=len(data.orders)), "h2")]
+        L.para(t("doc.access.h.orders", lang, count=L.format_count(len(data.orders), lang)), "h2")]
     if not data.orders:
         return [*story, L.para(t("doc.access.no_orders", lang), "full")]
     archived = t("doc.access.archived", lang)

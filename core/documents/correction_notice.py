@@ -27,8 +27,8 @@ def build_correction_notice(data: CorrectionNoticeData, letterhead: Letterhead,
     else:
         intro = t("doc.correction.intro_recipient_nodate", lang, name=name)
     empty = t("doc.empty_value", lang)
-    rows = [(L.label("field", c.field, lang), c.old_value or empty, c.new_value or empty)
-            for c in data.corrected]
+    rows = [(L.label("field", c.field, lang), L.shown_value(c.field, c.old_value) or empty,
+             L.shown_value(c.field, c.new_value) or empty) for c in data.corrected]
     header = [t(f"doc.correction.col_{c}", lang) for c in ("field", "old", "new")]
     story: list[Flowable] = [
         L.subject(t("doc.correction.subject", lang)),

@@ -14,6 +14,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from core.csvio import EXPORT_HEADERS
 from core.documents import layout as L
 from core.documents.data import Addressee, LabelEntry, Letterhead
 from core.i18n import t
@@ -74,10 +75,11 @@ def build_labels(entries: Sequence[LabelEntry], letterhead: Letterhead | None = 
 
 
 def build_mailing_csv(entries: Sequence[LabelEntry], lang: str = "fi") -> bytes:
-    """UTF-8 with BOM and ``;`` (what Finnish Excel opens), headers as the customer import's."""
+    """UTF-8 with BOM and ``;`` (what Finnish Excel opens), the customer export's headers."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([t(f"doc.csv.{f}", lang) for f in CSV_FIELDS])
+    headers = EXPORT_HEADERS.get(lang, EXPORT_HEADERS["fi"])
+    writer.writerow([headers[f] for f in CSV_FIELDS])
     for e in entries:
         writer.writerow([_safe(getattr(e, f)) for f in CSV_FIELDS])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -41,6 +41,7 @@ from reportlab.platypus import (
 from core.clock import today
 from core.documents.data import Addressee, Letterhead, Signatory
 from core.i18n import RESOURCES, format_date, t
+from core.validation import mask_hetu
 
 PAGE_W, PAGE_H = A4
 LEFT = 20 * mm
@@ -391,6 +392,21 @@ def label(prefix: str, value: str, lang: str) -> str:
     key = f"doc.{prefix}.{value}"
     text = t(key, lang)
     return value if text == key else text
+
+
+def format_count(n: int, lang: str) -> str:
+    """``1 000`` in Finnish (no-break space), ``1,000`` in English."""
+    return f"{n:,}".replace(",", "\u00a0") if lang == "fi" else f"{n:,}"
+
+
+def shown_value(field: str, value: str) -> str:
+    """A field's value for a letter: the hetu only masked (``131052-****``), never in clear.
+
+    Only the access report prints the hetu; every other document goes through this.
+    """
+    if field == "hetu" and value:
+        return mask_hetu(value)
+    return value
 
 
 def ombudsman(lang: str) -> dict[str, str]:

@@ -16,8 +16,10 @@ def field_label(field: str, lang: str) -> str:
 
 def change_line(item: CorrectedField, lang: str) -> str:
     empty = t("doc.empty_value", lang)
+    old = L.shown_value(item.field, item.old_value) or empty
+    new = L.shown_value(item.field, item.new_value) or empty
     return L.esc(t("doc.change_arrow", lang, field=field_label(item.field, lang),
-                   old=item.old_value or empty, new=item.new_value or empty))
+                   old=old, new=new))
 
 
 def build_refusal_certificate(data: RectificationDecisionData, letterhead: Letterhead,
@@ -37,8 +39,10 @@ def build_refusal_certificate(data: RectificationDecisionData, letterhead: Lette
     story.append(L.para(t("doc.refusal.refused_heading", lang), "h2"))
     for n, item in enumerate(data.refused, start=1):
         pairs = [
-            (t("doc.refusal.current", lang), item.current_value or empty),
-            (t("doc.refusal.requested", lang), item.requested_value or empty),
+            (t("doc.refusal.current", lang),
+             L.shown_value(item.field, item.current_value) or empty),
+            (t("doc.refusal.requested", lang),
+             L.shown_value(item.field, item.requested_value) or empty),
         ]
         if item.grounds:
             pairs.append((t("doc.refusal.grounds", lang), item.grounds))
