@@ -1,0 +1,80 @@
+"""Write every document in Finnish and English to a folder, for looking at (not a test).
+
+    python tests/render_documents.py [OUT_DIR] [--png]
+
+With --png every page is also rendered with ``pdftoppm -png -r 80`` (poppler-utils).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core.documents import samples as s  # noqa: E402
+from core.documents.access_report import build_access_json, build_access_report  # noqa: E402
+from core.documents.correction_notice import build_correction_notice  # noqa: E402
+from core.documents.erasure_decision import build_erasure_decision  # noqa: E402
+from core.documents.extension_notice import build_extension_notice  # noqa: E402
+from core.documents.forms import build_form  # noqa: E402
+from core.documents.labels import build_labels, build_mailing_csv  # noqa: E402
+from core.documents.objection_confirmation import build_objection_confirmation  # noqa: E402
+from core.documents.recovery_sheet import build_recovery_sheet  # noqa: E402
+from core.documents.refusal_certificate import build_refusal_certificate  # noqa: E402
+from core.documents.statement import build_statement  # noqa: E402
+
+Builder = Callable[[str], bytes]
+
+
+def builders() -> dict[str, Builder]:
+    lh = s.letterhead()
+    found: dict[str, Builder] = {}
+    for kind in ("access", "rectification", "objection", "erasure"):
+        found[f"form_{kind}"] = lambda lang, k=kind: build_form(s.form(k), lh, lang)
+        found[f"form_{kind}_prefilled"] = lambda lang, k=kind: build_form(
+            s.form(k, prefilled=True), lh, lang)
+    found["access_report"] = lambda lang: build_access_report(s.access_report(), lh, lang)
+    found["access_json"] = lambda lang: build_access_json(s.access_report(), lang)
+    found["refusal_certificate"] = lambda lang: build_refusal_certificate(s.refusal(), lh, lang)
+    found["correction_notice"] = lambda lang: build_correction_notice(
+        s.correction_notice(), lh, lang)
+    found["objection_confirmation"] = lambda lang: build_objection_confirmation(
+        s.objection(), lh, lang)
+    for outcome in ("erased", "partly", "refused"):
+        found[f"erasure_decision_{outcome}"] = lambda lang, o=outcome: build_erasure_decision(
+            s.erasure(o), lh, lang)
+    found["extension_notice"] = lambda lang: build_extension_notice(s.extension(), lh, lang)
+    found["labels"] = lambda lang: build_labels(s.labels(25), lh, lang, skip=2)
+    found["mailing_csv"] = lambda lang: build_mailing_csv(s.labels(25), lang)
+    found["privacy_statement"] = lambda lang: build_statement(s.statement(), lh, lang)
+    found["recovery_sheet"] = lambda lang: build_recovery_sheet(s.recovery(), lh, lang)
+    return found
+
+
+def main(argv: list[str]) -> int:
+    args = [a for a in argv if not a.startswith("--")]
+    out = Path(args[0] if args else "out/documents")
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.png"):
+        old.unlink()
+    for name, build in builders().items():
+        for lang in ("fi", "en"):
+            started = time.perf_counter()
+            content = build(lang)
+            elapsed = time.perf_counter() - started
+            suffix = {"mailing_csv": ".csv", "access_json": ".json"}.get(name, ".pdf")
+            path = out / f"{name}_{lang}{suffix}"
+            path.write_bytes(content)
+            print(f"{path}  {len(content):>8} bytes  {elapsed:.2f} s")
+            if "--png" in argv and suffix == ".pdf":
+                subprocess.run(["pdftoppm", "-png", "-r", "80", str(path),
+                                str(path.with_suffix(""))], check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
