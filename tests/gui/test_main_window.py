@@ -1,0 +1,96 @@
+"""The main window: pages by role, the idle lock that keeps unsaved edits, logging out."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.auth import list_users
+from core.errors import PermissionDenied
+from core.i18n import t
+from gui import main_window as main_window_module
+from gui.main_window import MainWindow
+from tests.conftest import MANAGER_PASSWORD
+
+MANAGER_ONLY = {"users", "audit", "settings"}
+
+
+def _window(qtbot, ctx, idle_ms: int = 10**8) -> MainWindow:
+    window = MainWindow(ctx, idle_ms=idle_ms)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_receptionist_does_not_see_users_audit_or_settings(qtbot, gui_ctx_receptionist):
+    window = _window(qtbot, gui_ctx_receptionist)
+    assert MANAGER_ONLY.isdisjoint(window.page_keys())
+    assert window.page("users") is None
+    with pytest.raises(PermissionDenied), gui_ctx_receptionist.session() as s:
+        list_users(s, gui_ctx_receptionist.actor)
+
+
+def test_manager_sees_users_audit_and_settings(qtbot, gui_ctx_manager):
+    window = _window(qtbot, gui_ctx_manager)
+    assert MANAGER_ONLY <= set(window.page_keys())
+    assert window.page("settings") is window.stack.currentWidget()
+
+
+def test_status_bar_names_the_user_and_the_database(qtbot, gui_ctx_manager):
+    window = _window(qtbot, gui_ctx_manager)
+    assert "Maija Manageri" in window.user_label.text()
+    assert "esihenkilö" in window.user_label.text()
+    assert gui_ctx_manager.db.display_location() in window.db_label.text()
+    assert window.due_label.text() == t("gui.status.due", count=0, days=7)
+
+
+def test_idle_lock_covers_the_window_and_the_password_keeps_unsaved_edits(qtbot,
+                                                                          gui_ctx_manager):
+    window = _window(qtbot, gui_ctx_manager, idle_ms=10**8)
+    settings = window.page("settings")
+    settings.edits["city"].setText("Espoo")  # an unsaved edit
+    assert settings.has_unsaved_changes()
+    window.idle.set_interval(50)
+    qtbot.waitUntil(lambda: window.is_locked, timeout=3000)
+    assert window.top.currentWidget() is window.lock_holder
+    assert not settings.isVisible()
+
+    window.lock_screen.password.setText("väärä salasana")
+    window.lock_screen.try_unlock()
+    assert window.is_locked
+    assert window.lock_screen.message.text() == t("gui.lock.wrong")
+
+    window.idle.set_interval(10**8)
+    window.lock_screen.password.setText(MANAGER_PASSWORD)
+    window.lock_screen.try_unlock()
+    assert not window.is_locked
+    assert window.top.currentWidget() is window.content
+    assert settings.edits["city"].text() == "Espoo"
+    assert settings.has_unsaved_changes()
+    settings.discard_changes()  # else closing the window at teardown would ask
+
+
+def test_locked_window_disables_menus_and_shortcuts(qtbot, gui_ctx_manager):
+    window = _window(qtbot, gui_ctx_manager)
+    window.lock()
+    assert not window.menuBar().isEnabled()
+    assert not any(a.isEnabled() for a in window.page_actions)
+    assert not window.lock_action.isEnabled()
+
+
+def test_other_user_at_lock_screen_discards_edits_after_confirmation(qtbot, gui_ctx_manager,
+                                                                     monkeypatch):
+    window = _window(qtbot, gui_ctx_manager)
+    settings = window.page("settings")
+    settings.edits["city"].setText("Espoo")
+    window.lock()
+    answers = iter([False, True])
+    asked = []
+    monkeypatch.setattr(main_window_module, "confirm",
+                        lambda parent, text: asked.append(text) or next(answers))
+    window.lock_screen.switch_user.emit()  # "no": stays locked, edit kept
+    assert window.is_locked and settings.edits["city"].text() == "Espoo"
+    with qtbot.waitSignal(window.logout_requested):
+        window.lock_screen.switch_user.emit()  # "yes"
+    assert asked == [t("gui.lock.discard_confirm")] * 2
+    assert not settings.has_unsaved_changes()
+    assert not window.isVisible()

@@ -1,0 +1,160 @@
+"""Users, audit log and settings pages (manager)."""
+
+from __future__ import annotations
+
+from core.auth import list_users
+from core.i18n import t
+from core.settings import get_settings
+from gui.audit.model import AuditModel
+from gui.audit.view import AuditPage
+from gui.settings.view import SettingsPage
+from gui.users import view as users_view
+from gui.users.model import UsersModel
+from gui.users.view import UserDialog, UsersPage
+
+
+def test_users_model_passes_the_model_tester(qtmodeltester, gui_ctx_manager):
+    with gui_ctx_manager.session() as s:
+        rows = list_users(s, gui_ctx_manager.actor)
+    model = UsersModel(rows)
+    qtmodeltester.check(model)
+    assert model.rowCount() == 2
+    assert model.index(0, 3).data() == "esihenkilö"
+
+
+def test_audit_model_passes_the_model_tester(qtmodeltester, gui_ctx_manager):
+    from core.audit import list_entries
+
+    with gui_ctx_manager.session() as s:
+        rows = list_entries(s, gui_ctx_manager.actor)
+    model = AuditModel()
+    model.set_rows(rows)
+    qtmodeltester.check(model)
+    assert model.rowCount() == len(rows) > 0
+
+
+def test_new_user_appears_and_must_change_password(qtbot, gui_ctx_manager):
+    page = UsersPage(gui_ctx_manager)
+    qtbot.addWidget(page)
+    saved = []
+
+    def save(values):
+        page_save(values)
+        saved.append(values)
+
+    # Drive the real dialog through the page's own save function.
+    from core.auth import create_user
+
+    def page_save(values):
+        with gui_ctx_manager.session() as s:
+            create_user(s, gui_ctx_manager.actor, values["username"], values["full_name"],
+                        values["role"], values["password"], values["confidentiality_signed_on"],
+                        values["title"])
+
+    dialog = UserDialog(save)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("tiina")
+    dialog.full_name.setText("Tiina Tuominen")
+    dialog.password.setText("Alku-Salasana-1234")
+    dialog.again.setText("Alku-Salasana-1234")
+    dialog.submit()
+    assert saved and dialog.result() == dialog.DialogCode.Accepted
+    page.refresh()
+    row = next(r for r in page.model.rows if r.username == "tiina")
+    assert row.must_change_password and row.role == "receptionist"
+
+
+def test_add_user_shows_the_cores_refusal_under_the_field(qtbot, gui_ctx_manager):
+    from core.auth import create_user
+
+    def save(values):
+        with gui_ctx_manager.session() as s:
+            create_user(s, gui_ctx_manager.actor, values["username"], values["full_name"],
+                        values["role"], values["password"], values["confidentiality_signed_on"])
+
+    dialog = UserDialog(save)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("reception")  # taken
+    dialog.full_name.setText("Toinen")
+    dialog.password.setText("Alku-Salasana-1234")
+    dialog.again.setText("Alku-Salasana-1234")
+    dialog.submit()
+    assert dialog.form.error_text("username") == t("validation.username_taken")
+
+
+def test_last_manager_cannot_be_deactivated(qtbot, gui_ctx_manager, monkeypatch):
+    page = UsersPage(gui_ctx_manager)
+    qtbot.addWidget(page)
+    shown = []
+    monkeypatch.setattr(users_view, "show_error", lambda parent, exc: shown.append(exc.message()))
+    monkeypatch.setattr(users_view, "confirm", lambda parent, text: True)
+    page.table.selectRow(0)  # manager (sorted by username)
+    assert page.selected().username == "manager"
+    page.toggle_active()
+    assert shown and t("validation.last_manager") in shown[0]
+    assert page.selected().active
+
+
+def test_unlock_button_unlocks_a_locked_user(qtbot, gui_ctx_manager, monkeypatch):
+    from core.auth import attempt_login
+    from core.errors import AuthError
+
+    for _ in range(5):
+        try:
+            attempt_login(gui_ctx_manager.db, "reception", "väärä salasana")
+        except AuthError:
+            pass
+    page = UsersPage(gui_ctx_manager)
+    qtbot.addWidget(page)
+    monkeypatch.setattr(users_view.QMessageBox, "information", lambda *a: None)
+    page.table.selectRow(1)
+    assert page.selected().locked and page.buttons["unlock"].isEnabled()
+    page.unlock()
+    assert not page.selected().locked
+
+
+def test_audit_page_shows_chain_intact_and_filters_by_action(qtbot, gui_ctx_manager):
+    page = AuditPage(gui_ctx_manager)
+    qtbot.addWidget(page)
+    assert page.chain.text().startswith("Ketju eheä:")
+    assert page.model.rowCount() > 0
+    page.action.setCurrentIndex(page.action.findData("login.success"))
+    page.reload()
+    assert page.model.rowCount() > 0
+    assert {r.action for r in page.model.rows} == {"login.success"}
+
+
+def test_audit_page_reports_where_the_chain_breaks(qtbot, gui_ctx_manager):
+    from sqlalchemy import update
+
+    from core.models import AuditEntry
+
+    with gui_ctx_manager.session() as s:
+        s.execute(update(AuditEntry).where(AuditEntry.id == 2).values(fields="tampered"))
+    page = AuditPage(gui_ctx_manager)
+    qtbot.addWidget(page)
+    assert page.chain.text().startswith("Ketju katki kohdassa 2")
+
+
+def test_settings_refuse_bad_business_id_inline_and_save_nothing(qtbot, gui_ctx_manager):
+    page = SettingsPage(gui_ctx_manager)
+    qtbot.addWidget(page)
+    page.edits["business_id"].setText("1234567-8")
+    page.edits["city"].setText("Espoo")
+    page.save()
+    assert page.company_form.error_text("business_id") == t("validation.business_id_invalid")
+    with gui_ctx_manager.session() as s:
+        row = get_settings(s)
+        assert (row.business_id, row.city) == ("1572860-0", "Helsinki")
+
+
+def test_settings_save_idle_lock_minutes(qtbot, gui_ctx_manager):
+    page = SettingsPage(gui_ctx_manager)
+    qtbot.addWidget(page)
+    page.spins["idle_lock_minutes"].setValue(5)
+    assert page.has_unsaved_changes()
+    page.save()
+    assert page.status.text() == t("gui.settings.saved")
+    assert not page.has_unsaved_changes()
+    with gui_ctx_manager.session() as s:
+        assert get_settings(s).idle_lock_minutes == 5
