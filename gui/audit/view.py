@@ -62,6 +62,7 @@ class AuditPage(QWidget):
                                   ("gui.audit.since", self.since),
                                   ("gui.audit.until", self.until)):
             label = QLabel(t(label_key))
+            label.setMinimumWidth(label.sizeHint().width() + 6)
             label.setBuddy(widget)
             widget.setAccessibleName(t(label_key).replace("&", ""))
             filters.addWidget(label)

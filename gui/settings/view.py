@@ -81,6 +81,7 @@ class SettingsPage(QWidget):
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
         body = QWidget()
+        body.setMaximumWidth(960)
         column = QVBoxLayout(body)
         for title_key, form in (("gui.settings.company", self.company_form),
                                 ("gui.settings.contact", self.contact_form),

@@ -1,0 +1,96 @@
+"""Start-up: which window comes first, the data key on this desk, the demo database."""
+
+from __future__ import annotations
+
+import keyring
+from keyring.backends import fail
+
+from core.auth import attempt_login
+from core.crypto import KEYRING_SERVICE, DataKey
+from core.db import default_db_path, open_database
+from core.settings import clear_key_cache
+from gui import app as app_module
+from gui import key_dialogs
+from gui.app import DEMO_PASSWORD, DEMO_USER, Shell, make_demo_database, quick_location
+from gui.first_run import FirstRunWizard
+from gui.login import LoginDialog
+from gui.main_window import MainWindow
+from tests.conftest import MANAGER_PASSWORD
+
+
+def test_default_location_is_the_cores_default_database(monkeypatch):
+    monkeypatch.delenv("ASIAKASREKISTERI_DB", raising=False)
+    assert quick_location(None) == str(default_db_path())
+    assert quick_location("/tmp/x.sqlite3") == "/tmp/x.sqlite3"
+
+
+def test_no_database_opens_the_first_run_wizard(qtbot, tmp_path):
+    shell = Shell(str(tmp_path / "new.sqlite3"))
+    shell.start()
+    qtbot.addWidget(shell.dialog)
+    assert isinstance(shell.dialog, FirstRunWizard)
+
+
+def test_existing_database_opens_login_then_the_main_window(qtbot, db):
+    shell = Shell(str(db.path))
+    shell.start()
+    login = shell.dialog
+    qtbot.addWidget(login)
+    assert isinstance(login, LoginDialog)
+    login.username.setText("manager")
+    login.password.setText(MANAGER_PASSWORD)
+    login.try_login()
+    window = shell.window
+    qtbot.addWidget(window)
+    assert isinstance(window, MainWindow)
+    assert window.ctx.actor.username == "manager"
+    assert window.idle.timer.interval() == 10 * 60 * 1000  # Settings.idle_lock_minutes
+    window.close()
+    shell.tasks.wait()
+    shell.db.dispose()
+
+
+def test_missing_data_key_asks_for_the_recovery_key(qtbot, db, memory_keyring, monkeypatch):
+    install_id, text = next((k[1], v) for k, v in memory_keyring.store.items()
+                            if k[0] == KEYRING_SERVICE)
+    recovery = DataKey.from_text(text).recovery_text()
+    memory_keyring.store.clear()  # a new desk
+    clear_key_cache()
+    typed = []
+
+    def exec_(dialog):
+        dialog.key.setText("AAAA-BBBB")  # wrong first: message under the field
+        dialog.submit()
+        typed.append(dialog.form.error_text("recovery_key"))
+        dialog.key.setText(recovery.lower())
+        dialog.submit()
+        return dialog.result()
+
+    monkeypatch.setattr(key_dialogs.RecoveryKeyDialog, "exec", exec_)
+    shell = Shell(str(db.path))
+    assert shell.check_key()
+    assert typed and typed[0]
+    assert memory_keyring.store[(KEYRING_SERVICE, install_id)] == text
+    shell.db.dispose()
+
+
+def test_no_keyring_says_what_to_do_and_never_falls_back(qtbot, db, monkeypatch):
+    keyring.set_keyring(fail.Keyring())
+    clear_key_cache()
+    told = []
+    monkeypatch.setattr(key_dialogs, "keyring_unavailable", lambda parent, exc: told.append(exc))
+    shell = Shell(str(db.path))
+    assert not shell.check_key()
+    assert told and told[0].code == "error.no_keyring"
+    shell.db.dispose()
+
+
+def test_demo_database_logs_in_with_the_password_shown(tmp_path):
+    path = tmp_path / "demo.sqlite3"
+    make_demo_database(str(path), customers=20)
+    db = open_database(path)
+    try:
+        assert attempt_login(db, DEMO_USER, DEMO_PASSWORD).is_manager
+    finally:
+        db.dispose()
+    assert app_module.DEMO_CUSTOMERS == 2000
