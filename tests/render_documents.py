@@ -36,17 +36,21 @@ def builders() -> dict[str, Builder]:
     for kind in ("access", "rectification", "objection", "erasure"):
         found[f"form_{kind}"] = lambda lang, k=kind: build_form(s.form(k), lh, lang)
         found[f"form_{kind}_prefilled"] = lambda lang, k=kind: build_form(
-            s.form(k, prefilled=True), lh, lang)
+            s.form(k, prefilled=True), lh, lang
+        )
     found["access_report"] = lambda lang: build_access_report(s.access_report(), lh, lang)
     found["access_json"] = lambda lang: build_access_json(s.access_report(), lang)
     found["refusal_certificate"] = lambda lang: build_refusal_certificate(s.refusal(), lh, lang)
     found["correction_notice"] = lambda lang: build_correction_notice(
-        s.correction_notice(), lh, lang)
+        s.correction_notice(), lh, lang
+    )
     found["objection_confirmation"] = lambda lang: build_objection_confirmation(
-        s.objection(), lh, lang)
+        s.objection(), lh, lang
+    )
     for outcome in ("erased", "partly", "refused"):
         found[f"erasure_decision_{outcome}"] = lambda lang, o=outcome: build_erasure_decision(
-            s.erasure(o), lh, lang)
+            s.erasure(o), lh, lang
+        )
     found["extension_notice"] = lambda lang: build_extension_notice(s.extension(), lh, lang)
     found["labels"] = lambda lang: build_labels(s.labels(25), lh, lang, skip=2)
     found["mailing_csv"] = lambda lang: build_mailing_csv(s.labels(25), lang)
@@ -71,8 +75,10 @@ def main(argv: list[str]) -> int:
             path.write_bytes(content)
             print(f"{path}  {len(content):>8} bytes  {elapsed:.2f} s")
             if "--png" in argv and suffix == ".pdf":
-                subprocess.run(["pdftoppm", "-png", "-r", "80", str(path),
-                                str(path.with_suffix(""))], check=True)
+                subprocess.run(
+                    ["pdftoppm", "-png", "-r", "80", str(path), str(path.with_suffix(""))],
+                    check=True,
+                )
     return 0
 
 

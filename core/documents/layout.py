@@ -93,23 +93,48 @@ STYLES: dict[str, ParagraphStyle] = {
     "plain": _style("plain"),
     "subject": _style("subject", fontName=FONT_BOLD, fontSize=11, leading=14, spaceAfter=9),
     "h1": _style("h1", fontName=FONT_BOLD, fontSize=14, leading=18, spaceAfter=8),
-    "h2": _style("h2", fontName=FONT_BOLD, fontSize=10.5, leading=14, spaceBefore=9, spaceAfter=4,
-                 keepWithNext=1),
+    "h2": _style(
+        "h2",
+        fontName=FONT_BOLD,
+        fontSize=10.5,
+        leading=14,
+        spaceBefore=9,
+        spaceAfter=4,
+        keepWithNext=1,
+    ),
     "small": _style("small", fontSize=8, leading=10, textColor=GREY),
     "cell": _style("cell", fontSize=8.5, leading=10.5),
     "cell_bold": _style("cell_bold", fontName=FONT_BOLD, fontSize=8.5, leading=10.5),
     "cell_right": _style("cell_right", fontSize=8.5, leading=10.5, alignment=TA_RIGHT),
-    "bullet": _style("bullet", leftIndent=BODY_INDENT + 4 * mm, bulletIndent=BODY_INDENT,
-                     spaceAfter=3),
+    "bullet": _style(
+        "bullet", leftIndent=BODY_INDENT + 4 * mm, bulletIndent=BODY_INDENT, spaceAfter=3
+    ),
     "bullet_full": _style("bullet_full", leftIndent=4 * mm, bulletIndent=0, spaceAfter=3),
 }
 
 COUNTRY_NAMES = {
-    "SE": "SWEDEN", "NO": "NORWAY", "DK": "DENMARK", "IS": "ICELAND", "EE": "ESTONIA",
-    "LV": "LATVIA", "LT": "LITHUANIA", "DE": "GERMANY", "GB": "UNITED KINGDOM",
-    "IE": "IRELAND", "FR": "FRANCE", "ES": "SPAIN", "PT": "PORTUGAL", "IT": "ITALY",
-    "NL": "NETHERLANDS", "BE": "BELGIUM", "AT": "AUSTRIA", "CH": "SWITZERLAND",
-    "PL": "POLAND", "US": "USA", "CA": "CANADA", "RU": "RUSSIA",
+    "SE": "SWEDEN",
+    "NO": "NORWAY",
+    "DK": "DENMARK",
+    "IS": "ICELAND",
+    "EE": "ESTONIA",
+    "LV": "LATVIA",
+    "LT": "LITHUANIA",
+    "DE": "GERMANY",
+    "GB": "UNITED KINGDOM",
+    "IE": "IRELAND",
+    "FR": "FRANCE",
+    "ES": "SPAIN",
+    "PT": "PORTUGAL",
+    "IT": "ITALY",
+    "NL": "NETHERLANDS",
+    "BE": "BELGIUM",
+    "AT": "AUSTRIA",
+    "CH": "SWITZERLAND",
+    "PL": "POLAND",
+    "US": "USA",
+    "CA": "CANADA",
+    "RU": "RUSSIA",
 }
 
 
@@ -154,12 +179,14 @@ def company_address(lh: Letterhead, attention: bool = True) -> Addressee:
     org = ""
     if attention and lh.contact_person:
         org = lh.contact_person
-    return Addressee(name=name, organisation=org, street=lh.street,
-                     postal_code=lh.postal_code, city=lh.city)
+    return Addressee(
+        name=name, organisation=org, street=lh.street, postal_code=lh.postal_code, city=lh.city
+    )
 
 
-def signature_block(signatory: Signatory, lh: Letterhead, lang: str,
-                    indent: bool = True) -> Flowable:
+def signature_block(
+    signatory: Signatory, lh: Letterhead, lang: str, indent: bool = True
+) -> Flowable:
     """Closing, company, space for the hand signature, a line, name and title."""
     rows: list[list[Any]] = [
         [Paragraph(t("doc.closing", lang), STYLES["plain"])],
@@ -170,19 +197,29 @@ def signature_block(signatory: Signatory, lh: Letterhead, lang: str,
     if signatory.title:
         rows.append([Paragraph(esc(signatory.title), STYLES["plain"])])
     table = Table(rows, colWidths=[70 * mm], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, 10),
-        ("LINEBELOW", (0, 2), (0, 2), 0.6, colors.black),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 10),
+                ("LINEBELOW", (0, 2), (0, 2), 0.6, colors.black),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
     return KeepTogether([Spacer(1, 6 * mm), _indented(table) if indent else table])
 
 
-def data_table(header: Sequence[str], rows: Iterable[Sequence[Any]],
-               widths: Sequence[float], *, right: Sequence[int] = (),
-               indent: bool = True, long: bool = False) -> Table:
+def data_table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[float],
+    *,
+    right: Sequence[int] = (),
+    indent: bool = True,
+    long: bool = False,
+) -> Table:
     """A grid with a bold header row that repeats on every page the table spans.
 
     Cells may be strings (escaped here) or flowables. ``right`` lists columns aligned right.
@@ -227,26 +264,39 @@ def data_table(header: Sequence[str], rows: Iterable[Sequence[Any]],
 
 def _indented(flowable: Flowable) -> Table:
     wrapper = Table([[None, flowable]], colWidths=[BODY_INDENT, BODY_W], hAlign="LEFT")
-    wrapper.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                 ("TOPPADDING", (0, 0), (-1, -1), 0),
-                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    wrapper.setStyle(
+        TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     return wrapper
 
 
-def key_value_table(pairs: Iterable[tuple[str, str]], *, label_w: float = 45 * mm,
-                    indent: bool = True) -> Table:
+def key_value_table(
+    pairs: Iterable[tuple[str, str]], *, label_w: float = 45 * mm, indent: bool = True
+) -> Table:
     """Label / value pairs, labels bold; empty values print as a dash."""
     width = BODY_W if indent else TEXT_W
-    rows = [[Paragraph(esc(k), STYLES["cell_bold"]), Paragraph(esc(v) if v else "–", STYLES["cell"])]
-            for k, v in pairs]
+    rows = [
+        [Paragraph(esc(k), STYLES["cell_bold"]), Paragraph(esc(v) if v else "–", STYLES["cell"])]
+        for k, v in pairs
+    ]
     table = Table(rows, colWidths=[label_w, width - label_w], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
     return _indented(table) if indent else table
 
 
@@ -276,10 +326,18 @@ class _NumberedCanvas(Canvas):
 class Letter:
     """One document in the shared layout; ``build(story)`` returns the PDF bytes."""
 
-    def __init__(self, letterhead: Letterhead, lang: str, title: str, *,
-                 addressee: Addressee | None = None, reference: str = "",
-                 issued_on: date | None = None, author: str = "",
-                 show_date: bool = True) -> None:
+    def __init__(
+        self,
+        letterhead: Letterhead,
+        lang: str,
+        title: str,
+        *,
+        addressee: Addressee | None = None,
+        reference: str = "",
+        issued_on: date | None = None,
+        author: str = "",
+        show_date: bool = True,
+    ) -> None:
         register_fonts()
         self.lh = letterhead
         self.lang = lang
@@ -332,10 +390,12 @@ class Letter:
         c.line(LEFT, FOOTER_TOP - 4 * mm, RIGHT, FOOTER_TOP - 4 * mm)
         columns = [
             [lh.company_name, lh.street, f"{lh.postal_code} {lh.city}".strip()],
-            [f"{t('doc.phone', lang)} {lh.phone}" if lh.phone else "",
-             lh.email, ""],
-            [f"{t('doc.business_id', lang)} {lh.business_id}" if lh.business_id else "",
-             f"{t('doc.register', lang)}: {lh.register_name}" if lh.register_name else "", ""],
+            [f"{t('doc.phone', lang)} {lh.phone}" if lh.phone else "", lh.email, ""],
+            [
+                f"{t('doc.business_id', lang)} {lh.business_id}" if lh.business_id else "",
+                f"{t('doc.register', lang)}: {lh.register_name}" if lh.register_name else "",
+                "",
+            ],
         ]
         xs = [LEFT, LEFT + 62 * mm, LEFT + 118 * mm]
         c.setFont(FONT, 7.5)
@@ -353,20 +413,47 @@ class Letter:
         buf = io.BytesIO()
         first_top = (WINDOW_TOP + WINDOW_H + 6 * mm) if self.addressee else 36 * mm
         bottom = FOOTER_TOP
-        first = Frame(LEFT, bottom, TEXT_W, PAGE_H - first_top - bottom, id="first",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        later = Frame(LEFT, bottom, TEXT_W, PAGE_H - 30 * mm - bottom, id="later",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        first = Frame(
+            LEFT,
+            bottom,
+            TEXT_W,
+            PAGE_H - first_top - bottom,
+            id="first",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        later = Frame(
+            LEFT,
+            bottom,
+            TEXT_W,
+            PAGE_H - 30 * mm - bottom,
+            id="later",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
         doc = BaseDocTemplate(
-            buf, pagesize=A4, title=self.title, author=self.author or self.lh.company_name,
-            creator="Asiakasrekisteri", lang=self.lang, invariant=True,
-            leftMargin=LEFT, rightMargin=PAGE_W - RIGHT, topMargin=30 * mm,
+            buf,
+            pagesize=A4,
+            title=self.title,
+            author=self.author or self.lh.company_name,
+            creator="Asiakasrekisteri",
+            lang=self.lang,
+            invariant=True,
+            leftMargin=LEFT,
+            rightMargin=PAGE_W - RIGHT,
+            topMargin=30 * mm,
             bottomMargin=bottom,
         )
-        doc.addPageTemplates([
-            PageTemplate(id="First", frames=[first], autoNextPageTemplate="Later"),
-            PageTemplate(id="Later", frames=[later]),
-        ])
+        doc.addPageTemplates(
+            [
+                PageTemplate(id="First", frames=[first], autoNextPageTemplate="Later"),
+                PageTemplate(id="Later", frames=[later]),
+            ]
+        )
         decorate = self._decorate
 
         class _Canvas(_NumberedCanvas):
@@ -422,14 +509,18 @@ def ombudsman_block(lang: str, indent: bool = True) -> list[Flowable]:
     style = "body" if indent else "full"
     return [
         para(t("doc.ombudsman.right", lang), style),
-        key_value_table([
-            (t("doc.ombudsman.office", lang), o["name"]),
-            (t("doc.ombudsman.postal", lang), o["postal_address"]),
-            (t("doc.ombudsman.visiting", lang), o["visiting_address"]),
-            (t("doc.ombudsman.email", lang), o["email"]),
-            (t("doc.ombudsman.phone", lang), o["phone"]),
-            (t("doc.ombudsman.web", lang), o["web"]),
-        ], indent=indent, label_w=38 * mm),
+        key_value_table(
+            [
+                (t("doc.ombudsman.office", lang), o["name"]),
+                (t("doc.ombudsman.postal", lang), o["postal_address"]),
+                (t("doc.ombudsman.visiting", lang), o["visiting_address"]),
+                (t("doc.ombudsman.email", lang), o["email"]),
+                (t("doc.ombudsman.phone", lang), o["phone"]),
+                (t("doc.ombudsman.web", lang), o["web"]),
+            ],
+            indent=indent,
+            label_w=38 * mm,
+        ),
         spacer(2),
     ]
 

@@ -50,24 +50,37 @@ def text(pdf: bytes) -> str:
 
 def _refusal_with_hetu() -> object:
     data = s.refusal()
-    hetu_item = RefusalItem("hetu", s.HETU, "131052-308U", "Numero on väärin.",
-                            "Henkilötunnus on tarkistettu väestötietojärjestelmästä.")
-    return replace(data, refused=(*data.refused, hetu_item),
-                   accepted=(*data.accepted, CorrectedField("hetu", s.HETU, "131052-308U")))
+    hetu_item = RefusalItem(
+        "hetu",
+        s.HETU,
+        "131052-308U",
+        "Numero on väärin.",
+        "Henkilötunnus on tarkistettu väestötietojärjestelmästä.",
+    )
+    return replace(
+        data,
+        refused=(*data.refused, hetu_item),
+        accepted=(*data.accepted, CorrectedField("hetu", s.HETU, "131052-308U")),
+    )
 
 
 # Every document other than the access report, in both languages.
 OTHER_BUILDERS: dict[str, Callable[[str], bytes]] = {
-    **{f"form_{k}": (lambda lang, k=k: build_form(s.form(k, prefilled=True), LH, lang))
-       for k in ("access", "rectification", "objection", "erasure")},
-    "refusal_certificate": lambda lang: build_refusal_certificate(
-        _refusal_with_hetu(), LH, lang),  # type: ignore[arg-type]
+    **{
+        f"form_{k}": (lambda lang, k=k: build_form(s.form(k, prefilled=True), LH, lang))
+        for k in ("access", "rectification", "objection", "erasure")
+    },
+    "refusal_certificate": lambda lang: build_refusal_certificate(_refusal_with_hetu(), LH, lang),  # type: ignore[arg-type]
     "correction_notice": lambda lang: build_correction_notice(
-        replace(s.correction_notice(),
-                corrected=(CorrectedField("hetu", s.HETU, "131052-308U"),)), LH, lang),
+        replace(s.correction_notice(), corrected=(CorrectedField("hetu", s.HETU, "131052-308U"),)),
+        LH,
+        lang,
+    ),
     "objection_confirmation": lambda lang: build_objection_confirmation(s.objection(), LH, lang),
-    **{f"erasure_{o}": (lambda lang, o=o: build_erasure_decision(s.erasure(o), LH, lang))
-       for o in ("erased", "partly", "refused")},
+    **{
+        f"erasure_{o}": (lambda lang, o=o: build_erasure_decision(s.erasure(o), LH, lang))
+        for o in ("erased", "partly", "refused")
+    },
     "extension_notice": lambda lang: build_extension_notice(s.extension(), LH, lang),
     "labels": lambda lang: build_labels(s.labels(30), LH, lang),
     "privacy_statement": lambda lang: build_statement(s.statement(), LH, lang),
@@ -100,8 +113,16 @@ def test_access_report_contains_the_persons_data_and_hetu(lang: str) -> None:
     data = s.access_report()
     content = text(build_access_report(data, LH, lang))
     p = data.person
-    for value in (p.first_name, p.last_name, p.hetu, p.email, p.street, p.postal_code,
-                  p.phone, p.organisation):
+    for value in (
+        p.first_name,
+        p.last_name,
+        p.hetu,
+        p.email,
+        p.street,
+        p.postal_code,
+        p.phone,
+        p.organisation,
+    ):
         assert value in content
     for order in data.orders:
         assert order.number in content
@@ -109,8 +130,10 @@ def test_access_report_contains_the_persons_data_and_hetu(lang: str) -> None:
         assert disclosure.recipient in content
     assert "Hämeentie 1 B 4" in content  # field history: the old address
     assert "tietosuoja@om.fi" in content  # the right to complain
-    expected = {"fi": ("Henkilötunnus", "Tarkastusoikeus", "suoramainonta"),
-                "en": ("Personal identity code", "Right of access", "direct advertising")}
+    expected = {
+        "fi": ("Henkilötunnus", "Tarkastusoikeus", "suoramainonta"),
+        "en": ("Personal identity code", "Right of access", "direct advertising"),
+    }
     for word in expected[lang]:
         assert word in content
 
@@ -218,7 +241,7 @@ def test_mailing_csv_is_excel_friendly() -> None:
     assert lines[0] == "etunimi;sukunimi;yritys;katuosoite;postinumero;postitoimipaikka;maa"
     assert lines[1].startswith("Maija;Meikäläinen;Asunto Oy Kääpiö;")
     assert len(lines) == 4
-    hostile = replace(entries[0], organisation="=HYPERLINK(\"x\")")
+    hostile = replace(entries[0], organisation='=HYPERLINK("x")')
     row = build_mailing_csv([hostile]).decode("utf-8-sig").splitlines()[1]
     assert "'=HYPERLINK" in row and ";=HYPERLINK" not in row
 
@@ -268,8 +291,12 @@ def test_every_document_key_has_finnish_and_english() -> None:
 
 def test_fonts_are_shipped_with_their_licence() -> None:
     folder = Path(RESOURCES) / "fonts"
-    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf",
-                 "LICENSE-DejaVu.txt"):
+    for name in (
+        "DejaVuSans.ttf",
+        "DejaVuSans-Bold.ttf",
+        "DejaVuSansMono.ttf",
+        "LICENSE-DejaVu.txt",
+    ):
         assert (folder / name).is_file(), name
 
 
@@ -278,14 +305,18 @@ def test_record_document_stores_kind_language_author_and_hash() -> None:
     models.Base.metadata.create_all(engine)
     pdf = build_objection_confirmation(s.objection(), LH, "en")
     with Session(engine) as session:
-        doc = record_document(session, "jari", "objection_confirmation", "en", pdf,
-                              filename="vahvistus.pdf")
+        doc = record_document(
+            session, "jari", "objection_confirmation", "en", pdf, filename="vahvistus.pdf"
+        )
         assert doc.id is not None
         stored = session.get(models.Document, doc.id)
         assert stored is not None
         assert stored.sha256 == hashlib.sha256(pdf).hexdigest()
         assert (stored.kind, stored.language, stored.created_by) == (
-            "objection_confirmation", "en", "jari")
+            "objection_confirmation",
+            "en",
+            "jari",
+        )
         assert stored.created_at is not None
         with pytest.raises(ValueError):
             record_document(session, "jari", "love_letter", "fi", pdf)
