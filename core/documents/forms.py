@@ -80,7 +80,7 @@ def _person_section(data: FormData, lang: str) -> list[Flowable]:
 
 
 def _check(text: str) -> Paragraph:
-    return Paragraph(f'<font size="13">{BOX}</font>  {text}', L.STYLES["full"])
+    return Paragraph(text, L.STYLES["check"], bulletText=BOX)
 
 
 def _lines(count: int) -> Table:

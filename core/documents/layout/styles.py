@@ -63,7 +63,12 @@ def register_fonts() -> None:
 
 
 def _style(name: str, **kw: Any) -> ParagraphStyle:
-    base: dict[str, Any] = {"fontName": FONT, "fontSize": 10, "leading": 13.5}
+    base: dict[str, Any] = {
+        "fontName": FONT,
+        "bulletFontName": FONT,
+        "fontSize": 10,
+        "leading": 13.5,
+    }
     base.update(kw)
     return ParagraphStyle(name, **base)
 
@@ -93,6 +98,7 @@ STYLES: dict[str, ParagraphStyle] = {
     "bullet": _style(
         "bullet", leftIndent=BODY_INDENT + 4 * mm, bulletIndent=BODY_INDENT, spaceAfter=3
     ),
+    "check": _style("check", leftIndent=6.5 * mm, bulletIndent=0, bulletFontSize=13, spaceAfter=5),
     "bullet_full": _style("bullet_full", leftIndent=4 * mm, bulletIndent=0, spaceAfter=3),
 }
 
