@@ -38,20 +38,24 @@ def builders() -> dict[str, Builder]:
         found[f"form_{kind}_prefilled"] = lambda lang, k=kind: build_form(
             s.form(k, prefilled=True), lh, lang
         )
-    found["access_report"] = lambda lang: build_access_report(s.access_report(), lh, lang)
-    found["access_json"] = lambda lang: build_access_json(s.access_report(), lang)
-    found["refusal_certificate"] = lambda lang: build_refusal_certificate(s.refusal(), lh, lang)
+    found["access_report"] = lambda lang: build_access_report(s.access_report(lang=lang), lh, lang)
+    found["access_json"] = lambda lang: build_access_json(s.access_report(lang=lang), lang)
+    found["refusal_certificate"] = lambda lang: build_refusal_certificate(
+        s.refusal(lang=lang), lh, lang
+    )
     found["correction_notice"] = lambda lang: build_correction_notice(
-        s.correction_notice(), lh, lang
+        s.correction_notice(lang=lang), lh, lang
     )
     found["objection_confirmation"] = lambda lang: build_objection_confirmation(
-        s.objection(), lh, lang
+        s.objection(lang=lang), lh, lang
     )
     for outcome in ("erased", "partly", "refused"):
         found[f"erasure_decision_{outcome}"] = lambda lang, o=outcome: build_erasure_decision(
-            s.erasure(o), lh, lang
+            s.erasure(o, lang), lh, lang
         )
-    found["extension_notice"] = lambda lang: build_extension_notice(s.extension(), lh, lang)
+    found["extension_notice"] = lambda lang: build_extension_notice(
+        s.extension(lang=lang), lh, lang
+    )
     found["labels"] = lambda lang: build_labels(s.labels(25), lh, lang, skip=2)
     found["mailing_csv"] = lambda lang: build_mailing_csv(s.labels(25), lang)
     found["privacy_statement"] = lambda lang: build_statement(s.statement(), lh, lang)

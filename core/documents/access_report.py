@@ -300,7 +300,9 @@ def build_access_report(data: AccessReportData, letterhead: Letterhead, lang: st
     story.append(L.para(t("doc.access.h.rights", lang), "h2"))
     story += rights_story(letterhead, lang)
     if data.signatory:
-        story.append(L.signature_block(data.signatory, letterhead, lang, indent=False))
+        story.append(
+            L.signature_block(data.signatory, letterhead, lang, indent=False, contact=False)
+        )
     return letter.build(story)
 
 

@@ -52,7 +52,6 @@ def build_correction_notice(data: CorrectionNoticeData, letterhead: Letterhead, 
         L.spacer(4),
         L.para(t("doc.correction.ask", lang)),
         L.para(t("doc.correction.no_hetu", lang)),
-        L.para(t("doc.contact_us", lang, contact=L.esc(L.contact_text(letterhead)))),
         L.signature_block(data.signatory, letterhead, lang),
     ]
     return letter.build(story)

@@ -70,6 +70,5 @@ def build_erasure_decision(data: ErasureDecisionData, letterhead: Letterhead, la
         story.append(
             KeepTogether([L.para(t("doc.ombudsman.heading", lang), "h2"), *L.ombudsman_block(lang)])
         )
-    story.append(L.para(t("doc.contact_us", lang, contact=L.esc(L.contact_text(letterhead)))))
     story.append(L.signature_block(data.signatory, letterhead, lang))
     return letter.build(story)

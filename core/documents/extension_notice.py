@@ -36,7 +36,6 @@ def build_extension_notice(data: ExtensionNoticeData, letterhead: Letterhead, la
         L.para(f"<b>{t('doc.extension.reasons', lang)}</b>"),
         *L.paras(data.reasons),
         L.para(t("doc.extension.apology", lang)),
-        L.para(t("doc.contact_us", lang, contact=L.esc(L.contact_text(letterhead)))),
         L.signature_block(data.signatory, letterhead, lang),
     ]
     return letter.build(story)

@@ -42,7 +42,6 @@ def build_objection_confirmation(
     story += [
         L.para(t("doc.objection_conf.effect", lang)),
         L.para(t("doc.objection_conf.cancel", lang)),
-        L.para(t("doc.contact_us", lang, contact=L.esc(L.contact_text(letterhead)))),
         L.signature_block(data.signatory, letterhead, lang),
     ]
     return letter.build(story)

@@ -54,8 +54,8 @@ def letterhead() -> Letterhead:
     )
 
 
-def manager() -> Signatory:
-    return Signatory("Jari Mensonen", "toimitusjohtaja")
+def manager(lang: str = "fi") -> Signatory:
+    return Signatory("Jari Mensonen", "toimitusjohtaja" if lang == "fi" else "Managing Director")
 
 
 def addressee() -> Addressee:
@@ -111,7 +111,7 @@ def orders(n: int = 6) -> tuple[OrderRow, ...]:
     )
 
 
-def access_report(n_orders: int = 6) -> AccessReportData:
+def access_report(n_orders: int = 6, lang: str = "fi") -> AccessReportData:
     return AccessReportData(
         person=person(),
         addressee=addressee(),
@@ -154,40 +154,89 @@ def access_report(n_orders: int = 6) -> AccessReportData:
                 "phone", "", "+358401234567", datetime(2021, 8, 2, 9, 30), "customer_notice"
             ),
         ),
-        signatory=manager(),
+        signatory=manager(lang),
     )
 
 
-def refusal() -> RectificationDecisionData:
+_REFUSED = {
+    "fi": (
+        RefusalItem(
+            "last_name",
+            "Meikäläinen",
+            "Virtanen",
+            "Olen mennyt naimisiin.",
+            "Nimenmuutosta ei ole vielä päivitetty väestötietojärjestelmään; "
+            "korjaamme nimen, kun saamme siitä virallisen tiedon.",
+        ),
+        RefusalItem(
+            "orders",
+            "Tilaus T-2019-00003, 14 590,00 €",
+            "Tilauksen poistaminen",
+            "En mielestäni tilannut palvelua.",
+            "Tilaus on kirjanpitoaineistoa, joka on säilytettävä kirjanpitolain "
+            "2 luvun 10 §:n mukaan kuusi vuotta tilikauden päättymisestä.",
+        ),
+    ),
+    "en": (
+        RefusalItem(
+            "last_name",
+            "Meikäläinen",
+            "Virtanen",
+            "I have got married.",
+            "The change of name has not yet been updated in the Population Information "
+            "System; we will correct the name once we receive official notice of it.",
+        ),
+        RefusalItem(
+            "orders",
+            "Order T-2019-00003, €14,590.00",
+            "Delete the order",
+            "I do not think I ordered the service.",
+            "The order is part of the accounting records, which must be kept for six years "
+            "from the end of the financial year under the Finnish Accounting Act "
+            "(chapter 2, section 10).",
+        ),
+    ),
+}
+
+_ERASURE_TEXT = {
+    "fi": {
+        "partly": "Tilauksenne ovat kirjanpitoaineistoa, joka on säilytettävä kirjanpitolain "
+        "2 luvun 10 §:n mukaan kuusi vuotta tilikauden päättymisestä.",
+        "refused": "Teillä on avoin lasku (tilaus T-2025-00410), joka on siirretty perintään. "
+        "Tietoja ei voida poistaa ennen kuin asia on selvitetty.",
+        "kept": ("nimi ja postiosoite tilausten yhteydessä", "tilaukset 2023–2024 (4 kpl)"),
+    },
+    "en": {
+        "partly": "Your orders are accounting records, which must be kept for six years from "
+        "the end of the financial year under the Finnish Accounting Act (chapter 2, "
+        "section 10).",
+        "refused": "You have an open invoice (order T-2025-00410) that has been passed to debt "
+        "collection. The data cannot be erased until the matter has been settled.",
+        "kept": ("name and postal address on the orders", "orders 2023–2024 (4 orders)"),
+    },
+}
+
+_EXTENSION_REASONS = {
+    "fi": "Pyyntö koskee yli kymmenen vuoden tilaushistoriaa, jonka osa on arkistoitu "
+    "paperisena lukittuun arkistoon; aineiston kokoaminen vie tavallista kauemmin.",
+    "en": "The request covers more than ten years of orders, part of which are archived on "
+    "paper in locked storage; gathering the material takes longer than usual.",
+}
+
+
+def refusal(lang: str = "fi") -> RectificationDecisionData:
     return RectificationDecisionData(
         addressee=addressee(),
-        signatory=manager(),
+        signatory=manager(lang),
         reference="P-2025-0009",
         received_on=date(2025, 3, 1),
         issued_on=ISSUED,
-        refused=(
-            RefusalItem(
-                "last_name",
-                "Meikäläinen",
-                "Virtanen",
-                "Olen mennyt naimisiin.",
-                "Nimenmuutosta ei ole vielä päivitetty väestötietojärjestelmään; "
-                "korjaamme nimen, kun saamme siitä virallisen tiedon.",
-            ),
-            RefusalItem(
-                "orders",
-                "Tilaus T-2019-00003, 14 590,00 €",
-                "Tilauksen poistaminen",
-                "En mielestäni tilannut palvelua.",
-                "Tilaus on kirjanpitoaineistoa, joka on säilytettävä kirjanpitolain "
-                "2 luvun 10 §:n mukaan kuusi vuotta tilikauden päättymisestä.",
-            ),
-        ),
+        refused=_REFUSED[lang],
         accepted=(CorrectedField("phone", "+358401234567", "+358409876543"),),
     )
 
 
-def correction_notice() -> CorrectionNoticeData:
+def correction_notice(lang: str = "fi") -> CorrectionNoticeData:
     return CorrectionNoticeData(
         recipient=Addressee(
             "Perintä Oy Saatava",
@@ -196,7 +245,7 @@ def correction_notice() -> CorrectionNoticeData:
             postal_code="33100",
             city="Tampere",
         ),
-        signatory=manager(),
+        signatory=manager(lang),
         subject_name="Maija Meikäläinen",
         corrected=(
             CorrectedField("street", "Hämeentie 1 B 4", "Sörnäisten rantatie 25 A 12"),
@@ -209,10 +258,10 @@ def correction_notice() -> CorrectionNoticeData:
     )
 
 
-def objection() -> ObjectionConfirmationData:
+def objection(lang: str = "fi") -> ObjectionConfirmationData:
     return ObjectionConfirmationData(
         addressee=addressee(),
-        signatory=manager(),
+        signatory=manager(lang),
         set_kinds=("direct_marketing", "research"),
         set_on=date(2025, 3, 12),
         active_kinds=("direct_marketing", "research", "publication"),
@@ -222,22 +271,15 @@ def objection() -> ObjectionConfirmationData:
     )
 
 
-def erasure(outcome: str = "partly") -> ErasureDecisionData:
-    reasons = {
-        "erased": "",
-        "partly": "Tilauksenne ovat kirjanpitoaineistoa, joka on säilytettävä kirjanpitolain "
-        "2 luvun 10 §:n mukaan kuusi vuotta tilikauden päättymisestä.",
-        "refused": "Teillä on avoin lasku (tilaus T-2025-00410), joka on siirretty perintään. "
-        "Tietoja ei voida poistaa ennen kuin asia on selvitetty.",
-    }[outcome]
+def erasure(outcome: str = "partly", lang: str = "fi") -> ErasureDecisionData:
+    text = _ERASURE_TEXT[lang]
+    reasons = "" if outcome == "erased" else str(text[outcome])
     return ErasureDecisionData(
         addressee=addressee(),
-        signatory=manager(),
+        signatory=manager(lang),
         outcome=outcome,
         retention_until=date(2030, 12, 31) if outcome == "partly" else None,
-        kept=("nimi ja postiosoite tilausten yhteydessä", "tilaukset 2023–2024 (4 kpl)")
-        if outcome == "partly"
-        else (),
+        kept=tuple(text["kept"]) if outcome == "partly" else (),
         reasons=reasons,
         recipients_notified=("Perintä Oy Saatava", "Luottotieto Oy")
         if outcome != "refused"
@@ -248,16 +290,15 @@ def erasure(outcome: str = "partly") -> ErasureDecisionData:
     )
 
 
-def extension() -> ExtensionNoticeData:
+def extension(lang: str = "fi") -> ExtensionNoticeData:
     return ExtensionNoticeData(
         addressee=addressee(),
-        signatory=manager(),
+        signatory=manager(lang),
         request_kind="access",
         received_on=date(2025, 1, 31),
         original_due_on=date(2025, 2, 28),
         new_due_on=date(2025, 4, 30),
-        reasons="Pyyntö koskee yli kymmenen vuoden tilaushistoriaa, jonka osa on arkistoitu "
-        "paperisena lukittuun arkistoon; aineiston kokoaminen vie tavallista kauemmin.",
+        reasons=_EXTENSION_REASONS[lang],
         reference="P-2025-0004",
         issued_on=date(2025, 2, 20),
     )

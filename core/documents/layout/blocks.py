@@ -28,6 +28,7 @@ from core.documents.layout.styles import (
     RULE,
     STYLES,
     TEXT_W,
+    contact_text,
     esc,
     para,
     spacer,
@@ -36,9 +37,13 @@ from core.i18n import RESOURCES, t
 
 
 def signature_block(
-    signatory: Signatory, lh: Letterhead, lang: str, indent: bool = True
+    signatory: Signatory, lh: Letterhead, lang: str, indent: bool = True, contact: bool = True
 ) -> Flowable:
-    """Closing, company, space for the hand signature, a line, name and title."""
+    """Closing, company, space for the hand signature, a line, name and title.
+
+    With ``contact`` the "questions? contact ..." sentence comes first, kept on the same page
+    so a signature never stands alone at the top of a page.
+    """
     rows: list[list[Any]] = [
         [Paragraph(t("doc.closing", lang), STYLES["plain"])],
         [Paragraph(esc(lh.company_name), STYLES["plain"])],
@@ -59,7 +64,11 @@ def signature_block(
             ]
         )
     )
-    return KeepTogether([Spacer(1, 6 * mm), _indented(table) if indent else table])
+    lead: list[Flowable] = []
+    if contact:
+        text = t("doc.contact_us", lang, contact=esc(contact_text(lh)))
+        lead.append(para(text, "body" if indent else "full"))
+    return KeepTogether([*lead, Spacer(1, 6 * mm), _indented(table) if indent else table])
 
 
 def data_table(
