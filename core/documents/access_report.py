@@ -117,7 +117,8 @@ def _disclosures(data: AccessReportData, lang: str) -> list[Flowable]:
     if data.disclosures:
         rows = []
         for d in data.disclosures:
-            fields = ", ".join(L.label("field", f, lang) for f in d.data_fields)
+            fields = ", ".join(L.label("field", f, lang).lower() for f in d.data_fields)
+            fields = fields[:1].upper() + fields[1:]
             outside = (
                 t("doc.access.outside_eea_yes", lang, why=d.justification)
                 if d.outside_eea

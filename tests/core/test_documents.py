@@ -321,3 +321,14 @@ def test_record_document_stores_kind_language_author_and_hash() -> None:
         with pytest.raises(ValueError):
             record_document(session, "jari", "love_letter", "fi", pdf)
     assert "access_report" in KINDS and len(set(KINDS)) == len(KINDS)
+
+
+def test_markup_characters_in_data_print_as_written() -> None:
+    data = s.refusal("fi")
+    odd = replace(data.refused[0], reason='Syy: <b>ei</b> & "muuta"')
+    data = replace(data, refused=(odd,), addressee=replace(data.addressee, name="Ö & <Oy>"))
+    content = text(build_refusal_certificate(data, LH, "fi"))
+    assert 'Syy: <b>ei</b> & "muuta"' in content
+    assert "Ö & <Oy>" in content
+    orders = replace(s.access_report(), orders=(replace(s.orders(1)[0], item="A & <B>"),))
+    assert "A & <B>" in text(build_access_report(orders, LH, "fi"))
