@@ -107,7 +107,8 @@ class DataKey:
 
 # --- the OS keyring -------------------------------------------------------------------------
 
-_PLAINTEXT_MODULES = ("keyrings.alt", "keyring.backends.null", "keyring.backends.fail")
+_PLAINTEXT_MODULES = ("keyrings.alt",)
+_NO_KEYRING_MODULES = ("keyring.backends.null", "keyring.backends.fail")
 
 
 def _backend():  # type: ignore[no-untyped-def]
@@ -121,6 +122,8 @@ def _backend():  # type: ignore[no-untyped-def]
     for candidate in candidates:
         module = type(candidate).__module__
         name = f"{module}.{type(candidate).__name__}"
+        if module.startswith(_NO_KEYRING_MODULES):
+            continue
         if module.startswith(_PLAINTEXT_MODULES) and name != explicit:
             # A plain-text or failing backend is used only when the user names it explicitly.
             continue
