@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Paragraph
 
 from core.clock import today
 from core.documents import layout as L
@@ -67,7 +67,10 @@ def _orders(data: AccessReportData, lang: str) -> list[Flowable]:
             )
         )
         total += o.amount
-    rows.append(("", "", t("doc.access.total", lang), "", "", format_money(total, lang)))
+    bold, bold_right = L.STYLES["cell_bold"], L.STYLES["cell_bold_right"]
+    total_label = Paragraph(L.esc(t("doc.access.total", lang)), bold)
+    # The sum spans the channel, invoice and amount columns: a big total never wraps.
+    rows.append(("", "", total_label, Paragraph(format_money(total, lang), bold_right), "", ""))
     header = [
         t(f"doc.access.col.{c}", lang)
         for c in ("number", "date", "item", "channel", "invoice", "amount")
@@ -75,16 +78,13 @@ def _orders(data: AccessReportData, lang: str) -> list[Flowable]:
     table = L.data_table(
         header,
         rows,
-        [25 * mm, 22 * mm, 55 * mm, 22 * mm, 20 * mm, 26 * mm],
+        [24 * mm, 21 * mm, 53 * mm, 22 * mm, 20 * mm, 30 * mm],
         right=(5,),
         indent=False,
         long=True,
     )
     table.setStyle(
-        [
-            ("FONT", (0, -1), (-1, -1), L.FONT_BOLD),
-            ("LINEABOVE", (0, -1), (-1, -1), 0.6, L.colors.black),
-        ]
+        [("LINEABOVE", (0, -1), (-1, -1), 0.6, L.colors.black), ("SPAN", (3, -1), (5, -1))]
     )
     story.append(table)
     return story

@@ -332,3 +332,34 @@ def test_markup_characters_in_data_print_as_written() -> None:
     assert "Ö & <Oy>" in content
     orders = replace(s.access_report(), orders=(replace(s.orders(1)[0], item="A & <B>"),))
     assert "A & <B>" in text(build_access_report(orders, LH, "fi"))
+
+
+def test_letterhead_and_statement_data_come_from_the_settings_row() -> None:
+    from core.documents.data import Letterhead, StatementData
+
+    row = models.Settings(
+        company_name="Testi Oy",
+        business_id="1234567-1",
+        street="Katu 1",
+        postal_code="00100",
+        city="Helsinki",
+        phone="09 123",
+        email="info@testi.fi",
+        contact_person="Anna Ankka",
+        contact_phone="040 1",
+        contact_email="anna@testi.fi",
+        register_name="Asiakasrekisteri",
+        controller_person="Anna Ankka",
+        purposes_text="Omat tarkoitukset.",
+        retention_years=4,
+        bookkeeping_retention_years=10,
+    )
+    lh = Letterhead.from_settings(row)
+    assert (lh.company_name, lh.contact_email, lh.register_name) == (
+        "Testi Oy",
+        "anna@testi.fi",
+        "Asiakasrekisteri",
+    )
+    data = StatementData.from_settings(row)
+    content = text(build_statement(data, lh, "fi"))
+    assert "Omat tarkoitukset." in content and "10 vuotta" in content and "4 vuotta" in content
