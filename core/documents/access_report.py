@@ -4,6 +4,7 @@ data as JSON for portability (Art. 20). The only document that prints the hetu."
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -241,8 +242,17 @@ def rights_story(lh: Letterhead, lang: str, style: str = "full") -> list[Flowabl
     return story
 
 
-def build_access_report(data: AccessReportData, letterhead: Letterhead, lang: str) -> bytes:
-    """The access report PDF in ``lang``; long tables repeat their header on every page."""
+def build_access_report(
+    data: AccessReportData,
+    letterhead: Letterhead,
+    lang: str,
+    progress: L.Progress | None = None,
+    should_abort: Callable[[], bool] | None = None,
+) -> bytes:
+    """The access report PDF in ``lang``; long tables repeat their header on every page.
+
+    ``progress`` and ``should_abort`` as in ``layout.Letter.build`` (for a GUI worker).
+    """
     issued = data.issued_on or today()
     letter = L.Letter(
         letterhead,
@@ -304,7 +314,7 @@ def build_access_report(data: AccessReportData, letterhead: Letterhead, lang: st
         story.append(
             L.signature_block(data.signatory, letterhead, lang, indent=False, contact=False)
         )
-    return letter.build(story)
+    return letter.build(story, progress=progress, should_abort=should_abort)
 
 
 def _jsonable(value: Any) -> Any:

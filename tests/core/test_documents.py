@@ -363,3 +363,15 @@ def test_letterhead_and_statement_data_come_from_the_settings_row() -> None:
     data = StatementData.from_settings(row)
     content = text(build_statement(data, lh, "fi"))
     assert "Omat tarkoitukset." in content and "10 vuotta" in content and "4 vuotta" in content
+
+
+def test_long_access_report_reports_progress_and_can_be_cancelled() -> None:
+    from core.documents.layout import DocumentAborted
+
+    calls: list[tuple[int, int, str]] = []
+    build_access_report(
+        s.access_report(200), LH, "fi", progress=lambda d, n, m: calls.append((d, n, m))
+    )
+    assert calls and calls[-1][0] == calls[-1][1]
+    with pytest.raises(DocumentAborted):
+        build_access_report(s.access_report(200), LH, "fi", should_abort=lambda: True)

@@ -26,7 +26,7 @@ from core.documents.layout.blocks import (
     ombudsman_block,
     signature_block,
 )
-from core.documents.layout.page import Letter
+from core.documents.layout.page import DocumentAborted, Letter, Progress
 from core.documents.layout.styles import (
     BODY_INDENT,
     BODY_W,
@@ -62,7 +62,9 @@ __all__ = [
     "RULE",
     "STYLES",
     "TEXT_W",
+    "DocumentAborted",
     "Letter",
+    "Progress",
     "ParagraphStyle",
     "address_lines",
     "bullets",

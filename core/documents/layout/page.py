@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -36,6 +37,7 @@ from core.documents.layout.styles import (
     address_lines,
     register_fonts,
 )
+from core.errors import AppError
 from core.i18n import format_date, t
 
 
@@ -148,7 +150,18 @@ class Letter:
         c.setFillColor(colors.black)
 
     # --- building --------------------------------------------------------------------------
-    def build(self, story: list[Flowable]) -> bytes:
+    def build(
+        self,
+        story: list[Flowable],
+        progress: Progress | None = None,
+        should_abort: Callable[[], bool] | None = None,
+    ) -> bytes:
+        """Lay out ``story`` and return the PDF bytes.
+
+        ``progress(done, total, message)`` is called as flowables are placed (total is an
+        estimate: a long table splits into more pieces); ``should_abort()`` is asked at every
+        step and page, and ``DocumentAborted`` is raised when it answers True.
+        """
         buf = io.BytesIO()
         first_top = (WINDOW_TOP + WINDOW_H + 6 * mm) if self.addressee else 36 * mm
         bottom = FOOTER_TOP
@@ -200,5 +213,35 @@ class Letter:
                 super().__init__(*args, **kwargs)
                 self.decorate = decorate
 
+        if progress is not None or should_abort is not None:
+            doc.setProgressCallBack(_progress_callback(progress, should_abort))
         doc.build(story, canvasmaker=_Canvas)
         return buf.getvalue()
+
+
+Progress = Callable[[int, int, str], None]
+
+
+class DocumentAborted(AppError):
+    """The user cancelled building a long document."""
+
+    code = "doc.aborted"
+
+
+def _progress_callback(
+    progress: Progress | None, should_abort: Callable[[], bool] | None
+) -> Callable[[str, int], None]:
+    state = {"total": 0, "page": 0}
+
+    def callback(kind: str, value: int) -> None:
+        if should_abort is not None and should_abort():
+            raise DocumentAborted()
+        if kind == "SIZE_EST":
+            state["total"] = value
+        elif kind == "PAGE":
+            state["page"] = value
+        elif kind == "PROGRESS" and progress is not None:
+            total = max(state["total"], value)
+            progress(value, total, t("doc.progress_page", page=state["page"]))
+
+    return callback
