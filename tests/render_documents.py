@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,14 +31,20 @@ from core.documents.statement import build_statement  # noqa: E402
 Builder = Callable[[str], bytes]
 
 
+def _form(kind: str, prefilled: bool, lang: str) -> bytes:
+    return build_form(s.form(kind, prefilled), s.letterhead(), lang)
+
+
+def _erasure(outcome: str, lang: str) -> bytes:
+    return build_erasure_decision(s.erasure(outcome, lang), s.letterhead(), lang)
+
+
 def builders() -> dict[str, Builder]:
     lh = s.letterhead()
     found: dict[str, Builder] = {}
     for kind in ("access", "rectification", "objection", "erasure"):
-        found[f"form_{kind}"] = lambda lang, k=kind: build_form(s.form(k), lh, lang)
-        found[f"form_{kind}_prefilled"] = lambda lang, k=kind: build_form(
-            s.form(k, prefilled=True), lh, lang
-        )
+        found[f"form_{kind}"] = partial(_form, kind, False)
+        found[f"form_{kind}_prefilled"] = partial(_form, kind, True)
     found["access_report"] = lambda lang: build_access_report(s.access_report(lang=lang), lh, lang)
     found["access_json"] = lambda lang: build_access_json(s.access_report(lang=lang), lang)
     found["refusal_certificate"] = lambda lang: build_refusal_certificate(
@@ -50,9 +57,7 @@ def builders() -> dict[str, Builder]:
         s.objection(lang=lang), lh, lang
     )
     for outcome in ("erased", "partly", "refused"):
-        found[f"erasure_decision_{outcome}"] = lambda lang, o=outcome: build_erasure_decision(
-            s.erasure(o, lang), lh, lang
-        )
+        found[f"erasure_decision_{outcome}"] = partial(_erasure, outcome)
     found["extension_notice"] = lambda lang: build_extension_notice(
         s.extension(lang=lang), lh, lang
     )

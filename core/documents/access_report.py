@@ -202,12 +202,12 @@ def _requests(data: AccessReportData, lang: str) -> list[Flowable]:
         story.append(L.data_table(header, rows, [30 * mm, 60 * mm, 30 * mm, 50 * mm], indent=False))
         story.append(L.spacer(3))
     if data.documents:
-        rows = [
+        documents = [
             (L.label("kind", d.kind, lang).capitalize(), format_date(d.created_on, lang))
             for d in data.documents
         ]
         header = [t("doc.access.col.document", lang), t("doc.access.col.date", lang)]
-        story.append(L.data_table(header, rows, [120 * mm, 30 * mm], indent=False))
+        story.append(L.data_table(header, documents, [120 * mm, 30 * mm], indent=False))
     return story
 
 

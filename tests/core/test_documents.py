@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,12 @@ from core import models
 from core.documents import samples as s
 from core.documents.access_report import build_access_json, build_access_report
 from core.documents.correction_notice import build_correction_notice
-from core.documents.data import CorrectedField, FormData, RefusalItem
+from core.documents.data import (
+    CorrectedField,
+    FormData,
+    RectificationDecisionData,
+    RefusalItem,
+)
 from core.documents.erasure_decision import build_erasure_decision
 from core.documents.extension_notice import build_extension_notice
 from core.documents.forms import build_form
@@ -48,7 +54,7 @@ def text(pdf: bytes) -> str:
     return " ".join(pages(pdf))
 
 
-def _refusal_with_hetu() -> object:
+def _refusal_with_hetu() -> RectificationDecisionData:
     data = s.refusal()
     hetu_item = RefusalItem(
         "hetu",
@@ -64,23 +70,25 @@ def _refusal_with_hetu() -> object:
     )
 
 
+def _form(kind: str, lang: str) -> bytes:
+    return build_form(s.form(kind, prefilled=True), LH, lang)
+
+
+def _erasure(outcome: str, lang: str) -> bytes:
+    return build_erasure_decision(s.erasure(outcome, lang), LH, lang)
+
+
 # Every document other than the access report, in both languages.
 OTHER_BUILDERS: dict[str, Callable[[str], bytes]] = {
-    **{
-        f"form_{k}": (lambda lang, k=k: build_form(s.form(k, prefilled=True), LH, lang))
-        for k in ("access", "rectification", "objection", "erasure")
-    },
-    "refusal_certificate": lambda lang: build_refusal_certificate(_refusal_with_hetu(), LH, lang),  # type: ignore[arg-type]
+    **{f"form_{k}": partial(_form, k) for k in ("access", "rectification", "objection", "erasure")},
+    "refusal_certificate": lambda lang: build_refusal_certificate(_refusal_with_hetu(), LH, lang),
     "correction_notice": lambda lang: build_correction_notice(
         replace(s.correction_notice(), corrected=(CorrectedField("hetu", s.HETU, "131052-308U"),)),
         LH,
         lang,
     ),
     "objection_confirmation": lambda lang: build_objection_confirmation(s.objection(), LH, lang),
-    **{
-        f"erasure_{o}": (lambda lang, o=o: build_erasure_decision(s.erasure(o), LH, lang))
-        for o in ("erased", "partly", "refused")
-    },
+    **{f"erasure_{o}": partial(_erasure, o) for o in ("erased", "partly", "refused")},
     "extension_notice": lambda lang: build_extension_notice(s.extension(), LH, lang),
     "labels": lambda lang: build_labels(s.labels(30), LH, lang),
     "privacy_statement": lambda lang: build_statement(s.statement(), LH, lang),
