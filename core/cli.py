@@ -148,7 +148,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(t("cli.recovery_key_intro"))
         print(f"\n    {result.recovery_key}\n")
     made = generate(db, actor, args.customers, seed=args.seed, progress=_print_progress)
-    print(t("cli.demo_done", **made))
+    print(t("cli.demo_done", customers=made["customers"], orders=made["orders"],
+            objections=made["objections"], requests=made["requests"]))
     return 0
 
 
