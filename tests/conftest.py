@@ -70,31 +70,13 @@ def _sqlite_template(tmp_root: Path, keyring_backend: MemoryKeyring) -> tuple[Pa
         path = tmp_root / "template.sqlite3"
         db = open_database(path)
         with db.begin() as s:
-            result = initialise(
-                s,
-                "Testiasunnot Oy",
-                "manager",
-                "Maija Manageri",
-                MANAGER_PASSWORD,
-                date(2024, 1, 2),
-                "Toimitusjohtaja",
-                business_id="1572860-0",
-                street="Esplanadi 1",
-                postal_code="00130",
-                city="Helsinki",
-                email="info@testiasunnot.fi",
-                contact_person="Maija Manageri",
-            )
-            create_user(
-                s,
-                result.actor,
-                "reception",
-                "Riitta Vastaanotto",
-                "receptionist",
-                RECEPTIONIST_PASSWORD,
-                date(2024, 1, 3),
-                must_change_password=False,
-            )
+            result = initialise(s, "Testiasunnot Oy", "manager", "Maija Manageri",
+                                MANAGER_PASSWORD, date(2024, 1, 2), "Toimitusjohtaja",
+                                business_id="1572860-0", street="Esplanadi 1",
+                                postal_code="00130", city="Helsinki",
+                                email="info@testiasunnot.fi", contact_person="Maija Manageri")
+            create_user(s, result.actor, "reception", "Riitta Vastaanotto", "receptionist",
+                        RECEPTIONIST_PASSWORD, date(2024, 1, 3), must_change_password=False)
         with db.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db.dispose()
@@ -113,12 +95,8 @@ def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(params=_backends())
-def db(
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    template_dir: Path,
-    memory_keyring: MemoryKeyring,
-) -> Iterator[Database]:
+def db(request: pytest.FixtureRequest, tmp_path: Path, template_dir: Path,
+       memory_keyring: MemoryKeyring) -> Iterator[Database]:
     """A fresh initialised database with a manager and a receptionist."""
     if request.param == "sqlite":
         path, keys = _sqlite_template(template_dir, memory_keyring)
@@ -146,31 +124,12 @@ def _fresh_postgres(memory_keyring: MemoryKeyring) -> Database:
     admin.dispose()
     database = open_database(base.set(database=name))
     with database.begin() as s:
-        result = initialise(
-            s,
-            "Testiasunnot Oy",
-            "manager",
-            "Maija Manageri",
-            MANAGER_PASSWORD,
-            date(2024, 1, 2),
-            "Toimitusjohtaja",
-            business_id="1572860-0",
-            street="Esplanadi 1",
-            postal_code="00130",
-            city="Helsinki",
-            email="info@testiasunnot.fi",
-            contact_person="Maija Manageri",
-        )
-        create_user(
-            s,
-            result.actor,
-            "reception",
-            "Riitta Vastaanotto",
-            "receptionist",
-            RECEPTIONIST_PASSWORD,
-            date(2024, 1, 3),
-            must_change_password=False,
-        )
+        result = initialise(s, "Testiasunnot Oy", "manager", "Maija Manageri", MANAGER_PASSWORD,
+                            date(2024, 1, 2), "Toimitusjohtaja", business_id="1572860-0",
+                            street="Esplanadi 1", postal_code="00130", city="Helsinki",
+                            email="info@testiasunnot.fi", contact_person="Maija Manageri")
+        create_user(s, result.actor, "reception", "Riitta Vastaanotto", "receptionist",
+                    RECEPTIONIST_PASSWORD, date(2024, 1, 3), must_change_password=False)
     return database
 
 
@@ -198,9 +157,8 @@ def receptionist(db: Database) -> Actor:
     return attempt_login(db, "reception", RECEPTIONIST_PASSWORD)
 
 
-def valid_hetu(
-    day: int = 13, month: int = 10, year: int = 1952, individual: int = 308, sign: str | None = None
-) -> str:
+def valid_hetu(day: int = 13, month: int = 10, year: int = 1952, individual: int = 308,
+               sign: str | None = None) -> str:
     """A valid hetu for tests (non-temporary individual number)."""
     if sign is None:
         sign = "-" if 1900 <= year < 2000 else ("A" if year >= 2000 else "+")

@@ -44,10 +44,8 @@ def test_every_message_key_used_in_code_exists() -> None:
     from core.i18n import load_catalogue
 
     catalogue = load_catalogue()
-    pattern = re.compile(
-        r'["\']((?:validation|error|auth|cli|import|verify|csv|db|crypto)'
-        r'\.[a-z0-9_]+)["\']'
-    )
+    pattern = re.compile(r'["\']((?:validation|error|auth|cli|import|verify|csv|db|crypto)'
+                         r'\.[a-z0-9_]+)["\']')
     unknown = set()
     for folder in ("core", "gui"):
         for path in (ROOT / folder).rglob("*.py"):

@@ -17,26 +17,16 @@ PASSWORD = "Kirjahylly-Aurinko-77"
 def cli(tmp_path: Path):
     home = tmp_path / "home"
     home.mkdir()
-    env = {
-        **os.environ,
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
-        "ASIAKASREKISTERI_PASSWORD": PASSWORD,
-        "ASIAKASREKISTERI_LANG": "fi",
-    }
+    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
+           "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+           "ASIAKASREKISTERI_PASSWORD": PASSWORD, "ASIAKASREKISTERI_LANG": "fi"}
     env.pop("ASIAKASREKISTERI_DB", None)
     db = tmp_path / "register.sqlite3"
 
     def run(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, str(ROOT / "main.py"), "--db", str(db), *args],
-            capture_output=True,
-            text=True,
-            env={**env, **(env_extra or {})},
-            cwd=tmp_path,
-            timeout=120,
-        )
+        return subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db), *args],
+                              capture_output=True, text=True, env={**env, **(env_extra or {})},
+                              cwd=tmp_path, timeout=120)
 
     run.db = db  # type: ignore[attr-defined]
     run.tmp = tmp_path  # type: ignore[attr-defined]
@@ -54,14 +44,8 @@ def test_init_prints_recovery_key_and_refuses_second_init(cli) -> None:
 
 
 def test_init_with_weak_password_leaves_no_database(cli) -> None:
-    result = cli(
-        "init",
-        "--company",
-        "Testi Oy",
-        "--manager",
-        "anna",
-        env_extra={"ASIAKASREKISTERI_PASSWORD": "lyhyt"},
-    )
+    result = cli("init", "--company", "Testi Oy", "--manager", "anna",
+                 env_extra={"ASIAKASREKISTERI_PASSWORD": "lyhyt"})
     assert result.returncode == 2
     assert "Salasana" in result.stderr and "Traceback" not in result.stderr
     assert not cli.db.exists()
@@ -78,8 +62,7 @@ def test_demo_import_export_verify_round_trip(cli) -> None:
         "Etunimi;Sukunimi;Sähköposti;Puhelin;Postinumero;Hetu\n"
         "Ville;Vallaton;ville@example.fi;040 765 4321;33100;131052-308T\n"
         "Huono;Rivi;ei-sähköposti;;331;\n"
-        "Tiina;Testi;;;00100;\n".encode("cp1252")
-    )
+        "Tiina;Testi;;;00100;\n".encode("cp1252"))
     first = cli("import-customers", str(source), "--user", "anna")
     assert first.returncode == 1
     assert "tuotu 2, hylätty 1, ennallaan 0" in first.stdout
@@ -118,13 +101,8 @@ def test_verify_fails_with_exit_1_when_audit_row_edited(cli) -> None:
 
 def test_wrong_password_is_a_login_error_with_exit_2(cli) -> None:
     assert cli("init", "--company", "Testi Oy", "--manager", "anna").returncode == 0
-    result = cli(
-        "export-customers",
-        "x.csv",
-        "--user",
-        "anna",
-        env_extra={"ASIAKASREKISTERI_PASSWORD": "väärä salasana"},
-    )
+    result = cli("export-customers", "x.csv", "--user", "anna",
+                 env_extra={"ASIAKASREKISTERI_PASSWORD": "väärä salasana"})
     assert result.returncode == 2
     assert result.stderr.strip() == "Väärä käyttäjätunnus tai salasana."
 
@@ -150,14 +128,8 @@ def test_missing_file_is_one_clear_line(cli) -> None:
 
 
 def test_no_keyring_gives_instructions_not_plaintext(cli) -> None:
-    result = cli(
-        "init",
-        "--company",
-        "Testi Oy",
-        "--manager",
-        "anna",
-        env_extra={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"},
-    )
+    result = cli("init", "--company", "Testi Oy", "--manager", "anna",
+                 env_extra={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
     assert result.returncode == 1
     assert "PYTHON_KEYRING_BACKEND" in result.stderr
     assert not cli.db.exists()

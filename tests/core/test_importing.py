@@ -21,14 +21,11 @@ def test_messy_file_windows_1252_commas_english_headers(db, manager, tmp_path: P
         "Äijö,Öhman,Oy Ab,aijo@example.fi,Kauppakatu 3,00100,Helsinki,+358401112223,\r\n"
         ",,,,,,,,\r\n"
         "Liisa,Virtanen,,liisa@example,,,,,\r\n"
-        "Pekka,Puu,,,,,,,131052-308T\r\n".encode("cp1252")
-    )
+        "Pekka,Puu,,,,,,,131052-308T\r\n".encode("cp1252"))
     report = import_customers(db, manager, path)
     assert (report.imported, report.rejected, report.unchanged) == (2, 1, 0)
-    assert (
-        "column 'E-mail'" in report.rejected_rows[0].reason
-        or "sarake 'E-mail'" in report.rejected_rows[0].reason
-    )
+    assert "column 'E-mail'" in report.rejected_rows[0].reason or \
+        "sarake 'E-mail'" in report.rejected_rows[0].reason
     with db.begin() as s:
         names = set(s.execute(select(Customer.last_name)).scalars())
     assert names == {"Öhman", "Puu"}
@@ -36,10 +33,8 @@ def test_messy_file_windows_1252_commas_english_headers(db, manager, tmp_path: P
 
 def test_utf8_bom_semicolons_finnish_headers(db, manager, tmp_path: Path) -> None:
     path = tmp_path / "bom.csv"
-    path.write_bytes(
-        "\ufeffetunimi;sukunimi;postitoimipaikka;puhelinnumero\n"
-        "Väinö;Mäkelä;Jyväskylä;040 111 2222\n".encode()
-    )
+    path.write_bytes("\ufeffetunimi;sukunimi;postitoimipaikka;puhelinnumero\n"
+                     "Väinö;Mäkelä;Jyväskylä;040 111 2222\n".encode())
     report = import_customers(db, manager, path)
     assert report.imported == 1 and report.rejected == 0
     with db.begin() as s:
@@ -47,18 +42,16 @@ def test_utf8_bom_semicolons_finnish_headers(db, manager, tmp_path: Path) -> Non
         assert (c.first_name, c.city, c.phone) == ("Väinö", "Jyväskylä", "+358401112222")
 
 
-def test_duplicate_rules_same_hetu_else_email_else_name_and_postcode(
-    db, manager, tmp_path: Path
-) -> None:
+def test_duplicate_rules_same_hetu_else_email_else_name_and_postcode(db, manager,
+                                                                     tmp_path: Path) -> None:
     path = tmp_path / "dups.csv"
     path.write_text(
         "etunimi;sukunimi;sähköposti;postinumero;hetu\n"
         "Anna;A;anna@example.fi;00100;131052-308T\n"
-        "Toinen;Nimi;;;131052-308T\n"  # same hetu
-        "Anna;Aa;ANNA@example.fi;33100;\n"  # same email
-        "Anna;A;;00100;\n",  # same name + postal code
-        encoding="utf-8",
-    )
+        "Toinen;Nimi;;;131052-308T\n"          # same hetu
+        "Anna;Aa;ANNA@example.fi;33100;\n"       # same email
+        "Anna;A;;00100;\n",                      # same name + postal code
+        encoding="utf-8")
     report = import_customers(db, manager, path)
     assert (report.imported, report.unchanged) == (1, 3)
 
@@ -75,18 +68,15 @@ def test_rejected_rows_written_beside_the_file(db, manager, tmp_path: Path) -> N
 cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=25)
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.lists(cell, min_size=0, max_size=7), min_size=1, max_size=8))
-def test_arbitrary_rows_import_or_are_rejected_never_raise(
-    db, manager, tmp_path_factory, rows
-) -> None:
+def test_arbitrary_rows_import_or_are_rejected_never_raise(db, manager, tmp_path_factory,
+                                                           rows) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(
-        ["etunimi", "sukunimi", "sähköposti", "puhelin", "postinumero", "hetu", "yritys"]
-    )
+    writer.writerow(["etunimi", "sukunimi", "sähköposti", "puhelin", "postinumero", "hetu",
+                     "yritys"])
     writer.writerows(rows)
     path = tmp_path_factory.mktemp("prop") / "rows.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8")
