@@ -198,16 +198,15 @@ def build_form(data: FormData, letterhead: Letterhead, lang: str) -> bytes:
     story += _person_section(data, lang)
     story += _request_section(kind, lang)
     story.append(_signature_section(lang))
-    story.append(
-        KeepTogether(
-            [
-                L.para(t("doc.form.h.return", lang), "h2"),
-                L.para(t("doc.form.return_text", lang, address=L.esc(address)), "full"),
-                L.para(
-                    t("doc.form.return_contact", lang, contact=L.esc(L.contact_text(lh))), "full"
-                ),
-            ]
-        )
-    )
+    # Settings not filled in yet (a blank form printed before setup): no empty address.
+    returning = [L.para(t("doc.form.h.return", lang), "h2")]
+    if lh.street:
+        returning.append(L.para(t("doc.form.return_text", lang, address=L.esc(address)), "full"))
+    else:
+        returning.append(L.para(t("doc.form.return_text_plain", lang), "full"))
+    if lh.contact_person or lh.contact_phone or lh.contact_email or lh.phone or lh.email:
+        contact = t("doc.form.return_contact", lang, contact=L.esc(L.contact_text(lh)))
+        returning.append(L.para(contact, "full"))
+    story.append(KeepTogether(returning))
     story += [L.spacer(4), _office_box(lang)]
     return letter.build(story)

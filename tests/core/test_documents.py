@@ -383,3 +383,11 @@ def test_long_access_report_reports_progress_and_can_be_cancelled() -> None:
     assert calls and calls[-1][0] == calls[-1][1]
     with pytest.raises(DocumentAborted):
         build_access_report(s.access_report(200), LH, "fi", should_abort=lambda: True)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_blank_form_builds_before_the_company_settings_are_filled_in(lang: str) -> None:
+    from core.documents.data import Letterhead
+
+    content = text(build_form(FormData("access"), Letterhead(company_name=""), lang))
+    assert "1 (" in content and "osoitteeseen ," not in content
