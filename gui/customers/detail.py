@@ -42,6 +42,7 @@ SECRET_HINT = "x-kde-passwordManagerHint"
 TEXT_FIELDS = ("first_name", "last_name", "organisation", "email", "phone", "street",
                "postal_code", "city", "country")
 REQUIRED = ("first_name", "last_name")
+MUTED = "color: #5f6368;"
 
 
 @dataclass(frozen=True)
@@ -67,15 +68,19 @@ def load_customer(ctx: Any, customer_id: int) -> Loaded:
         )
 
 
-def _table(model) -> QTableView:
+def _table(model, stretch: int) -> QTableView:
+    """A compact read-only table; column ``stretch`` takes the room the others leave."""
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
     view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view
 
 
@@ -112,7 +117,7 @@ class CustomerDetailPanel(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.meta = QLabel()
-        self.meta.setStyleSheet("color: palette(mid);")
+        self.meta.setStyleSheet(MUTED)
         header.addWidget(self.back_button)
         header.addSpacing(12)
         header.addWidget(self.title)
@@ -161,7 +166,7 @@ class CustomerDetailPanel(QWidget):
             check.setObjectName(f"objection_{kind.value}")
             check.toggled.connect(self._edited)
             when = QLabel()
-            when.setStyleSheet("color: palette(mid);")
+            when.setStyleSheet(MUTED)
             grid.addWidget(check, i, 0)
             grid.addWidget(when, i, 1, Qt.AlignmentFlag.AlignRight)
             self.objection_boxes[kind.value], self.objection_dates[kind.value] = check, when
@@ -178,15 +183,15 @@ class CustomerDetailPanel(QWidget):
         orders_page = QWidget()
         orders_layout = QVBoxLayout(orders_page)
         orders_layout.setContentsMargins(4, 4, 4, 4)
-        self.orders_view = _table(self.orders_model)
+        self.orders_view = _table(self.orders_model, 2)
         orders_layout.addWidget(self.orders_view)
         self.new_order_button = QPushButton(t("lists.orders.new"))
         self.new_order_button.clicked.connect(self._new_order)
         orders_layout.addWidget(self.new_order_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.tabs.addTab(orders_page, t("lists.tab.orders"))
-        self.tabs.addTab(_table(self.requests_model), t("lists.tab.requests"))
-        self.tabs.addTab(_table(self.disclosures_model), t("lists.tab.disclosures"))
-        self.tabs.addTab(_table(self.history_model), t("lists.tab.history"))
+        self.tabs.addTab(_table(self.requests_model, 4), t("lists.tab.requests"))
+        self.tabs.addTab(_table(self.disclosures_model, 3), t("lists.tab.disclosures"))
+        self.tabs.addTab(_table(self.history_model, 3), t("lists.tab.history"))
         right.addWidget(self.tabs)
 
         buttons = QHBoxLayout()
@@ -259,6 +264,8 @@ class CustomerDetailPanel(QWidget):
         self.copy_hetu_button.setVisible(has_hetu)
         self.change_hetu_button.setVisible(True)
         self.change_hetu_button.setEnabled(True)
+        self.change_hetu_button.setText(t("lists.detail.hetu_change" if d.has_hetu
+                                          else "lists.detail.hetu_add"))
         set_on = {o.kind: o.set_on for o in d.objections}
         for kind, check in self.objection_boxes.items():
             check.blockSignals(True)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from core.i18n import t
 from gui.customers.detail import CustomerDetailPanel
-from gui.customers.form import MessageBar, error_text
+from gui.customers.form import MessageBar, error_text, format_count
 from gui.customers.model import CustomerListModel
 
 DEBOUNCE_MS = 150
@@ -29,7 +29,7 @@ COLUMN_WIDTHS = (150, 130, 170, 230, 130, 90, 130)
 
 
 def count_text(count: int) -> str:
-    number = f"{count:,}".replace(",", "\u00a0")
+    number = format_count(count)
     return t("lists.customers.count_one") if count == 1 else t("lists.customers.count",
                                                                 count=number)
 
@@ -120,7 +120,7 @@ class CustomersPage(QWidget):
         self.count = QLabel()
         self.count.setObjectName("customerCount")
         self.hint = QLabel(t("lists.customers.hint"))
-        self.hint.setStyleSheet("color: palette(mid);")
+        self.hint.setStyleSheet("color: #5f6368;")
         bottom.addWidget(self.count)
         bottom.addStretch(1)
         bottom.addWidget(self.hint)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, Slot
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 from core import customers, orders
 from core.clock import today
 from core.errors import Conflict, ValidationError
-from core.i18n import language, t
+from core.i18n import format_money, language, t
 from core.models import InvoiceState, SalesChannel
 from core.orders import OrderRow
 from gui.customers.form import FieldErrors, MessageBar, error_text, messages_of
@@ -30,6 +31,11 @@ def customer_label(row: customers.CustomerRow) -> str:
     name = f"{row.last_name} {row.first_name}".strip()
     extra = ", ".join(p for p in (row.organisation, row.email, row.city) if p)
     return f"{name} ({extra})" if extra else name
+
+
+def amount_text(amount: Decimal) -> str:
+    """The amount to edit: ``1 234,50`` in Finnish, ``1,234.50`` in English (no currency)."""
+    return format_money(amount).replace("€", "").strip()
 
 
 def date_format() -> str:
@@ -81,7 +87,7 @@ class OrderDialog(QDialog):
         self.item = QLineEdit(order.item if order else "")
         self.item.setObjectName("item")
         self.fields.add_row(form, "item", t("field.item") + " *", self.item)
-        self.amount = QLineEdit(f"{order.amount:.2f}".replace(".", ",") if order else "")
+        self.amount = QLineEdit(amount_text(order.amount) if order else "")
         self.amount.setObjectName("amount")
         self.amount.setPlaceholderText("1 234,50")
         self.fields.add_row(form, "amount", t("field.amount") + " (€) *", self.amount)

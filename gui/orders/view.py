@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +27,7 @@ from core import orders
 from core.i18n import format_date, format_money, t
 from core.models import InvoiceState
 from core.orders import OrderRow
-from gui.customers.form import MessageBar, error_text
+from gui.customers.form import MessageBar, error_text, format_count
 from gui.orders.dialog import OrderDialog, date_format
 from gui.rowmodel import Column, RowTableModel
 
@@ -100,9 +99,7 @@ class OrdersPage(QWidget):
         self.edit_button = QPushButton(t("lists.orders.edit"))
         self.edit_button.setToolTip("Enter")
         self.edit_button.clicked.connect(self.edit_order)
-        self.state_button = QToolButton()
-        self.state_button.setText(t("lists.orders.set_state"))
-        self.state_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.state_button = QPushButton(t("lists.orders.set_state"))
         menu = QMenu(self.state_button)
         for state in InvoiceState:
             action = QAction(t(f"lists.invoice.{state.value}"), menu)
@@ -130,6 +127,7 @@ class OrdersPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         for column, width in enumerate((110, 90, 200, 330, 110, 120)):
@@ -198,7 +196,7 @@ class OrdersPage(QWidget):
         self.model.set_rows(rows)
         total = sum((r.amount for r in rows), Decimal(0))
         key = "lists.orders.count_limited" if len(rows) >= LIMIT else "lists.orders.count"
-        self.count.setText(t(key, count=f"{len(rows):,}".replace(",", "\u00a0"),
+        self.count.setText(t(key, count=format_count(len(rows)),
                              total=format_money(total)))
         if selected is not None:
             for i, row in enumerate(rows):
