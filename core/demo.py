@@ -31,6 +31,7 @@ from core.models import (
     RequestState,
     SalesChannel,
     Source,
+    table_of,
 )
 
 FIRST_NAMES = (
@@ -204,11 +205,11 @@ def generate(db: Database, actor: Actor, customers: int, seed: int = 1,
                     })
             conn = s.connection()
             if orders:
-                conn.execute(insert(Order.__table__), orders)
+                conn.execute(insert(table_of(Order)), orders)
             if objections:
-                conn.execute(insert(Objection.__table__), objections)
+                conn.execute(insert(table_of(Objection)), objections)
             if requests:
-                conn.execute(insert(Request.__table__), requests)
+                conn.execute(insert(table_of(Request)), requests)
             audit.record(s, actor, "demo.generate", "customer", f"{ids[0]}-{ids[-1]}",
                          ["customers", "orders", "objections", "requests"])
         made["customers"] += size

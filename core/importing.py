@@ -22,7 +22,7 @@ from core.customers import build_search_text, clean_customer
 from core.db import Database
 from core.errors import AppError, ValidationError, ValidationErrors
 from core.i18n import t
-from core.models import Customer, CustomerState, FieldChange, Source
+from core.models import Customer, CustomerState, FieldChange, Source, table_of
 from core.settings import data_key
 
 BATCH = 2000
@@ -121,7 +121,7 @@ def insert_customers(db_session: Any, actor: Actor, rows: list[tuple[dict[str, A
             "updated_by": actor.username, "version": 1,
             "last_contact_on": clean.get("last_contact_on") or today(),
         })
-    table = Customer.__table__
+    table = table_of(Customer)
     ids = list(session.connection().execute(
         insert(table).returning(table.c.id, sort_by_parameter_order=True), params).scalars())
     key = data_key(session)
@@ -134,7 +134,7 @@ def insert_customers(db_session: Any, actor: Actor, rows: list[tuple[dict[str, A
             .values(hetu_encrypted=bindparam("hetu_encrypted"),
                     hetu_index=bindparam("hetu_index")),
             hetu_updates)
-    session.connection().execute(insert(FieldChange.__table__), [
+    session.connection().execute(insert(table_of(FieldChange)), [
         {"customer_id": cid, "field": "*", "old_value": "", "new_value": "",
          "source": source_label, "changed_by": actor.username, "changed_at": stamp}
         for cid in ids])
@@ -203,7 +203,8 @@ def import_customers(db: Database, actor: Actor, path: Path, *, lang: str | None
         pending.clear()
     if report.rejected_rows:
         report.rejected_path = rejected_path_for(path)
-        write_table(report.rejected_path, [*table.headers, t("import.reason_column", lang=lang)],
+        write_table(report.rejected_path,
+                    [*table.headers, t("import.reason_column", lang=lang)],
                     [[*r.cells, r.reason] for r in report.rejected_rows])
     if progress:
         progress(total, total, report.summary(lang))
