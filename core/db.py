@@ -199,9 +199,20 @@ class Database:
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
-        """One transaction: commits on success, rolls back on any error."""
-        with self.session_factory.begin() as session:
-            yield session
+        """One transaction: commits on success, rolls back on any error.
+
+        A row changed by another desk between this transaction's read and its write raises
+        ``Conflict`` (the version column did not match), never a silent overwrite.
+        """
+        from sqlalchemy.orm.exc import StaleDataError
+
+        from core.errors import Conflict
+
+        try:
+            with self.session_factory.begin() as session:
+                yield session
+        except StaleDataError as exc:
+            raise Conflict("error.conflict_concurrent") from exc
 
     def dispose(self) -> None:
         self.engine.dispose()
