@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.auth import Actor, Permission, require
-from core.customers import FIELDS, get_customer, hetu_of, update_customer
+from core.customers import FIELDS, customer_detail, get_customer, hetu_of, update_customer
 from core.errors import Conflict, ValidationError
+from core.i18n import format_date, t
 from core.models import (
     Customer,
     CustomerState,
@@ -29,6 +30,7 @@ from core.models import (
     Order,
     Request,
 )
+from core.validation import format_phone
 
 SAME_HETU = "same_hetu"
 SAME_EMAIL = "same_email"
@@ -108,6 +110,48 @@ def _names(session: Session, ids: set[int]) -> dict[int, str]:
         ):
             out[cid] = f"{first} {last}".strip()
     return out
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    field: str  # a field name, or "orders" / "requests" / "objections" / "created_at"
+    a: str
+    b: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    a_id: int
+    b_id: int
+    a_version: int
+    b_version: int
+    rows: tuple[ComparisonRow, ...]
+
+
+def compare_customers(session: Session, actor: Actor, a_id: int, b_id: int) -> Comparison:
+    """Two customers side by side (hetu masked), with how many orders and requests each has."""
+    require(actor, Permission.CUSTOMERS)
+    details = [customer_detail(session, actor, cid) for cid in (a_id, b_id)]
+    counts = []
+    for cid in (a_id, b_id):
+        orders = session.execute(select(func.count(Order.id))
+                                 .where(Order.customer_id == cid)).scalar_one()
+        requests = session.execute(select(func.count(Request.id))
+                                   .where(Request.customer_id == cid)).scalar_one()
+        counts.append((int(orders), int(requests)))
+    rows = [ComparisonRow(f, *(str(getattr(d, f) or "") for d in details))
+            for f in ("first_name", "last_name", "organisation", "email", "street",
+                      "postal_code", "city")]
+    rows.insert(4, ComparisonRow("phone", *(format_phone(d.phone) if d.phone else ""
+                                            for d in details)))
+    rows.append(ComparisonRow("hetu", details[0].hetu_masked, details[1].hetu_masked))
+    rows.append(ComparisonRow("source", *(t(f"source.{d.source}") for d in details)))
+    rows.append(ComparisonRow("created_at", *(format_date(d.created_at) for d in details)))
+    rows.append(ComparisonRow("orders", str(counts[0][0]), str(counts[1][0])))
+    rows.append(ComparisonRow("requests", str(counts[0][1]), str(counts[1][1])))
+    rows.append(ComparisonRow("objections", *(", ".join(
+        t(f"data.objection.{o.kind}") for o in d.objections) for d in details)))
+    return Comparison(a_id, b_id, details[0].version, details[1].version, tuple(rows))
 
 
 @dataclass(frozen=True)

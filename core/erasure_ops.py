@@ -41,6 +41,9 @@ Mode = Literal["delete", "anonymise"]
 IDENTIFYING = ("first_name", "last_name", "organisation", "email", "street", "postal_code",
                "city", "phone")
 
+# What an anonymised customer's name becomes: the same neutral token for everyone.
+ANONYMOUS = "***"
+
 # ErasureRecord.action -> the wipe a restore re-applies (None: nothing to re-apply here).
 MODE_FOR_ACTION: dict[str, Mode] = {
     "erased": "delete",
@@ -102,6 +105,7 @@ def wipe_customer(session: Session, customer_id: int, mode: Mode) -> list[str]:
     session.expire(customer, ["objections"])
     for field in IDENTIFYING:
         setattr(customer, field, "")
+    customer.first_name = customer.last_name = ANONYMOUS
     customer.hetu_encrypted = None
     customer.hetu_index = None
     customer.search_text = ""

@@ -106,7 +106,7 @@ def test_batch_deletes_and_anonymises_with_records_and_audit(db, manager, regist
         assert request.pseudonym.startswith("ANON-") and request.attachments == []
         anon = s.get(Customer, register["old_orders"])
         assert anon.state == "anonymised"
-        assert (anon.first_name, anon.email, anon.hetu_index) == ("", "", None)
+        assert (anon.first_name, anon.email, anon.hetu_index) == ("***", "", None)
         assert s.execute(select(Order).where(
             Order.customer_id == register["old_orders"])).scalar_one().amount == 100
         values = s.execute(select(FieldChange.old_value, FieldChange.new_value).where(
