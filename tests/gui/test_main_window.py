@@ -94,3 +94,42 @@ def test_other_user_at_lock_screen_discards_edits_after_confirmation(qtbot, gui_
     assert asked == [t("gui.lock.discard_confirm")] * 2
     assert not settings.has_unsaved_changes()
     assert not window.isVisible()
+
+
+def test_lock_covers_an_open_dialog_and_keeps_what_was_typed_in_it(qtbot, gui_ctx_manager):
+    from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+
+    window = _window(qtbot, gui_ctx_manager)
+    dialog = QDialog(window)
+    edit = QLineEdit("kesken oleva teksti")
+    QVBoxLayout(dialog).addWidget(edit)
+    dialog.setModal(True)
+    dialog.resize(500, 400)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.isVisible())
+    window.lock()
+    # The only window taking input is the dialog: the password box sits over it.
+    assert window.top.currentWidget() is window.locked_blank
+    assert window.lock_screen.window() is dialog
+    assert dialog.isVisible()
+    window.lock_screen.password.setText(MANAGER_PASSWORD)
+    window.lock_screen.try_unlock()
+    assert not window.is_locked
+    assert window.top.currentWidget() is window.content
+    assert dialog.isVisible() and edit.text() == "kesken oleva teksti"
+    dialog.close()
+
+
+def test_finnish_loads_qts_own_translations(qtbot):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from gui.app import apply_language
+
+    apply_language("fi", save=False)
+    try:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        qtbot.addWidget(box)
+        assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Peru"
+    finally:
+        apply_language("en", save=False)
+        apply_language("fi", save=False)
