@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.lock_screen = LockScreen(self._verify_password, who)
         self.lock_screen.switch_user.connect(self.switch_user)
         self.locker = LockController(self, self.lock_screen)
+        self.fixed_idle = idle_ms is not None  # tests inject milliseconds
         self.idle = IdleWatcher(idle_ms if idle_ms is not None else self._idle_ms_from_settings(),
                                 self)
         self.idle.idle.connect(self.locker.lock)
@@ -186,6 +187,8 @@ class MainWindow(QMainWindow):
         elif hasattr(page, "refresh"):
             page.refresh()
         self.stack.setCurrentIndex(index)
+        if hasattr(self, "idle"):
+            self.refresh_due()
 
     def page(self, key: str) -> QWidget | None:
         """The page widget (opening it if needed) or None if this user has no such page."""
@@ -210,24 +213,29 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def refresh_due(self) -> None:
+        """The due-requests count, and the idle lock minutes if a manager changed them."""
         from core.auth import Permission
 
-        if not self.ctx.can(Permission.REQUEST_INTAKE):
-            self.due_label.hide()
-            return
         ctx = self.ctx
+        can_see = ctx.can(Permission.REQUEST_INTAKE)
+        self.due_label.setVisible(can_see)
 
-        def count() -> int:
+        def load() -> tuple[int, int]:
             from core.requests_due import count_requests_due_within
+            from core.settings import get_settings
 
             with ctx.session() as s:
-                return count_requests_due_within(s, ctx.actor, DUE_DAYS)
+                due = count_requests_due_within(s, ctx.actor, DUE_DAYS) if can_see else 0
+                return due, int(get_settings(s).idle_lock_minutes or 10)
 
-        def show(n: int) -> None:
+        def show(result: tuple[int, int]) -> None:
+            n, minutes = result
             self.due_label.setText(t("gui.status.due", count=n, days=DUE_DAYS))
             self.due_label.setStyleSheet("color: #b3261e; font-weight: 600;" if n else "")
+            if not self.fixed_idle and self.idle.timer.interval() != minutes * 60 * 1000:
+                self.idle.set_interval(minutes * 60 * 1000)
 
-        ctx.tasks.run(count, show, lambda _exc: None)
+        ctx.tasks.run(load, show, lambda _exc: None)
 
     # --- lock, logout, quit -----------------------------------------------------------------
 

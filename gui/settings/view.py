@@ -78,6 +78,13 @@ class SettingsPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.revert_button = QPushButton(t("gui.settings.revert"))
         self.revert_button.clicked.connect(self.load)
+        self.sheet_button = QPushButton(t("gui.settings.recovery_sheet"))
+        self.sheet_button.setObjectName("recoverySheet")
+        self.sheet_button.setToolTip(t("gui.settings.recovery_sheet_hint"))
+        self.sheet_button.clicked.connect(self.print_recovery_sheet)
+        # Tests replace these: where the PDF goes, and opening it for printing.
+        self.choose_pdf_path = self._ask_pdf_path
+        self.open_file = self._open_file
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
         body = QWidget()
@@ -95,6 +102,7 @@ class SettingsPage(QWidget):
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.sheet_button)
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
@@ -185,3 +193,45 @@ class SettingsPage(QWidget):
                                                   self.backup_folder.text())
         if folder:
             self.backup_folder.setText(folder)
+
+    # --- the recovery sheet again -------------------------------------------------------------
+
+    def _ask_pdf_path(self) -> str:
+        from pathlib import Path
+
+        suggestion = str(Path.home() / t("gui.wizard.sheet_file"))
+        path, _ = QFileDialog.getSaveFileName(self, t("gui.settings.recovery_sheet"),
+                                              suggestion, "PDF (*.pdf)")
+        return path
+
+    def _open_file(self, path: Any) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    @Slot()
+    def print_recovery_sheet(self) -> None:
+        """A new recovery sheet (the key is read from this desk's keyring; audited)."""
+        from pathlib import Path
+
+        from core.documents.data import Letterhead
+        from core.settings import get_settings, recovery_key_text
+        from gui.first_run import Created, write_recovery_sheet
+
+        path = self.choose_pdf_path()
+        if not path:
+            return
+        actor = self.ctx.actor
+        try:
+            with self.ctx.session() as s:
+                key = recovery_key_text(s, actor)
+                row = get_settings(s)
+                created = Created(key, row.install_id, row.company_name,
+                                  actor.full_name or actor.username, Letterhead.from_settings(row))
+            written = write_recovery_sheet(created, Path(path))
+        except (AppError, OSError) as exc:
+            show_error(self, exc)
+            return
+        self.status.setText(t("gui.wizard.printed", path=str(written)))
+        self.open_file(written)

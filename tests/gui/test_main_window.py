@@ -133,3 +133,15 @@ def test_finnish_loads_qts_own_translations(qtbot):
     finally:
         apply_language("en", save=False)
         apply_language("fi", save=False)
+
+
+def test_new_idle_minutes_from_settings_apply_without_restart(qtbot, gui_ctx_manager):
+    from core.settings import update_settings
+
+    window = MainWindow(gui_ctx_manager)
+    qtbot.addWidget(window)
+    assert window.idle.timer.interval() == 10 * 60 * 1000
+    with gui_ctx_manager.session() as s:
+        update_settings(s, gui_ctx_manager.actor, idle_lock_minutes=3)
+    window.open_page(1)
+    assert window.idle.timer.interval() == 3 * 60 * 1000

@@ -158,3 +158,17 @@ def test_settings_save_idle_lock_minutes(qtbot, gui_ctx_manager):
     assert not page.has_unsaved_changes()
     with gui_ctx_manager.session() as s:
         assert get_settings(s).idle_lock_minutes == 5
+
+
+def test_settings_print_a_new_recovery_sheet_is_audited(qtbot, gui_ctx_manager, tmp_path):
+    from core.audit import list_entries
+
+    page = SettingsPage(gui_ctx_manager)
+    qtbot.addWidget(page)
+    opened = []
+    page.choose_pdf_path = lambda: str(tmp_path / "sheet.pdf")
+    page.open_file = opened.append
+    page.print_recovery_sheet()
+    assert opened and opened[0].read_bytes().startswith(b"%PDF")
+    with gui_ctx_manager.session() as s:
+        assert list_entries(s, gui_ctx_manager.actor, action="key.recovery_shown")
