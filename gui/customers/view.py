@@ -152,11 +152,14 @@ class CustomersPage(QWidget):
         self.debounce.stop()
         self.model.search(self.search.text(), self.archived.isChecked())
 
-    def _searched(self, count: int) -> None:
+    def _searched(self, count: int, complete: bool) -> None:
         self.message.hide()
-        self.count.setText(count_text(count) if count or not self.search.text().strip()
-                           else t("lists.customers.none"))
-        if count:
+        if not complete:
+            self.count.setText(t("lists.customers.counting"))
+        else:
+            self.count.setText(count_text(count) if count or not self.search.text().strip()
+                               else t("lists.customers.none"))
+        if count and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
 
     def _open_first(self) -> None:
