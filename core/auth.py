@@ -165,6 +165,17 @@ def create_first_manager(session: Session, username: str, full_name: str, passwo
     return actor
 
 
+def _check_user_fields(full_name: str, role: str, signed_on: date | None) -> None:
+    if not full_name.strip():
+        raise ValidationError("full_name", "validation.required")
+    if role not in ROLE_PERMISSIONS:
+        raise ValidationError("role", "validation.invalid_choice")
+    if signed_on is None:
+        raise ValidationError("confidentiality_signed_on", "validation.confidentiality_required")
+    if signed_on > today():
+        raise ValidationError("confidentiality_signed_on", "validation.date_in_future")
+
+
 def create_user(session: Session, actor: Actor, username: str, full_name: str, role: str,
                 password: str, confidentiality_signed_on: date | None, title: str = "",
                 must_change_password: bool = True) -> User:
@@ -172,14 +183,7 @@ def create_user(session: Session, actor: Actor, username: str, full_name: str, r
     name = _validate_username(username)
     if _find_user(session, name) is not None:
         raise ValidationError("username", "validation.username_taken")
-    if not full_name.strip():
-        raise ValidationError("full_name", "validation.required")
-    if role not in ROLE_PERMISSIONS:
-        raise ValidationError("role", "validation.invalid_choice")
-    if confidentiality_signed_on is None:
-        raise ValidationError("confidentiality_signed_on", "validation.confidentiality_required")
-    if confidentiality_signed_on > today():
-        raise ValidationError("confidentiality_signed_on", "validation.date_in_future")
+    _check_user_fields(full_name, role, confidentiality_signed_on)
     check_password_rules(password, name)
     user = User(username=name, username_key=name.lower(), full_name=full_name.strip(),
                 title=title.strip(), role=role, password_hash=hash_password(password),
@@ -319,12 +323,7 @@ def update_user(session: Session, actor: Actor, user_id: int, *, full_name: str,
                 role: str, confidentiality_signed_on: date | None) -> None:
     require(actor, Permission.USERS)
     user = _get_user(session, user_id)
-    if not full_name.strip():
-        raise ValidationError("full_name", "validation.required")
-    if role not in ROLE_PERMISSIONS:
-        raise ValidationError("role", "validation.invalid_choice")
-    if confidentiality_signed_on is None:
-        raise ValidationError("confidentiality_signed_on", "validation.confidentiality_required")
+    _check_user_fields(full_name, role, confidentiality_signed_on)
     if user.role == Role.MANAGER.value and role != Role.MANAGER.value and user.active \
             and _active_managers(session) <= 1:
         raise ValidationError("role", "validation.last_manager")

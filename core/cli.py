@@ -148,7 +148,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(t("cli.recovery_key_intro"))
         print(f"\n    {result.recovery_key}\n")
     made = generate(db, actor, args.customers, seed=args.seed, progress=_print_progress)
-    print(t("cli.demo_done", **made))
+    print(t("cli.demo_done", customers=made["customers"], orders=made["orders"],
+            objections=made["objections"], requests=made["requests"]))
     return 0
 
 
@@ -168,6 +169,20 @@ def cmd_import_customers(args: argparse.Namespace) -> int:
             print(t("import.more_rejected", count=len(report.rejected_rows) - 20),
                   file=sys.stderr)
     return 1 if report.rejected else 0
+
+
+def cmd_import_updates(args: argparse.Namespace) -> int:
+    from core.updates import apply_updates, preview_updates
+
+    db = open_db(args)
+    actor = login(db, args.user)
+    with db.begin() as s:
+        preview = preview_updates(s, actor, Path(args.file))
+        apply_updates(s, actor, preview, args.source)
+    print(preview.summary())
+    for row in [*preview.unmatched, *preview.rejected][:20]:
+        print(f"  {row.reason}", file=sys.stderr)
+    return 1 if preview.has_problems else 0
 
 
 def cmd_export_customers(args: argparse.Namespace) -> int:
@@ -197,6 +212,55 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def _letterhead(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The letterhead from Settings when the database exists, else a plain one."""
+    from core.db import database_exists, open_database, resolve_url
+    from core.documents.data import Letterhead, StatementData
+    from core.settings import get_settings
+
+    url = resolve_url(args.db)
+    if database_exists(url):
+        db = open_database(url)
+        try:
+            with db.begin() as s:
+                row = get_settings(s)
+                return Letterhead.from_settings(row), StatementData.from_settings(row)
+        finally:
+            db.dispose()
+    return Letterhead(company_name=""), StatementData()
+
+
+def _write_pdf(path: str, pdf: bytes) -> None:
+    from core.csvio import private_open
+
+    try:
+        with private_open(Path(path)) as f:
+            f.write(pdf)
+    except OSError as exc:
+        raise CliError(t("cli.cannot_write", path=path, detail=exc.strerror or ""), 1) from exc
+
+
+def cmd_print_form(args: argparse.Namespace) -> int:
+    """A blank signed-request form: holds no personal data, so no login."""
+    from core.documents.data import FormData
+    from core.documents.forms import build_form
+
+    letterhead, _statement = _letterhead(args)
+    kind = "erasure" if args.kind == "anonymisation" else args.kind
+    _write_pdf(args.out, build_form(FormData(kind=kind), letterhead, args.doc_lang))
+    print(t("cli.pdf_written", path=args.out))
+    return 0
+
+
+def cmd_print_statement(args: argparse.Namespace) -> int:
+    from core.documents.statement import build_statement
+
+    letterhead, statement = _letterhead(args)
+    _write_pdf(args.out, build_statement(statement, letterhead, args.doc_lang))
+    print(t("cli.pdf_written", path=args.out))
+    return 0
+
+
 Command = Callable[[argparse.Namespace], int]
 
 
@@ -224,6 +288,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", required=True)
     p.set_defaults(func=cmd_import_customers)
 
+    p = sub.add_parser("import-updates", help=t("data.cli_help_import_updates"))
+    p.add_argument("file")
+    p.add_argument("--user", required=True)
+    p.add_argument("--source", choices=("authority_update", "update_service"),
+                   default="authority_update")
+    p.set_defaults(func=cmd_import_updates)
+
     p = sub.add_parser("export-customers", help=t("cli.help_export"))
     p.add_argument("file")
     p.add_argument("--user", required=True)
@@ -232,6 +303,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("verify", help=t("cli.help_verify"))
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("print-form", help=t("cli.help_print_form"))
+    p.add_argument("kind", choices=("access", "rectification", "objection", "erasure",
+                                    "anonymisation"))
+    p.add_argument("--lang", dest="doc_lang", choices=i18n.LANGUAGES, default="fi")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_print_form)
+
+    p = sub.add_parser("print-statement", help=t("cli.help_print_statement"))
+    p.add_argument("--lang", dest="doc_lang", choices=i18n.LANGUAGES, default="fi")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_print_statement)
 
     for register in EXTRA_COMMANDS:
         register(sub)
@@ -246,7 +329,7 @@ def _load_extra_commands() -> None:
     """Subcommands that live beside their feature (backup, documents, updates...)."""
     import importlib
 
-    for name in ("core.cli_extra",):
+    for name in ("core.cli_extra", "core.backup_cli"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

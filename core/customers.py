@@ -71,10 +71,13 @@ def _digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
 
 
-def build_search_text(c: Customer) -> str:
-    phone_national = validation.format_phone(c.phone) if c.phone else ""
+def build_search_text(c: Any) -> str:
+    """Lower-cased words a search matches; phone numbers as digits, Finnish ones also in
+    their national form (``+358401234567`` is found by ``0401234567``)."""
+    phone = c.phone or ""
+    national = "0" + phone[4:] if phone.startswith("+358") else ""
     parts = [c.first_name, c.last_name, c.organisation, c.email, c.postal_code, c.city,
-             _digits(phone_national), _digits(c.phone)]
+             national, _digits(phone)]
     return " ".join(p.lower() for p in parts if p)
 
 

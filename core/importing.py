@@ -22,7 +22,7 @@ from core.customers import build_search_text, clean_customer
 from core.db import Database
 from core.errors import AppError, ValidationError, ValidationErrors
 from core.i18n import t
-from core.models import Customer, CustomerState, FieldChange, Source
+from core.models import Customer, CustomerState, FieldChange, Source, table_of
 from core.settings import data_key
 
 BATCH = 2000
@@ -92,6 +92,14 @@ def _reason(error: ValidationError, headers: list[str], fields: list[str | None]
              problem=t(error.code, lang=lang, **error.params))
 
 
+class _Fields:
+    """Attribute access over a clean dict (what build_search_text reads)."""
+
+    def __init__(self, clean: dict[str, Any]) -> None:
+        self.__dict__.update({f: clean.get(f, "") for f in (
+            "first_name", "last_name", "organisation", "email", "postal_code", "city", "phone")})
+
+
 def insert_customers(db_session: Any, actor: Actor, rows: list[tuple[dict[str, Any], str]],
                      source_label: str) -> list[int]:
     """Bulk-insert validated customers (clean data, hetu) and encrypt their hetus."""
@@ -101,33 +109,32 @@ def insert_customers(db_session: Any, actor: Actor, rows: list[tuple[dict[str, A
     stamp = now()
     params = []
     for clean, _hetu in rows:
-        c = Customer(**{k: v for k, v in clean.items() if k != "hetu"})
         params.append({
-            "first_name": c.first_name, "last_name": c.last_name,
+            "first_name": clean["first_name"], "last_name": clean["last_name"],
             "organisation": clean.get("organisation", ""), "email": clean.get("email", ""),
             "street": clean.get("street", ""), "postal_code": clean.get("postal_code", ""),
             "city": clean.get("city", ""), "country": clean.get("country", "FI"),
             "phone": clean.get("phone", ""), "source": clean.get("source", Source.OTHER.value),
             "state": CustomerState.ACTIVE.value, "archived": False,
-            "search_text": build_search_text(c), "created_at": stamp, "updated_at": stamp,
+            "search_text": build_search_text(_Fields(clean)), "created_at": stamp,
+            "updated_at": stamp,
             "updated_by": actor.username, "version": 1,
             "last_contact_on": clean.get("last_contact_on") or today(),
         })
-    ids = list(session.scalars(insert(Customer).returning(Customer.id,
-                                                          sort_by_parameter_order=True),
-                               params))
+    table = table_of(Customer)
+    ids = list(session.connection().execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), params).scalars())
     key = data_key(session)
     hetu_updates = [{"b_id": cid, "hetu_encrypted": key.encrypt(hetu, cid),
                      "hetu_index": key.blind_index(hetu)}
                     for cid, (_c, hetu) in zip(ids, rows, strict=True) if hetu]
     if hetu_updates:
-        table = Customer.__table__
-        session.execute(
+        session.connection().execute(
             update(table).where(table.c.id == bindparam("b_id"))
             .values(hetu_encrypted=bindparam("hetu_encrypted"),
                     hetu_index=bindparam("hetu_index")),
             hetu_updates)
-    session.execute(insert(FieldChange), [
+    session.connection().execute(insert(table_of(FieldChange)), [
         {"customer_id": cid, "field": "*", "old_value": "", "new_value": "",
          "source": source_label, "changed_by": actor.username, "changed_at": stamp}
         for cid in ids])
@@ -196,7 +203,8 @@ def import_customers(db: Database, actor: Actor, path: Path, *, lang: str | None
         pending.clear()
     if report.rejected_rows:
         report.rejected_path = rejected_path_for(path)
-        write_table(report.rejected_path, [*table.headers, t("import.reason_column", lang=lang)],
+        write_table(report.rejected_path,
+                    [*table.headers, t("import.reason_column", lang=lang)],
                     [[*r.cells, r.reason] for r in report.rejected_rows])
     if progress:
         progress(total, total, report.summary(lang))

@@ -59,10 +59,24 @@ def mask_hetu(value: str) -> str:
     return f"{value[:7]}****" if len(value) == 11 else "****"
 
 
+# The everyday address (ASCII, dot-atom local part, a domain of letter-digit-hyphen labels
+# with an alphabetic top-level domain) is a strict subset of what email-validator accepts;
+# it takes a fast path, everything else goes through the library.
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@((?!-)[A-Za-z0-9-]{1,63}(?<!-)\.)+[A-Za-z]{2,24}")
+_SPECIAL_TLDS = {"arpa", "invalid", "local", "localhost", "onion", "test", "home", "lan",
+                 "internal", "corp", "intranet", "private"}
+
+
 def email(value: str | None, field: str = "email") -> str:
     raw = (value or "").strip()
     if not raw:
         return ""
+    if (len(raw) <= 254 and _PLAIN_EMAIL.fullmatch(raw) and len(raw.split("@")[0]) <= 64
+            and raw.rsplit(".", 1)[1].lower() not in _SPECIAL_TLDS):
+        local, domain = raw.rsplit("@", 1)
+        return f"{local}@{domain.lower()}"
     try:
         result = validate_email(raw, check_deliverability=False)
     except EmailNotValidError as exc:

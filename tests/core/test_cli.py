@@ -133,3 +133,27 @@ def test_no_keyring_gives_instructions_not_plaintext(cli) -> None:
     assert result.returncode == 1
     assert "PYTHON_KEYRING_BACKEND" in result.stderr
     assert not cli.db.exists()
+
+
+@pytest.mark.parametrize("kind", ["access", "rectification", "objection", "erasure"])
+def test_print_form_needs_no_login_or_database(cli, kind: str) -> None:
+    from pypdf import PdfReader
+
+    out = cli.tmp / f"{kind}.pdf"
+    result = cli("print-form", kind, "--lang", "en", "--out", str(out),
+                 env_extra={"ASIAKASREKISTERI_PASSWORD": ""})
+    assert result.returncode == 0, result.stderr
+    text = "".join(p.extract_text() for p in PdfReader(out).pages)
+    assert "Signature" in text or "signature" in text
+    assert not cli.db.exists()
+
+
+def test_print_statement_uses_company_settings(cli) -> None:
+    from pypdf import PdfReader
+
+    assert cli("init", "--company", "Kotiasunnot Oy", "--manager", "anna").returncode == 0
+    out = cli.tmp / "seloste.pdf"
+    result = cli("print-statement", "--lang", "fi", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    text = "".join(p.extract_text() for p in PdfReader(out).pages)
+    assert "Kotiasunnot Oy" in text and "Tietosuojaseloste" in text.replace("TIETOSUOJASELOSTE", "Tietosuojaseloste")

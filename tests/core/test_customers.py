@@ -180,3 +180,33 @@ def test_hetu_reveal_is_audited_and_needs_login(db, manager) -> None:
             == "customer.reveal_hetu"
         with pytest.raises(PermissionDenied):
             customers.reveal_hetu(s, object(), cid)  # type: ignore[arg-type]
+
+
+def test_two_connections_racing_on_one_customer_second_gets_conflict(db, manager) -> None:
+    """Two desks load the same customer; both save: the second is refused, not overwritten."""
+    with db.begin() as s:
+        cid = customers.create_customer(s, manager, MATTI).id
+    first = db.session_factory()
+    second = db.session_factory()
+    try:
+        a = first.get(Customer, cid)
+        b = second.get(Customer, cid)
+        assert a.version == b.version
+        a.city = "Espoo"
+        first.commit()
+        b.city = "Vantaa"
+        from sqlalchemy.orm.exc import StaleDataError
+
+        with pytest.raises(StaleDataError):
+            second.commit()
+    finally:
+        first.close()
+        second.close()
+    with pytest.raises(Conflict):
+        with db.begin() as s:
+            c = s.get(Customer, cid)
+            s.execute(Customer.__table__.update().where(Customer.__table__.c.id == cid)
+                      .values(version=c.version + 1))
+            c.city = "Turku"
+    with db.begin() as s:
+        assert s.get(Customer, cid).city == "Espoo"

@@ -89,3 +89,15 @@ def test_arbitrary_rows_import_or_are_rejected_never_raise(db, manager, tmp_path
     with db.begin() as s:
         after = s.execute(select(func.count(Customer.id))).scalar_one()
     assert after - before == report.imported
+
+
+def test_demo_data_passes_every_validation_rule() -> None:
+    import random
+
+    from core.customers import clean_customer
+    from core.demo import make_customer
+
+    rng, used = random.Random(5), set()
+    for n in range(500):
+        data = make_customer(rng, n, used)
+        assert clean_customer(data)["hetu"] == data.get("hetu", "")
