@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.auth import Permission
 from core.i18n import t
 from gui.context import AppContext
 from gui.idle import IdleWatcher, LockController, LockScreen
@@ -130,7 +131,11 @@ class MainWindow(QMainWindow):
         self.logout_action = self._action(t("gui.menu.log_out"), self.log_out)
         self.quit_action = self._action(t("gui.menu.quit"), self.close, "Ctrl+Q")
         self.about_action = self._action(t("gui.menu.about"), self.about)
+        self.updates_action = self._action(t("gui.menu.import_updates"), self.import_updates)
+        self.updates_action.setVisible(self.ctx.can(Permission.IMPORT))
         file_menu = self.menuBar().addMenu(t("gui.menu.file"))
+        file_menu.addAction(self.updates_action)
+        file_menu.addSeparator()
         for action in (self.lock_action, self.password_action, self.logout_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
@@ -140,6 +145,16 @@ class MainWindow(QMainWindow):
             go_menu.addAction(action)
         help_menu = self.menuBar().addMenu(t("gui.menu.help"))
         help_menu.addAction(self.about_action)
+
+    @Slot()
+    def import_updates(self) -> None:
+        """Name and address updates from an authority or update-service file [S8]."""
+        from gui.updates.view import UpdatesDialog
+
+        UpdatesDialog(self.ctx, self).exec()
+        page = self.stack.currentWidget()
+        if page is not None and hasattr(page, "refresh"):
+            page.refresh()
 
     def _build_status_bar(self) -> None:
         actor = self.ctx.actor
