@@ -71,8 +71,11 @@ class ListsPage(QWidget):
         top.addWidget(self.language)
 
         body = QHBoxLayout()
-        body.addWidget(self._mailing_box(), 3)
-        body.addWidget(self._forms_box(), 2)
+        body.addWidget(self._mailing_box(), 1)
+        forms = self._forms_box()
+        forms.setMinimumWidth(340)
+        forms.setMaximumWidth(440)
+        body.addWidget(forms)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(body, 1)
@@ -130,12 +133,18 @@ class ListsPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        for column, width in enumerate((190, 150, 190, 90, 120, 50)):
+        header.setMinimumSectionSize(40)
+        # Fixed widths for the short columns, the text columns share the rest: never
+        # ResizeToContents, which reads every row of a 100,000-row run.
+        for column, width in ((3, 90), (4, 115), (5, 60)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(column, width)
+        for column in (0, 1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
 
         self.skip = QSpinBox()
         self.skip.setObjectName("skip")
@@ -179,6 +188,8 @@ class ListsPage(QWidget):
         for row, kind in enumerate(kinds):
             name = QLabel(t(f"listsdoc.doc.{kind}"))
             name.setWordWrap(True)
+            if kind == "objection":
+                name.setToolTip(t("listsdoc.doc.objection_hint"))
             save = QPushButton(t("listsdoc.save"))
             save.setObjectName(f"save_{kind}")
             save.setToolTip(t("listsdoc.save_hint"))
