@@ -101,7 +101,12 @@ def _private_print_dir() -> Path:
 
 def print_pdf(parent: QWidget | None, pdf_bytes: bytes, name: str = "tulostus.pdf") -> Path | None:
     """Open the PDF in the system viewer to print it (no QtPdf in PySide6-Essentials)."""
-    path = _private_print_dir() / name
+    folder = _private_print_dir()
+    path = folder / name
+    number = 1
+    while path.exists():  # a viewer may still hold the previous copy open (Windows locks it)
+        number += 1
+        path = folder / f"{Path(name).stem}-{number}{Path(name).suffix}"
     if not _write_or_warn(parent, path, pdf_bytes):
         return None
     return path if open_file(parent, path) else None

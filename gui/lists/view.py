@@ -87,6 +87,8 @@ class ListsPage(QWidget):
         self.filter_timer.timeout.connect(self.preview)
         self.prefix.textEdited.connect(lambda _text: self.filter_timer.start())
         self.source.currentIndexChanged.connect(lambda _i: self.filter_timer.start())
+        if not self.may_mail:
+            self.status.setText(t("listsdoc.manager_only") + ".")
         self.preview()
 
     # --- building the page ----------------------------------------------------------------

@@ -194,3 +194,11 @@ def test_page_is_english_when_the_user_chose_english(qtbot, db, manager) -> None
     assert page.summary.text() == "3 customers will get mail."
     assert page.language.currentData() == "en"
     assert page.model.headerData(2, Qt.Orientation.Horizontal) == i18n.t("field.street")
+
+
+def test_printing_twice_opens_two_separate_copies(qtbot, db, manager, opened) -> None:
+    page = _page(qtbot, db, manager)
+    for _ in range(2):
+        qtbot.mouseClick(page.form_buttons["access"][1], Qt.MouseButton.LeftButton)
+    assert len(opened) == 2 and opened[0] != opened[1]
+    assert all(p.read_bytes().startswith(b"%PDF") for p in opened)
