@@ -39,6 +39,7 @@ from gui.lists.model import MailingModel
 
 LABELS_PER_SHEET = 21
 FILTER_DELAY_MS = 300
+PREVIEW_ROWS = 1000  # the table shows the first rows; the counts and the documents cover all
 
 
 def _label(text: str, buddy: QWidget) -> QLabel:
@@ -232,7 +233,7 @@ class ListsPage(QWidget):
 
         def query() -> mailing.MailingSelection:
             with self.ctx.session() as s:
-                return mailing.mailing_candidates(s, actor, **filters)
+                return mailing.mailing_candidates(s, actor, limit=PREVIEW_ROWS, **filters)
 
         def show(selection: mailing.MailingSelection) -> None:
             if generation == self._generation:
@@ -245,8 +246,11 @@ class ListsPage(QWidget):
         self.model.set_entries(selection.entries)
         key = "listsdoc.summary_one" if selection.count == 1 else "listsdoc.summary"
         self.summary.setText(t(key, count=selection.count))
-        self.left_out.setText(t("listsdoc.left_out", objection=selection.left_out_objection,
-                                address=selection.left_out_no_address))
+        left_out = t("listsdoc.left_out", objection=selection.left_out_objection,
+                     address=selection.left_out_no_address)
+        if not selection.complete:
+            left_out += " " + t("listsdoc.first_rows", shown=len(selection.entries))
+        self.left_out.setText(left_out)
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -160,3 +160,24 @@ def test_receptionist_cannot_produce_labels_or_mailing_csv(db, manager, receptio
             mailing.produce_mailing_csv(s, receptionist, sel, "fi")
     with db.begin() as s:
         assert s.scalars(select(Document)).all() == []
+
+
+def test_preview_with_a_limit_shows_first_rows_but_counts_everyone(db, manager):
+    with db.begin() as s:
+        for i in range(5):
+            _add(s, manager, f"Asiakas{i}", "Testi", postal_code=f"0010{i}")
+        _add(s, manager, "Kielto", "Testi", objections=["publication"])
+    with db.begin() as s:
+        preview = mailing.mailing_candidates(s, manager, limit=2)
+        assert [e.postal_code for e in preview.entries] == ["00100", "00101"]
+        assert (preview.count, preview.left_out_objection, preview.complete) == (5, 1, False)
+        with pytest.raises(ValueError):
+            mailing.produce_labels(s, manager, preview, "fi")
+
+
+def test_wildcards_in_the_postal_code_filter_match_nothing_extra(db, manager):
+    with db.begin() as s:
+        _add(s, manager, "Matti", "Meikäläinen", postal_code="00100")
+    with db.begin() as s:
+        assert mailing.mailing_candidates(s, manager, postal_code_prefix="%").count == 0
+        assert mailing.mailing_candidates(s, manager, postal_code_prefix="_0").count == 0

@@ -202,3 +202,12 @@ def test_printing_twice_opens_two_separate_copies(qtbot, db, manager, opened) ->
         qtbot.mouseClick(page.form_buttons["access"][1], Qt.MouseButton.LeftButton)
     assert len(opened) == 2 and opened[0] != opened[1]
     assert all(p.read_bytes().startswith(b"%PDF") for p in opened)
+
+
+def test_a_long_run_shows_the_first_rows_and_says_so(qtbot, db, manager, monkeypatch) -> None:
+    monkeypatch.setattr("gui.lists.view.PREVIEW_ROWS", 2)
+    _customers(db, manager)
+    page = _page(qtbot, db, manager)
+    assert page.model.rowCount() == 2
+    assert page.summary.text() == "Postia saa 3 asiakasta."
+    assert "ensimmäiset 2" in page.left_out.text()
