@@ -42,6 +42,12 @@ FILTER_DELAY_MS = 300
 PREVIEW_ROWS = 1000  # the table shows the first rows; the counts and the documents cover all
 
 
+def number(value: int) -> str:
+    """1 884 in Finnish (no-break space), 1,884 in English."""
+    text = f"{value:,}"
+    return text if i18n.language() == "en" else text.replace(",", "\u00a0")
+
+
 def _label(text: str, buddy: QWidget) -> QLabel:
     label = QLabel(text)
     label.setBuddy(buddy)
@@ -245,11 +251,11 @@ class ListsPage(QWidget):
         self.selection = selection
         self.model.set_entries(selection.entries)
         key = "listsdoc.summary_one" if selection.count == 1 else "listsdoc.summary"
-        self.summary.setText(t(key, count=selection.count))
-        left_out = t("listsdoc.left_out", objection=selection.left_out_objection,
-                     address=selection.left_out_no_address)
+        self.summary.setText(t(key, count=number(selection.count)))
+        left_out = t("listsdoc.left_out", objection=number(selection.left_out_objection),
+                     address=number(selection.left_out_no_address))
         if not selection.complete:
-            left_out += " " + t("listsdoc.first_rows", shown=len(selection.entries))
+            left_out += " " + t("listsdoc.first_rows", shown=number(len(selection.entries)))
         self.left_out.setText(left_out)
         self._update_buttons()
 

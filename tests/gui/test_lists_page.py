@@ -211,3 +211,11 @@ def test_a_long_run_shows_the_first_rows_and_says_so(qtbot, db, manager, monkeyp
     assert page.model.rowCount() == 2
     assert page.summary.text() == "Postia saa 3 asiakasta."
     assert "ensimmäiset 2" in page.left_out.text()
+
+
+def test_large_counts_are_grouped_as_each_language_writes_them() -> None:
+    from gui.lists.view import number
+
+    assert number(93899) == "93\u00a0899"
+    i18n.set_language("en")
+    assert number(93899) == "93,899"
