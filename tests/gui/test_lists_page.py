@@ -219,3 +219,19 @@ def test_large_counts_are_grouped_as_each_language_writes_them() -> None:
     assert number(93899) == "93\u00a0899"
     i18n.set_language("en")
     assert number(93899) == "93,899"
+
+
+def test_preview_and_labels_work_on_the_real_worker_thread(qtbot, db, manager, opened,
+                                                           save_to, tmp_path) -> None:
+    from gui.tasks import TaskRunner
+
+    _customers(db, manager)
+    runner = TaskRunner()
+    page = ListsPage(AppContext(db, manager, runner))
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10000)
+    save_to("tarrat.pdf")
+    qtbot.mouseClick(page.labels_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: opened == [tmp_path / "tarrat.pdf"], timeout=10000)
+    assert page.labels_button.isEnabled()
+    runner.wait()
