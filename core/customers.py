@@ -123,10 +123,11 @@ def create_customer(session: Session, actor: Actor, data: Mapping[str, Any],
     require(actor, Permission.CUSTOMERS)
     clean = clean_customer(data)
     hetu = clean.pop("hetu", "")
+    last_contact = clean.pop("last_contact_on", None) or today()
     if hetu and _hetu_in_use(session, data_key(session).blind_index(hetu)):
         raise ValidationErrors([ValidationError("hetu", "validation.hetu_exists")])
     customer = Customer(**clean, updated_by=actor.username, state=CustomerState.ACTIVE.value,
-                        last_contact_on=clean.get("last_contact_on") or today())
+                        last_contact_on=last_contact)
     customer.search_text = build_search_text(customer)
     session.add(customer)
     session.flush()

@@ -54,7 +54,9 @@ def export_customers(session: Session, actor: Actor, path: Path, *, with_hetu: b
 
 
 def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
@@ -69,9 +71,13 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+def json_bytes(data: Any) -> bytes:
+    """``data`` as UTF-8 JSON: dates ISO 8601, amounts as exact decimal strings, dataclasses
+    as objects. The one JSON format of every export (the access report's too)."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_value).encode("utf-8")
+
+
 def write_json(path: Path, data: Any) -> None:
-    """Write ``data`` as UTF-8 JSON readable by the owner only (dates ISO 8601, amounts as
-    exact decimal strings, dataclasses as objects)."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=_json_value)
+    """Write ``data`` as JSON (``json_bytes``) to a file readable by the owner only."""
     with private_open(Path(path)) as f:
-        f.write((text + "\n").encode("utf-8"))
+        f.write(json_bytes(data))

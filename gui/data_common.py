@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from core.errors import AppError
@@ -27,10 +28,11 @@ class RowsModel(QAbstractTableModel):
     """Read-only rows; optionally a check box in the first column (``checkable``)."""
 
     def __init__(self, columns: Sequence[Column], checkable: bool = False,
-                 parent: Any = None) -> None:
+                 parent: Any = None, emphasis: Callable[[Any], bool] | None = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self.checkable = checkable
+        self.emphasis = emphasis  # rows drawn in bold (e.g. the values that differ)
         self.rows: list[Any] = []
         self.checked: set[int] = set()  # row numbers
 
@@ -67,6 +69,11 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.CheckStateRole and self.checkable and index.column() == 0:
             return (Qt.CheckState.Checked if index.row() in self.checked
                     else Qt.CheckState.Unchecked)
+        if role == Qt.ItemDataRole.FontRole and self.emphasis is not None \
+                and self.emphasis(self.rows[index.row()]):
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -3,7 +3,6 @@ data as JSON for portability (Art. 20). The only document that prints the hetu."
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
@@ -15,6 +14,7 @@ from reportlab.platypus import Flowable, Paragraph
 from core.clock import today
 from core.documents import layout as L
 from core.documents.data import AccessReportData, Letterhead
+from core.exporting import json_bytes
 from core.i18n import format_date, format_datetime, format_money, t
 
 mm = L.mm
@@ -354,4 +354,4 @@ def build_access_json(data: AccessReportData, lang: str = "en") -> bytes:
         "retention": data.retention_text
         or t("doc.access.retention_default", lang, years=data.bookkeeping_retention_years),
     }
-    return json.dumps(_jsonable(doc), ensure_ascii=False, indent=2).encode("utf-8")
+    return json_bytes(_jsonable(doc))

@@ -88,6 +88,7 @@ class CustomerDetailPanel(QWidget):
     back_requested = Signal()
     saved = Signal(int)  # customer id, after a save or an archive
     new_order_requested = Signal(int)
+    loaded = Signal(int)  # customer id, once the form shows it
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -298,6 +299,7 @@ class CustomerDetailPanel(QWidget):
         self.save_button.setEnabled(editable)
         self._snapshot = self.values()
         self.edits["first_name"].setFocus()
+        self.loaded.emit(d.id)
 
     def new_customer(self) -> None:
         """Empty form for a new customer (Ctrl+N)."""

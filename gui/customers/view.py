@@ -25,7 +25,8 @@ from gui.customers.form import MessageBar, error_text, format_count
 from gui.customers.model import CustomerListModel
 
 DEBOUNCE_MS = 150
-COLUMN_WIDTHS = (150, 130, 170, 230, 130, 90, 130)
+COLUMN_WIDTHS = (140, 110, 160, 0, 110, 90, 120, 100)  # 0: email takes the rest
+EMAIL_COLUMN = 3
 
 
 def count_text(count: int) -> str:
@@ -110,9 +111,10 @@ class CustomersPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(
             self.table.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
         for column, width in enumerate(COLUMN_WIDTHS):
-            header.resizeSection(column, width)
+            if width:
+                header.resizeSection(column, width)
+        header.setSectionResizeMode(EMAIL_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.table.open_requested.connect(self.open_row)
         layout.addWidget(self.table, 1)
@@ -152,11 +154,14 @@ class CustomersPage(QWidget):
         self.debounce.stop()
         self.model.search(self.search.text(), self.archived.isChecked())
 
-    def _searched(self, count: int) -> None:
+    def _searched(self, count: int, complete: bool) -> None:
         self.message.hide()
-        self.count.setText(count_text(count) if count or not self.search.text().strip()
-                           else t("lists.customers.none"))
-        if count:
+        if not complete:
+            self.count.setText(t("lists.customers.counting"))
+        else:
+            self.count.setText(count_text(count) if count or not self.search.text().strip()
+                               else t("lists.customers.none"))
+        if count and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
 
     def _open_first(self) -> None:

@@ -65,19 +65,24 @@ class DuplicatesPage(QWidget):
         self.pair_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.pair_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.pair_view.verticalHeader().hide()
-        self.pair_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.pair_view.setWordWrap(False)
+        pair_header = self.pair_view.horizontalHeader()
+        pair_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        pair_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        pair_header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.pair_view.selectionModel().currentRowChanged.connect(self._pair_chosen)
 
         self.compare = RowsModel([
             Column(t("data.gui.duplicates.field"), lambda r: field_label(r.field)),
             Column(t("data.gui.duplicates.customer_a"), lambda r: r.a),
             Column(t("data.gui.duplicates.customer_b"), lambda r: r.b),
-        ], parent=self)
+        ], parent=self, emphasis=lambda r: r.a != r.b)
         self.compare_view = QTableView()
         self.compare_view.setModel(self.compare)
         self.compare_view.setAccessibleName(t("data.gui.duplicates.comparison"))
         self.compare_view.verticalHeader().hide()
         self.compare_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.compare_view.setWordWrap(False)
         header = self.compare_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -116,7 +121,7 @@ class DuplicatesPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([480, 800])
+        splitter.setSizes([600, 680])
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)

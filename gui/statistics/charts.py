@@ -54,6 +54,7 @@ class _Chart(QWidget):
         self.categories = list(categories)
         self.series = list(series)
         self.empty_text = empty_text
+        self.setAccessibleName(self.title)
         self.setAccessibleDescription(self.describe())
         self.update()
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from core import i18n
 from core.clock import today
 from core.i18n import format_money, t
+from core.models import RequestKind
 from core.statistics import (
     Statistics,
     available_years,
@@ -41,11 +42,14 @@ def _whole(value: float) -> str:
 
 
 def _euros(value: float) -> str:
-    """Axis and bar labels: whole euros, thousands as "k" when large."""
+    """Axis and bar labels: whole euros; thousands as k€ and millions as M€ when large."""
+    fi = i18n.language() == "fi"
+    if abs(value) >= 1_000_000:
+        number = f"{value / 1_000_000:.1f}".removesuffix(".0")
+        return f"{number.replace('.', ',')}\u00a0M€" if fi else f"€{number}M"
     if abs(value) >= 10_000:
-        return f"{_whole(value / 1000)}\u00a0k€" if i18n.language() == "fi" else \
-            f"€{_whole(value / 1000)}k"
-    return f"{_whole(value)}\u00a0€" if i18n.language() == "fi" else f"€{_whole(value)}"
+        return f"{_whole(value / 1000)}\u00a0k€" if fi else f"€{_whole(value / 1000)}k"
+    return f"{_whole(value)}\u00a0€" if fi else f"€{_whole(value)}"
 
 
 def month_names() -> list[str]:
@@ -150,8 +154,9 @@ class StatisticsPage(QWidget):
         self.export_button.setEnabled(True)
         empty = t("data.gui.stats.no_data")
         timing = stats.timing
+        percent = "\u00a0%" if i18n.language() == "fi" else "%"
         share = ("–" if timing.share_in_time is None
-                 else f"{timing.share_in_time * 100:.0f}\u00a0%")
+                 else f"{timing.share_in_time * 100:.0f}{percent}")
         median = ("–" if timing.median_days is None
                   else t("data.gui.stats.days", days=f"{timing.median_days:g}"))
         self.key_figures.setText(t(
@@ -159,7 +164,12 @@ class StatisticsPage(QWidget):
             orders=_whole(stats.orders_total), revenue=format_money(stats.revenue_total),
             answered=timing.answered, median=median, share=share))
 
-        if stats.year is not None:
+        by_month = stats.year is not None
+        self.customers_by_month.title = t("data.stats.customers_by_month" if by_month
+                                          else "data.gui.stats.customers_by_year")
+        self.revenue_by_month.title = t("data.gui.stats.revenue_by_month" if by_month
+                                        else "data.gui.stats.revenue_by_year")
+        if by_month:
             months = [(stats.year, m) for m in range(1, 13)]
             names = month_names()
         else:
@@ -191,9 +201,10 @@ class StatisticsPage(QWidget):
         self.customers_by_source.set_data(
             [label("source", c.key) for c in stats.customers_by_source],
             [Series("", [c.count for c in stats.customers_by_source], PALETTE[2])], empty)
+        kinds = {c.key: c.count for c in stats.requests_by_kind}
         self.requests_by_kind.set_data(
-            [label("kind", c.key) for c in stats.requests_by_kind],
-            [Series("", [c.count for c in stats.requests_by_kind], PALETTE[3])], empty)
+            [label("kind", k.value) for k in RequestKind],
+            [Series("", [kinds.get(k.value, 0) for k in RequestKind], PALETTE[3])], empty)
         self.charts.setMinimumHeight(max(560, self.customers_by_source.minimumSizeHint().height()
                                          * 2))
 

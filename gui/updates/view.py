@@ -156,7 +156,10 @@ class UpdatesDialog(QDialog):
                                   count=len(preview.unmatched) + len(preview.rejected)))
         self.tabs.setTabText(0, t("data.gui.updates.changes_tab_count",
                                   count=len(preview.updates)))
-        self.summary.setText(t("data.gui.updates.preview_summary", summary=preview.summary()))
+        counts = t("data.gui.updates.preview_counts", updated=len(preview.updates),
+                   unchanged=len(preview.unchanged), unmatched=len(preview.unmatched),
+                   rejected=len(preview.rejected))
+        self.summary.setText(t("data.gui.updates.preview_summary", summary=counts))
         self.apply_button.setEnabled(bool(preview.updates))
         if not preview.updates and preview.has_problems:
             self.tabs.setCurrentIndex(1)
