@@ -1,0 +1,41 @@
+"""Blank signed-request forms and the privacy statement, printed from the office's own settings.
+
+Neither holds personal data, so customer service may print them [S15]; each one is still
+recorded in the document registry (kind, language, author, time, SHA-256).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from core.auth import Actor, Permission, require
+from core.documents.data import FORM_KINDS, FormData, Letterhead, StatementData
+from core.documents.forms import build_form
+from core.documents.registry import record_document
+from core.documents.statement import build_statement
+from core.settings import get_settings
+from core.validation import choice
+
+
+def produce_blank_form(
+    session: Session, actor: Actor, kind: str, lang: str, filename: str = ""
+) -> bytes:
+    """An empty signed-request form of ``kind`` (one of FORM_KINDS) in ``lang``."""
+    require(actor, Permission.BLANK_FORMS)
+    kind = choice("kind", kind, FORM_KINDS)
+    lang = choice("language", lang, ("fi", "en"))
+    pdf = build_form(FormData(kind=kind), Letterhead.from_settings(get_settings(session)), lang)
+    record_document(session, actor.username, f"form_{kind}", lang, pdf, filename=filename)
+    return pdf
+
+
+def produce_statement(session: Session, actor: Actor, lang: str, filename: str = "") -> bytes:
+    """The privacy statement [S1]-[S17] generated from the settings, in ``lang``."""
+    require(actor, Permission.BLANK_FORMS)
+    lang = choice("language", lang, ("fi", "en"))
+    settings = get_settings(session)
+    pdf = build_statement(
+        StatementData.from_settings(settings), Letterhead.from_settings(settings), lang
+    )
+    record_document(session, actor.username, "privacy_statement", lang, pdf, filename=filename)
+    return pdf

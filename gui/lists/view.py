@@ -1,0 +1,342 @@
+"""Lists & labels: the objection-aware label run and mailing list [S6], blank signed-request
+forms and the privacy statement.
+
+Who gets mail is the core's rule (``core.mailing``); this page shows the selection, how many
+were left out and why, and hands the documents to ``gui.documents``. Labels and the mailing
+list are the manager's (the core refuses anyone else; the buttons say so); any user may print
+the blank forms and the statement.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import i18n, mailing, printouts
+from core.auth import Permission
+from core.clock import today
+from core.documents.data import FORM_KINDS
+from core.i18n import t
+from core.models import Source
+from gui import documents
+from gui.lists.model import MailingModel
+
+LABELS_PER_SHEET = 21
+FILTER_DELAY_MS = 300
+PREVIEW_ROWS = 1000  # the table shows the first rows; the counts and the documents cover all
+
+
+def number(value: int) -> str:
+    """1 884 in Finnish (no-break space), 1,884 in English."""
+    text = f"{value:,}"
+    return text if i18n.language() == "en" else text.replace(",", "\u00a0")
+
+
+def _label(text: str, buddy: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    buddy.setAccessibleName(text.replace("&", ""))
+    return label
+
+
+class ListsPage(QWidget):
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.selection: mailing.MailingSelection | None = None
+        self._generation = 0
+        self.may_mail = ctx.can(Permission.LETTERS)
+        self.may_print_forms = ctx.can(Permission.BLANK_FORMS)
+
+        heading = QLabel(t("listsdoc.title"))
+        heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.language = QComboBox()
+        self.language.addItem(t("listsdoc.lang.fi"), "fi")
+        self.language.addItem(t("listsdoc.lang.en"), "en")
+        self.language.setCurrentIndex(max(0, self.language.findData(i18n.language())))
+        self.language.setToolTip(t("listsdoc.lang_hint"))
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(_label(t("listsdoc.lang"), self.language))
+        top.addWidget(self.language)
+
+        body = QHBoxLayout()
+        body.addWidget(self._mailing_box(), 1)
+        forms = self._forms_box()
+        forms.setMinimumWidth(340)
+        forms.setMaximumWidth(440)
+        body.addWidget(forms)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.status)
+
+        self.filter_timer = QTimer(self)
+        self.filter_timer.setSingleShot(True)
+        self.filter_timer.setInterval(FILTER_DELAY_MS)
+        self.filter_timer.timeout.connect(self.preview)
+        self.prefix.textEdited.connect(lambda _text: self.filter_timer.start())
+        self.source.currentIndexChanged.connect(lambda _i: self.filter_timer.start())
+        if not self.may_mail:
+            self.status.setText(t("listsdoc.manager_only") + ".")
+        self.preview()
+
+    # --- building the page ----------------------------------------------------------------
+
+    def _mailing_box(self) -> QGroupBox:
+        box = QGroupBox(t("listsdoc.mailing.title"))
+        rule = QLabel(t("listsdoc.mailing.rule"))
+        rule.setWordWrap(True)
+
+        self.prefix = QLineEdit()
+        self.prefix.setObjectName("postal_code_prefix")
+        self.prefix.setPlaceholderText(t("listsdoc.prefix_placeholder"))
+        self.prefix.setMaxLength(5)
+        self.prefix.setMaximumWidth(120)
+        self.prefix.returnPressed.connect(self.preview)
+        self.source = QComboBox()
+        self.source.setObjectName("source")
+        self.source.addItem(t("listsdoc.all_sources"), None)
+        for source in Source:
+            self.source.addItem(t(f"source.{source.value}"), source.value)
+        self.preview_button = QPushButton(t("listsdoc.preview"))
+        self.preview_button.setToolTip(t("listsdoc.preview_hint"))
+        self.preview_button.clicked.connect(self.preview)
+        filters = QHBoxLayout()
+        filters.addWidget(_label(t("listsdoc.prefix"), self.prefix))
+        filters.addWidget(self.prefix)
+        filters.addSpacing(12)
+        filters.addWidget(_label(t("listsdoc.source"), self.source))
+        filters.addWidget(self.source)
+        filters.addStretch(1)
+        filters.addWidget(self.preview_button)
+
+        self.summary = QLabel(t("listsdoc.loading"))
+        self.summary.setObjectName("summary")
+        self.summary.setStyleSheet("font-weight: 600;")
+        self.left_out = QLabel()
+        self.left_out.setObjectName("left_out")
+        self.left_out.setWordWrap(True)
+
+        self.model = MailingModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(t("listsdoc.table_name"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(40)
+        # Fixed widths for the short columns, the text columns share the rest: never
+        # ResizeToContents, which reads every row of a 100,000-row run.
+        for column, width in ((3, 90), (4, 115), (5, 60)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, width)
+        for column in (0, 1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+
+        self.skip = QSpinBox()
+        self.skip.setObjectName("skip")
+        self.skip.setRange(0, LABELS_PER_SHEET - 1)
+        self.skip.setToolTip(t("listsdoc.skip_hint"))
+        self.labels_button = QPushButton(t("listsdoc.labels"))
+        self.labels_button.setObjectName("labels")
+        self.labels_button.clicked.connect(self.save_labels)
+        self.csv_button = QPushButton(t("listsdoc.csv"))
+        self.csv_button.setObjectName("csv")
+        self.csv_button.clicked.connect(self.save_csv)
+        actions = QHBoxLayout()
+        actions.addWidget(_label(t("listsdoc.skip"), self.skip))
+        actions.addWidget(self.skip)
+        actions.addStretch(1)
+        actions.addWidget(self.labels_button)
+        actions.addWidget(self.csv_button)
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        layout = QVBoxLayout(box)
+        layout.addWidget(rule)
+        layout.addLayout(filters)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.left_out)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        self._update_buttons()
+        return box
+
+    def _forms_box(self) -> QGroupBox:
+        box = QGroupBox(t("listsdoc.forms.title"))
+        note = QLabel(t("listsdoc.forms.note"))
+        note.setWordWrap(True)
+        grid = QGridLayout()
+        grid.setColumnStretch(0, 1)
+        self.form_buttons: dict[str, tuple[QPushButton, QPushButton]] = {}
+        kinds = [*FORM_KINDS, "statement"]
+        for row, kind in enumerate(kinds):
+            name = QLabel(t(f"listsdoc.doc.{kind}"))
+            name.setWordWrap(True)
+            if kind == "objection":
+                name.setToolTip(t("listsdoc.doc.objection_hint"))
+            save = QPushButton(t("listsdoc.save"))
+            save.setObjectName(f"save_{kind}")
+            save.setToolTip(t("listsdoc.save_hint"))
+            save.setAccessibleName(f"{t(f'listsdoc.doc.{kind}')}: {t('listsdoc.save')}")
+            save.clicked.connect(lambda _=False, k=kind: self.save_printout(k))
+            print_ = QPushButton(t("listsdoc.print"))
+            print_.setObjectName(f"print_{kind}")
+            print_.setToolTip(t("listsdoc.print_hint"))
+            print_.setAccessibleName(f"{t(f'listsdoc.doc.{kind}')}: {t('listsdoc.print')}")
+            print_.clicked.connect(lambda _=False, k=kind: self.print_printout(k))
+            for button in (save, print_):
+                button.setEnabled(self.may_print_forms)
+            grid.addWidget(name, row, 0)
+            grid.addWidget(save, row, 1)
+            grid.addWidget(print_, row, 2)
+            self.form_buttons[kind] = (save, print_)
+        layout = QVBoxLayout(box)
+        layout.addWidget(note)
+        layout.addSpacing(6)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+        return box
+
+    # --- the mailing selection ------------------------------------------------------------
+
+    def filters(self) -> dict[str, Any]:
+        return {"postal_code_prefix": self.prefix.text().strip(),
+                "source": self.source.currentData()}
+
+    def doc_lang(self) -> str:
+        return str(self.language.currentData())
+
+    @Slot()
+    def preview(self) -> None:
+        self.filter_timer.stop()
+        self._generation += 1
+        generation, filters, actor = self._generation, self.filters(), self.ctx.actor
+
+        def query() -> mailing.MailingSelection:
+            with self.ctx.session() as s:
+                return mailing.mailing_candidates(s, actor, limit=PREVIEW_ROWS, **filters)
+
+        def show(selection: mailing.MailingSelection) -> None:
+            if generation == self._generation:
+                self.show_selection(selection)
+
+        self.ctx.tasks.run(query, show, lambda exc: documents.show_error(self, exc))
+
+    def show_selection(self, selection: mailing.MailingSelection) -> None:
+        self.selection = selection
+        self.model.set_entries(selection.entries)
+        key = "listsdoc.summary_one" if selection.count == 1 else "listsdoc.summary"
+        self.summary.setText(t(key, count=number(selection.count)))
+        left_out = t("listsdoc.left_out", objection=number(selection.left_out_objection),
+                     address=number(selection.left_out_no_address))
+        if not selection.complete:
+            left_out += " " + t("listsdoc.first_rows", shown=number(len(selection.entries)))
+        self.left_out.setText(left_out)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        has_rows = bool(self.selection and self.selection.count)
+        for button in (self.labels_button, self.csv_button):
+            button.setEnabled(self.may_mail and has_rows)
+            if not self.may_mail:
+                button.setToolTip(t("listsdoc.manager_only"))
+            elif not has_rows:
+                button.setToolTip(t("listsdoc.nobody"))
+            else:
+                button.setToolTip(t("listsdoc.labels_hint" if button is self.labels_button
+                                    else "listsdoc.csv_hint"))
+        self.skip.setEnabled(self.may_mail)
+
+    def refresh(self) -> None:
+        """Called by the main window when the page is shown again."""
+        self.preview()
+
+    # --- producing documents --------------------------------------------------------------
+
+    def _file_name(self, kind: str, ext: str) -> str:
+        return f"{t(f'listsdoc.file.{kind}', self.doc_lang())}-{today().isoformat()}.{ext}"
+
+    def _mailing_build(self, csv: bool) -> Any:
+        # The selection is made again when the document is built, so a prohibition set since
+        # the preview is honoured all the same.
+        filters, actor, lang, skip = self.filters(), self.ctx.actor, self.doc_lang(), \
+            self.skip.value()
+
+        def build(filename: str) -> bytes:
+            with self.ctx.session() as s:
+                selection = mailing.mailing_candidates(s, actor, **filters)
+                if csv:
+                    return mailing.produce_mailing_csv(s, actor, selection, lang, filename)
+                return mailing.produce_labels(s, actor, selection, lang, skip, filename)
+
+        return build
+
+    def _saved(self, path: Any) -> None:
+        self.status.setText(t("listsdoc.saved", path=str(path)))
+
+    def _busy(self, busy: bool) -> None:
+        for button in (self.labels_button, self.csv_button, self.preview_button):
+            button.setEnabled(not busy)
+        if not busy:
+            self._update_buttons()
+
+    @Slot()
+    def save_labels(self) -> None:
+        self._produce_mailing(csv=False)
+
+    @Slot()
+    def save_csv(self) -> None:
+        self._produce_mailing(csv=True)
+
+    def _produce_mailing(self, csv: bool) -> None:
+        kind, ext = ("mailing_csv", documents.CSV) if csv else ("labels", documents.PDF)
+        self._busy(True)
+        started = documents.produce_and_save(
+            self.ctx, self, self._mailing_build(csv), self._file_name(kind, ext), ext,
+            open_after=not csv, on_saved=self._saved, on_finished=lambda: self._busy(False))
+        if not started:
+            self._busy(False)
+
+    def _printout_build(self, kind: str) -> Any:
+        actor, lang = self.ctx.actor, self.doc_lang()
+
+        def build(filename: str) -> bytes:
+            with self.ctx.session() as s:
+                if kind == "statement":
+                    return printouts.produce_statement(s, actor, lang, filename)
+                return printouts.produce_blank_form(s, actor, kind, lang, filename)
+
+        return build
+
+    def save_printout(self, kind: str) -> None:
+        documents.produce_and_save(self.ctx, self, self._printout_build(kind),
+                                   self._file_name(kind, documents.PDF), on_saved=self._saved)
+
+    def print_printout(self, kind: str) -> None:
+        documents.produce_and_print(self.ctx, self, self._printout_build(kind),
+                                    self._file_name(kind, documents.PDF))

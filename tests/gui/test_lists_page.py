@@ -1,0 +1,237 @@
+"""The Lists & labels page: who gets mail, who was left out, and the documents it saves."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+from sqlalchemy import select
+
+from core import customers, i18n
+from core.models import Document
+from gui.context import AppContext
+from gui.lists.view import ListsPage
+from gui.tasks import SyncTaskRunner
+
+
+@pytest.fixture
+def opened(monkeypatch) -> list[Path]:
+    """Files the page asked the system to open (nothing really opens)."""
+    urls: list[Path] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl",
+                        lambda url: urls.append(Path(url.toLocalFile())) or True)
+    return urls
+
+
+@pytest.fixture
+def warnings(monkeypatch) -> list[str]:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    return shown
+
+
+@pytest.fixture
+def save_to(monkeypatch, tmp_path):
+    """Answer the save dialog with ``tmp_path / name`` (the suggested name when None)."""
+    asked: list[str] = []
+
+    def answer(name: str | None = None) -> None:
+        def fake(parent, caption, suggested, name_filter):
+            asked.append(suggested)
+            return (str(tmp_path / (name or Path(suggested).name)), name_filter)
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", fake)
+
+    answer.asked = asked  # type: ignore[attr-defined]
+    return answer
+
+
+def _customers(db, manager) -> None:
+    rows = [("Matti", "Meikäläinen", "00100", ()), ("Liisa", "Virtanen", "33100", ()),
+            ("Pertti", "Julkaisukielto", "00200", ("publication",)),
+            ("Sirpa", "Suoramainoskielto", "00300", ("direct_marketing",)),
+            ("Tiina", "Tutkimuskielto", "00400", ("research",))]
+    with db.begin() as s:
+        for first, last, postal_code, kinds in rows:
+            c = customers.create_customer(s, manager, {
+                "first_name": first, "last_name": last, "street": "Kotikatu 1",
+                "postal_code": postal_code, "city": "Helsinki"})
+            if kinds:
+                customers.set_objections(s, manager, c.id, kinds)
+        customers.create_customer(s, manager, {"first_name": "Olli", "last_name": "Osoitteeton"})
+
+
+def _page(qtbot, db, actor) -> ListsPage:
+    page = ListsPage(AppContext(db, actor, SyncTaskRunner()))
+    qtbot.addWidget(page)
+    return page
+
+
+def _names(page: ListsPage) -> list[str]:
+    model = page.model
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_page_shows_who_gets_mail_and_how_many_were_left_out(qtbot, db, manager) -> None:
+    _customers(db, manager)
+    page = _page(qtbot, db, manager)
+    assert _names(page) == ["Meikäläinen Matti", "Tutkimuskielto Tiina", "Virtanen Liisa"]
+    assert page.summary.text() == "Postia saa 3 asiakasta."
+    assert page.left_out.text() == "Pois jätetty: 2 kiellon vuoksi, 1 ilman katuosoitetta."
+
+
+def test_mailing_model_passes_the_model_tester(qtbot, qtmodeltester, db, manager) -> None:
+    _customers(db, manager)
+    page = _page(qtbot, db, manager)
+    qtmodeltester.check(page.model)
+    assert page.model.headerData(0, Qt.Orientation.Horizontal) == "Nimi"
+
+
+def test_postal_code_prefix_narrows_the_preview(qtbot, db, manager) -> None:
+    _customers(db, manager)
+    page = _page(qtbot, db, manager)
+    qtbot.keyClicks(page.prefix, "33")
+    page.preview()
+    assert _names(page) == ["Virtanen Liisa"]
+    assert page.summary.text() == "Postia saa 1 asiakas."
+    assert page.left_out.text().startswith("Pois jätetty: 0 kiellon")
+
+
+def test_receptionist_may_print_forms_but_not_labels(qtbot, db, manager, receptionist) -> None:
+    _customers(db, manager)
+    page = _page(qtbot, db, receptionist)
+    assert page.model.rowCount() == 3
+    assert not page.labels_button.isEnabled() and not page.csv_button.isEnabled()
+    assert "esihenkilö" in page.labels_button.toolTip()
+    assert all(b.isEnabled() for pair in page.form_buttons.values() for b in pair)
+
+
+def test_labels_are_saved_owner_only_opened_and_recorded(qtbot, db, manager, opened, save_to,
+                                                         tmp_path) -> None:
+    _customers(db, manager)
+    page = _page(qtbot, db, manager)
+    page.skip.setValue(4)
+    save_to("tarrat")
+    qtbot.mouseClick(page.labels_button, Qt.MouseButton.LeftButton)
+    path = tmp_path / "tarrat.pdf"
+    assert opened == [path]
+    assert path.read_bytes().startswith(b"%PDF")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert Path(save_to.asked[0]).name.startswith("osoitetarrat-")
+    assert "tarrat.pdf" in page.status.text()
+    with db.begin() as s:
+        doc = s.scalars(select(Document)).one()
+        assert (doc.kind, doc.filename, doc.created_by) == ("labels", "tarrat.pdf", "manager")
+
+
+def test_mailing_csv_is_saved_in_english_without_opening(qtbot, db, manager, opened, save_to,
+                                                         tmp_path) -> None:
+    _customers(db, manager)
+    page = _page(qtbot, db, manager)
+    page.language.setCurrentIndex(page.language.findData("en"))
+    save_to(None)
+    qtbot.mouseClick(page.csv_button, Qt.MouseButton.LeftButton)
+    saved = list(tmp_path.glob("mailing-list-*.csv"))
+    assert len(saved) == 1 and opened == []
+    text = saved[0].read_text(encoding="utf-8-sig")
+    assert text.startswith("first name;last name")
+    assert "Julkaisukielto" not in text and "Meikäläinen" in text
+
+
+def test_cancelling_the_save_dialog_produces_nothing(qtbot, db, manager, opened,
+                                                     monkeypatch) -> None:
+    _customers(db, manager)
+    page = _page(qtbot, db, manager)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: ("", ""))
+    qtbot.mouseClick(page.labels_button, Qt.MouseButton.LeftButton)
+    assert opened == [] and page.labels_button.isEnabled()
+    with db.begin() as s:
+        assert s.scalars(select(Document)).all() == []
+
+
+def test_printing_a_blank_form_opens_it_in_the_system_viewer(qtbot, db, receptionist,
+                                                             opened) -> None:
+    page = _page(qtbot, db, receptionist)
+    qtbot.mouseClick(page.form_buttons["objection"][1], Qt.MouseButton.LeftButton)
+    assert len(opened) == 1 and opened[0].name.startswith("kieltolomake-")
+    assert opened[0].read_bytes().startswith(b"%PDF")
+    assert stat.S_IMODE(opened[0].parent.stat().st_mode) == 0o700
+    with db.begin() as s:
+        assert s.scalars(select(Document.kind)).all() == ["form_objection"]
+
+
+def test_privacy_statement_is_saved_in_the_chosen_language(qtbot, db, manager, opened,
+                                                           save_to, tmp_path) -> None:
+    page = _page(qtbot, db, manager)
+    page.language.setCurrentIndex(page.language.findData("en"))
+    save_to(None)
+    qtbot.mouseClick(page.form_buttons["statement"][0], Qt.MouseButton.LeftButton)
+    assert len(opened) == 1 and opened[0].name.startswith("privacy-statement-")
+    with db.begin() as s:
+        doc = s.scalars(select(Document)).one()
+        assert (doc.kind, doc.language) == ("privacy_statement", "en")
+
+
+def test_a_failed_build_shows_the_message_and_frees_the_buttons(qtbot, db, manager, opened,
+                                                                save_to, warnings,
+                                                                monkeypatch) -> None:
+    _customers(db, manager)
+    page = _page(qtbot, db, manager)
+    monkeypatch.setattr("core.mailing.build_labels", lambda *a, **k: 1 / 0)
+    save_to("tarrat.pdf")
+    qtbot.mouseClick(page.labels_button, Qt.MouseButton.LeftButton)
+    assert warnings and "epäonnistui" in warnings[0]
+    assert opened == [] and page.labels_button.isEnabled()
+
+
+def test_page_is_english_when_the_user_chose_english(qtbot, db, manager) -> None:
+    i18n.set_language("en")
+    _customers(db, manager)
+    page = _page(qtbot, db, manager)
+    assert page.summary.text() == "3 customers will get mail."
+    assert page.language.currentData() == "en"
+    assert page.model.headerData(2, Qt.Orientation.Horizontal) == i18n.t("field.street")
+
+
+def test_printing_twice_opens_two_separate_copies(qtbot, db, manager, opened) -> None:
+    page = _page(qtbot, db, manager)
+    for _ in range(2):
+        qtbot.mouseClick(page.form_buttons["access"][1], Qt.MouseButton.LeftButton)
+    assert len(opened) == 2 and opened[0] != opened[1]
+    assert all(p.read_bytes().startswith(b"%PDF") for p in opened)
+
+
+def test_a_long_run_shows_the_first_rows_and_says_so(qtbot, db, manager, monkeypatch) -> None:
+    monkeypatch.setattr("gui.lists.view.PREVIEW_ROWS", 2)
+    _customers(db, manager)
+    page = _page(qtbot, db, manager)
+    assert page.model.rowCount() == 2
+    assert page.summary.text() == "Postia saa 3 asiakasta."
+    assert "ensimmäiset 2" in page.left_out.text()
+
+
+def test_large_counts_are_grouped_as_each_language_writes_them() -> None:
+    from gui.lists.view import number
+
+    assert number(93899) == "93\u00a0899"
+    i18n.set_language("en")
+    assert number(93899) == "93,899"
+
+
+def test_preview_and_labels_work_on_the_real_worker_thread(qtbot, db, manager, opened,
+                                                           save_to, tmp_path) -> None:
+    from gui.tasks import TaskRunner
+
+    _customers(db, manager)
+    runner = TaskRunner()
+    page = ListsPage(AppContext(db, manager, runner))
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10000)
+    save_to("tarrat.pdf")
+    qtbot.mouseClick(page.labels_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: opened == [tmp_path / "tarrat.pdf"], timeout=10000)
+    assert page.labels_button.isEnabled()
+    runner.wait()
