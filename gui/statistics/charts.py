@@ -26,13 +26,17 @@ class Series:
     colour: str = PALETTE[0]
 
 
-def nice_ticks(maximum: float, count: int = 5) -> list[float]:
-    """Round tick values from 0 up to at least ``maximum``."""
+def nice_ticks(maximum: float, count: int = 5, integer: bool = True) -> list[float]:
+    """Round tick values from 0 up to at least ``maximum``; counts get whole-number steps."""
     if maximum <= 0:
         return [0.0, 1.0]
     raw = maximum / count
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    if integer and step < 1:
+        step = 1
+    elif integer and step == 2.5:
+        step = 2
     top = math.ceil(maximum / step) * step
     return [i * step for i in range(int(round(top / step)) + 1)]
 

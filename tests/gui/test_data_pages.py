@@ -46,7 +46,7 @@ def test_statistics_page_shows_the_year_and_exports_csv(qtbot, ctx, db, manager,
     assert "Uusia asiakkaita 1" in page.key_figures.text()
     assert "1\u00a0234,50\u00a0€" in page.key_figures.text()
     chart = page.revenue_by_month
-    assert chart.categories[0] == "tammi" and len(chart.categories) == 12
+    assert chart.categories[0] == "tam" and len(chart.categories) == 12
     assert [s.name for s in chart.series] == ["Myymälä", "Verkko", "Jälleenmyyjä"]
     assert "tammi: 1\u00a0234\u00a0€" in chart.accessibleDescription()
     page.write_csv(tmp_path / "t.csv")
@@ -153,3 +153,12 @@ def test_updates_dialog_previews_then_applies(qtbot, qtmodeltester, ctx, db, man
     with db.begin() as s:
         assert s.get(Customer, cid).street == "Uusi 2"
     assert dialog.applied and "päivitetty 1" in dialog.summary.text()
+
+
+def test_chart_ticks_for_counts_are_whole_and_distinct() -> None:
+    from gui.statistics.charts import nice_ticks
+
+    for maximum in (1, 2, 3, 7, 11):
+        ticks = nice_ticks(maximum)
+        assert all(float(v).is_integer() for v in ticks)
+        assert len(set(ticks)) == len(ticks) and ticks[-1] >= maximum
