@@ -9,7 +9,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, select
-from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from core import audit, validation
@@ -124,10 +123,11 @@ def create_customer(session: Session, actor: Actor, data: Mapping[str, Any],
     require(actor, Permission.CUSTOMERS)
     clean = clean_customer(data)
     hetu = clean.pop("hetu", "")
+    last_contact = clean.pop("last_contact_on", None) or today()
     if hetu and _hetu_in_use(session, data_key(session).blind_index(hetu)):
         raise ValidationErrors([ValidationError("hetu", "validation.hetu_exists")])
     customer = Customer(**clean, updated_by=actor.username, state=CustomerState.ACTIVE.value,
-                        last_contact_on=clean.get("last_contact_on") or today())
+                        last_contact_on=last_contact)
     customer.search_text = build_search_text(customer)
     session.add(customer)
     session.flush()
@@ -355,23 +355,13 @@ def _search_filter(session: Session, query: str) -> Any:
         return Customer.hetu_index == data_key(session).blind_index(hetu)
     tokens = [t for t in text.lower().split() if t]
     conds = []
-    indexed: list[str] = []
-    use_index = session.get_bind().dialect.name == "sqlite"
     for token in tokens:
         digits = _digits(token)
         # Phone numbers are searched by their digits ("040 123" and "040123" both match).
         if digits and len(digits) >= 3 and not token.isalpha() and digits != token:
             token = digits
-        if use_index and len(token) >= 3:
-            indexed.append('"' + token.replace('"', '""') + '"')
-            continue
         escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conds.append(Customer.search_text.like(f"%{escaped}%", escape="\\"))
-    if indexed:
-        # The FTS5 trigram index (migration 0002) finds substrings of three or more letters.
-        conds.insert(0, Customer.id.in_(
-            sql_text("SELECT rowid FROM customers_fts WHERE customers_fts MATCH :match")
-            .bindparams(match=" AND ".join(indexed))))
     return and_(*conds)
 
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,24 +31,36 @@ from core.documents.statement import build_statement  # noqa: E402
 Builder = Callable[[str], bytes]
 
 
+def _form(kind: str, prefilled: bool, lang: str) -> bytes:
+    return build_form(s.form(kind, prefilled), s.letterhead(), lang)
+
+
+def _erasure(outcome: str, lang: str) -> bytes:
+    return build_erasure_decision(s.erasure(outcome, lang), s.letterhead(), lang)
+
+
 def builders() -> dict[str, Builder]:
     lh = s.letterhead()
     found: dict[str, Builder] = {}
     for kind in ("access", "rectification", "objection", "erasure"):
-        found[f"form_{kind}"] = lambda lang, k=kind: build_form(s.form(k), lh, lang)
-        found[f"form_{kind}_prefilled"] = lambda lang, k=kind: build_form(
-            s.form(k, prefilled=True), lh, lang)
-    found["access_report"] = lambda lang: build_access_report(s.access_report(), lh, lang)
-    found["access_json"] = lambda lang: build_access_json(s.access_report(), lang)
-    found["refusal_certificate"] = lambda lang: build_refusal_certificate(s.refusal(), lh, lang)
+        found[f"form_{kind}"] = partial(_form, kind, False)
+        found[f"form_{kind}_prefilled"] = partial(_form, kind, True)
+    found["access_report"] = lambda lang: build_access_report(s.access_report(lang=lang), lh, lang)
+    found["access_json"] = lambda lang: build_access_json(s.access_report(lang=lang), lang)
+    found["refusal_certificate"] = lambda lang: build_refusal_certificate(
+        s.refusal(lang=lang), lh, lang
+    )
     found["correction_notice"] = lambda lang: build_correction_notice(
-        s.correction_notice(), lh, lang)
+        s.correction_notice(lang=lang), lh, lang
+    )
     found["objection_confirmation"] = lambda lang: build_objection_confirmation(
-        s.objection(), lh, lang)
+        s.objection(lang=lang), lh, lang
+    )
     for outcome in ("erased", "partly", "refused"):
-        found[f"erasure_decision_{outcome}"] = lambda lang, o=outcome: build_erasure_decision(
-            s.erasure(o), lh, lang)
-    found["extension_notice"] = lambda lang: build_extension_notice(s.extension(), lh, lang)
+        found[f"erasure_decision_{outcome}"] = partial(_erasure, outcome)
+    found["extension_notice"] = lambda lang: build_extension_notice(
+        s.extension(lang=lang), lh, lang
+    )
     found["labels"] = lambda lang: build_labels(s.labels(25), lh, lang, skip=2)
     found["mailing_csv"] = lambda lang: build_mailing_csv(s.labels(25), lang)
     found["privacy_statement"] = lambda lang: build_statement(s.statement(), lh, lang)
@@ -71,8 +84,10 @@ def main(argv: list[str]) -> int:
             path.write_bytes(content)
             print(f"{path}  {len(content):>8} bytes  {elapsed:.2f} s")
             if "--png" in argv and suffix == ".pdf":
-                subprocess.run(["pdftoppm", "-png", "-r", "80", str(path),
-                                str(path.with_suffix(""))], check=True)
+                subprocess.run(
+                    ["pdftoppm", "-png", "-r", "80", str(path), str(path.with_suffix(""))],
+                    check=True,
+                )
     return 0
 
 

@@ -3,17 +3,18 @@ data as JSON for portability (Art. 20). The only document that prints the hetu."
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Paragraph
 
 from core.clock import today
 from core.documents import layout as L
 from core.documents.data import AccessReportData, Letterhead
+from core.exporting import json_bytes
 from core.i18n import format_date, format_datetime, format_money, t
 
 mm = L.mm
@@ -45,7 +46,8 @@ def _person_table(data: AccessReportData, lang: str) -> Flowable:
 
 def _orders(data: AccessReportData, lang: str) -> list[Flowable]:
     story: list[Flowable] = [
-        L.para(t("doc.access.h.orders", lang, count=L.format_count(len(data.orders), lang)), "h2")]
+        L.para(t("doc.access.h.orders", lang, count=L.format_count(len(data.orders), lang)), "h2")
+    ]
     if not data.orders:
         return [*story, L.para(t("doc.access.no_orders", lang), "full")]
     archived = t("doc.access.archived", lang)
@@ -55,25 +57,52 @@ def _orders(data: AccessReportData, lang: str) -> list[Flowable]:
         invoice = L.label("invoice", o.invoice_state, lang)
         if o.archived:
             invoice = f"{invoice}, {archived}"
-        rows.append((o.number, format_date(o.ordered_on, lang), o.item,
-                     L.label("channel", o.channel, lang), invoice,
-                     format_money(o.amount, lang)))
+        rows.append(
+            (
+                o.number,
+                format_date(o.ordered_on, lang),
+                o.item,
+                L.label("channel", o.channel, lang),
+                invoice,
+                format_money(o.amount, lang),
+            )
+        )
         total += o.amount
-    rows.append(("", "", t("doc.access.total", lang), "", "", format_money(total, lang)))
-    header = [t(f"doc.access.col.{c}", lang)
-              for c in ("number", "date", "item", "channel", "invoice", "amount")]
-    table = L.data_table(header, rows, [25 * mm, 22 * mm, 55 * mm, 22 * mm, 20 * mm, 26 * mm],
-                         right=(5,), indent=False, long=True)
-    table.setStyle([("FONT", (0, -1), (-1, -1), L.FONT_BOLD),
-                    ("LINEABOVE", (0, -1), (-1, -1), 0.6, L.colors.black)])
+    bold, bold_right = L.STYLES["cell_bold"], L.STYLES["cell_bold_right"]
+    total_label = Paragraph(L.esc(t("doc.access.total", lang)), bold)
+    # The sum spans the channel, invoice and amount columns: a big total never wraps.
+    rows.append(("", "", total_label, Paragraph(format_money(total, lang), bold_right), "", ""))
+    header = [
+        t(f"doc.access.col.{c}", lang)
+        for c in ("number", "date", "item", "channel", "invoice", "amount")
+    ]
+    table = L.data_table(
+        header,
+        rows,
+        [24 * mm, 21 * mm, 53 * mm, 22 * mm, 20 * mm, 30 * mm],
+        right=(5,),
+        indent=False,
+        long=True,
+    )
+    table.setStyle(
+        [("LINEABOVE", (0, -1), (-1, -1), 0.6, L.colors.black), ("SPAN", (3, -1), (5, -1))]
+    )
     story.append(table)
     return story
 
 
 def _sources(data: AccessReportData, lang: str) -> list[Flowable]:
     story: list[Flowable] = [L.para(t("doc.access.h.sources", lang), "h2")]
-    story.append(L.para(t("doc.access.source_main", lang,
-                          source=L.esc(L.label("source", data.person.source, lang))), "full"))
+    story.append(
+        L.para(
+            t(
+                "doc.access.source_main",
+                lang,
+                source=L.esc(L.label("source", data.person.source, lang)),
+            ),
+            "full",
+        )
+    )
     later = []
     for change in data.field_history:
         if change.source and change.source not in later and change.source != data.person.source:
@@ -89,15 +118,29 @@ def _disclosures(data: AccessReportData, lang: str) -> list[Flowable]:
     if data.disclosures:
         rows = []
         for d in data.disclosures:
-            fields = ", ".join(L.label("field", f, lang) for f in d.data_fields)
-            outside = (t("doc.access.outside_eea_yes", lang, why=d.justification)
-                       if d.outside_eea else t("doc.no", lang))
-            rows.append((d.recipient, L.label("purpose", d.purpose, lang),
-                         format_date(d.disclosed_on, lang), fields, outside))
-        header = [t(f"doc.access.col.{c}", lang)
-                  for c in ("recipient", "purpose", "date", "fields", "outside_eea")]
-        story.append(L.data_table(header, rows, [34 * mm, 31 * mm, 23 * mm, 52 * mm, 30 * mm],
-                                  indent=False))
+            fields = ", ".join(L.label("field", f, lang).lower() for f in d.data_fields)
+            fields = fields[:1].upper() + fields[1:]
+            outside = (
+                t("doc.access.outside_eea_yes", lang, why=d.justification)
+                if d.outside_eea
+                else t("doc.no", lang)
+            )
+            rows.append(
+                (
+                    d.recipient,
+                    L.label("purpose", d.purpose, lang),
+                    format_date(d.disclosed_on, lang),
+                    fields,
+                    outside,
+                )
+            )
+        header = [
+            t(f"doc.access.col.{c}", lang)
+            for c in ("recipient", "purpose", "date", "fields", "outside_eea")
+        ]
+        story.append(
+            L.data_table(header, rows, [34 * mm, 31 * mm, 23 * mm, 52 * mm, 30 * mm], indent=False)
+        )
         story.append(L.spacer(2))
     else:
         story.append(L.para(t("doc.access.no_disclosures", lang), "full"))
@@ -109,8 +152,9 @@ def _objections(data: AccessReportData, lang: str) -> list[Flowable]:
     story: list[Flowable] = [L.para(t("doc.access.h.objections", lang), "h2")]
     if not data.objections:
         return [*story, L.para(t("doc.access.no_objections", lang), "full")]
-    rows = [(L.label("objection", o.kind, lang), format_date(o.set_on, lang))
-            for o in data.objections]
+    rows = [
+        (L.label("objection", o.kind, lang), format_date(o.set_on, lang)) for o in data.objections
+    ]
     header = [t("doc.access.col.prohibition", lang), t("doc.access.col.set_on", lang)]
     story.append(L.data_table(header, rows, [110 * mm, 40 * mm], indent=False))
     return story
@@ -121,13 +165,22 @@ def _history(data: AccessReportData, lang: str) -> list[Flowable]:
     if not data.field_history:
         return [*story, L.para(t("doc.access.no_history", lang), "full")]
     empty = t("doc.empty_value", lang)
-    rows = [(format_datetime(c.changed_at, lang), L.label("field", c.field, lang),
-             c.old_value or empty, c.new_value or empty,
-             L.label("source", c.source, lang) if c.source else "")
-            for c in data.field_history]
+    rows = [
+        (
+            format_datetime(c.changed_at, lang),
+            L.label("field", c.field, lang),
+            c.old_value or empty,
+            c.new_value or empty,
+            L.label("source", c.source, lang) if c.source else "",
+        )
+        for c in data.field_history
+    ]
     header = [t(f"doc.access.col.{c}", lang) for c in ("time", "field", "old", "new", "source")]
-    story.append(L.data_table(header, rows, [30 * mm, 30 * mm, 39 * mm, 39 * mm, 32 * mm],
-                              indent=False, long=True))
+    story.append(
+        L.data_table(
+            header, rows, [30 * mm, 30 * mm, 39 * mm, 39 * mm, 32 * mm], indent=False, long=True
+        )
+    )
     return story
 
 
@@ -136,52 +189,102 @@ def _requests(data: AccessReportData, lang: str) -> list[Flowable]:
     if not data.requests and not data.documents:
         return [*story, L.para(t("doc.access.no_requests", lang), "full")]
     if data.requests:
-        rows = [(r.number, L.label("request_kind", r.kind, lang).capitalize(),
-                 format_date(r.received_on, lang), L.label("request_state", r.state, lang))
-                for r in data.requests]
+        rows = [
+            (
+                r.number,
+                L.label("request_kind", r.kind, lang).capitalize(),
+                format_date(r.received_on, lang),
+                L.label("request_state", r.state, lang),
+            )
+            for r in data.requests
+        ]
         header = [t(f"doc.access.col.{c}", lang) for c in ("request", "kind", "received", "state")]
-        story.append(L.data_table(header, rows, [30 * mm, 60 * mm, 30 * mm, 50 * mm],
-                                  indent=False))
+        story.append(L.data_table(header, rows, [30 * mm, 60 * mm, 30 * mm, 50 * mm], indent=False))
         story.append(L.spacer(3))
     if data.documents:
-        rows = [(L.label("kind", d.kind, lang).capitalize(), format_date(d.created_on, lang))
-                for d in data.documents]
+        documents = [
+            (L.label("kind", d.kind, lang).capitalize(), format_date(d.created_on, lang))
+            for d in data.documents
+        ]
         header = [t("doc.access.col.document", lang), t("doc.access.col.date", lang)]
-        story.append(L.data_table(header, rows, [120 * mm, 30 * mm], indent=False))
+        story.append(L.data_table(header, documents, [120 * mm, 30 * mm], indent=False))
     return story
 
 
 def rights_story(lh: Letterhead, lang: str, style: str = "full") -> list[Flowable]:
     """The person's rights [S15]-[S17] and where to send requests (also used by forms)."""
     o = L.ombudsman(lang)
-    address = ", ".join(p for p in (lh.company_name, lh.street,
-                                    f"{lh.postal_code} {lh.city}".strip()) if p)
-    items = [t("doc.rights.access", lang), t("doc.rights.rectification", lang),
-             t("doc.rights.objection", lang), t("doc.rights.erasure", lang),
-             t("doc.rights.complaint", lang, name=o["name"], postal=o["postal_address"],
-               email=o["email"], phone=o["phone"], web=o["web"])]
+    address = ", ".join(
+        p for p in (lh.company_name, lh.street, f"{lh.postal_code} {lh.city}".strip()) if p
+    )
+    items = [
+        t("doc.rights.access", lang),
+        t("doc.rights.rectification", lang),
+        t("doc.rights.objection", lang),
+        t("doc.rights.erasure", lang),
+        t(
+            "doc.rights.complaint",
+            lang,
+            name=o["name"],
+            postal=o["postal_address"],
+            email=o["email"],
+            phone=o["phone"],
+            web=o["web"],
+        ),
+    ]
     story: list[Flowable] = [L.para(item, style) for item in items]
-    story.append(L.para(t("doc.rights.where", lang, address=L.esc(address),
-                          contact=L.esc(L.contact_text(lh))), style))
+    story.append(
+        L.para(
+            t("doc.rights.where", lang, address=L.esc(address), contact=L.esc(L.contact_text(lh))),
+            style,
+        )
+    )
     return story
 
 
-def build_access_report(data: AccessReportData, letterhead: Letterhead, lang: str) -> bytes:
-    """The access report PDF in ``lang``; long tables repeat their header on every page."""
+def build_access_report(
+    data: AccessReportData,
+    letterhead: Letterhead,
+    lang: str,
+    progress: L.Progress | None = None,
+    should_abort: Callable[[], bool] | None = None,
+) -> bytes:
+    """The access report PDF in ``lang``; long tables repeat their header on every page.
+
+    ``progress`` and ``should_abort`` as in ``layout.Letter.build`` (for a GUI worker).
+    """
     issued = data.issued_on or today()
-    letter = L.Letter(letterhead, lang, t("doc.access.doc_title", lang),
-                      addressee=data.addressee, reference=data.reference, issued_on=issued)
+    letter = L.Letter(
+        letterhead,
+        lang,
+        t("doc.access.doc_title", lang),
+        addressee=data.addressee,
+        reference=data.reference,
+        issued_on=issued,
+    )
     story: list[Flowable] = [L.subject(t("doc.access.subject", lang))]
     if data.received_on:
-        intro = t("doc.access.intro", lang, date=format_date(data.received_on, lang),
-                  issued=format_date(issued, lang))
+        intro = t(
+            "doc.access.intro",
+            lang,
+            date=format_date(data.received_on, lang),
+            issued=format_date(issued, lang),
+        )
     else:
         intro = t("doc.access.intro_nodate", lang, issued=format_date(issued, lang))
     story += [L.para(intro, "full"), L.para(t("doc.access.confidential", lang), "full")]
     story += [L.para(t("doc.access.h.person", lang), "h2"), _person_table(data, lang)]
     if data.person.restricted_until:
-        story.append(L.para(t("doc.access.restricted_until", lang,
-                              date=format_date(data.person.restricted_until, lang)), "full"))
+        story.append(
+            L.para(
+                t(
+                    "doc.access.restricted_until",
+                    lang,
+                    date=format_date(data.person.restricted_until, lang),
+                ),
+                "full",
+            )
+        )
     story += _orders(data, lang)
     story += _sources(data, lang)
     story += _disclosures(data, lang)
@@ -189,17 +292,29 @@ def build_access_report(data: AccessReportData, letterhead: Letterhead, lang: st
     story += _history(data, lang)
     story += _requests(data, lang)
     story.append(L.para(t("doc.access.h.purposes", lang), "h2"))
-    story += (L.paras(data.purposes_text, "full") if data.purposes_text
-              else [L.para(t("doc.access.purposes_default", lang), "full")])
+    story += (
+        L.paras(data.purposes_text, "full")
+        if data.purposes_text
+        else [L.para(t("doc.access.purposes_default", lang), "full")]
+    )
     story.append(L.para(t("doc.access.h.retention", lang), "h2"))
-    story += (L.paras(data.retention_text, "full") if data.retention_text
-              else [L.para(t("doc.access.retention_default", lang,
-                             years=data.bookkeeping_retention_years), "full")])
+    story += (
+        L.paras(data.retention_text, "full")
+        if data.retention_text
+        else [
+            L.para(
+                t("doc.access.retention_default", lang, years=data.bookkeeping_retention_years),
+                "full",
+            )
+        ]
+    )
     story.append(L.para(t("doc.access.h.rights", lang), "h2"))
     story += rights_story(letterhead, lang)
     if data.signatory:
-        story.append(L.signature_block(data.signatory, letterhead, lang, indent=False))
-    return letter.build(story)
+        story.append(
+            L.signature_block(data.signatory, letterhead, lang, indent=False, contact=False)
+        )
+    return letter.build(story, progress=progress, should_abort=should_abort)
 
 
 def _jsonable(value: Any) -> Any:
@@ -236,7 +351,7 @@ def build_access_json(data: AccessReportData, lang: str = "en") -> bytes:
         "documents": [asdict(d) for d in data.documents],
         "field_history": [asdict(c) for c in data.field_history],
         "purposes": data.purposes_text or t("doc.access.purposes_default", lang),
-        "retention": data.retention_text or t("doc.access.retention_default", lang,
-                                              years=data.bookkeeping_retention_years),
+        "retention": data.retention_text
+        or t("doc.access.retention_default", lang, years=data.bookkeeping_retention_years),
     }
-    return json.dumps(_jsonable(doc), ensure_ascii=False, indent=2).encode("utf-8")
+    return json_bytes(_jsonable(doc))

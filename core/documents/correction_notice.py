@@ -12,23 +12,38 @@ from core.i18n import format_date, t
 mm = L.mm
 
 
-def build_correction_notice(data: CorrectionNoticeData, letterhead: Letterhead,
-                            lang: str) -> bytes:
+def build_correction_notice(data: CorrectionNoticeData, letterhead: Letterhead, lang: str) -> bytes:
     """The Art. 19 notice listing each corrected field with its old and new value."""
-    letter = L.Letter(letterhead, lang, t("doc.correction.doc_title", lang),
-                      addressee=data.recipient, reference=data.reference,
-                      issued_on=data.issued_on, author=data.signatory.full_name)
+    letter = L.Letter(
+        letterhead,
+        lang,
+        t("doc.correction.doc_title", lang),
+        addressee=data.recipient,
+        reference=data.reference,
+        issued_on=data.issued_on,
+        author=data.signatory.full_name,
+    )
     name = L.esc(data.subject_name)
     if data.relation == "source":
         intro = t("doc.correction.intro_source", lang, name=name)
     elif data.disclosed_on:
-        intro = t("doc.correction.intro_recipient", lang, name=name,
-                  date=format_date(data.disclosed_on, lang))
+        intro = t(
+            "doc.correction.intro_recipient",
+            lang,
+            name=name,
+            date=format_date(data.disclosed_on, lang),
+        )
     else:
         intro = t("doc.correction.intro_recipient_nodate", lang, name=name)
     empty = t("doc.empty_value", lang)
-    rows = [(L.label("field", c.field, lang), L.shown_value(c.field, c.old_value) or empty,
-             L.shown_value(c.field, c.new_value) or empty) for c in data.corrected]
+    rows = [
+        (
+            L.label("field", c.field, lang),
+            L.shown_value(c.field, c.old_value) or empty,
+            L.shown_value(c.field, c.new_value) or empty,
+        )
+        for c in data.corrected
+    ]
     header = [t(f"doc.correction.col_{c}", lang) for c in ("field", "old", "new")]
     story: list[Flowable] = [
         L.subject(t("doc.correction.subject", lang)),
@@ -37,7 +52,6 @@ def build_correction_notice(data: CorrectionNoticeData, letterhead: Letterhead,
         L.spacer(4),
         L.para(t("doc.correction.ask", lang)),
         L.para(t("doc.correction.no_hetu", lang)),
-        L.para(t("doc.contact_us", lang, contact=L.esc(L.contact_text(letterhead)))),
         L.signature_block(data.signatory, letterhead, lang),
     ]
     return letter.build(story)

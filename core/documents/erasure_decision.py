@@ -10,21 +10,29 @@ from core.documents.data import ERASURE_OUTCOMES, ErasureDecisionData, Letterhea
 from core.i18n import format_date, t
 
 
-def build_erasure_decision(data: ErasureDecisionData, letterhead: Letterhead,
-                           lang: str) -> bytes:
+def build_erasure_decision(data: ErasureDecisionData, letterhead: Letterhead, lang: str) -> bytes:
     """The decision letter for ``data.outcome`` (erased | partly | refused)."""
     if data.outcome not in ERASURE_OUTCOMES:
         raise ValueError(f"unknown erasure outcome {data.outcome!r}")
     kind = "anonymisation" if data.request_kind == "anonymisation" else "erasure"
-    letter = L.Letter(letterhead, lang, t("doc.erasure.doc_title", lang),
-                      addressee=data.addressee, reference=data.reference,
-                      issued_on=data.issued_on, author=data.signatory.full_name)
+    letter = L.Letter(
+        letterhead,
+        lang,
+        t("doc.erasure.doc_title", lang),
+        addressee=data.addressee,
+        reference=data.reference,
+        issued_on=data.issued_on,
+        author=data.signatory.full_name,
+    )
     if data.received_on:
         intro = t(f"doc.erasure.intro.{kind}", lang, date=format_date(data.received_on, lang))
     else:
         intro = t(f"doc.erasure.intro_nodate.{kind}", lang)
-    story: list[Flowable] = [L.subject(t(f"doc.erasure.subject.{kind}", lang)), L.para(intro),
-                             L.para(t("doc.erasure.h.decision", lang), "h2")]
+    story: list[Flowable] = [
+        L.subject(t(f"doc.erasure.subject.{kind}", lang)),
+        L.para(intro),
+        L.para(t("doc.erasure.h.decision", lang), "h2"),
+    ]
     if data.outcome == "erased":
         story.append(L.para(t(f"doc.erasure.erased.{kind}", lang)))
     elif data.outcome == "partly":
@@ -35,21 +43,32 @@ def build_erasure_decision(data: ErasureDecisionData, letterhead: Letterhead,
             story.append(L.para(f"<b>{t('doc.erasure.partly_reason', lang)}</b>"))
             story += L.paras(data.reasons)
         if data.retention_until:
-            story.append(L.para(t("doc.erasure.partly_until", lang,
-                                  date=format_date(data.retention_until, lang))))
+            story.append(
+                L.para(
+                    t(
+                        "doc.erasure.partly_until",
+                        lang,
+                        date=format_date(data.retention_until, lang),
+                    )
+                )
+            )
     else:
         story.append(L.para(t("doc.erasure.refused", lang)))
         story += L.paras(data.reasons)
         story.append(L.para(t("doc.erasure.refused_marketing", lang)))
     if data.recipients_notified:
-        story.append(KeepTogether([
-            L.para(t("doc.erasure.notified", lang)),
-            *L.bullets(L.esc(r) for r in data.recipients_notified),
-            L.spacer(2),
-        ]))
+        story.append(
+            KeepTogether(
+                [
+                    L.para(t("doc.erasure.notified", lang)),
+                    *L.bullets(L.esc(r) for r in data.recipients_notified),
+                    L.spacer(2),
+                ]
+            )
+        )
     if data.outcome != "erased":
-        story.append(KeepTogether([L.para(t("doc.ombudsman.heading", lang), "h2"),
-                                   *L.ombudsman_block(lang)]))
-    story.append(L.para(t("doc.contact_us", lang, contact=L.esc(L.contact_text(letterhead)))))
+        story.append(
+            KeepTogether([L.para(t("doc.ombudsman.heading", lang), "h2"), *L.ombudsman_block(lang)])
+        )
     story.append(L.signature_block(data.signatory, letterhead, lang))
     return letter.build(story)

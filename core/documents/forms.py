@@ -21,14 +21,16 @@ BOX = "☐"
 OBJECTION_KINDS = ("direct_marketing", "distance_selling", "research", "publication")
 
 
-def _grid(rows: list[list[Any]], widths: list[float], height: float = 9 * mm,
-          header: bool = False) -> Table:
+def _grid(
+    rows: list[list[Any]], widths: list[float], height: float = 9 * mm, header: bool = False
+) -> Table:
     """Ruled writing fields of ``height``; with ``header`` the first row is a bold heading."""
     heights: list[float | None] = [height] * len(rows)
     if header:
         heights[0] = None
-    table = Table(rows, colWidths=widths, rowHeights=heights, hAlign="LEFT",
-                  repeatRows=1 if header else 0)
+    table = Table(
+        rows, colWidths=widths, rowHeights=heights, hAlign="LEFT", repeatRows=1 if header else 0
+    )
     style: list[Any] = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -57,25 +59,34 @@ def _person_section(data: FormData, lang: str) -> list[Flowable]:
     half = L.TEXT_W / 2
     rows = [
         [_field(t("doc.field.name", lang), name), _field(t("doc.form.birth_date", lang))],
-        [_field(t("doc.field.street", lang), street),
-         _field(f'{t("doc.field.postal_code", lang)} / {t("doc.field.city", lang)}', place)],
-        [_field(t("doc.field.phone", lang), data.phone),
-         _field(t("doc.field.email", lang), data.email)],
+        [
+            _field(t("doc.field.street", lang), street),
+            _field(f"{t('doc.field.postal_code', lang)} / {t('doc.field.city', lang)}", place),
+        ],
+        [
+            _field(t("doc.field.phone", lang), data.phone),
+            _field(t("doc.field.email", lang), data.email),
+        ],
         [_field(t("doc.form.customer_ref", lang)), _field("")],
     ]
     table = _grid(rows, [half, half], height=10.5 * mm)
     table.setStyle(TableStyle([("SPAN", (0, 3), (1, 3))]))
-    return [L.para(t("doc.form.h.person", lang), "h2"), table, L.spacer(1.5),
-            L.para(t("doc.form.identity_note", lang), "small")]
+    return [
+        L.para(t("doc.form.h.person", lang), "h2"),
+        table,
+        L.spacer(1.5),
+        L.para(t("doc.form.identity_note", lang), "small"),
+    ]
 
 
 def _check(text: str) -> Paragraph:
-    return Paragraph(f'<font size="13">{BOX}</font>  {text}', L.STYLES["full"])
+    return Paragraph(text, L.STYLES["check"], bulletText=BOX)
 
 
 def _lines(count: int) -> Table:
-    table = Table([[""] for _ in range(count)], colWidths=[L.TEXT_W], rowHeights=8 * mm,
-                  hAlign="LEFT")
+    table = Table(
+        [[""] for _ in range(count)], colWidths=[L.TEXT_W], rowHeights=8 * mm, hAlign="LEFT"
+    )
     table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.4, L.RULE)]))
     return table
 
@@ -85,12 +96,19 @@ def _request_section(kind: str, lang: str) -> list[Flowable]:
     if kind == "access":
         story.append(L.para(t("doc.form.access.request", lang), "full"))
         story += [_check(t(f"doc.form.access.{k}", lang)) for k in ("by_post", "in_person", "json")]
-        story.append(L.para(f'{t("doc.form.reply_language", lang)}   <font size="13">{BOX}</font> '
-                            f'{t("doc.form.lang_fi", lang)}    <font size="13">{BOX}</font> '
-                            f'{t("doc.form.lang_en", lang)}', "full"))
+        story.append(
+            L.para(
+                f'{t("doc.form.reply_language", lang)}   <font size="13">{BOX}</font> '
+                f'{t("doc.form.lang_fi", lang)}    <font size="13">{BOX}</font> '
+                f"{t('doc.form.lang_en', lang)}",
+                "full",
+            )
+        )
     elif kind == "rectification":
-        header = [Paragraph(L.esc(t(f"doc.form.rect.col_{c}", lang)), L.STYLES["cell_bold"])
-                  for c in ("field", "current", "new", "grounds")]
+        header = [
+            Paragraph(L.esc(t(f"doc.form.rect.col_{c}", lang)), L.STYLES["cell_bold"])
+            for c in ("field", "current", "new", "grounds")
+        ]
         rows: list[list[Any]] = [header] + [["", "", "", ""] for _ in range(4)]
         table = _grid(rows, [32 * mm, 44 * mm, 44 * mm, 50 * mm], height=16 * mm, header=True)
         story += [table, L.spacer(2), L.para(t("doc.form.rect.attach", lang), "small")]
@@ -99,16 +117,22 @@ def _request_section(kind: str, lang: str) -> list[Flowable]:
         story += [_check(L.esc(L.label("objection", k, lang))) for k in OBJECTION_KINDS]
         story.append(_check(t("doc.form.objection.all", lang)))
     else:
-        story += [_check(t("doc.form.erasure.erase", lang)),
-                  _check(t("doc.form.erasure.anonymise", lang)),
-                  L.para(t("doc.form.erasure.grounds", lang), "full"), _lines(3)]
+        story += [
+            _check(t("doc.form.erasure.erase", lang)),
+            _check(t("doc.form.erasure.anonymise", lang)),
+            L.para(t("doc.form.erasure.grounds", lang), "full"),
+            _lines(3),
+        ]
     return story
 
 
 def _signature_section(lang: str) -> Flowable:
     """Three writing lines (place and date, signature, name) with their labels below."""
-    labels = [t("doc.form.place_date", lang), t("doc.form.signature", lang),
-              t("doc.form.name_clarification", lang)]
+    labels = [
+        t("doc.form.place_date", lang),
+        t("doc.form.signature", lang),
+        t("doc.form.name_clarification", lang),
+    ]
     gap = 6 * mm
     widths = [48 * mm, gap, 64 * mm, gap, L.TEXT_W - 112 * mm - 2 * gap]
     label_row: list[Any] = []
@@ -116,14 +140,22 @@ def _signature_section(lang: str) -> Flowable:
         if i:
             label_row.append("")
         label_row.append(Paragraph(L.esc(text), L.STYLES["small"]))
-    table = Table([["", "", "", "", ""], label_row], colWidths=widths,
-                  rowHeights=[16 * mm, None], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        *[("LINEBELOW", (c, 0), (c, 0), 0.6, colors.black) for c in (0, 2, 4)],
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 1), (-1, 1), 2),
-    ]))
+    table = Table(
+        [["", "", "", "", ""], label_row],
+        colWidths=widths,
+        rowHeights=[16 * mm, None],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                *[("LINEBELOW", (c, 0), (c, 0), 0.6, colors.black) for c in (0, 2, 4)],
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 1), (-1, 1), 2),
+            ]
+        )
+    )
     return KeepTogether([L.para(t("doc.form.h.sign", lang), "h2"), table])
 
 
@@ -141,11 +173,24 @@ def build_form(data: FormData, letterhead: Letterhead, lang: str) -> bytes:
         raise ValueError(f"unknown form kind {data.kind!r}")
     kind = data.kind
     lh = letterhead
-    letter = L.Letter(lh, lang, t(f"doc.form.doc_title.{kind}", lang),
-                      addressee=L.company_address(lh), reference=data.reference,
-                      show_date=False)
-    address = ", ".join(p for p in (lh.company_name, lh.contact_person, lh.street,
-                                    f"{lh.postal_code} {lh.city}".strip()) if p)
+    letter = L.Letter(
+        lh,
+        lang,
+        t(f"doc.form.doc_title.{kind}", lang),
+        addressee=L.company_address(lh),
+        reference=data.reference,
+        show_date=False,
+    )
+    address = ", ".join(
+        p
+        for p in (
+            lh.company_name,
+            lh.contact_person,
+            lh.street,
+            f"{lh.postal_code} {lh.city}".strip(),
+        )
+        if p
+    )
     story: list[Flowable] = [
         L.subject(t(f"doc.form.subject.{kind}", lang)),
         L.para(t(f"doc.form.intro.{kind}", lang, register=L.esc(lh.register_name)), "full"),
@@ -153,10 +198,15 @@ def build_form(data: FormData, letterhead: Letterhead, lang: str) -> bytes:
     story += _person_section(data, lang)
     story += _request_section(kind, lang)
     story.append(_signature_section(lang))
-    story.append(KeepTogether([
-        L.para(t("doc.form.h.return", lang), "h2"),
-        L.para(t("doc.form.return_text", lang, address=L.esc(address)), "full"),
-        L.para(t("doc.form.return_contact", lang, contact=L.esc(L.contact_text(lh))), "full"),
-    ]))
+    # Settings not filled in yet (a blank form printed before setup): no empty address.
+    returning = [L.para(t("doc.form.h.return", lang), "h2")]
+    if lh.street:
+        returning.append(L.para(t("doc.form.return_text", lang, address=L.esc(address)), "full"))
+    else:
+        returning.append(L.para(t("doc.form.return_text_plain", lang), "full"))
+    if lh.contact_person or lh.contact_phone or lh.contact_email or lh.phone or lh.email:
+        contact = t("doc.form.return_contact", lang, contact=L.esc(L.contact_text(lh)))
+        returning.append(L.para(contact, "full"))
+    story.append(KeepTogether(returning))
     story += [L.spacer(4), _office_box(lang)]
     return letter.build(story)

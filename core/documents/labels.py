@@ -25,14 +25,21 @@ LABEL_W, LABEL_H = 70 * mm, 42.3 * mm
 TOP = (A4[1] - ROWS * LABEL_H) / 2
 PAD_X = 7 * mm
 SIZE, MIN_SIZE, LEADING = 10.0, 7.0, 1.25
-CSV_FIELDS = ("first_name", "last_name", "organisation", "street", "postal_code", "city",
-              "country")
+CSV_FIELDS = ("first_name", "last_name", "organisation", "street", "postal_code", "city", "country")
 
 
 def label_lines(entry: LabelEntry) -> list[str]:
     name = f"{entry.first_name} {entry.last_name}".strip()
-    return L.address_lines(Addressee(name, entry.organisation, entry.street, entry.postal_code,
-                                     entry.city, entry.country or "FI"))
+    return L.address_lines(
+        Addressee(
+            name,
+            entry.organisation,
+            entry.street,
+            entry.postal_code,
+            entry.city,
+            entry.country or "FI",
+        )
+    )
 
 
 def _draw_label(c: Canvas, x: float, y_top: float, lines: list[str]) -> None:
@@ -52,8 +59,12 @@ def _draw_label(c: Canvas, x: float, y_top: float, lines: list[str]) -> None:
         y -= size * LEADING
 
 
-def build_labels(entries: Sequence[LabelEntry], letterhead: Letterhead | None = None,
-                 lang: str = "fi", skip: int = 0) -> bytes:
+def build_labels(
+    entries: Sequence[LabelEntry],
+    letterhead: Letterhead | None = None,
+    lang: str = "fi",
+    skip: int = 0,
+) -> bytes:
     """A sheet of 21 labels per page; ``skip`` leaves the first labels of a used sheet blank."""
     L.register_fonts()
     buf = io.BytesIO()

@@ -9,16 +9,27 @@ from core.documents.data import Letterhead, ObjectionConfirmationData
 from core.i18n import format_date, t
 
 
-def build_objection_confirmation(data: ObjectionConfirmationData, letterhead: Letterhead,
-                                 lang: str) -> bytes:
+def build_objection_confirmation(
+    data: ObjectionConfirmationData, letterhead: Letterhead, lang: str
+) -> bytes:
     """Lists the prohibitions set by the request and, if more, all now in effect."""
-    letter = L.Letter(letterhead, lang, t("doc.objection_conf.doc_title", lang),
-                      addressee=data.addressee, reference=data.reference,
-                      issued_on=data.issued_on, author=data.signatory.full_name)
+    letter = L.Letter(
+        letterhead,
+        lang,
+        t("doc.objection_conf.doc_title", lang),
+        addressee=data.addressee,
+        reference=data.reference,
+        issued_on=data.issued_on,
+        author=data.signatory.full_name,
+    )
     set_on = format_date(data.set_on, lang)
     if data.received_on:
-        intro = t("doc.objection_conf.intro", lang, set_on=set_on,
-                  date=format_date(data.received_on, lang))
+        intro = t(
+            "doc.objection_conf.intro",
+            lang,
+            set_on=set_on,
+            date=format_date(data.received_on, lang),
+        )
     else:
         intro = t("doc.objection_conf.intro_nodate", lang, set_on=set_on)
     story: list[Flowable] = [L.subject(t("doc.objection_conf.subject", lang)), L.para(intro)]
@@ -31,7 +42,6 @@ def build_objection_confirmation(data: ObjectionConfirmationData, letterhead: Le
     story += [
         L.para(t("doc.objection_conf.effect", lang)),
         L.para(t("doc.objection_conf.cancel", lang)),
-        L.para(t("doc.contact_us", lang, contact=L.esc(L.contact_text(letterhead)))),
         L.signature_block(data.signatory, letterhead, lang),
     ]
     return letter.build(story)

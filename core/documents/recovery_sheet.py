@@ -22,27 +22,32 @@ def key_groups(key: str, size: int = 4) -> list[str]:
     if len(parts) > 1:
         return parts
     text = parts[0] if parts else ""
-    return [text[i:i + size] for i in range(0, len(text), size)]
+    return [text[i : i + size] for i in range(0, len(text), size)]
 
 
 def _key_box(key: str) -> Table:
     groups = key_groups(key)
     per_line = 5 if len(groups) > 12 else 4
-    lines = ["  ".join(groups[i:i + per_line]) for i in range(0, len(groups), per_line)]
+    lines = ["  ".join(groups[i : i + per_line]) for i in range(0, len(groups), per_line)]
     para = Paragraph("<br/>".join(L.esc(line) for line in lines), KEY_STYLE)
     table = Table([[para]], colWidths=[L.TEXT_W], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
-        ("LEFTPADDING", (0, 0), (-1, -1), 10 * mm),
-        ("TOPPADDING", (0, 0), (-1, -1), 5 * mm),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5 * mm),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10 * mm),
+                ("TOPPADDING", (0, 0), (-1, -1), 5 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5 * mm),
+            ]
+        )
+    )
     return table
 
 
 def build_recovery_sheet(data: RecoverySheetData, letterhead: Letterhead, lang: str) -> bytes:
-    letter = L.Letter(letterhead, lang, t("doc.recovery.doc_title", lang),
-                      issued_on=data.created_on)
+    letter = L.Letter(
+        letterhead, lang, t("doc.recovery.doc_title", lang), issued_on=data.created_on
+    )
     info = [
         (t("doc.recovery.company", lang), data.company_name),
         (t("doc.recovery.install_id", lang), data.install_id),
@@ -50,11 +55,22 @@ def build_recovery_sheet(data: RecoverySheetData, letterhead: Letterhead, lang: 
     ]
     if data.created_by:
         info.append((t("doc.recovery.created_by", lang), data.created_by))
-    log = Table([[Paragraph(L.esc(t("doc.recovery.storage_place", lang)), L.STYLES["small"]),
-                  Paragraph(L.esc(t("doc.recovery.stored_by", lang)), L.STYLES["small"])]],
-                colWidths=[L.TEXT_W / 2, L.TEXT_W / 2], rowHeights=[14 * mm], hAlign="LEFT")
-    log.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                             ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    log = Table(
+        [
+            [
+                Paragraph(L.esc(t("doc.recovery.storage_place", lang)), L.STYLES["small"]),
+                Paragraph(L.esc(t("doc.recovery.stored_by", lang)), L.STYLES["small"]),
+            ]
+        ],
+        colWidths=[L.TEXT_W / 2, L.TEXT_W / 2],
+        rowHeights=[14 * mm],
+        hAlign="LEFT",
+    )
+    log.setStyle(
+        TableStyle(
+            [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        )
+    )
     story: list[Flowable] = [
         L.para(t("doc.recovery.subject", lang), "h1"),
         L.para(f"<b>{t('doc.recovery.secret', lang)}</b>", "full"),

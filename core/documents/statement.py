@@ -42,16 +42,24 @@ def build_statement(data: StatementData, letterhead: Letterhead, lang: str) -> b
     """The privacy statement as PDF: one section per clause [S1]-[S17]."""
     lh = letterhead
     o = L.ombudsman(lang)
-    letter = L.Letter(lh, lang, t("doc.statement.doc_title", lang),
-                      issued_on=data.statement_date, show_date=data.statement_date is not None)
+    letter = L.Letter(
+        lh,
+        lang,
+        t("doc.statement.doc_title", lang),
+        issued_on=data.statement_date,
+        show_date=data.statement_date is not None,
+    )
     story: list[Flowable] = [
         L.para(L.esc(t("doc.statement.title", lang, register=lh.register_name)), "h1"),
         L.para(t("doc.statement.law", lang), "small"),
         L.spacer(2),
     ]
     date_text = format_date(data.statement_date, lang) if data.statement_date else "–"
-    purposes = (L.paras(data.purposes_text, "full") if data.purposes_text
-                else [L.para(t("doc.access.purposes_default", lang), "full")])
+    purposes = (
+        L.paras(data.purposes_text, "full")
+        if data.purposes_text
+        else [L.para(t("doc.access.purposes_default", lang), "full")]
+    )
     items = t("doc.statement.s7_items", lang).split("|")
     sections: list[list[Flowable]] = [
         [L.para(date_text, "full")],
@@ -64,17 +72,33 @@ def build_statement(data: StatementData, letterhead: Letterhead, lang: str) -> b
         _text("doc.statement.s8", lang),
         _text("doc.statement.s9", lang),
         _text("doc.statement.s10", lang),
-        _text("doc.statement.s11", lang, years=data.bookkeeping_retention_years,
-              customer_years=data.retention_years),
+        _text(
+            "doc.statement.s11",
+            lang,
+            years=data.bookkeeping_retention_years,
+            customer_years=data.retention_years,
+        ),
         _text("doc.statement.s12", lang),
         _text("doc.statement.s13", lang),
         _text("doc.statement.s14", lang),
         _text("doc.statement.s15", lang),
         _text("doc.statement.s16", lang),
-        [*_text("doc.statement.s17", lang),
-         L.para(t("doc.statement.complaint", lang, name=o["name"], postal=o["postal_address"],
-                  email=o["email"], phone=o["phone"], web=o["web"]), "full"),
-         L.para(t("doc.statement.deadline", lang), "full")],
+        [
+            *_text("doc.statement.s17", lang),
+            L.para(
+                t(
+                    "doc.statement.complaint",
+                    lang,
+                    name=o["name"],
+                    postal=o["postal_address"],
+                    email=o["email"],
+                    phone=o["phone"],
+                    web=o["web"],
+                ),
+                "full",
+            ),
+            L.para(t("doc.statement.deadline", lang), "full"),
+        ],
     ]
     for number, body in enumerate(sections, start=1):
         story += _section(number, body, lang)

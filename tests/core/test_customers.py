@@ -210,3 +210,11 @@ def test_two_connections_racing_on_one_customer_second_gets_conflict(db, manager
             c.city = "Turku"
     with db.begin() as s:
         assert s.get(Customer, cid).city == "Espoo"
+
+
+def test_last_contact_date_can_be_given_at_creation(db, manager) -> None:
+    from datetime import date
+
+    with db.begin() as s:
+        c = customers.create_customer(s, manager, {**MATTI, "last_contact_on": date(2020, 5, 1)})
+        assert c.last_contact_on == date(2020, 5, 1)

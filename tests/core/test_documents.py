@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,12 @@ from core import models
 from core.documents import samples as s
 from core.documents.access_report import build_access_json, build_access_report
 from core.documents.correction_notice import build_correction_notice
-from core.documents.data import CorrectedField, FormData, RefusalItem
+from core.documents.data import (
+    CorrectedField,
+    FormData,
+    RectificationDecisionData,
+    RefusalItem,
+)
 from core.documents.erasure_decision import build_erasure_decision
 from core.documents.extension_notice import build_extension_notice
 from core.documents.forms import build_form
@@ -48,26 +54,41 @@ def text(pdf: bytes) -> str:
     return " ".join(pages(pdf))
 
 
-def _refusal_with_hetu() -> object:
+def _refusal_with_hetu() -> RectificationDecisionData:
     data = s.refusal()
-    hetu_item = RefusalItem("hetu", s.HETU, "131052-308U", "Numero on väärin.",
-                            "Henkilötunnus on tarkistettu väestötietojärjestelmästä.")
-    return replace(data, refused=(*data.refused, hetu_item),
-                   accepted=(*data.accepted, CorrectedField("hetu", s.HETU, "131052-308U")))
+    hetu_item = RefusalItem(
+        "hetu",
+        s.HETU,
+        "131052-308U",
+        "Numero on väärin.",
+        "Henkilötunnus on tarkistettu väestötietojärjestelmästä.",
+    )
+    return replace(
+        data,
+        refused=(*data.refused, hetu_item),
+        accepted=(*data.accepted, CorrectedField("hetu", s.HETU, "131052-308U")),
+    )
+
+
+def _form(kind: str, lang: str) -> bytes:
+    return build_form(s.form(kind, prefilled=True), LH, lang)
+
+
+def _erasure(outcome: str, lang: str) -> bytes:
+    return build_erasure_decision(s.erasure(outcome, lang), LH, lang)
 
 
 # Every document other than the access report, in both languages.
 OTHER_BUILDERS: dict[str, Callable[[str], bytes]] = {
-    **{f"form_{k}": (lambda lang, k=k: build_form(s.form(k, prefilled=True), LH, lang))
-       for k in ("access", "rectification", "objection", "erasure")},
-    "refusal_certificate": lambda lang: build_refusal_certificate(
-        _refusal_with_hetu(), LH, lang),  # type: ignore[arg-type]
+    **{f"form_{k}": partial(_form, k) for k in ("access", "rectification", "objection", "erasure")},
+    "refusal_certificate": lambda lang: build_refusal_certificate(_refusal_with_hetu(), LH, lang),
     "correction_notice": lambda lang: build_correction_notice(
-        replace(s.correction_notice(),
-                corrected=(CorrectedField("hetu", s.HETU, "131052-308U"),)), LH, lang),
+        replace(s.correction_notice(), corrected=(CorrectedField("hetu", s.HETU, "131052-308U"),)),
+        LH,
+        lang,
+    ),
     "objection_confirmation": lambda lang: build_objection_confirmation(s.objection(), LH, lang),
-    **{f"erasure_{o}": (lambda lang, o=o: build_erasure_decision(s.erasure(o), LH, lang))
-       for o in ("erased", "partly", "refused")},
+    **{f"erasure_{o}": partial(_erasure, o) for o in ("erased", "partly", "refused")},
     "extension_notice": lambda lang: build_extension_notice(s.extension(), LH, lang),
     "labels": lambda lang: build_labels(s.labels(30), LH, lang),
     "privacy_statement": lambda lang: build_statement(s.statement(), LH, lang),
@@ -77,15 +98,15 @@ OTHER_BUILDERS: dict[str, Callable[[str], bytes]] = {
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_refusal_certificate_states_each_reason_and_the_ombudsman(lang: str) -> None:
-    content = text(build_refusal_certificate(s.refusal(), LH, lang))
-    for item in s.refusal().refused:
+    content = text(build_refusal_certificate(s.refusal(lang), LH, lang))
+    for item in s.refusal(lang).refused:
         assert item.reason in content
         assert item.requested_value in content
     ombudsman = json.loads((RESOURCES / "ombudsman.json").read_text(encoding="utf-8"))
     for key in ("name", "postal_address", "visiting_address", "email", "phone", "web"):
         assert ombudsman[key][lang] in content
     assert "00531 Helsinki" in content and "Lintulahdenkuja 4" in content
-    assert "Jari Mensonen" in content and "toimitusjohtaja" in content
+    assert "Jari Mensonen" in content and s.manager(lang).title in content
     assert "Maija Meikäläinen" in content and "P-2025-0009" in content
     if lang == "fi":
         assert "Todistus tietojen korjaamisesta kieltäytymisestä" in content
@@ -100,8 +121,16 @@ def test_access_report_contains_the_persons_data_and_hetu(lang: str) -> None:
     data = s.access_report()
     content = text(build_access_report(data, LH, lang))
     p = data.person
-    for value in (p.first_name, p.last_name, p.hetu, p.email, p.street, p.postal_code,
-                  p.phone, p.organisation):
+    for value in (
+        p.first_name,
+        p.last_name,
+        p.hetu,
+        p.email,
+        p.street,
+        p.postal_code,
+        p.phone,
+        p.organisation,
+    ):
         assert value in content
     for order in data.orders:
         assert order.number in content
@@ -109,8 +138,10 @@ def test_access_report_contains_the_persons_data_and_hetu(lang: str) -> None:
         assert disclosure.recipient in content
     assert "Hämeentie 1 B 4" in content  # field history: the old address
     assert "tietosuoja@om.fi" in content  # the right to complain
-    expected = {"fi": ("Henkilötunnus", "Tarkastusoikeus", "suoramainonta"),
-                "en": ("Personal identity code", "Right of access", "direct advertising")}
+    expected = {
+        "fi": ("Henkilötunnus", "Tarkastusoikeus", "suoramainonta"),
+        "en": ("Personal identity code", "Right of access", "direct advertising"),
+    }
     for word in expected[lang]:
         assert word in content
 
@@ -218,7 +249,7 @@ def test_mailing_csv_is_excel_friendly() -> None:
     assert lines[0] == "etunimi;sukunimi;yritys;katuosoite;postinumero;postitoimipaikka;maa"
     assert lines[1].startswith("Maija;Meikäläinen;Asunto Oy Kääpiö;")
     assert len(lines) == 4
-    hostile = replace(entries[0], organisation="=HYPERLINK(\"x\")")
+    hostile = replace(entries[0], organisation='=HYPERLINK("x")')
     row = build_mailing_csv([hostile]).decode("utf-8-sig").splitlines()[1]
     assert "'=HYPERLINK" in row and ";=HYPERLINK" not in row
 
@@ -268,8 +299,12 @@ def test_every_document_key_has_finnish_and_english() -> None:
 
 def test_fonts_are_shipped_with_their_licence() -> None:
     folder = Path(RESOURCES) / "fonts"
-    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf",
-                 "LICENSE-DejaVu.txt"):
+    for name in (
+        "DejaVuSans.ttf",
+        "DejaVuSans-Bold.ttf",
+        "DejaVuSansMono.ttf",
+        "LICENSE-DejaVu.txt",
+    ):
         assert (folder / name).is_file(), name
 
 
@@ -278,15 +313,81 @@ def test_record_document_stores_kind_language_author_and_hash() -> None:
     models.Base.metadata.create_all(engine)
     pdf = build_objection_confirmation(s.objection(), LH, "en")
     with Session(engine) as session:
-        doc = record_document(session, "jari", "objection_confirmation", "en", pdf,
-                              filename="vahvistus.pdf")
+        doc = record_document(
+            session, "jari", "objection_confirmation", "en", pdf, filename="vahvistus.pdf"
+        )
         assert doc.id is not None
         stored = session.get(models.Document, doc.id)
         assert stored is not None
         assert stored.sha256 == hashlib.sha256(pdf).hexdigest()
         assert (stored.kind, stored.language, stored.created_by) == (
-            "objection_confirmation", "en", "jari")
+            "objection_confirmation",
+            "en",
+            "jari",
+        )
         assert stored.created_at is not None
         with pytest.raises(ValueError):
             record_document(session, "jari", "love_letter", "fi", pdf)
     assert "access_report" in KINDS and len(set(KINDS)) == len(KINDS)
+
+
+def test_markup_characters_in_data_print_as_written() -> None:
+    data = s.refusal("fi")
+    odd = replace(data.refused[0], reason='Syy: <b>ei</b> & "muuta"')
+    data = replace(data, refused=(odd,), addressee=replace(data.addressee, name="Ö & <Oy>"))
+    content = text(build_refusal_certificate(data, LH, "fi"))
+    assert 'Syy: <b>ei</b> & "muuta"' in content
+    assert "Ö & <Oy>" in content
+    orders = replace(s.access_report(), orders=(replace(s.orders(1)[0], item="A & <B>"),))
+    assert "A & <B>" in text(build_access_report(orders, LH, "fi"))
+
+
+def test_letterhead_and_statement_data_come_from_the_settings_row() -> None:
+    from core.documents.data import Letterhead, StatementData
+
+    row = models.Settings(
+        company_name="Testi Oy",
+        business_id="1234567-1",
+        street="Katu 1",
+        postal_code="00100",
+        city="Helsinki",
+        phone="09 123",
+        email="info@testi.fi",
+        contact_person="Anna Ankka",
+        contact_phone="040 1",
+        contact_email="anna@testi.fi",
+        register_name="Asiakasrekisteri",
+        controller_person="Anna Ankka",
+        purposes_text="Omat tarkoitukset.",
+        retention_years=4,
+        bookkeeping_retention_years=10,
+    )
+    lh = Letterhead.from_settings(row)
+    assert (lh.company_name, lh.contact_email, lh.register_name) == (
+        "Testi Oy",
+        "anna@testi.fi",
+        "Asiakasrekisteri",
+    )
+    data = StatementData.from_settings(row)
+    content = text(build_statement(data, lh, "fi"))
+    assert "Omat tarkoitukset." in content and "10 vuotta" in content and "4 vuotta" in content
+
+
+def test_long_access_report_reports_progress_and_can_be_cancelled() -> None:
+    from core.documents.layout import DocumentAborted
+
+    calls: list[tuple[int, int, str]] = []
+    build_access_report(
+        s.access_report(200), LH, "fi", progress=lambda d, n, m: calls.append((d, n, m))
+    )
+    assert calls and calls[-1][0] == calls[-1][1]
+    with pytest.raises(DocumentAborted):
+        build_access_report(s.access_report(200), LH, "fi", should_abort=lambda: True)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_blank_form_builds_before_the_company_settings_are_filled_in(lang: str) -> None:
+    from core.documents.data import Letterhead
+
+    content = text(build_form(FormData("access"), Letterhead(company_name=""), lang))
+    assert "1 (" in content and "osoitteeseen ," not in content

@@ -1,0 +1,247 @@
+"""The page: letterhead, title, date, reference, "1 (2)", window address and footer."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+)
+
+from core.clock import today
+from core.documents.data import Addressee, Letterhead
+from core.documents.layout.styles import (
+    COL_C,
+    FONT,
+    FONT_BOLD,
+    FOOTER_TOP,
+    GREY,
+    LEFT,
+    PAGE_H,
+    PAGE_W,
+    RIGHT,
+    RULE,
+    TEXT_W,
+    WINDOW_H,
+    WINDOW_TOP,
+    address_lines,
+    register_fonts,
+)
+from core.errors import AppError
+from core.i18n import format_date, t
+
+
+class _NumberedCanvas(Canvas):
+    """Defers page decoration to ``save`` so every page can say "n (total)"."""
+
+    decorate: Any = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._saved: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab API
+        self._saved.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._saved)
+        for state in self._saved:
+            self.__dict__.update(state)
+            if self.decorate is not None:
+                self.decorate(self, self._pageNumber, total)
+            super().showPage()
+        super().save()
+
+
+class Letter:
+    """One document in the shared layout; ``build(story)`` returns the PDF bytes."""
+
+    def __init__(
+        self,
+        letterhead: Letterhead,
+        lang: str,
+        title: str,
+        *,
+        addressee: Addressee | None = None,
+        reference: str = "",
+        issued_on: date | None = None,
+        author: str = "",
+        show_date: bool = True,
+    ) -> None:
+        register_fonts()
+        self.lh = letterhead
+        self.lang = lang
+        self.title = title
+        self.addressee = addressee
+        self.reference = reference
+        self.issued_on = issued_on or today()
+        self.author = author
+        self.show_date = show_date
+
+    # --- page decoration -----------------------------------------------------------------
+    def _decorate(self, c: Canvas, page: int, total: int) -> None:
+        lh, lang = self.lh, self.lang
+        top = PAGE_H - 14 * mm
+        c.setFillColor(colors.black)
+        c.setFont(FONT_BOLD, 11)
+        c.drawString(LEFT, top, lh.company_name)
+        c.setFont(FONT_BOLD, 10)
+        c.drawString(COL_C, top, self.title.upper())
+        c.setFont(FONT, 10)
+        c.drawRightString(RIGHT, top, f"{page} ({total})")
+        right_lines: list[str] = []
+        if self.show_date:
+            right_lines.append(format_date(self.issued_on, lang))
+        if self.reference:
+            right_lines.append(f"{t('doc.our_reference', lang)} {self.reference}")
+        y = top - 5 * mm
+        for line in right_lines:
+            c.drawString(COL_C, y, line)
+            y -= 4.6 * mm
+        if page == 1:
+            c.setFont(FONT, 9)
+            y = top - 5 * mm
+            for line in (lh.street, f"{lh.postal_code} {lh.city}".strip()):
+                if line:
+                    c.drawString(LEFT, y, line)
+                    y -= 4.2 * mm
+            if self.addressee is not None:
+                c.setFont(FONT, 10.5)
+                y = PAGE_H - WINDOW_TOP - 7 * mm
+                for line in address_lines(self.addressee)[:6]:
+                    c.drawString(LEFT, y, line)
+                    y -= 4.8 * mm
+        self._footer(c)
+
+    def _footer(self, c: Canvas) -> None:
+        lh, lang = self.lh, self.lang
+        c.setStrokeColor(RULE)
+        c.setLineWidth(0.5)
+        c.line(LEFT, FOOTER_TOP - 4 * mm, RIGHT, FOOTER_TOP - 4 * mm)
+        columns = [
+            [lh.company_name, lh.street, f"{lh.postal_code} {lh.city}".strip()],
+            [f"{t('doc.phone', lang)} {lh.phone}" if lh.phone else "", lh.email, ""],
+            [
+                f"{t('doc.business_id', lang)} {lh.business_id}" if lh.business_id else "",
+                f"{t('doc.register', lang)}: {lh.register_name}" if lh.register_name else "",
+                "",
+            ],
+        ]
+        xs = [LEFT, LEFT + 62 * mm, LEFT + 118 * mm]
+        c.setFont(FONT, 7.5)
+        c.setFillColor(GREY)
+        for x, lines in zip(xs, columns, strict=True):
+            y = FOOTER_TOP - 8 * mm
+            for line in lines:
+                if line:
+                    c.drawString(x, y, line)
+                y -= 3.4 * mm
+        c.setFillColor(colors.black)
+
+    # --- building --------------------------------------------------------------------------
+    def build(
+        self,
+        story: list[Flowable],
+        progress: Progress | None = None,
+        should_abort: Callable[[], bool] | None = None,
+    ) -> bytes:
+        """Lay out ``story`` and return the PDF bytes.
+
+        ``progress(done, total, message)`` is called as flowables are placed (total is an
+        estimate: a long table splits into more pieces); ``should_abort()`` is asked at every
+        step and page, and ``DocumentAborted`` is raised when it answers True.
+        """
+        buf = io.BytesIO()
+        first_top = (WINDOW_TOP + WINDOW_H + 6 * mm) if self.addressee else 36 * mm
+        bottom = FOOTER_TOP
+        first = Frame(
+            LEFT,
+            bottom,
+            TEXT_W,
+            PAGE_H - first_top - bottom,
+            id="first",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        later = Frame(
+            LEFT,
+            bottom,
+            TEXT_W,
+            PAGE_H - 30 * mm - bottom,
+            id="later",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        doc = BaseDocTemplate(
+            buf,
+            pagesize=A4,
+            title=self.title,
+            author=self.author or self.lh.company_name,
+            creator="Asiakasrekisteri",
+            lang=self.lang,
+            invariant=True,
+            leftMargin=LEFT,
+            rightMargin=PAGE_W - RIGHT,
+            topMargin=30 * mm,
+            bottomMargin=bottom,
+        )
+        doc.addPageTemplates(
+            [
+                PageTemplate(id="First", frames=[first], autoNextPageTemplate="Later"),
+                PageTemplate(id="Later", frames=[later]),
+            ]
+        )
+        decorate = self._decorate
+
+        class _Canvas(_NumberedCanvas):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                self.decorate = decorate
+
+        if progress is not None or should_abort is not None:
+            doc.setProgressCallBack(_progress_callback(progress, should_abort))
+        doc.build(story, canvasmaker=_Canvas)
+        return buf.getvalue()
+
+
+Progress = Callable[[int, int, str], None]
+
+
+class DocumentAborted(AppError):
+    """The user cancelled building a long document."""
+
+    code = "doc.aborted"
+
+
+def _progress_callback(
+    progress: Progress | None, should_abort: Callable[[], bool] | None
+) -> Callable[[str, int], None]:
+    state = {"total": 0, "page": 0}
+
+    def callback(kind: str, value: int) -> None:
+        if should_abort is not None and should_abort():
+            raise DocumentAborted()
+        if kind == "SIZE_EST":
+            state["total"] = value
+        elif kind == "PAGE":
+            state["page"] = value
+        elif kind == "PROGRESS" and progress is not None:
+            total = max(state["total"], value)
+            progress(value, total, t("doc.progress_page", page=state["page"]))
+
+    return callback

@@ -1,0 +1,224 @@
+"""The documents of a request: assembles the builders' input data from the database, calls
+the builders of ``core.documents`` and records every document produced (kind, language, who,
+when, SHA-256). File names carry the request number, never the person's name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from core.auth import Actor, Permission, require
+from core.clock import today
+from core.customers import get_customer
+from core.documents.access_report import build_access_json, build_access_report
+from core.documents.correction_notice import build_correction_notice
+from core.documents.data import (
+    Addressee,
+    CorrectedField,
+    CorrectionNoticeData,
+    ErasureDecisionData,
+    ExtensionNoticeData,
+    FormData,
+    RectificationDecisionData,
+    RefusalItem,
+)
+from core.documents.erasure_decision import build_erasure_decision
+from core.documents.extension_notice import build_extension_notice
+from core.documents.forms import build_form
+from core.documents.objection_confirmation import build_objection_confirmation
+from core.documents.refusal_certificate import build_refusal_certificate
+from core.documents.registry import record_document
+from core.errors import ValidationError
+from core.i18n import t
+from core.models import ItemDecision, Request, RequestKind
+from core.requests.access import collect_access_data
+from core.requests.erasure import addressee_of, letterhead, signatory_of
+from core.requests.intake import shown_requested_value
+from core.requests.objection import objection_confirmation_data
+from core.requests.rectification import NotifyTarget, notification_targets
+from core.requests.workflow import get_request
+
+
+@dataclass(frozen=True)
+class Produced:
+    kind: str  # registry kind
+    filename: str
+    content: bytes
+    media_type: str = "application/pdf"
+
+
+def _lang(req: Request, lang: str | None) -> str:
+    return lang or req.language or "fi"
+
+
+def _record(session: Session, actor: Actor, req: Request, kind: str, lang: str, content: bytes,
+            suffix: str = "", ext: str = "pdf") -> Produced:
+    filename = f"{req.number}_{kind}{suffix}.{ext}"
+    record_document(session, actor.username, kind, lang, content, request_id=req.id,
+                    customer_id=req.customer_id, filename=filename)
+    return Produced(kind, filename, content,
+                    "application/json" if ext == "json" else "application/pdf")
+
+
+def produce_access_report(session: Session, actor: Actor, request_id: int,
+                          lang: str | None = None) -> Produced:
+    req = get_request(session, request_id)
+    language = _lang(req, lang)
+    data = collect_access_data(session, actor, request_id)
+    pdf = build_access_report(data, letterhead(session), language)
+    return _record(session, actor, req, "access_report", language, pdf)
+
+
+def produce_access_json(session: Session, actor: Actor, request_id: int,
+                        lang: str | None = None) -> Produced:
+    """The same data machine-readable (data portability)."""
+    req = get_request(session, request_id)
+    language = _lang(req, lang)
+    data = collect_access_data(session, actor, request_id)
+    content = build_access_json(data, language)
+    return _record(session, actor, req, "access_json", language, content, ext="json")
+
+
+def form_data(session: Session, actor: Actor, request_id: int) -> FormData:
+    """The blank signed-request form, prefilled with what is known."""
+    require(actor, Permission.BLANK_FORMS)
+    req = get_request(session, request_id)
+    kind = "erasure" if req.kind == RequestKind.ANONYMISATION.value else req.kind
+    if req.customer_id is not None:
+        c = get_customer(session, req.customer_id)
+        return FormData(kind, addressee_of(c), c.email, "", req.number)
+    person = Addressee(req.subject_name) if req.subject_name else None
+    return FormData(kind, person, req.subject_email, "", req.number)
+
+
+def produce_form(session: Session, actor: Actor, request_id: int,
+                 lang: str | None = None) -> Produced:
+    req = get_request(session, request_id)
+    language = _lang(req, lang)
+    data = form_data(session, actor, request_id)
+    pdf = build_form(data, letterhead(session), language)
+    return _record(session, actor, req, f"form_{data.kind}", language, pdf)
+
+
+def refusal_certificate_data(session: Session, actor: Actor,
+                             request_id: int) -> RectificationDecisionData:
+    require(actor, Permission.LETTERS)
+    req = get_request(session, request_id)
+    if req.customer_id is None:
+        raise ValidationError("customer", "validation.req_customer_required")
+    refused = tuple(RefusalItem(i.field, i.current_value, shown_requested_value(session, i),
+                                i.grounds, i.reason)
+                    for i in req.items if i.decision == ItemDecision.REFUSED.value)
+    if not refused:
+        raise ValidationError("items", "validation.req_nothing_refused")
+    accepted = tuple(CorrectedField(i.field, i.current_value, shown_requested_value(session, i))
+                     for i in req.items if i.decision == ItemDecision.ACCEPTED.value)
+    return RectificationDecisionData(
+        addressee=addressee_of(get_customer(session, req.customer_id)),
+        signatory=signatory_of(actor), reference=req.number, received_on=req.received_on,
+        issued_on=today(), refused=refused, accepted=accepted)
+
+
+def produce_refusal_certificate(session: Session, actor: Actor, request_id: int,
+                                lang: str | None = None) -> Produced:
+    req = get_request(session, request_id)
+    language = _lang(req, lang)
+    pdf = build_refusal_certificate(refusal_certificate_data(session, actor, request_id),
+                                    letterhead(session), language)
+    return _record(session, actor, req, "refusal_certificate", language, pdf)
+
+
+def _addressee_from_text(name: str, address: str) -> Addressee:
+    lines = [line.strip() for line in (address or "").splitlines() if line.strip()]
+    street = lines[0] if lines else ""
+    postal, city = "", ""
+    if len(lines) > 1:
+        m = re.match(r"^(\d{5})\s+(.+)$", lines[1])
+        postal, city = (m.group(1), m.group(2)) if m else ("", lines[1])
+    return Addressee(name, "", street, postal, city)
+
+
+def correction_notice_data(session: Session, actor: Actor, request_id: int,
+                           target: NotifyTarget, lang: str | None = None) -> CorrectionNoticeData:
+    require(actor, Permission.LETTERS)
+    req = get_request(session, request_id)
+    if req.customer_id is None:
+        raise ValidationError("customer", "validation.req_customer_required")
+    customer = get_customer(session, req.customer_id)
+    corrected = tuple(CorrectedField(i.field, i.current_value, shown_requested_value(session, i))
+                      for i in req.items if i.decision == ItemDecision.ACCEPTED.value
+                      and i.field in target.fields and i.field != "hetu")
+    name = target.label(_lang(req, lang))
+    return CorrectionNoticeData(
+        recipient=_addressee_from_text(name, target.address), signatory=signatory_of(actor),
+        subject_name=f"{customer.first_name} {customer.last_name}".strip(),
+        corrected=corrected, relation=target.relation, disclosed_on=target.disclosed_on,
+        reference=req.number, issued_on=today())
+
+
+def produce_correction_notices(session: Session, actor: Actor, request_id: int,
+                               lang: str | None = None) -> list[Produced]:
+    """One notice per recipient and source of the corrected data (Art. 19)."""
+    req = get_request(session, request_id)
+    language = _lang(req, lang)
+    out = []
+    for n, target in enumerate(notification_targets(session, actor, request_id), start=1):
+        data = correction_notice_data(session, actor, request_id, target, language)
+        if not data.corrected:
+            continue
+        pdf = build_correction_notice(data, letterhead(session), language)
+        out.append(_record(session, actor, req, "correction_notice", language, pdf,
+                           suffix=f"_{n}"))
+    return out
+
+
+def produce_objection_confirmation(session: Session, actor: Actor, request_id: int,
+                                   lang: str | None = None) -> Produced:
+    req = get_request(session, request_id)
+    language = _lang(req, lang)
+    pdf = build_objection_confirmation(objection_confirmation_data(session, actor, request_id),
+                                       letterhead(session), language)
+    return _record(session, actor, req, "objection_confirmation", language, pdf)
+
+
+def produce_erasure_decision(session: Session, actor: Actor, request_id: int,
+                             data: ErasureDecisionData, lang: str | None = None) -> Produced:
+    """The decision letter from the data ``erase``/``anonymise`` returned (built before the
+    person's data went, so it can still be addressed)."""
+    require(actor, Permission.LETTERS)
+    req = get_request(session, request_id)
+    language = _lang(req, lang)
+    pdf = build_erasure_decision(data, letterhead(session), language)
+    return _record(session, actor, req, "erasure_decision", language, pdf)
+
+
+def extension_notice_data(session: Session, actor: Actor,
+                          request_id: int) -> ExtensionNoticeData:
+    require(actor, Permission.LETTERS)
+    req = get_request(session, request_id)
+    if req.extended_due_on is None:
+        raise ValidationError("extended_due_on", "validation.req_not_extended")
+    if req.customer_id is not None:
+        addressee = addressee_of(get_customer(session, req.customer_id))
+    else:
+        addressee = _addressee_from_text(req.subject_name, req.subject_address)
+    return ExtensionNoticeData(
+        addressee=addressee, signatory=signatory_of(actor), request_kind=req.kind,
+        received_on=req.received_on, original_due_on=req.due_on,
+        new_due_on=req.extended_due_on, reasons=req.extension_reasons, reference=req.number,
+        issued_on=today())
+
+
+def produce_extension_notice(session: Session, actor: Actor, request_id: int,
+                             lang: str | None = None) -> Produced:
+    req = get_request(session, request_id)
+    language = _lang(req, lang)
+    pdf = build_extension_notice(extension_notice_data(session, actor, request_id),
+                                 letterhead(session), language)
+    return _record(session, actor, req, "extension_notice", language, pdf)
+
+
+def document_label(kind: str, lang: str | None = None) -> str:
+    return t(f"doc.kind.{kind}", lang)

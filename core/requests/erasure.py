@@ -1,0 +1,309 @@
+"""Erasure [S11][S17]: legal holds first, then erased, partly erased + restricted until the
+last hold ends (purged automatically then), or refused with the reasons. Recipients of the
+data are listed for notification (GDPR Art. 19). Marketing use stops at once whatever the
+holds. Every erasure leaves an ``ErasureRecord`` so a restored backup can apply it again."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.auth import Actor, Permission, require
+from core.clock import now, today
+from core.customers import add_objections, build_search_text, get_customer
+from core.documents.data import Addressee, ErasureDecisionData, Letterhead, Signatory
+from core.errors import ValidationError
+from core.i18n import format_date, t
+from core.models import (
+    Customer,
+    CustomerState,
+    Disclosure,
+    Document,
+    ErasureRecord,
+    FieldChange,
+    InvoiceState,
+    Objection,
+    ObjectionKind,
+    Order,
+    Request,
+    RequestKind,
+    RequestState,
+)
+from core.requests.workflow import complete, decide, get_request, move, require_in_progress
+from core.settings import get_settings
+
+BLOCKING = ("open_invoice", "in_collection")
+_LIST_MAX = 8
+
+
+@dataclass(frozen=True)
+class LegalHoldInfo:
+    """Something that keeps data from being erased: an open invoice or one in collection
+    (blocks erasure), or accounting retention (keeps order data until ``until``)."""
+
+    kind: str  # "open_invoice" | "in_collection" | "accounting_retention"
+    reason: str  # in the language asked for
+    until: date | None
+    order_numbers: tuple[str, ...]
+
+    @property
+    def blocks(self) -> bool:
+        return self.kind in BLOCKING
+
+
+def _numbers(numbers: list[str]) -> str:
+    shown = ", ".join(numbers[:_LIST_MAX])
+    return shown + (" …" if len(numbers) > _LIST_MAX else "")
+
+
+def check_legal_holds(session: Session, customer_id: int,
+                      lang: str | None = None) -> list[LegalHoldInfo]:
+    """Every hold on the customer's data with its reason and end date (None: until the
+    invoice is settled). Retention: orders are accounting records kept for
+    ``Settings.bookkeeping_retention_years`` after the end of the order's financial year
+    (31.12. of the order year + N years)."""
+    years = get_settings(session).bookkeeping_retention_years
+    orders = session.execute(select(Order).where(Order.customer_id == customer_id)
+                             .order_by(Order.ordered_on, Order.id)).scalars().all()
+    holds: list[LegalHoldInfo] = []
+    for state, kind in ((InvoiceState.OPEN.value, "open_invoice"),
+                        (InvoiceState.IN_COLLECTION.value, "in_collection")):
+        numbers = [o.number for o in orders if o.invoice_state == state]
+        if numbers:
+            holds.append(LegalHoldInfo(kind, t(f"req.hold.{kind}", lang,
+                                                orders=_numbers(numbers)), None,
+                                       tuple(numbers)))
+    current = today()
+    by_until: dict[date, list[str]] = {}
+    for o in orders:
+        until = date(o.ordered_on.year + years, 12, 31)
+        if until >= current:
+            by_until.setdefault(until, []).append(o.number)
+    for until in sorted(by_until):
+        numbers = by_until[until]
+        holds.append(LegalHoldInfo("accounting_retention",
+                                   t("req.hold.accounting_retention", lang,
+                                     orders=_numbers(numbers), until=format_date(until, lang),
+                                     years=years),
+                                   until, tuple(numbers)))
+    return holds
+
+
+@dataclass(frozen=True)
+class ErasureOutcome:
+    outcome: str  # "erased" | "partly" | "refused"
+    holds: tuple[LegalHoldInfo, ...]
+    recipients: tuple[str, ...]  # Art. 19: to be notified
+    restricted_until: date | None
+    decision: ErasureDecisionData  # built before the data went: the letter to send
+
+
+def recipients_of(session: Session, customer_id: int) -> tuple[str, ...]:
+    names = session.execute(select(Disclosure.recipient).where(
+        Disclosure.customer_id == customer_id).order_by(Disclosure.disclosed_on)).scalars()
+    return tuple(dict.fromkeys(names))
+
+
+def addressee_of(customer: Customer) -> Addressee:
+    return Addressee(f"{customer.first_name} {customer.last_name}".strip(),
+                     customer.organisation, customer.street, customer.postal_code,
+                     customer.city, customer.country or "FI")
+
+
+def signatory_of(actor: Actor) -> Signatory:
+    return Signatory(actor.full_name or actor.username, actor.title)
+
+
+def letterhead(session: Session) -> Letterhead:
+    return Letterhead.from_settings(get_settings(session))
+
+
+def decision_data(req: Request, customer: Customer, actor: Actor, outcome: str,
+                   holds: list[LegalHoldInfo], recipients: tuple[str, ...],
+                   session: Session, extra_reasons: str = "") -> ErasureDecisionData:
+    lang = req.language
+    kept: tuple[str, ...] = ()
+    reasons = ""
+    until = None
+    if outcome == "partly":
+        retention = [h for h in holds if h.kind == "accounting_retention"]
+        until = max(h.until for h in retention if h.until)
+        orders = [n for h in retention for n in h.order_numbers]
+        years = sorted({int(n[:4]) for n in orders if n[:4].isdigit()})
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
+        kept = (t("req.erasure.kept_name", lang),
+                t("req.erasure.kept_orders", lang, years=span, count=len(orders)))
+        reasons = t("req.erasure.partly_reason", lang,
+                    years=get_settings(session).bookkeeping_retention_years)
+    elif outcome == "refused":
+        reasons = "\n".join(h.reason for h in holds if h.blocks)
+    if extra_reasons:
+        reasons = f"{reasons}\n{extra_reasons}".strip()
+    return ErasureDecisionData(
+        addressee=addressee_of(customer), signatory=signatory_of(actor), outcome=outcome,
+        request_kind=req.kind, retention_until=until, kept=kept, reasons=reasons,
+        recipients_notified=recipients if outcome != "refused" else (),
+        reference=req.number, received_on=req.received_on, issued_on=today())
+
+
+def check_decidable(session: Session, actor: Actor, request_id: int, kind: str) -> Request:
+    require(actor, Permission.ERASE)
+    require(actor, Permission.REQUEST_DECIDE)
+    req = get_request(session, request_id)
+    if req.kind != kind:
+        raise ValidationError("kind", "validation.invalid_choice")
+    require_in_progress(req)
+    if req.customer_id is None:
+        raise ValidationError("customer", "validation.req_customer_required")
+    return req
+
+
+def stop_marketing(session: Session, actor: Actor, customer_id: int,
+                   request_id: int | None) -> None:
+    """Every prohibition at once: the person gets no marketing whatever else happens."""
+    add_objections(session, actor, customer_id, [k.value for k in ObjectionKind], request_id)
+
+
+def refuse_for_holds(session: Session, actor: Actor, req: Request, customer: Customer,
+                     holds: list[LegalHoldInfo], recipients: tuple[str, ...],
+                     reasons: str) -> ErasureOutcome:
+    data = decision_data(req, customer, actor, "refused", holds, recipients, session, reasons)
+    stop_marketing(session, actor, customer.id, req.id)
+    decide(req, actor, "refused", data.reasons)
+    move(session, actor, req, RequestState.REFUSED.value,
+         ["decision", "decision_reasons", "decided_by_id"])
+    return ErasureOutcome("refused", tuple(holds), recipients, None, data)
+
+
+def erase(session: Session, actor: Actor, request_id: int, reasons: str = "") -> ErasureOutcome:
+    """Carry out an erasure request after checking the legal holds (manager only)."""
+    req = check_decidable(session, actor, request_id, RequestKind.ERASURE.value)
+    customer = get_customer(session, req.customer_id)  # type: ignore[arg-type]
+    holds = check_legal_holds(session, customer.id, req.language)
+    recipients = recipients_of(session, customer.id)
+    if any(h.blocks for h in holds):
+        return refuse_for_holds(session, actor, req, customer, holds, recipients, reasons)
+    outcome = "partly" if holds else "erased"
+    data = decision_data(req, customer, actor, outcome, holds, recipients, session, reasons)
+    complete(session, actor, req, outcome, data.reasons)
+    if outcome == "erased":
+        erase_customer(session, actor, customer.id, req.id, "erased")
+        return ErasureOutcome("erased", (), recipients, None, data)
+    until = max(h.until for h in holds if h.until)
+    restrict_customer(session, actor, customer.id, req.id, until)
+    return ErasureOutcome("partly", tuple(holds), recipients, until, data)
+
+
+# --- what is removed --------------------------------------------------------------------------
+
+def forget_requests(session: Session, customer_id: int, pseudonym: str, detach: bool) -> None:
+    """The person's requests keep only their own record: no name, address, scans or values."""
+    reqs = session.execute(select(Request).where(Request.customer_id == customer_id)).scalars()
+    ids = []
+    for req in reqs:
+        ids.append(req.id)
+        req.subject_name = req.subject_email = req.subject_address = ""
+        if pseudonym:
+            req.pseudonym = pseudonym
+        if req.kind == RequestKind.RECTIFICATION.value:
+            for item in req.items:
+                item.current_value = item.requested_value = item.grounds = ""
+        for attachment in list(req.attachments):
+            req.attachments.remove(attachment)
+        if detach:
+            req.customer_id = None
+    docs = select(Document).where(or_(Document.customer_id == customer_id,
+                                      Document.request_id.in_(ids)))
+    for doc in session.execute(docs).scalars():
+        doc.filename = ""
+        if detach:
+            doc.customer_id = None
+
+
+def forget_links(session: Session, customer_id: int) -> None:
+    """History values, prohibitions and the link from disclosures go."""
+    session.execute(delete(FieldChange).where(FieldChange.customer_id == customer_id))
+    session.execute(delete(Objection).where(Objection.customer_id == customer_id))
+    for d in session.execute(select(Disclosure).where(
+            Disclosure.customer_id == customer_id)).scalars():
+        d.customer_id = None
+    customer = session.get(Customer, customer_id)
+    if customer is not None:
+        session.expire(customer, ["objections"])
+
+
+def record_erasure(session: Session, actor: Actor, customer_id: int, action: str,
+            request_id: int | None) -> None:
+    session.add(ErasureRecord(customer_id=customer_id, action=action, request_id=request_id,
+                              performed_at=now(), performed_by=actor.username))
+
+
+def erase_customer(session: Session, actor: Actor, customer_id: int,
+                   request_id: int | None, action: str = "erased") -> None:
+    """Remove the person entirely: customer row, orders, history, prohibitions; requests
+    become tombstones with a pseudonymous reference; disclosures lose the link."""
+    pseudonym = f"H-{secrets.token_hex(5).upper()}"
+    forget_requests(session, customer_id, pseudonym, detach=True)
+    forget_links(session, customer_id)
+    session.execute(delete(Order).where(Order.customer_id == customer_id))
+    customer = session.get(Customer, customer_id)
+    if customer is not None:
+        session.expire(customer, ["orders"])
+        session.delete(customer)
+    record_erasure(session, actor, customer_id, action, request_id)
+    audit.record(session, actor, f"customer.{action}", "customer", customer_id,
+                 ["customer", "orders", "field_changes", "objections", "disclosures.customer",
+                  "requests.subject", "attachments"])
+    session.flush()
+
+
+def restrict_customer(session: Session, actor: Actor, customer_id: int,
+                      request_id: int | None, until: date) -> None:
+    """Keep what accounting needs (name, organisation, orders) and restrict processing until
+    ``until``; contact data, hetu, history, prohibitions and scans go now."""
+    customer = get_customer(session, customer_id)
+    forget_requests(session, customer_id, "", detach=False)
+    forget_links(session, customer_id)
+    customer.email = customer.phone = customer.street = customer.postal_code = ""
+    customer.city = ""
+    customer.hetu_encrypted = None
+    customer.hetu_index = None
+    customer.search_text = build_search_text(customer)
+    customer.state = CustomerState.RESTRICTED.value
+    customer.restricted_until = until
+    customer.updated_at = now()
+    customer.updated_by = actor.username
+    session.add(FieldChange(customer_id=customer.id, field="*", source="erasure.partly",
+                            changed_by=actor.username, changed_at=now()))
+    record_erasure(session, actor, customer_id, "partly_erased", request_id)
+    audit.record(session, actor, "customer.partly_erased", "customer", customer_id,
+                 ["email", "phone", "street", "postal_code", "city", "hetu", "field_changes",
+                  "objections", "disclosures.customer", "attachments", "state",
+                  "restricted_until"])
+    session.flush()
+
+
+def purge_expired_restrictions(session: Session, actor: Actor) -> list[int]:
+    """At login: erase restricted customers whose holds have ended (recorded as "purged");
+    a customer with a hold still in force keeps it, its date moved to the new end."""
+    if not isinstance(actor, Actor):
+        raise ValidationError("actor", "validation.required")
+    purged: list[int] = []
+    due = session.execute(select(Customer).where(
+        Customer.state == CustomerState.RESTRICTED.value,
+        Customer.restricted_until < today())).scalars().all()
+    for customer in due:
+        holds = check_legal_holds(session, customer.id)
+        if not holds:
+            erase_customer(session, actor, customer.id, None, "purged")
+            purged.append(customer.id)
+        elif not any(h.blocks for h in holds):
+            customer.restricted_until = max(h.until for h in holds if h.until)
+            audit.record(session, actor, "customer.restriction_extended", "customer",
+                         customer.id, ["restricted_until"])
+    return purged

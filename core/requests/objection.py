@@ -1,0 +1,68 @@
+"""Objection [S6][S15][S17]: the prohibitions take effect at once; mailing lists and labels
+honour them always."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from core.auth import Actor, Permission, require
+from core.clock import today
+from core.customers import add_objections, get_customer
+from core.documents.data import LabelEntry, ObjectionConfirmationData
+from core.errors import ValidationError
+from core.models import Customer, CustomerState, Objection, ObjectionKind, Request, RequestKind
+from core.requests.erasure import addressee_of, signatory_of
+from core.requests.workflow import complete, get_request, require_in_progress
+
+# Prohibitions that keep a customer off address labels and mailing lists [S6].
+MAILING_BLOCKERS = (ObjectionKind.PUBLICATION.value, ObjectionKind.DIRECT_MARKETING.value)
+
+
+def apply_objection(session: Session, actor: Actor, request_id: int) -> list[str]:
+    """Set every prohibition the request names (others stay) and complete the request.
+    Customer service may do this: it is the person's own choice, no decision to make."""
+    require(actor, Permission.REQUEST_INTAKE)
+    req = get_request(session, request_id)
+    if req.kind != RequestKind.OBJECTION.value:
+        raise ValidationError("kind", "validation.invalid_choice")
+    require_in_progress(req)
+    if req.customer_id is None:
+        raise ValidationError("customer", "validation.req_customer_required")
+    kinds = [i.field for i in req.items]
+    changed = add_objections(session, actor, req.customer_id, kinds, req.id)
+    for item in req.items:
+        item.decision = "accepted"
+        item.decided_by_id = actor.user_id or None
+    complete(session, actor, req, "completed")
+    return changed
+
+
+def objection_confirmation_data(session: Session, actor: Actor,
+                                request_id: int) -> ObjectionConfirmationData:
+    require(actor, Permission.REQUEST_INTAKE)
+    req: Request = get_request(session, request_id)
+    if req.customer_id is None:
+        raise ValidationError("customer", "validation.req_customer_required")
+    customer = get_customer(session, req.customer_id)
+    set_here = [o for o in customer.objections if o.request_id == req.id]
+    asked = tuple(i.field for i in req.items)
+    set_on = min((o.set_on for o in set_here), default=today())
+    return ObjectionConfirmationData(
+        addressee=addressee_of(customer), signatory=signatory_of(actor), set_kinds=asked,
+        set_on=set_on, active_kinds=tuple(sorted(o.kind for o in customer.objections)),
+        reference=req.number, received_on=req.received_on, issued_on=today())
+
+
+def mailing_candidates(session: Session, actor: Actor) -> list[LabelEntry]:
+    """Who may get direct mail or appear on labels: active, non-archived customers with a
+    postal address and neither a publication nor a direct-marketing prohibition [S6]."""
+    require(actor, Permission.CUSTOMERS)
+    blocked = exists().where(Objection.customer_id == Customer.id,
+                             Objection.kind.in_(MAILING_BLOCKERS))
+    q = (select(Customer.first_name, Customer.last_name, Customer.organisation, Customer.street,
+                Customer.postal_code, Customer.city, Customer.country)
+         .where(Customer.state == CustomerState.ACTIVE.value, Customer.archived.is_(False),
+                Customer.street != "", ~blocked)
+         .order_by(Customer.postal_code, Customer.last_name, Customer.first_name, Customer.id))
+    return [LabelEntry(*row) for row in session.execute(q).all()]

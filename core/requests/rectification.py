@@ -1,0 +1,158 @@
+"""Rectification [S16]: a manager decides each item; accepted ones are applied with history,
+refused ones need a reason (the refusal certificate); the sources and recipients of corrected
+data are listed for notification (GDPR Art. 19)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.auth import Actor, Permission, require
+from core.clock import now
+from core.customers import get_customer, update_customer
+from core.errors import NotFound, ValidationError
+from core.i18n import t
+from core.models import (
+    Disclosure,
+    FieldChange,
+    ItemDecision,
+    Request,
+    RequestItem,
+    RequestKind,
+    RequestState,
+)
+from core.requests.intake import current_value, requested_value
+from core.requests.workflow import complete, get_request, move, require_in_progress
+
+HISTORY_SOURCE = "rectification request {number}"
+# History sources that are the office itself, not someone to notify.
+_INTERNAL_SOURCES = ("source.manual", "rectification request ", "erasure request ",
+                     "source.other", "demo", "erasure.")
+
+
+def history_source(number: str) -> str:
+    return HISTORY_SOURCE.format(number=number)
+
+
+def _item(session: Session, item_id: int) -> RequestItem:
+    item = session.get(RequestItem, item_id)
+    if item is None:
+        raise NotFound("error.req_not_found", id=item_id)
+    return item
+
+
+def decide_rectification(session: Session, actor: Actor, item_id: int, accept: bool,
+                         reason: str = "") -> RequestItem:
+    """Accept (apply the change to the customer, history source "rectification request N")
+    or refuse (a reason is required: the person reads it on the refusal certificate)."""
+    require(actor, Permission.REQUEST_DECIDE)
+    item = _item(session, item_id)
+    req = item.request
+    if req.kind != RequestKind.RECTIFICATION.value:
+        raise ValidationError("items", "validation.req_item_field")
+    require_in_progress(req)
+    if req.customer_id is None:
+        raise ValidationError("customer", "validation.req_customer_required")
+    if item.decision != ItemDecision.PENDING.value:
+        raise ValidationError("items", "validation.req_item_decided")
+    text = (reason or "").strip()
+    if accept:
+        customer = get_customer(session, req.customer_id)
+        item.current_value = current_value(session, customer, item.field)
+        update_customer(session, actor, req.customer_id,
+                        {item.field: requested_value(session, item)}, None,
+                        history_source=history_source(req.number),
+                        audit_action="customer.rectify")
+        item.decision = ItemDecision.ACCEPTED.value
+        item.reason = text
+    else:
+        if not text:
+            raise ValidationError("reason", "validation.req_reason_required")
+        item.decision = ItemDecision.REFUSED.value
+        item.reason = text
+    item.decided_by_id = actor.user_id or None
+    item.decided_at = now()
+    audit.record(session, actor, "request.item_decide", "request", req.id,
+                 [f"item.{item.field}", "decision"])
+    session.flush()
+    return item
+
+
+def finish_rectification(session: Session, actor: Actor, request_id: int) -> Request:
+    """Close the request once every item is decided: completed when anything was accepted,
+    refused when every item was (the reasons are on the items)."""
+    require(actor, Permission.REQUEST_DECIDE)
+    req = get_request(session, request_id)
+    require_in_progress(req)
+    if any(i.decision == ItemDecision.PENDING.value for i in req.items):
+        raise ValidationError("items", "validation.req_items_pending")
+    accepted = [i for i in req.items if i.decision == ItemDecision.ACCEPTED.value]
+    refused = [i for i in req.items if i.decision == ItemDecision.REFUSED.value]
+    if accepted:
+        complete(session, actor, req, "partly_accepted" if refused else "accepted")
+    else:
+        from core.requests.workflow import decide
+
+        decide(req, actor, "refused", "\n".join(i.reason for i in refused))
+        move(session, actor, req, RequestState.REFUSED.value,
+             ["decision", "decision_reasons", "decided_by_id"])
+    return req
+
+
+@dataclass(frozen=True)
+class NotifyTarget:
+    """Someone to tell about a correction (Art. 19): a recipient the data was disclosed to,
+    or a source the incorrect data came from."""
+
+    relation: str  # "recipient" | "source"
+    name: str
+    address: str  # free text lines; empty for a source we only know by its kind
+    disclosed_on: date | None
+    fields: tuple[str, ...]
+
+    def label(self, lang: str | None = None) -> str:
+        if self.name.startswith("source."):
+            return t(self.name, lang)
+        return self.name
+
+
+def _is_internal(source: str) -> bool:
+    return not source or any(source.startswith(p) for p in _INTERNAL_SOURCES)
+
+
+def notification_targets(session: Session, actor: Actor, request_id: int) -> list[NotifyTarget]:
+    """Recipients (disclosures of the customer that included a corrected field) and sources
+    (where the history says the corrected field came from) for the accepted items."""
+    require(actor, Permission.REQUEST_INTAKE)
+    req = get_request(session, request_id)
+    fields = tuple(i.field for i in req.items if i.decision == ItemDecision.ACCEPTED.value)
+    if not fields or req.customer_id is None:
+        return []
+    targets: list[NotifyTarget] = []
+    seen: set[tuple[str, str]] = set()
+    for d in session.execute(select(Disclosure).where(Disclosure.customer_id == req.customer_id)
+                             .order_by(Disclosure.disclosed_on, Disclosure.id)).scalars():
+        given = tuple(f.strip() for f in d.data_fields.split(",") if f.strip())
+        hit = tuple(f for f in fields if not given or f in given)
+        if hit and ("recipient", d.recipient) not in seen:
+            seen.add(("recipient", d.recipient))
+            targets.append(NotifyTarget("recipient", d.recipient, d.recipient_address,
+                                        d.disclosed_on, hit))
+    changes = session.execute(
+        select(FieldChange).where(FieldChange.customer_id == req.customer_id,
+                                  FieldChange.field.in_([*fields, "*"]))
+        .order_by(FieldChange.changed_at, FieldChange.id)).scalars()
+    by_source: dict[str, list[str]] = {}
+    for change in changes:
+        if _is_internal(change.source):
+            continue
+        wanted = fields if change.field == "*" else (change.field,)
+        bucket = by_source.setdefault(change.source, [])
+        bucket.extend(f for f in wanted if f not in bucket)
+    for source, hit in by_source.items():
+        targets.append(NotifyTarget("source", source, "", None, tuple(hit)))
+    return targets

@@ -1,0 +1,220 @@
+"""The lazy customer list: it holds the ids matching the search (cheap even for 100,000) and
+fetches the rows themselves a page at a time, off the GUI thread, as the view needs them."""
+
+from __future__ import annotations
+
+import time
+from functools import lru_cache
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+
+from core.customer_search import CustomerListRow, SearchResult, list_rows, matching_ids
+from core.i18n import t
+from core.validation import format_phone
+
+PAGE = 100  # rows fetched at a time as the view scrolls
+FIRST = 60  # rows fetched with a search: more than a screenful at 1280x800
+COLUMNS = ("last_name", "first_name", "organisation", "email", "phone", "postal_code", "city",
+           "state")
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@lru_cache(maxsize=20000)
+def phone_text(e164: str) -> str:
+    return format_phone(e164)
+
+
+def state_text(row: CustomerListRow) -> str:
+    text = t(f"lists.state.{row.state}")
+    return f"{text}, {t('lists.state.archived')}" if row.archived else text
+
+
+def search_page(ctx: Any, query: str, include_archived: bool) -> tuple[SearchResult,
+                                                                     list[CustomerListRow]]:
+    """Runs on the worker: the first page of matching ids (all of them when there are few)
+    and their rows."""
+    with ctx.session() as s:
+        result = matching_ids(s, ctx.actor, query, include_archived=include_archived,
+                              limit=FIRST)
+        return result, list_rows(s, ctx.actor, result.ids[:FIRST])
+
+
+def search_all(ctx: Any, query: str, include_archived: bool) -> list[int]:
+    """Runs on the worker: every matching id (the second step for a common term)."""
+    with ctx.session() as s:
+        return matching_ids(s, ctx.actor, query, include_archived=include_archived).ids
+
+
+class CustomerListModel(QAbstractTableModel):
+    """Rows are the search result; ``searched`` fires when a new result is in the model."""
+
+    searched = Signal(int, bool)  # number of ids in the model, whether that is all
+    failed = Signal(object)  # the exception of a failed search
+
+    def __init__(self, ctx: Any, parent=None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._ids: list[int] = []
+        self._pages: dict[int, list[CustomerListRow]] = {}
+        self._pending: set[int] = set()
+        self._generation = 0
+        self.query = ""
+        self.include_archived = False
+        self.complete = True
+        # For the benchmark: request to the first rows in the model, and to the whole list.
+        self.first_rows_ms = 0.0
+        self.all_rows_ms = 0.0
+
+    # --- searching ---------------------------------------------------------------------------
+    def search(self, query: str, include_archived: bool | None = None) -> None:
+        self.query = query
+        if include_archived is not None:
+            self.include_archived = include_archived
+        self._generation += 1
+        generation, started = self._generation, time.perf_counter()
+        archived = self.include_archived
+        self._ctx.tasks.run(
+            lambda: search_page(self._ctx, query, archived),
+            lambda result: self._apply(generation, started, *result),
+            self._fail,
+        )
+
+    def refresh(self) -> None:
+        self.search(self.query)
+
+    def _fail(self, exc: BaseException) -> None:
+        self.failed.emit(exc)
+
+    def _apply(self, generation: int, started: float, result: SearchResult,
+               first: list[CustomerListRow]) -> None:
+        if generation != self._generation:
+            return  # a newer search was typed meanwhile
+        self.beginResetModel()
+        self._ids = list(result.ids)
+        self._pages = {0: first}
+        self._pending = set()
+        self.complete = result.complete
+        self.endResetModel()
+        self.first_rows_ms = (time.perf_counter() - started) * 1000
+        if result.complete:
+            self.all_rows_ms = self.first_rows_ms
+        else:
+            query, archived = self.query, self.include_archived
+            self._ctx.tasks.run(lambda: search_all(self._ctx, query, archived),
+                                lambda ids: self._apply_rest(generation, started, ids),
+                                self._fail)
+        self.searched.emit(len(self._ids), result.complete)
+
+    def _apply_rest(self, generation: int, started: float, ids: list[int]) -> None:
+        if generation != self._generation:
+            return
+        have = len(self._ids)
+        if ids[:have] != self._ids:  # the list changed between the two steps: start over
+            self.beginResetModel()
+            self._ids, self._pages, self._pending = ids, {}, set()
+            self.endResetModel()
+        elif len(ids) > have:
+            self.beginInsertRows(QModelIndex(), have, len(ids) - 1)
+            self._ids = ids
+            self.endInsertRows()
+        self.complete = True
+        self.all_rows_ms = (time.perf_counter() - started) * 1000
+        self.searched.emit(len(self._ids), True)
+
+    # --- lazy pages --------------------------------------------------------------------------
+    def _row(self, row: int) -> CustomerListRow | None:
+        page, offset = divmod(row, PAGE)
+        rows = self._pages.get(page)
+        if rows is None or offset >= len(rows):  # the search brought only the first rows
+            self._request_page(page)
+            return None
+        return rows[offset]
+
+    def _request_page(self, page: int) -> None:
+        if page in self._pending:
+            return
+        self._pending.add(page)
+        # Never start work (or emit signals) from inside data(): queue it.
+        QTimer.singleShot(0, lambda: self._fetch_page(self._generation, page))
+
+    def _fetch_page(self, generation: int, page: int) -> None:
+        if generation != self._generation:
+            return
+        ids = self._ids[page * PAGE:(page + 1) * PAGE]
+
+        def fetch() -> list[CustomerListRow]:
+            with self._ctx.session() as s:
+                return list_rows(s, self._ctx.actor, ids)
+
+        self._ctx.tasks.run(fetch, lambda rows: self._page_loaded(generation, page, ids, rows),
+                            self._fail)
+
+    def _page_loaded(self, generation: int, page: int, ids: list[int],
+                     rows: list[CustomerListRow]) -> None:
+        if generation != self._generation:
+            return
+        self._pending.discard(page)
+        by_id = {r.id: r for r in rows}
+        # A customer erased meanwhile leaves a gap; keep positions stable with a placeholder.
+        blank = ("", "", "", "", "", "", "", "", False)
+        self._pages[page] = [by_id.get(i) or CustomerListRow(i, *blank)
+                             for i in ids]
+        first = page * PAGE
+        last = min(first + PAGE, len(self._ids)) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+
+    # --- access ------------------------------------------------------------------------------
+    def customer_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, customer_id: int) -> int:
+        try:
+            return self._ids.index(customer_id)
+        except ValueError:
+            return -1
+
+    def total(self) -> int:
+        return len(self._ids)
+
+    # --- Qt model ----------------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self._row(index.row())
+        if row is None:
+            return "…" if role == Qt.ItemDataRole.DisplayRole else None
+        field = COLUMNS[index.column()]
+        if field == "state":
+            return state_text(row)
+        return phone_text(row.phone) if field == "phone" else getattr(row, field)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            return t(f"field.{COLUMNS[section]}")
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None

@@ -1,0 +1,58 @@
+"""Customer search on the trigram index gives the same answers as the plain LIKE search."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import customer_search, customers
+from core.customer_search import matching_ids
+from tests.conftest import valid_hetu
+
+PEOPLE = [("Aino", "Korhonen", "aino@example.fi", "+358401234567", "00100"),
+          ("Eero", "Korpela", "", "", "33100"),
+          ("Ville", "Nieminen", "ville@posti.fi", "+358501112223", "00100"),
+          ("Kaisa", "Virtanen", "kaisa.v@example.com", "", "90100")]
+
+
+@pytest.fixture
+def people(db, manager):
+    ids = []
+    with db.begin() as s:
+        for i, (first, last, email, phone, postal) in enumerate(PEOPLE):
+            ids.append(customers.create_customer(s, manager, {
+                "first_name": first, "last_name": last, "email": email, "phone": phone,
+                "postal_code": postal, "hetu": valid_hetu(individual=200 + i)}).id)
+    return ids
+
+
+@pytest.mark.parametrize("query", ["", "kor", "KORHONEN", "example", "00100", "040 123",
+                                   "0401234", "aino kor", "zzz", "o", "ni", "@posti"])
+def test_search_answers_like_the_plain_search(db, manager, people, query):
+    with db.begin() as s:
+        expected = customers.search_customer_ids(s, manager, query)
+        assert matching_ids(s, manager, query).ids == expected
+
+
+def test_a_full_hetu_finds_its_person_exactly(db, manager, people):
+    with db.begin() as s:
+        assert matching_ids(s, manager, valid_hetu(individual=202)).ids == [people[2]]
+
+
+def test_search_follows_changes_and_archiving(db, manager, people):
+    with db.begin() as s:
+        customers.update_customer(s, manager, people[0], {"last_name": "Mäkelä"}, None)
+        customers.set_archived(s, manager, people[1], True)
+    with db.begin() as s:
+        assert matching_ids(s, manager, "korhonen").ids == []
+        assert matching_ids(s, manager, "mäkelä").ids == [people[0]]
+        assert matching_ids(s, manager, "korpela").ids == []
+        assert matching_ids(s, manager, "korpela", include_archived=True).ids == [people[1]]
+
+
+def test_a_common_term_gives_the_first_page_then_the_rest(db, manager, people, monkeypatch):
+    monkeypatch.setattr(customer_search, "SPARSE", 1)
+    with db.begin() as s:
+        first = matching_ids(s, manager, "example", limit=1)
+        every = matching_ids(s, manager, "example")
+    assert not first.complete and len(first.ids) == 1
+    assert every.complete and every.ids[:1] == first.ids and len(every.ids) == 2
