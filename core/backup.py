@@ -281,7 +281,26 @@ def erase_customer_data(session: Session, customer_id: int, action: str) -> None
     The interface a restore calls; delegates to the registered hook, else to
     ``fallback_erase_customer_data``.
     """
-    (_erase_hook or fallback_erase_customer_data)(session, customer_id, action)
+    (_erase_hook or _wipe_as_recorded)(session, customer_id, action)
+
+
+def _wipe_as_recorded(session: Session, customer_id: int, action: str) -> None:
+    """The default hook: core.erasure_ops.wipe_customer, the one definition of what erasure
+    removes, in the mode the recorded action stands for; the fallback for anything else."""
+    try:
+        from core.erasure_ops import MODE_FOR_ACTION, wipe_customer
+    except ImportError:  # pragma: no cover - erasure_ops not present
+        fallback_erase_customer_data(session, customer_id, action)
+        return
+    mode = MODE_FOR_ACTION.get(action)
+    if mode is None or session.get(Customer, customer_id) is None:
+        fallback_erase_customer_data(session, customer_id, action)
+        return
+    if mode == "delete":
+        # The person was deleted with their orders (or had none): the orders go here too.
+        session.execute(delete(Order).where(Order.customer_id == customer_id))
+        session.expire_all()
+    wipe_customer(session, customer_id, mode)
 
 
 _PERSONAL_BLANK = {"first_name": "", "last_name": "", "organisation": "", "email": "",
@@ -303,7 +322,7 @@ def fallback_erase_customer_data(session: Session, customer_id: int, action: str
     session.execute(delete(FieldChange).where(FieldChange.customer_id == customer_id))
     if customer is None:
         return
-    if action in ("erased", "purged"):
+    if action in ("erased", "purged", "retention_deleted"):
         session.execute(delete(Objection).where(Objection.customer_id == customer_id))
         session.execute(update(Request).where(Request.customer_id == customer_id)
                         .values(customer_id=None))

@@ -146,6 +146,7 @@ def generate(db: Database, actor: Actor, customers: int, seed: int = 1,
             hetu = data.pop("hetu", "")
             data.setdefault("country", "FI")
             rows.append((data, hetu))
+        stamp = now()
         with db.begin() as s:
             ids = insert_customers(s, actor, rows, "demo")
             orders: list[dict[str, Any]] = []
@@ -176,7 +177,7 @@ def generate(db: Database, actor: Actor, customers: int, seed: int = 1,
                         "channel": rng.choice([c.value for c in SalesChannel]),
                         "invoice_state": state if state in {s.value for s in InvoiceState}
                         else "none",
-                        "archived": False, "created_at": now(), "updated_at": now(),
+                        "archived": False, "created_at": stamp, "updated_at": stamp,
                         "updated_by": actor.username, "version": 1,
                     })
                 if rng.random() < 0.08:
@@ -201,7 +202,7 @@ def generate(db: Database, actor: Actor, customers: int, seed: int = 1,
                         "state": (RequestState.IN_PROGRESS.value if signed
                                   else RequestState.AWAITING_SIGNATURE.value),
                         "due_on": add_months(received, 1), "created_by": actor.username,
-                        "created_at": now(), "version": 1,
+                        "created_at": stamp, "version": 1,
                     })
             conn = s.connection()
             if orders:

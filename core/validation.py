@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import Any
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -84,11 +86,40 @@ def email(value: str | None, field: str = "email") -> str:
     return str(result.normalized)
 
 
+_FI_SHAPE = re.compile(r"(?:\+358|0)([1-9]\d{4,11})")
+_fi_checks: tuple[Any, list[Any]] | None = None
+
+
+def _valid_finnish(national: str) -> bool:
+    """phonenumbers' own validity rule for region FI (its metadata patterns and lengths)
+    without the cost of ``parse``: an import validates 100,000 numbers."""
+    global _fi_checks
+    if _fi_checks is None:
+        md = phonenumbers.PhoneMetadata.metadata_for_region("FI")
+        descs = [getattr(md, n) for n in (
+            "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager",
+            "uan", "voicemail", "fixed_line", "mobile")]
+        _fi_checks = (re.compile(md.general_desc.national_number_pattern),
+                      [(re.compile(d.national_number_pattern), frozenset(d.possible_length or ()))
+                       for d in descs if d is not None and d.national_number_pattern])
+    general, types = _fi_checks
+    if not general.fullmatch(national):
+        return False
+    return any((not lengths or len(national) in lengths) and pattern.fullmatch(national)
+               for pattern, lengths in types)
+
+
 def phone(value: str | None, country: str = "FI", field: str = "phone") -> str:
     """Any Finnish or international number; stored in E.164 (+358401234567)."""
     raw = (value or "").strip()
     if not raw:
         return ""
+    if (country or "FI") == "FI" or raw.startswith("+358"):
+        # Fast path for the usual Finnish forms; anything else goes through phonenumbers.
+        fast = _FI_SHAPE.fullmatch(raw.replace(" ", "").replace("-", ""))
+        if fast and (raw.startswith("+") or (country or "FI") == "FI") \
+                and _valid_finnish(fast.group(1)):
+            return "+358" + fast.group(1)
     try:
         parsed = phonenumbers.parse(raw, country or "FI")
     except phonenumbers.NumberParseException as exc:
@@ -142,9 +173,14 @@ def business_id(value: str | None, field: str = "business_id", required: bool = 
         raise ValidationError(field, "validation.business_id_invalid") from exc
 
 
+@functools.cache
+def _enum_values(enum_cls: type) -> frozenset[str]:
+    return frozenset(m.value for m in enum_cls)  # type: ignore[attr-defined]
+
+
 def choice(field: str, value: str | None, allowed: type | tuple[str, ...], default: str = "") -> str:
     raw = (value or default).strip()
-    options = tuple(allowed) if isinstance(allowed, tuple) else tuple(m.value for m in allowed)  # type: ignore[attr-defined]
+    options = allowed if isinstance(allowed, tuple) else _enum_values(allowed)
     if raw not in options:
         raise ValidationError(field, "validation.invalid_choice")
     return raw

@@ -313,3 +313,27 @@ def test_settings_row_untouched_by_backup_except_timestamp(db, manager, folder) 
     backup(db, manager)
     with db.begin() as s:
         assert s.get(Settings, 1).version == before
+
+
+def test_restore_migrates_a_backup_from_an_older_version(db, manager, folder) -> None:
+    _sqlite_only(db)
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from core.customers import search_customers
+    from core.db import MIGRATIONS
+
+    _add(db, manager, "Aino")
+    taken = backup(db, manager)
+    engine = create_engine(f"sqlite:///{taken}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+    engine.dispose()
+    report = restore(db.url, taken, actor=manager)
+    assert report.migrated_from == "0001"
+    with db.begin() as s:
+        assert [r.first_name for r in search_customers(s, manager, "ain")] == ["Aino"]

@@ -1,0 +1,332 @@
+"""Performance figures against DESIGN.md section 9, one line each:
+
+    NAME VALUE UNIT target TARGET ok|MISS
+
+    python bench/run.py [--only search,list,...] [--rebuild] [--customers N] [--orders N]
+
+The database of 100,000 customers and 1,000,000 orders is built once and cached under
+bench/.cache/ (gitignored; a throwaway plain-text keyring lives there too, never the user's).
+Timed work runs the way the app runs it: core services, one transaction per action.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "bench" / ".cache"
+HOME = CACHE / "home"
+PASSWORD = "Kirjahylly-Aurinko-77"
+ENV = {"HOME": str(HOME), "XDG_DATA_HOME": str(HOME / "data"),
+       "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+       "ASIAKASREKISTERI_PASSWORD": PASSWORD, "ASIAKASREKISTERI_LANG": "fi"}
+os.environ.update(ENV)
+os.environ.pop("ASIAKASREKISTERI_DB", None)
+sys.path.insert(0, str(ROOT))
+
+from core.auth import attempt_login  # noqa: E402
+from core.db import Database, open_database  # noqa: E402
+
+TARGETS = {  # name: (target, unit, smaller is better)
+    "startup_to_login": (0.6, "s"),
+    "search_p50": (15.0, "ms"),
+    "search_p95": (15.0, "ms"),
+    "customer_list_open": (200.0, "ms"),
+    "customer_detail_open": (100.0, "ms"),
+    "access_report_pdf_1000_orders": (1.0, "s"),
+    "import_100k_rows": (15.0, "s"),
+    "demo_100k_customers": (60.0, "s"),
+    "peak_rss": (250.0, "MB"),
+}
+
+
+def line(name: str, value: float | None, note: str = "") -> None:
+    target, unit = TARGETS[name]
+    if value is None:
+        print(f"{name} - {unit} target {target:g} SKIP {note}".rstrip(), flush=True)
+        return
+    verdict = "ok" if value < target else "MISS"
+    shown = f"{value:.3f}" if value < 10 else f"{value:.1f}"
+    print(f"{name} {shown} {unit} target {target:g} {verdict} {note}".rstrip(), flush=True)
+
+
+# --- the cached database ---------------------------------------------------------------------
+
+def build_database(path: Path, customers: int, orders: int) -> None:
+    from core.demo import generate
+    from core.settings import initialise
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    db = open_database(path)
+    with db.begin() as s:
+        actor = initialise(s, "Benchmark Oy", "demo", "Demo Manager", PASSWORD,
+                           business_id="1572860-0").actor
+    per = max(1, round(orders / customers))
+    started = time.perf_counter()
+    generate(db, actor, customers, seed=1, orders_per_customer=(max(0, per - 5), per + 5),
+             progress=lambda d, t, m: print(f"\r  building {m}", end="", file=sys.stderr))
+    print(f"\n  built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    _add_big_customer(db, actor)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.exec_driver_sql("ANALYZE")
+    db.dispose()
+
+
+def _add_big_customer(db: Database, actor: object) -> None:
+    """One customer with 1,000 orders, for the detail view and the access report."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from sqlalchemy import insert
+
+    from core.customers import create_customer
+    from core.models import Order
+
+    with db.begin() as s:
+        c = create_customer(s, actor, {"first_name": "Iso", "last_name": "Tilaaja",  # type: ignore[arg-type]
+                                       "email": "iso.tilaaja@esimerkki.fi",
+                                       "postal_code": "00100", "city": "Helsinki",
+                                       "hetu": "131052-308T"})
+        s.execute(insert(Order), [
+            {"number": f"B-{i:06d}", "customer_id": c.id,
+             "ordered_on": date(2024, 1, 1) - timedelta(days=i), "item": f"Palvelu {i}",
+             "amount": Decimal("120.00") + i, "channel": "shop", "invoice_state": "paid",
+             "archived": False, "updated_by": "demo", "version": 1} for i in range(1000)])
+
+
+def cached_database(customers: int, orders: int, rebuild: bool) -> Path:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"bench-{customers}-{orders}.sqlite3"
+    if rebuild or not path.exists():
+        print(f"Building the benchmark database ({customers} customers, {orders} orders)...",
+              file=sys.stderr)
+        build_database(path, customers, orders)
+    return path
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+def timed(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def query_mix(db: Database, actor: object) -> list[str]:
+    """What a receptionist types, keystroke by keystroke: names, a name pair, email, phone,
+    postal code, city, organisation, and an exact hetu."""
+    from sqlalchemy import select
+
+    from core.customers import hetu_of
+    from core.models import Customer
+
+    with db.begin() as s:
+        rng = random.Random(4)
+        sample = s.execute(select(Customer).where(Customer.id.in_(
+            [rng.randint(1, 90000) for _ in range(40)]))).scalars().all()
+        people = [c for c in sample if c.email and c.phone][:4]
+        hetu = next(hetu_of(s, c) for c in sample if c.hetu_encrypted)
+    words = []
+    for c in people:
+        words += [c.last_name.lower(), f"{c.first_name} {c.last_name}".lower(),
+                  c.email.split("@")[0], "0" + c.phone[4:6] + " " + c.phone[6:9]]
+    words += ["00100", "tampere", "rakennus oy", "mäki", "lindroos", "söderberg"]
+    typed = [w[:i] for w in words for i in range(1, len(w) + 1)]
+    return typed + [hetu]
+
+
+def _first_page() -> int:
+    try:
+        from gui.customers.model import FIRST
+        return int(FIRST)
+    except Exception:  # the GUI package is optional for this script
+        return 100
+
+
+def bench_search(db: Database, actor: object) -> None:
+    """What the customer list does per keystroke: the first page of ids in list order
+    (core.customer_search.matching_ids) and their rows; the rest of the ids come after."""
+    from core.customer_search import list_rows, matching_ids
+
+    page = _first_page()
+    queries = query_mix(db, actor)
+    times, complete = [], []
+    for q in queries:
+        def first(q: str = q) -> None:
+            with db.begin() as s:
+                result = matching_ids(s, actor, q, limit=page)  # type: ignore[arg-type]
+                list_rows(s, actor, result.ids[:60])  # type: ignore[arg-type]
+
+        def whole(q: str = q) -> None:
+            with db.begin() as s:
+                matching_ids(s, actor, q)  # type: ignore[arg-type]
+        first()  # warm (the GUI's first keystroke is not slower than this)
+        times.append(timed(first) * 1000)
+        complete.append(timed(whole) * 1000)
+    times.sort()
+    complete.sort()
+    p95 = times[int(len(times) * 0.95) - 1]
+    line("search_p50", statistics.median(times), f"({len(times)} keystrokes, first page)")
+    line("search_p95", p95, f"(max {times[-1]:.1f} ms; whole id list p50 "
+                            f"{statistics.median(complete):.0f} ms, p95 "
+                            f"{complete[int(len(complete) * 0.95) - 1]:.0f} ms, in the background)")
+
+
+def bench_list_and_detail(db: Database, actor: object) -> None:
+    from sqlalchemy import select
+
+    from core.customer_search import list_rows, matching_ids
+    from core.customers import customer_detail, customer_history
+    from core.models import Customer
+    from core.orders import list_orders
+
+    def list_open() -> None:
+        with db.begin() as s:
+            result = matching_ids(s, actor, limit=_first_page())  # type: ignore[arg-type]
+            list_rows(s, actor, result.ids[:60])  # type: ignore[arg-type]
+
+    list_open()
+    line("customer_list_open", min(timed(list_open) for _ in range(3)) * 1000)
+    with db.begin() as s:
+        big = s.execute(select(Customer.id).where(Customer.email == "iso.tilaaja@esimerkki.fi")
+                        ).scalar_one()
+
+    def detail() -> None:
+        with db.begin() as s:
+            customer_detail(s, actor, big)  # type: ignore[arg-type]
+            customer_history(s, actor, big)  # type: ignore[arg-type]
+            list_orders(s, actor, customer_id=big)  # type: ignore[arg-type]
+
+    detail()
+    line("customer_detail_open", min(timed(detail) for _ in range(3)) * 1000,
+         "(customer with 1000 orders)")
+
+
+def bench_access_report(db: Database, actor: object) -> None:
+    try:
+        from core.documents import samples
+        from core.documents.access_report import build_access_report
+    except ImportError:
+        line("access_report_pdf_1000_orders", None, "(core.documents missing)")
+        return
+    data = samples.access_report(n_orders=1000)
+    seconds = timed(lambda: build_access_report(data, samples.letterhead(), "fi"))
+    line("access_report_pdf_1000_orders", seconds, "(builder only; sample data)")
+
+
+def _child(args: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, *args], capture_output=True, text=True,
+                            env={**os.environ, **ENV}, cwd=ROOT)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1024, result
+
+
+def import_csv(rows: int) -> Path:
+    from core.demo import make_customer
+
+    path = CACHE / f"import-{rows}.csv"
+    if path.exists():
+        return path
+    rng = random.Random(11)
+    used: set[str] = set()
+    with path.open("w", newline="", encoding="utf-8-sig") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(["etunimi", "sukunimi", "yritys", "sähköposti", "katuosoite", "postinumero",
+                    "postitoimipaikka", "puhelin", "hetu"])
+        for i in range(rows):
+            d = make_customer(rng, 500000 + i, used)
+            phone = d.get("phone", "")
+            if phone and rng.random() < 0.5:
+                phone = f"0{phone[4:6]} {phone[6:9]} {phone[9:]}"
+            w.writerow([d["first_name"], d["last_name"], d.get("organisation", ""),
+                        d.get("email", ""), d["street"], d["postal_code"], d["city"], phone,
+                        d.get("hetu", "")])
+    return path
+
+
+def bench_import_and_demo(tmp: Path) -> float:
+    """Both as the command line runs them (a fresh process each); returns their peak RSS."""
+    main = str(ROOT / "main.py")
+    source = import_csv(100_000)
+    empty = tmp / "import.sqlite3"
+    subprocess.run([sys.executable, main, "--db", str(empty), "init", "--company", "B Oy",
+                    "--manager", "demo"], check=True, capture_output=True, env={**os.environ})
+    seconds, peak_import, result = _child([main, "--db", str(empty), "import-customers",
+                                           str(source), "--user", "demo"])
+    line("import_100k_rows", seconds if result.returncode == 0 else None,
+         f"({result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr})")
+    demo_db = tmp / "demo.sqlite3"
+    seconds, peak_demo, result = _child([main, "--db", str(demo_db), "demo", "--customers",
+                                         "100000"])
+    line("demo_100k_customers", seconds if result.returncode == 0 else None,
+         "" if result.returncode == 0 else result.stderr.strip()[:200])
+    return max(peak_import, peak_demo)
+
+
+def bench_startup(path: Path) -> None:
+    script = ROOT / "bench" / "startup.py"
+    if not script.exists():
+        line("startup_to_login", None, "(bench/startup.py not present)")
+        return
+    result = subprocess.run([sys.executable, str(script), "--db", str(path)],
+                            capture_output=True, text=True, env={**os.environ, **ENV}, cwd=ROOT)
+    shown = [ln for ln in result.stdout.splitlines() if " target " in ln]
+    for ln in shown:
+        print(ln, flush=True)
+    if not shown:
+        line("startup_to_login", None, f"({result.stderr.strip()[-200:]})")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--only", default="", help="comma-separated: startup,search,list,"
+                                                   "report,import,memory")
+    args = parser.parse_args()
+    only = set(filter(None, args.only.split(",")))
+    want = (lambda name: not only or name in only)  # noqa: E731
+    path = cached_database(args.customers, args.orders, args.rebuild)
+    work = CACHE / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    if want("startup"):
+        bench_startup(path)
+    db = open_database(path)
+    actor = attempt_login(db, "demo", PASSWORD)
+    if want("search"):
+        bench_search(db, actor)
+    if want("list"):
+        bench_list_and_detail(db, actor)
+    if want("report"):
+        bench_access_report(db, actor)
+    db.dispose()
+    peak_children = bench_import_and_demo(work) if want("import") else 0.0
+    if want("memory"):
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        line("peak_rss", max(own, peak_children),
+             f"(this process {own:.0f} MB: search, list, detail, report on the big database;"
+             f" import/demo processes {peak_children:.0f} MB)")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
