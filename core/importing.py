@@ -123,27 +123,30 @@ def insert_customers(db_session: Any, actor: Actor, rows: list[tuple[dict[str, A
         })
     table = table_of(Customer)
     conn = session.connection()
+    key = data_key(session)
     if conn.dialect.name == "sqlite":
-        # One executemany instead of a RETURNING round trip per row: the ids are given. If a
-        # desk inserted meanwhile, the taken ids collide and the batch fails whole, never mixes.
+        # One executemany with the ids given (and the hetu encrypted under them) instead of a
+        # RETURNING round trip and a second pass. If a desk inserted meanwhile, the taken ids
+        # collide and the batch fails whole, never mixes.
         first = int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
         ids = list(range(first, first + len(params)))
-        for cid, row in zip(ids, params, strict=True):
+        for cid, row, (_clean, hetu) in zip(ids, params, rows, strict=True):
             row["id"] = cid
+            row["hetu_encrypted"] = key.encrypt(hetu, cid) if hetu else None
+            row["hetu_index"] = key.blind_index(hetu) if hetu else None
         conn.execute(insert(table), params)
     else:
         ids = list(conn.execute(
             insert(table).returning(table.c.id, sort_by_parameter_order=True), params).scalars())
-    key = data_key(session)
-    hetu_updates = [{"b_id": cid, "hetu_encrypted": key.encrypt(hetu, cid),
-                     "hetu_index": key.blind_index(hetu)}
-                    for cid, (_c, hetu) in zip(ids, rows, strict=True) if hetu]
-    if hetu_updates:
-        session.connection().execute(
-            update(table).where(table.c.id == bindparam("b_id"))
-            .values(hetu_encrypted=bindparam("hetu_encrypted"),
-                    hetu_index=bindparam("hetu_index")),
-            hetu_updates)
+        hetu_updates = [{"b_id": cid, "hetu_encrypted": key.encrypt(hetu, cid),
+                         "hetu_index": key.blind_index(hetu)}
+                        for cid, (_c, hetu) in zip(ids, rows, strict=True) if hetu]
+        if hetu_updates:
+            conn.execute(
+                update(table).where(table.c.id == bindparam("b_id"))
+                .values(hetu_encrypted=bindparam("hetu_encrypted"),
+                        hetu_index=bindparam("hetu_index")),
+                hetu_updates)
     session.connection().execute(insert(table_of(FieldChange)), [
         {"customer_id": cid, "field": "*", "old_value": "", "new_value": "",
          "source": source_label, "changed_by": actor.username, "changed_at": stamp}
