@@ -69,8 +69,8 @@ class NewRequestDialog(QDialog):
         for c in RequestChannel:
             self.channel.addItem(t(f"req.channel.{c.value}"), c.value)
         self.language = QComboBox()
-        self.language.addItem("suomi", "fi")
-        self.language.addItem("English", "en")
+        self.language.addItem(t("req.lang.fi"), "fi")
+        self.language.addItem(t("req.lang.en"), "en")
         for text, widget in ((t("req.gui.f.kind"), self.kind),
                              (t("req.gui.f.received_on"), self.received),
                              (t("req.gui.f.channel"), self.channel),
@@ -152,6 +152,7 @@ class NewRequestDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("req.gui.register"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("req.gui.cancel"))
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)

@@ -107,6 +107,7 @@ class RequestPage(QWidget):
         outer.addWidget(self.error)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(self.scroll, 1)
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
@@ -198,7 +199,7 @@ class RequestPage(QWidget):
             lay.addWidget(_text(t("req.gui.extended_line", first=format_date(d.due_on),
                                   reasons=d.extension_reasons), muted=True))
         lay.addWidget(_text(t("req.gui.channel_line", channel=t(f"req.channel.{d.channel}"),
-                              language="suomi" if d.language == "fi" else "English",
+                              language=t(f"req.lang.{d.language}"),
                               by=d.created_by), muted=True))
         if d.decision:
             text = t("req.gui.decision_line", decision=t(f"req.decision.{d.decision}"),
@@ -247,6 +248,7 @@ class RequestPage(QWidget):
             self.search = QLineEdit()
             self.search.setPlaceholderText(t("req.gui.customer_search_hint"))
             self.search.setAccessibleName(t("req.gui.f.customer_search"))
+            self.search.setMinimumWidth(280)
             self.search.textChanged.connect(self._search)
             self.candidates = QComboBox()
             self.candidates.setAccessibleName(t("req.gui.f.customer"))
@@ -268,7 +270,8 @@ class RequestPage(QWidget):
             lay.addLayout(_row(
                 self._add("report", t("req.gui.access_report"), self.access_report, can_report),
                 self._add("json", t("req.gui.access_json"), self.access_json, can_report),
-                self._add("finish_access", t("req.gui.finish_access"), self.finish_access,
+                self._add("finish_access", t("req.gui.finish_access" if has_customer
+                                             else "req.gui.finish_no_data"), self.finish_access,
                           self.in_progress and self.can(Permission.ACCESS_REPORT))))
         elif d.kind == K.RECTIFICATION:
             self._rectification(lay, has_customer)
@@ -334,19 +337,21 @@ class RequestPage(QWidget):
         else:
             lay.addWidget(_text(t("req.gui.holds_heading")))
             for h in self.holds:
-                style = "color: #8a1c24;" if h.blocks else ""
-                label = _text(f"• <b>{t(f'req.hold.kind.{h.kind}')}</b>: {h.reason}")
-                label.setStyleSheet(style)
+                label = _text(f"• {h.reason[:1].upper()}{h.reason[1:]}")
+                label.setStyleSheet("color: #8a1c24; font-weight: bold;" if h.blocks else "")
                 lay.addWidget(label)
             blocking = any(h.blocks for h in self.holds)
             lay.addWidget(_text(t("req.gui.holds_refuse" if blocking else "req.gui.holds_partly"),
                                 muted=True))
         erasing = self.in_progress and has_customer and self.can(Permission.ERASE)
+        blocked = any(h.blocks for h in self.holds)
         if d.kind == K.ERASURE:
-            lay.addLayout(_row(self._add("erase", t("req.gui.erase"), self.erase, erasing)))
+            text = ("req.gui.erase_refused" if blocked else
+                    "req.gui.erase_partly" if self.holds else "req.gui.erase_all")
+            lay.addLayout(_row(self._add("erase", t(text), self.erase, erasing)))
         else:
-            lay.addLayout(_row(self._add("anonymise", t("req.gui.anonymise"), self.anonymise,
-                                         erasing)))
+            text = "req.gui.anonymise_refused" if blocked else "req.gui.anonymise"
+            lay.addLayout(_row(self._add("anonymise", t(text), self.anonymise, erasing)))
 
     def _decision_box(self) -> QGroupBox:
         d = self.detail
