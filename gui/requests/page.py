@@ -302,7 +302,9 @@ class RequestPage(QWidget):
             values = (t(f"field.{item.field}"), item.current_value, item.requested_value,
                       item.grounds, t(f"req.item.{item.decision}"), item.reason)
             for c, value in enumerate(values):
-                self.items_table.setItem(r, c, QTableWidgetItem(value))
+                cell = QTableWidgetItem(value)
+                cell.setToolTip(value)
+                self.items_table.setItem(r, c, cell)
         self.items_table.setFixedHeight(min(220, 60 + 30 * len(d.items)))
         lay.addWidget(self.items_table)
         deciding = self.in_progress and has_customer and self.can(Permission.REQUEST_DECIDE)
@@ -377,7 +379,7 @@ class RequestPage(QWidget):
             lay.addWidget(_text(t("req.gui.no_documents"), muted=True))
         for doc in self.detail.documents:
             lay.addWidget(_text(t("req.gui.document_line", kind=t(f"doc.kind.{doc.kind}"),
-                                  lang=doc.language, by=doc.created_by,
+                                  language=t(f"req.lang.{doc.language}"), by=doc.created_by,
                                   when=format_datetime(doc.created_at)), muted=True))
         return box
 

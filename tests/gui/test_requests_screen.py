@@ -102,6 +102,10 @@ def test_access_request_from_intake_to_completion(qtbot, db, manager, receptioni
     rp.buttons["finish_access"].click()
     assert rp.detail.state == "completed"
     assert {d.kind for d in rp.detail.documents} >= {"access_report", "access_json"}
+    from PySide6.QtWidgets import QLabel
+    texts = [w.text() for w in rp.scroll.widget().findChildren(QLabel)]
+    assert any("Rekisteriote" in x for x in texts)  # the documents made, by name
+    assert not any("{" in x for x in texts)  # every placeholder filled
     qtbot.keyClick(rp, Qt.Key.Key_Escape)
     assert page.stack.currentWidget() is page.list_page
 
