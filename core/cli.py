@@ -171,6 +171,20 @@ def cmd_import_customers(args: argparse.Namespace) -> int:
     return 1 if report.rejected else 0
 
 
+def cmd_import_updates(args: argparse.Namespace) -> int:
+    from core.updates import apply_updates, preview_updates
+
+    db = open_db(args)
+    actor = login(db, args.user)
+    with db.begin() as s:
+        preview = preview_updates(s, actor, Path(args.file))
+        apply_updates(s, actor, preview, args.source)
+    print(preview.summary())
+    for row in [*preview.unmatched, *preview.rejected][:20]:
+        print(f"  {row.reason}", file=sys.stderr)
+    return 1 if preview.has_problems else 0
+
+
 def cmd_export_customers(args: argparse.Namespace) -> int:
     from core.exporting import export_customers
 
@@ -274,6 +288,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", required=True)
     p.set_defaults(func=cmd_import_customers)
 
+    p = sub.add_parser("import-updates", help=t("data.cli_help_import_updates"))
+    p.add_argument("file")
+    p.add_argument("--user", required=True)
+    p.add_argument("--source", choices=("authority_update", "update_service"),
+                   default="authority_update")
+    p.set_defaults(func=cmd_import_updates)
+
     p = sub.add_parser("export-customers", help=t("cli.help_export"))
     p.add_argument("file")
     p.add_argument("--user", required=True)
@@ -308,7 +329,7 @@ def _load_extra_commands() -> None:
     """Subcommands that live beside their feature (backup, documents, updates...)."""
     import importlib
 
-    for name in ("core.cli_extra",):
+    for name in ("core.cli_extra", "core.backup_cli"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -84,6 +84,46 @@ def _is_network_path(path: Path) -> bool:
     return False
 
 
+def quick_check_path(path: Path) -> bool:
+    """``PRAGMA quick_check`` of a SQLite file without opening it for writing."""
+    import sqlite3
+
+    if not path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+    return rows == ["ok"]
+
+
+def quick_check(target: Database | URL | str | os.PathLike[str] | None) -> bool:
+    """Startup safety: False when the SQLite file is damaged (then offer the latest good
+    backup, ``core.backup.latest_good_backup``). A server database answers True when reachable.
+    A SQLite file that does not exist yet is fine (it will be created)."""
+    url = target.url if isinstance(target, Database) else (
+        target if isinstance(target, URL) else resolve_url(target))
+    path = sqlite_path(url)
+    if path is None:
+        if not is_sqlite(url):
+            engine = create_engine(url)
+            try:
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("SELECT 1")
+            except Exception:
+                return False
+            finally:
+                engine.dispose()
+        return True
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    return quick_check_path(path)
+
+
 def _create_private_file(path: Path) -> None:
     """Create the database file readable by the owner only, before SQLite touches it."""
     path.parent.mkdir(parents=True, exist_ok=True)

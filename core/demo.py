@@ -98,7 +98,7 @@ def make_customer(rng: random.Random, n: int, used_hetus: set[str]) -> dict[str,
         "first_name": first, "last_name": last,
         "street": f"{rng.choice(STREETS)} {rng.randint(1, 80)} {rng.choice('ABC')} "
                   f"{rng.randint(1, 40)}",
-        "postal_code": postal, "city": city.title() if rng.random() < 0.5 else city,
+        "postal_code": postal, "city": city.title() if rng.random() < 0.9 else city,
         "source": rng.choice([s.value for s in Source][:6] + ["shop", "web_service"]),
     }
     if rng.random() < 0.85:

@@ -1,16 +1,26 @@
-"""Customer list export for the office's own use (CSV in the import's own headers)."""
+"""Exports: the customer list for the office's own use (CSV in the import's own headers) and
+the one JSON writer (a person's own data from the access report goes through ``write_json``).
+
+Both go through owner-only files: CSV by ``core.csvio.write_table``, JSON by ``write_json``.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+import json
 from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
 from core.auth import Actor, Permission, require
-from core.csvio import EXPORT_HEADERS, write_table
+from core.csvio import EXPORT_HEADERS, private_open, write_table
 from core.customers import hetu_of
 from core.models import Customer, CustomerState
 
@@ -41,3 +51,27 @@ def export_customers(session: Session, actor: Actor, path: Path, *, with_hetu: b
     count = write_table(path, [names[f] for f in fields], rows())
     audit.record(session, actor, "customer.export", "export", path.name, fields)
     return count
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, bytes):
+        raise TypeError("binary data is not exported as JSON")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write ``data`` as UTF-8 JSON readable by the owner only (dates ISO 8601, amounts as
+    exact decimal strings, dataclasses as objects)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=_json_value)
+    with private_open(Path(path)) as f:
+        f.write((text + "\n").encode("utf-8"))

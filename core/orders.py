@@ -30,7 +30,11 @@ def parse_amount(value: Any, field: str = "amount") -> Decimal:
         if not raw:
             raise ValidationError(field, "validation.required")
         if "," in raw and "." in raw:
-            raw = raw.replace(".", "").replace(",", ".")
+            # The later mark is the decimal one: 1.234,50 (Finnish) or 1,234.50 (English).
+            if raw.rfind(",") > raw.rfind("."):
+                raw = raw.replace(".", "").replace(",", ".")
+            else:
+                raw = raw.replace(",", "")
         else:
             raw = raw.replace(",", ".")
         try:

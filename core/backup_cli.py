@@ -1,0 +1,84 @@
+"""``backup [DEST] --user USER`` and ``restore SRC --user USER`` (DESIGN.md section 8)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from core import cli
+from core.i18n import t
+
+RECOVERY_KEY_ENV = "ASIAKASREKISTERI_RECOVERY_KEY"
+
+
+def _refuse_on_server(args: argparse.Namespace, restore: bool) -> None:
+    from core.backup import _postgres_refusal
+    from core.db import is_sqlite, resolve_url
+
+    url = resolve_url(args.db)
+    if not is_sqlite(url):
+        raise cli.CliError(_postgres_refusal(url, restore).message(), 2)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from core.backup import backup
+
+    _refuse_on_server(args, restore=False)
+    db = cli.open_db(args)
+    actor = cli.login(db, args.user)
+    path = backup(db, actor, Path(args.dest) if args.dest else None,
+                  progress=cli._print_progress)
+    print(t("backup.done", path=str(path)))
+    return 0
+
+
+def _recovery_key(wanted: bool) -> str | None:
+    value = os.environ.get(RECOVERY_KEY_ENV)
+    if value or not wanted:
+        return value or None
+    if not sys.stdin or not sys.stdin.isatty():
+        raise cli.CliError(t("cli.no_password", env=RECOVERY_KEY_ENV), 2)
+    return getpass.getpass(t("backup.recovery_key_prompt") + ": ")
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from core.backup import restore
+
+    _refuse_on_server(args, restore=True)
+    if not args.user:
+        raise cli.CliError(t("cli.user_required"), 2)
+    password = cli.read_password("cli.password_prompt")
+    report = restore(args.db, Path(args.src), username=args.user, password=password,
+                     recovery_key=_recovery_key(args.recovery_key),
+                     progress=cli._print_progress)
+    print(t("backup.restore_done", source=str(report.source)))
+    if report.migrated_from:
+        print(t("backup.migrated", revision=report.migrated_from))
+    print(t("backup.reapplied", count=report.erasures_reapplied))
+    if report.kept:
+        print(t("backup.kept", path=str(report.kept)))
+    if report.erasures_unreadable:
+        print(t("backup.erasures_unreadable"), file=sys.stderr)
+        return 1
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("backup", help=t("backup.help"))
+    p.add_argument("dest", nargs="?", help=t("backup.help_dest"))
+    p.add_argument("--user", required=True)
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help=t("backup.help_restore"))
+    p.add_argument("src")
+    p.add_argument("--user", required=True)
+    p.add_argument("--recovery-key", action="store_true", dest="recovery_key",
+                   help=t("backup.help_recovery_key"))
+    p.set_defaults(func=cmd_restore)
+
+
+if register not in cli.EXTRA_COMMANDS:
+    cli.EXTRA_COMMANDS.append(register)

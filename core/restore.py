@@ -1,0 +1,238 @@
+"""A verified restore of a SQLite backup (DESIGN.md section 7); see core/backup.py.
+
+Order of work, nothing replaced until every check has passed:
+1. copy the backup aside (online backup API) and check its integrity;
+2. check its schema version, migrating it up when older, refusing a newer one;
+3. check the login (a manager of the database being replaced, or of the backup when the
+   current database is missing or damaged) and that the data key opens the backup;
+4. apply again every erasure the replaced database recorded and the backup does not know;
+5. keep the replaced database as a backup, then copy the checked data over it in one step.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from core import audit
+from core.auth import Actor, Permission, attempt_login, require
+from core.backup import (
+    ErasureFact,
+    Progress,
+    _erasure_facts,
+    _new_private_file,
+    _postgres_refusal,
+    _remove_sqlite_files,
+    _stem,
+    backup_folder,
+    copy_sqlite,
+    integrity_ok,
+    reapply_erasures,
+)
+from core.clock import now
+from core.db import (
+    Database,
+    head_revision,
+    open_database,
+    quick_check_path,
+    resolve_url,
+    run_migrations,
+    schema_revision,
+    sqlite_path,
+)
+from core.errors import AppError, KeyUnavailable
+from core.models import Customer
+from core.settings import data_key, install_recovery_key
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    path: Path  # the database now holding the restored data
+    source: Path  # the backup file restored
+    kept: Path | None  # the replaced database, kept as a backup
+    migrated_from: str | None  # the backup's schema revision when it had to be migrated
+    erasures_reapplied: int
+    erasures_unreadable: bool  # the replaced database could not be read for its erasures
+
+
+def _plain_engine(path: Path) -> Engine:
+    """An engine on the staged copy: foreign keys on, no WAL (it stays one file)."""
+    engine = create_engine(URL.create("sqlite", database=str(path)))
+
+    def pragmas(conn, _record) -> None:  # type: ignore[no-untyped-def]
+        conn.execute("PRAGMA foreign_keys=ON")
+
+    event.listen(engine, "connect", pragmas)
+    return engine
+
+
+def _check_schema(engine: Engine) -> str | None:
+    """Migrate the staged copy up when older; returns the old revision, None when current."""
+    from alembic.script import ScriptDirectory
+
+    revision = schema_revision(engine)
+    head = head_revision()
+    if revision == head:
+        return None
+    if revision is None:
+        raise AppError("backup.not_a_backup")
+    from alembic.config import Config
+
+    from core.db import MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        known = ScriptDirectory.from_config(cfg).get_revision(revision) is not None
+    except Exception:
+        known = False
+    if not known:
+        raise AppError("backup.newer_schema", revision=revision)
+    run_migrations(engine)
+    return revision
+
+
+def _check_key(session: Session, recovery_key: str | None) -> None:
+    """The data key must open the backup: keyring first, else the recovery key given."""
+    try:
+        key = data_key(session)
+    except KeyUnavailable:
+        if not recovery_key:
+            raise KeyUnavailable("backup.key_needed") from None
+        install_recovery_key(session, recovery_key)
+        key = data_key(session)
+    sample = session.execute(select(Customer.id, Customer.hetu_encrypted)
+                             .where(Customer.hetu_encrypted.is_not(None))
+                             .order_by(Customer.id.desc()).limit(5)).all()
+    for cid, blob in sample:
+        key.decrypt(blob, cid)
+
+
+def _read_current(target: Path) -> tuple[Database | None, list[ErasureFact] | None, Path | None]:
+    """The database being replaced: open when healthy, its erasures, its backup folder."""
+    if not target.exists() or target.stat().st_size == 0:
+        return None, [], None
+    if quick_check_path(target):
+        try:
+            db = open_database(target, create=False)
+            with db.begin() as s:
+                return db, _erasure_facts(s), backup_folder(s)
+        except Exception:
+            pass
+    # Damaged: read what can still be read (the erasure records matter most).
+    try:
+        conn = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("SELECT customer_id, action, request_id, performed_at, "
+                                "performed_by FROM erasure_records").fetchall()
+        finally:
+            conn.close()
+        from datetime import datetime
+
+        return None, [ErasureFact(c, a, r, datetime.fromisoformat(p), b)
+                      for c, a, r, p, b in rows], None
+    except (sqlite3.DatabaseError, ValueError, TypeError):
+        return None, None, None
+
+
+def _copy_into_live(staged: Path, target: Path) -> None:
+    """Overwrite the live database with the staged one in a single backup step: one write
+    transaction, so a crash leaves either the old or the new data, never a mix."""
+    source = sqlite3.connect(f"file:{staged}?mode=ro", uri=True)
+    dest = sqlite3.connect(target, isolation_level=None, timeout=30)
+    try:
+        source.backup(dest, pages=-1)
+        dest.execute("PRAGMA journal_mode=WAL")
+        dest.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        dest.close()
+        source.close()
+    try:
+        os.chmod(target, 0o600)
+    except OSError:  # pragma: no cover - platforms without POSIX modes
+        pass
+
+
+def restore(db_url: str | URL | None, src: Path, *, actor: Actor | None = None,
+            username: str | None = None, password: str | None = None,
+            recovery_key: str | None = None, progress: Progress | None = None) -> RestoreReport:
+    """Replace the database at ``db_url`` with the checked backup ``src``."""
+    url = db_url if isinstance(db_url, URL) else resolve_url(db_url)
+    target = sqlite_path(url)
+    if target is None:
+        raise _postgres_refusal(url, restore=True)
+    src = Path(src).expanduser()
+    if not src.is_file():
+        raise AppError("backup.missing_file", path=str(src))
+    if src.resolve() == target.resolve():
+        raise AppError("backup.same_file")
+    stamp = now().strftime("%Y%m%d-%H%M%S")
+    staged = target.parent / f".{_stem(target)}-restore-{stamp}.sqlite3"
+    current: Database | None = None
+    engine: Engine | None = None
+    try:
+        try:
+            copy_sqlite(src, staged, progress, message=src.name)
+        except sqlite3.DatabaseError:
+            raise AppError("backup.not_a_backup") from None
+        if not integrity_ok(staged):
+            raise AppError("backup.damaged", path=str(src))
+        engine = _plain_engine(staged)
+        migrated_from = _check_schema(engine)
+        current, erasures, folder = _read_current(target)
+        factory = sessionmaker(engine, expire_on_commit=False)
+        if actor is None:
+            login_db = current or Database(URL.create("sqlite", database=str(staged)), engine,
+                                           factory)
+            actor = attempt_login(login_db, username or "", password or "")
+        require(actor, Permission.BACKUP)
+        with factory.begin() as s:
+            _check_key(s, recovery_key)
+            applied = reapply_erasures(s, erasures or [])
+            audit.record(s, actor, "backup.restore", "database", "",
+                         ["erasures_reapplied"] if applied else [])
+            folder = folder or backup_folder(s)
+        engine.dispose()
+        engine = None
+        kept = _keep_replaced(target, current, folder, stamp)
+        if current is not None:
+            current.dispose()
+            _copy_into_live(staged, target)
+        else:
+            _remove_sqlite_files(target)
+            copy_sqlite(staged, target)
+        if progress:
+            progress(1, 1, target.name)
+        return RestoreReport(target, src, kept, migrated_from, len(applied), erasures is None)
+    finally:
+        if engine is not None:
+            engine.dispose()
+        if current is not None:
+            current.dispose()
+        _remove_sqlite_files(staged)
+
+
+def _keep_replaced(target: Path, current: Database | None, folder: Path, stamp: str) -> Path | None:
+    if not target.exists() or target.stat().st_size == 0:
+        return None
+    if current is not None:
+        kept = folder / f"{_stem(target)}-{stamp}-replaced.sqlite3"
+        current.dispose()
+        copy_sqlite(target, kept)
+        return kept
+    # A damaged file cannot be copied page by page: move it aside as it is.
+    kept = folder / f"{_stem(target)}-{stamp}-damaged.sqlite3"
+    _new_private_file(kept)
+    os.replace(target, kept)
+    for suffix in ("-wal", "-shm"):
+        extra = Path(str(target) + suffix)
+        if extra.exists():
+            os.replace(extra, Path(str(kept) + suffix))
+    return kept
+

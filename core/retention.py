@@ -1,0 +1,146 @@
+"""Retention: customers whose data is no longer needed, and the batch that removes it.
+
+A customer is due when there has been no contact (``last_contact_on``, the creation date when
+missing, or the newest order) for ``Settings.retention_years``. Then:
+
+- without orders: the customer is deleted;
+- with orders: accounting keeps the orders until the end of the financial year (the calendar
+  year here) of the newest order plus ``Settings.bookkeeping_retention_years``; after that the
+  customer is anonymised and the orders stay for statistics [S4]; before that nothing happens.
+
+Customers with an open invoice or one in collection, or with a request still being handled,
+are never due. Applying re-checks every customer, wipes through ``core.erasure_ops`` and writes
+an ``ErasureRecord`` per customer so a restored backup re-applies it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.auth import Actor, Permission, require
+from core.clock import today
+from core.dates import add_years
+from core.erasure_ops import wipe_customer
+from core.i18n import format_date, t
+from core.models import (
+    Customer,
+    CustomerState,
+    ErasureRecord,
+    InvoiceState,
+    Order,
+    Request,
+    RequestState,
+)
+from core.settings import get_settings
+
+DELETE = "delete"
+ANONYMISE = "anonymise"
+ACTION_RECORD = {DELETE: "retention_deleted", ANONYMISE: "anonymised"}
+OPEN_REQUEST_STATES = (RequestState.RECEIVED.value, RequestState.AWAITING_SIGNATURE.value,
+                       RequestState.IN_PROGRESS.value)
+
+
+@dataclass(frozen=True)
+class RetentionCandidate:
+    customer_id: int
+    name: str
+    last_contact_on: date
+    reason: str  # in the current language, for the screen
+    action: str  # "delete" | "anonymise"
+    orders: int
+    accounting_retention_ended_on: date | None
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    deleted: int
+    anonymised: int
+    skipped: tuple[int, ...]  # no longer due when applied (e.g. a new order meanwhile)
+
+
+def accounting_retention_end(newest_order: date, bookkeeping_years: int) -> date:
+    """The last day accounting must keep an order: end of its financial year + N years."""
+    return date(newest_order.year + bookkeeping_years, 12, 31)
+
+
+def _candidates(session: Session, ids: Iterable[int] | None = None) -> list[RetentionCandidate]:
+    settings = get_settings(session)
+    current = today()
+    cutoff = add_years(current, -settings.retention_years)
+    cutoff_dt = datetime.combine(cutoff + timedelta(days=1), time())
+    orders = (
+        select(Order.customer_id.label("cid"), func.count(Order.id).label("n"),
+               func.max(Order.ordered_on).label("newest"),
+               func.sum(case((Order.invoice_state.in_([InvoiceState.OPEN.value,
+                                                       InvoiceState.IN_COLLECTION.value]), 1),
+                             else_=0)).label("unpaid"))
+        .group_by(Order.customer_id).subquery()
+    )
+    open_requests = (select(Request.customer_id)
+                     .where(Request.customer_id.is_not(None),
+                            Request.state.in_(OPEN_REQUEST_STATES)))
+    q = (
+        select(Customer.id, Customer.first_name, Customer.last_name, Customer.last_contact_on,
+               Customer.created_at, orders.c.n, orders.c.newest, orders.c.unpaid)
+        .outerjoin(orders, orders.c.cid == Customer.id)
+        .where(Customer.state == CustomerState.ACTIVE.value,
+               or_(Customer.last_contact_on <= cutoff,
+                   and_(Customer.last_contact_on.is_(None), Customer.created_at < cutoff_dt)),
+               or_(orders.c.newest.is_(None), orders.c.newest <= cutoff),
+               func.coalesce(orders.c.unpaid, 0) == 0,
+               Customer.id.not_in(open_requests))
+        .order_by(Customer.last_contact_on, Customer.id)
+    )
+    if ids is not None:
+        q = q.where(Customer.id.in_(list(ids)))
+    out: list[RetentionCandidate] = []
+    for cid, first, last, contact, created, n, newest, _unpaid in session.execute(q):
+        last_contact = max(d for d in (contact or created.date(), newest) if d is not None)
+        name = f"{first} {last}".strip()
+        if not n:
+            reason = t("data.retention.reason_delete", date=format_date(last_contact),
+                       years=settings.retention_years)
+            out.append(RetentionCandidate(cid, name, last_contact, reason, DELETE, 0, None))
+            continue
+        ends = accounting_retention_end(newest, settings.bookkeeping_retention_years)
+        if ends >= current:
+            continue  # accounting still needs the orders and who they were for
+        reason = t("data.retention.reason_anonymise", date=format_date(last_contact),
+                   years=settings.retention_years, orders=n, ended=format_date(ends))
+        out.append(RetentionCandidate(cid, name, last_contact, reason, ANONYMISE, int(n), ends))
+    return out
+
+
+def retention_candidates(session: Session, actor: Actor) -> list[RetentionCandidate]:
+    """Everyone due for deletion or anonymisation now, with the reason per person."""
+    require(actor, Permission.RETENTION)
+    return _candidates(session)
+
+
+def apply_retention(session: Session, actor: Actor,
+                    customer_ids: Iterable[int]) -> RetentionResult:
+    """Delete or anonymise the chosen customers (one transaction: the caller's)."""
+    require(actor, Permission.RETENTION)
+    wanted = sorted(set(customer_ids))
+    due = {c.customer_id: c for c in _candidates(session, wanted)} if wanted else {}
+    deleted = anonymised = 0
+    for cid in wanted:
+        candidate = due.get(cid)
+        if candidate is None:
+            continue
+        wiped = wipe_customer(session, cid, candidate.action)  # type: ignore[arg-type]
+        session.add(ErasureRecord(customer_id=cid, action=ACTION_RECORD[candidate.action],
+                                  performed_by=actor.username))
+        audit.record(session, actor, f"retention.{candidate.action}", "customer", cid, wiped)
+        if candidate.action == DELETE:
+            deleted += 1
+        else:
+            anonymised += 1
+    session.flush()
+    return RetentionResult(deleted, anonymised, tuple(c for c in wanted if c not in due))

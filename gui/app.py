@@ -1,0 +1,384 @@
+"""The desktop app: start-up, first run, login, the data key check, the main window.
+
+Start-up is kept light so the login window appears quickly: only Qt and the message catalogue
+are loaded before it is shown; the database is opened (SQLAlchemy, migrations, the password
+hasher) on a worker thread while the user types, and the login waits for it if needed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, QTranslator, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from core import i18n
+from core.i18n import t
+from gui.widgets import app_icon, show_error
+
+APP_NAME = "Asiakasrekisteri"  # the same as core.db.APP_NAME (tests check)
+DB_FILE = "asiakasrekisteri.sqlite3"  # the same as core.db.default_db_path() (tests check)
+DB_ENV = "ASIAKASREKISTERI_DB"
+DEMO_FILE = "demo.sqlite3"
+DEMO_USER = "demo"
+DEMO_PASSWORD = "Esittely-Kahvi-2024"
+DEMO_CUSTOMERS = 2000
+BENCH_ENV = "ASIAKASREKISTERI_BENCH_STARTUP"  # print the time to the login window, then quit
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def quick_location(db: str | None, demo: bool = False) -> str:
+    """The database to open, as given or by default, without loading SQLAlchemy."""
+    if demo:
+        return str(data_dir() / DEMO_FILE)
+    value = db or os.environ.get(DB_ENV, "")
+    return value or str(data_dir() / DB_FILE)
+
+
+def quick_exists(location: str) -> bool:
+    if "://" in location:
+        from core.db import database_exists, resolve_url
+
+        return database_exists(resolve_url(location))
+    path = Path(location).expanduser()
+    return path.exists() and path.stat().st_size > 0
+
+
+# --- language ---------------------------------------------------------------------------------
+
+def preferences() -> QSettings:
+    return QSettings(APP_NAME, APP_NAME)
+
+
+_qt_translator: QTranslator | None = None
+
+
+def apply_language(lang: str, save: bool = True) -> None:
+    """The app's texts, Qt's own buttons (qtbase_fi.qm) and the saved preference."""
+    global _qt_translator
+    i18n.set_language(lang)
+    app = QApplication.instance()
+    if app is not None:
+        if _qt_translator is not None:
+            app.removeTranslator(_qt_translator)
+            _qt_translator = None
+        QLocale.setDefault(QLocale(QLocale.Language.Finnish if lang == "fi"
+                                   else QLocale.Language.English, QLocale.Country.Finland))
+        if lang == "fi":
+            translator = QTranslator(app)
+            folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            if translator.load("qtbase_fi", folder):
+                app.installTranslator(translator)
+                _qt_translator = translator
+    if save:
+        preferences().setValue("language", lang)
+
+
+# --- opening the database in the background ---------------------------------------------------
+
+class Opener:
+    """Opens the database (and warms the password hasher) on a thread; ``get()`` waits."""
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        self.db: Any = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._open, name="open-database", daemon=True)
+        self.thread.start()
+
+    def _open(self) -> None:
+        try:
+            from core.db import open_database
+
+            self.db = open_database(self.location, create=False)
+            import core.auth  # noqa: F401  (its import computes a dummy argon2 hash)
+        except BaseException as exc:  # handed to the GUI thread by get()
+            self.error = exc
+
+    def get(self) -> Any:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.db
+
+
+class Shell(QObject):
+    """Walks the user from start to the main window and back to the login on logout."""
+
+    def __init__(self, location: str, demo: bool = False) -> None:
+        super().__init__()
+        self.location = location
+        self.demo = demo
+        self.opener: Opener | None = None
+        self.window: Any = None
+        self.dialog: Any = None
+        self.tasks: Any = None
+        self.started_at = float(os.environ.get(BENCH_ENV, "0") or 0)
+
+    # --- start --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if quick_exists(self.location):
+            self.show_login()
+        elif self.demo:
+            self.create_demo()
+        else:
+            self.show_wizard()
+
+    @property
+    def db(self) -> Any:
+        if self.opener is None or self.opener.location != self.location:
+            self.opener = Opener(self.location)
+        return self.opener.get()
+
+    def show_login(self, username: str = "") -> None:
+        from gui.login import LoginDialog
+
+        if self.opener is None:
+            self.opener = Opener(self.location)
+        dialog = LoginDialog(self.authenticate,
+                             username=username or (DEMO_USER if self.demo else ""),
+                             demo_hint=DEMO_PASSWORD if self.demo else "")
+        dialog.language_changed.connect(lambda lang: apply_language(lang))
+        dialog.accepted.connect(lambda: self.logged_in(dialog.actor))
+        dialog.rejected.connect(QApplication.quit)
+        self.dialog = dialog
+        dialog.show()
+        if self.started_at:
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, self._report_startup)
+
+    def _report_startup(self) -> None:
+        elapsed = time.time() - self.started_at
+        print(f"login window shown {elapsed:.3f} s after start", flush=True)
+        QApplication.quit()
+
+    def authenticate(self, username: str, password: str) -> Any:
+        from core.auth import attempt_login
+
+        return attempt_login(self.db, username, password)
+
+    # --- first run and demo -------------------------------------------------------------------
+
+    def show_wizard(self) -> None:
+        from gui.first_run import FirstRunWizard
+
+        wizard = FirstRunWizard(self.create_database)
+        wizard.accepted.connect(lambda: self.show_login(wizard.manager_page.values()["username"]))
+        wizard.rejected.connect(QApplication.quit)
+        self.dialog = wizard
+        wizard.show()
+
+    def create_database(self, company: dict[str, str], manager: dict[str, Any]) -> Any:
+        return create_database(self.location, company, manager)
+
+    def create_demo(self) -> None:
+        progress = QProgressDialog(t("gui.demo.creating"), "", 0, DEMO_CUSTOMERS)
+        progress.setCancelButton(None)
+        progress.setWindowTitle(t("gui.app.title"))
+        progress.setWindowIcon(app_icon())
+        progress.setMinimumDuration(0)
+        progress.show()
+        self.dialog = progress
+        QApplication.processEvents()
+        try:
+            make_demo_database(self.location, lambda done, total, _m: (
+                progress.setValue(done), QApplication.processEvents()))
+        except Exception as exc:
+            progress.close()
+            self._fatal(exc)
+            return
+        progress.close()
+        self.show_login()
+
+    # --- after the login ----------------------------------------------------------------------
+
+    def logged_in(self, actor: Any) -> None:
+        if not self.check_key():
+            QApplication.quit()
+            return
+        if actor.must_change_password and not self.force_password_change(actor):
+            self.show_login(actor.username)
+            return
+        self.warn_due(actor)
+        self.open_main_window(actor)
+
+    def check_key(self) -> bool:
+        from core.errors import KeyUnavailable
+        from core.settings import check_key, install_recovery_key
+        from gui.key_dialogs import RECOVERABLE, RecoveryKeyDialog, keyring_unavailable
+
+        db = self.db
+        try:
+            with db.begin() as s:
+                check_key(s)
+            return True
+        except KeyUnavailable as exc:
+            if exc.code not in RECOVERABLE:
+                keyring_unavailable(None, exc)
+                return False
+            reason = exc.message()
+
+        def install(text: str) -> None:
+            with db.begin() as s:
+                install_recovery_key(s, text)
+
+        try:
+            return bool(RecoveryKeyDialog(install, reason).exec())
+        except KeyUnavailable as exc:
+            keyring_unavailable(None, exc)
+            return False
+
+    def force_password_change(self, actor: Any) -> bool:
+        from gui.login import ChangePasswordDialog
+
+        db = self.db
+
+        def change(old: str, new: str) -> None:
+            from core.auth import change_own_password
+
+            with db.begin() as s:
+                change_own_password(s, actor, old, new)
+
+        return bool(ChangePasswordDialog(change, forced=True).exec())
+
+    def warn_due(self, actor: Any) -> None:
+        from core.auth import Permission
+        from core.i18n import format_date
+
+        if not actor.can(Permission.REQUEST_INTAKE):
+            return
+        from core.requests_due import requests_due_within
+
+        with self.db.begin() as s:
+            due = requests_due_within(s, actor, 7)
+        if not due:
+            return
+        lines = [t("gui.due.line", number=r.number, kind=t(f"gui.kind.{r.kind}"),
+                   due=format_date(r.due)) for r in due[:15]]
+        if len(due) > 15:
+            lines.append(t("gui.due.more", count=len(due) - 15))
+        box = QMessageBox(QMessageBox.Icon.Warning, t("gui.due.title"),
+                          t("gui.due.text", count=len(due)), QMessageBox.StandardButton.Ok)
+        box.setInformativeText("\n".join(lines))
+        box.setWindowIcon(app_icon())
+        box.exec()
+
+    def open_main_window(self, actor: Any) -> None:
+        from gui.context import AppContext
+        from gui.main_window import MainWindow
+        from gui.tasks import TaskRunner
+
+        if self.tasks is None:
+            self.tasks = TaskRunner(self)
+        ctx = AppContext(self.db, actor, self.tasks)
+        window = MainWindow(ctx)
+        window.logout_requested.connect(self.logged_out)
+        window.closed.connect(QApplication.quit)
+        self.window = window
+        window.show()
+
+    @Slot()
+    def logged_out(self) -> None:
+        username = self.window.ctx.actor.username if self.window is not None else ""
+        self.window = None
+        self.show_login(username)
+
+    def _fatal(self, exc: BaseException) -> None:
+        from core.errors import KeyUnavailable
+        from gui.key_dialogs import keyring_unavailable
+
+        if isinstance(exc, KeyUnavailable):
+            keyring_unavailable(None, exc)
+        else:
+            show_error(None, exc)
+        QApplication.quit()
+
+
+# --- creating databases (the wizard and --demo) -----------------------------------------------
+
+def _remove_new_sqlite(db: Any) -> None:
+    path = db.path
+    if path is not None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def create_database(location: str, company: dict[str, str], manager: dict[str, Any]) -> Any:
+    """A new database with the wizard's settings and first manager; nothing left on failure."""
+    from core.db import open_database
+    from core.documents.data import Letterhead
+    from core.settings import get_settings, initialise
+    from gui.first_run import Created
+
+    values = dict(company)
+    company_name = values.pop("company_name")
+    db = open_database(location, create=True)
+    try:
+        with db.begin() as s:
+            result = initialise(s, company_name, manager["username"], manager["full_name"],
+                                manager["password"], manager["confidentiality_signed_on"],
+                                manager.get("title", ""), **values)
+            letterhead = Letterhead.from_settings(get_settings(s))
+    except Exception:
+        db.dispose()
+        _remove_new_sqlite(db)
+        raise
+    db.dispose()
+    return Created(result.recovery_key, result.install_id, company_name,
+                   manager["full_name"], letterhead)
+
+
+def make_demo_database(location: str, progress: Any = None) -> None:
+    """The demonstration database: an invented company, manager ``demo``, 2000 customers."""
+    from core.db import open_database
+    from core.demo import generate
+    from core.settings import initialise
+
+    Path(location).parent.mkdir(parents=True, exist_ok=True)
+    db = open_database(location, create=True)
+    try:
+        with db.begin() as s:
+            result = initialise(
+                s, "Esimerkkiasunnot Oy", DEMO_USER, "Demo Esihenkilö", DEMO_PASSWORD,
+                manager_title="Toimitusjohtaja", business_id="1572860-0",
+                controller_person="Esimerkkiasunnot Oy", street="Mannerheimintie 12 B",
+                postal_code="00100", city="Helsinki", phone="+358 9 1234 5678",
+                email="asiakaspalvelu@esimerkki.fi", contact_person="Demo Esihenkilö",
+                contact_email="tietosuoja@esimerkki.fi")
+        generate(db, result.actor, DEMO_CUSTOMERS, seed=1, progress=progress)
+    except Exception:
+        db.dispose()
+        _remove_new_sqlite(db)
+        raise
+    db.dispose()
+
+
+def run(db: str | None = None, demo: bool = False) -> int:
+    """Start the desktop app (``python main.py [--db ...] [--demo]``)."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setWindowIcon(app_icon())
+    lang = str(preferences().value("language", i18n.DEFAULT_LANGUAGE))
+    apply_language(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE, save=False)
+    app.setQuitOnLastWindowClosed(False)  # dialogs come and go between login and main window
+    shell = Shell(quick_location(db, demo), demo)
+    shell.start()
+    code = app.exec()
+    if shell.opener is not None:
+        shell.opener.thread.join()
+    if shell.tasks is not None:
+        shell.tasks.wait()
+    return int(code)

@@ -1,0 +1,311 @@
+"""The first-run wizard: company settings, the first manager, the recovery key shown once.
+
+The database is created when the manager page is committed (``create(company, manager)``,
+injected by the app); the last page shows the recovery key with "Print" and cannot be finished
+before "I have stored it" is ticked.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
+
+from core.errors import AppError, ValidationError, ValidationErrors
+from core.i18n import t
+from gui.widgets import Form, app_icon, date_edit, date_of, show_error
+
+COMPANY_FIELDS = ("company_name", "business_id", "street", "postal_code", "city", "phone",
+                  "email", "contact_person")
+REQUIRED = ("company_name", "business_id", "contact_person")
+
+
+@dataclass(frozen=True)
+class Created:
+    """What ``create`` returns: shown on the last page and printed on the recovery sheet."""
+
+    recovery_key: str
+    install_id: str
+    company_name: str
+    created_by: str
+    letterhead: Any = None  # core.documents.data.Letterhead when available
+
+
+def check_company(values: dict[str, str]) -> None:
+    """Field-by-field check with the core's validators; raises ValidationErrors."""
+    from core import validation
+
+    errors: list[ValidationError] = []
+    for name in COMPANY_FIELDS:
+        value = values.get(name, "")
+        try:
+            if name in REQUIRED and not value.strip():
+                raise ValidationError(name, "validation.required")
+            if name == "business_id":
+                validation.business_id(value, required=True)
+            elif name == "postal_code":
+                validation.postal_code(value)
+            elif name == "phone":
+                validation.phone(value)
+            elif name == "email":
+                validation.email(value)
+            else:
+                validation.text(name, value, max_len=200)
+        except ValidationError as exc:
+            errors.append(exc)
+    if errors:
+        raise ValidationErrors(errors)
+
+
+class CompanyPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(t("gui.wizard.company_title"))
+        self.setSubTitle(t("gui.wizard.company_intro"))
+        self.form = Form()
+        self.edits: dict[str, QLineEdit] = {}
+        for name in COMPANY_FIELDS:
+            edit = QLineEdit()
+            edit.setObjectName(name)
+            label = t(f"field.{name}") + (" *" if name in REQUIRED else "")
+            self.form.add(name, label, edit, t(f"gui.wizard.hint.{name}")
+                          if name in ("business_id", "contact_person") else "")
+            self.edits[name] = edit
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+
+    def values(self) -> dict[str, str]:
+        return {name: edit.text().strip() for name, edit in self.edits.items()}
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt name)
+        self.form.clear_errors()
+        try:
+            check_company(self.values())
+        except ValidationError as exc:
+            self.form.show_validation(exc)
+            return False
+        return True
+
+
+class ManagerPage(QWizardPage):
+    def __init__(self, wizard: FirstRunWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle(t("gui.wizard.manager_title"))
+        self.setSubTitle(t("gui.wizard.manager_intro"))
+        self.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, t("gui.wizard.create"))
+        self.form = Form()
+        self.username = QLineEdit()
+        self.full_name = QLineEdit()
+        self.title_edit = QLineEdit()
+        self.password = QLineEdit()
+        self.again = QLineEdit()
+        for edit in (self.password, self.again):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.signed_on = date_edit()
+        for name, label, widget, hint in (
+            ("username", t("field.username") + " *", self.username, ""),
+            ("full_name", t("field.full_name") + " *", self.full_name, ""),
+            ("title", t("field.title"), self.title_edit, t("gui.wizard.hint.title")),
+            ("password", t("field.password") + " *", self.password,
+             t("gui.wizard.hint.password")),
+            ("again", t("gui.password.again_plain") + " *", self.again, ""),
+            ("confidentiality_signed_on", t("field.confidentiality_signed_on") + " *",
+             self.signed_on, t("gui.wizard.hint.confidentiality")),
+        ):
+            widget.setObjectName(name)
+            self.form.add(name, label, widget, hint)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+
+    def values(self) -> dict[str, Any]:
+        return {"username": self.username.text().strip(),
+                "full_name": self.full_name.text().strip(),
+                "title": self.title_edit.text().strip(), "password": self.password.text(),
+                "confidentiality_signed_on": date_of(self.signed_on)}
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt name)
+        from core.auth import check_password_rules
+        from core.clock import today
+
+        self.form.clear_errors()
+        values = self.values()
+        errors: dict[str, str] = {}
+        for name in ("username", "full_name"):
+            if not values[name]:
+                errors[name] = t("validation.required")
+        try:
+            check_password_rules(values["password"], values["username"])
+        except ValidationError as exc:
+            errors["password"] = t(exc.code, **exc.params)
+        if "password" not in errors and values["password"] != self.again.text():
+            errors["again"] = t("gui.password.mismatch")
+        if values["confidentiality_signed_on"] > today():
+            errors["confidentiality_signed_on"] = t("validation.date_in_future")
+        if errors:
+            self.form.set_errors(errors)
+            return False
+        return self.wizard_.create_database(self.form, values)
+
+
+class RecoveryPage(QWizardPage):
+    def __init__(self, wizard: FirstRunWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle(t("gui.wizard.recovery_title"))
+        self.setSubTitle(t("gui.wizard.recovery_intro"))
+        self.key_label = QLabel()
+        self.key_label.setObjectName("recoveryKey")
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSize(15)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.key_label.setFont(font)
+        self.key_label.setWordWrap(True)
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key_label.setStyleSheet("border: 1px solid palette(mid); padding: 12px;"
+                                     "background: palette(base);")
+        explain = QLabel(t("gui.wizard.recovery_explain"))
+        explain.setWordWrap(True)
+        self.print_button = QPushButton(t("gui.wizard.print"))
+        self.print_button.clicked.connect(self.print_sheet)
+        self.saved_label = QLabel()
+        self.saved_label.setWordWrap(True)
+        self.stored = QCheckBox(t("gui.wizard.stored"))
+        self.stored.setObjectName("stored")
+        self.registerField("stored*", self.stored)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.key_label)
+        layout.addWidget(explain)
+        layout.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.saved_label)
+        layout.addStretch(1)
+        layout.addWidget(self.stored)
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt name)
+        created = self.wizard_.created
+        if created is not None:
+            self.key_label.setText(key_lines(created.recovery_key))
+
+    @Slot()
+    def print_sheet(self) -> None:
+        created = self.wizard_.created
+        if created is None:
+            return
+        path = self.wizard_.choose_pdf_path(self)
+        if not path:
+            return
+        try:
+            written = write_recovery_sheet(created, Path(path))
+        except (OSError, AppError) as exc:
+            show_error(self, exc)
+            return
+        self.saved_label.setText(t("gui.wizard.printed", path=str(written)))
+        self.wizard_.open_file(written)
+
+
+def key_lines(key: str, per_line: int = 5) -> str:
+    """The key in lines of five groups, as on the printed sheet."""
+    groups = [g for g in key.split("-") if g]
+    return "\n".join("-".join(groups[i:i + per_line]) for i in range(0, len(groups), per_line))
+
+
+def write_recovery_sheet(created: Created, path: Path) -> Path:
+    """The recovery sheet PDF (the documents module), or a plain text sheet if it is missing."""
+    from core import i18n
+    from core.clock import today
+
+    if importlib.util.find_spec("core.documents.recovery_sheet") is not None:
+        from core.documents.data import Letterhead, RecoverySheetData
+        from core.documents.recovery_sheet import build_recovery_sheet
+
+        letterhead = created.letterhead or Letterhead(company_name=created.company_name)
+        data = RecoverySheetData(created.recovery_key, created.install_id, created.company_name,
+                                 today(), created.created_by)
+        pdf = build_recovery_sheet(data, letterhead, i18n.language())
+        path = path.with_suffix(".pdf")
+        _write_private(path, pdf)
+        return path
+    path = path.with_suffix(".txt")
+    text = t("gui.wizard.sheet_text", company=created.company_name, key=created.recovery_key,
+             install_id=created.install_id)
+    _write_private(path, text.encode("utf-8"))
+    return path
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    import os
+
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
+class FirstRunWizard(QWizard):
+    """``create(company: dict, manager: dict) -> Created`` makes the database."""
+
+    def __init__(self, create: Callable[[dict[str, str], dict[str, Any]], Created],
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.create = create
+        self.created: Created | None = None
+        self.setWindowTitle(t("gui.wizard.title"))
+        self.setWindowIcon(app_icon())
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.setMinimumSize(720, 600)
+        self.setPixmap(QWizard.WizardPixmap.LogoPixmap, app_icon().pixmap(48, 48))
+        self.company_page = CompanyPage()
+        self.manager_page = ManagerPage(self)
+        self.recovery_page = RecoveryPage(self)
+        for page in (self.company_page, self.manager_page, self.recovery_page):
+            self.addPage(page)
+        self.setButtonText(QWizard.WizardButton.FinishButton, t("gui.wizard.finish"))
+        # Tests replace these two: where the PDF goes, and opening it for printing.
+        self.choose_pdf_path: Callable[[Any], str] = self._ask_pdf_path
+        self.open_file: Callable[[Path], None] = self._open_file
+
+    def create_database(self, form: Form, manager: dict[str, Any]) -> bool:
+        try:
+            self.created = self.create(self.company_page.values(), manager)
+        except ValidationError as exc:
+            if not form.show_validation(exc) and \
+                    not self.company_page.form.show_validation(exc):
+                show_error(self, exc)
+            return False
+        except AppError as exc:
+            show_error(self, exc)
+            return False
+        return True
+
+    def _ask_pdf_path(self, parent: Any) -> str:
+        suggestion = str(Path.home() / t("gui.wizard.sheet_file"))
+        path, _ = QFileDialog.getSaveFileName(parent, t("gui.wizard.print"), suggestion,
+                                              "PDF (*.pdf)")
+        return path
+
+    def _open_file(self, path: Path) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def reject(self) -> None:
+        if self.created is not None and not self.field("stored"):
+            QMessageBox.information(self, t("gui.wizard.title"), t("gui.wizard.must_store"))
+            return
+        super().reject()

@@ -1,0 +1,332 @@
+"""The main window: sidebar of pages, status bar, menus, idle lock."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.i18n import t
+from gui.context import AppContext
+from gui.idle import IdleWatcher, LockController, LockScreen
+from gui.pages import PageSpec, pages_for
+from gui.widgets import app_icon, confirm, role_text, show_error
+
+DUE_DAYS = 7
+DUE_REFRESH_MS = 5 * 60 * 1000
+
+
+class _PageError(QLabel):
+    def __init__(self, exc: BaseException) -> None:
+        from core.errors import AppError
+
+        text = exc.message() if isinstance(exc, AppError) else t(
+            "gui.error.page_failed", kind=type(exc).__name__)
+        super().__init__(text)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+
+class MainWindow(QMainWindow):
+    """``logout_requested`` asks the app to show the login again (edits already discarded)."""
+
+    logout_requested = Signal()
+    closed = Signal()  # closed for good (quit), not for a logout
+
+    def __init__(self, ctx: AppContext, idle_ms: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.specs: list[PageSpec] = pages_for(ctx)
+        self.pages: dict[str, QWidget] = {}
+        self._leaving = False
+        self.setWindowTitle(t("gui.app.title"))
+        self.setWindowIcon(app_icon())
+        self.resize(1280, 800)
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName(t("gui.main.sidebar"))
+        self.sidebar.setIconSize(QSize(0, 0))
+        self.sidebar.setUniformItemSizes(True)
+        self.sidebar.setStyleSheet("QListWidget#sidebar { font-size: 11pt; }"
+                                   "QListWidget#sidebar::item { padding: 8px 12px; }")
+        self.stack = QStackedWidget()
+        for spec in self.specs:
+            item = QListWidgetItem(t(spec.title_key))
+            item.setToolTip(f"{t(spec.title_key)} ({spec.shortcut})")
+            self.sidebar.addItem(item)
+            self.stack.addWidget(QWidget())  # replaced by the page when first opened
+        self.sidebar.setFixedWidth(max(190, self.sidebar.sizeHintForColumn(0) + 40))
+        self.sidebar.currentRowChanged.connect(self.open_row)
+
+        self.content = QWidget()
+        row = QHBoxLayout(self.content)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.lock_holder = QWidget()
+        QVBoxLayout(self.lock_holder).setContentsMargins(0, 0, 0, 0)
+        self.locked_blank = QLabel(t("gui.lock.covered"))
+        self.locked_blank.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.top = QStackedWidget()
+        for widget in (self.content, self.lock_holder, self.locked_blank):
+            self.top.addWidget(widget)
+        self.setCentralWidget(self.top)
+
+        self._build_actions()
+        self._build_status_bar()
+
+        who = f"{ctx.actor.full_name or ctx.actor.username} ({ctx.actor.username})"
+        self.lock_screen = LockScreen(self._verify_password, who)
+        self.lock_screen.switch_user.connect(self.switch_user)
+        self.locker = LockController(self, self.lock_screen)
+        self.idle = IdleWatcher(idle_ms if idle_ms is not None else self._idle_ms_from_settings(),
+                                self)
+        self.idle.idle.connect(self.locker.lock)
+        self.due_timer = QTimer(self)
+        self.due_timer.timeout.connect(self.refresh_due)
+        self.due_timer.start(DUE_REFRESH_MS)
+        self.refresh_due()
+        if self.specs:
+            self.sidebar.setCurrentRow(0)
+        else:
+            empty = QLabel(t("gui.main.no_pages"))
+            empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.stack.addWidget(empty)
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut: str | QKeySequence | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.page_actions: list[QAction] = []
+        for index, spec in enumerate(self.specs):
+            action = self._action(t(spec.title_key), lambda _=False, i=index: self.open_page(i),
+                                  spec.shortcut)
+            self.page_actions.append(action)
+        self.lock_action = self._action(t("gui.menu.lock"), self.lock, "Ctrl+L")
+        self.password_action = self._action(t("gui.menu.change_password"), self.change_password)
+        self.logout_action = self._action(t("gui.menu.log_out"), self.log_out)
+        self.quit_action = self._action(t("gui.menu.quit"), self.close, "Ctrl+Q")
+        self.about_action = self._action(t("gui.menu.about"), self.about)
+        file_menu = self.menuBar().addMenu(t("gui.menu.file"))
+        for action in (self.lock_action, self.password_action, self.logout_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        go_menu = self.menuBar().addMenu(t("gui.menu.go"))
+        for action in self.page_actions:
+            go_menu.addAction(action)
+        help_menu = self.menuBar().addMenu(t("gui.menu.help"))
+        help_menu.addAction(self.about_action)
+
+    def _build_status_bar(self) -> None:
+        actor = self.ctx.actor
+        self.user_label = QLabel(t("gui.status.user", name=actor.full_name or actor.username,
+                                   role=role_text(actor.role)))
+        self.db_label = QLabel(t("gui.status.database", location=self.ctx.db.display_location()))
+        self.db_label.setToolTip(self.ctx.db.display_location())
+        self.due_label = QLabel()
+        self.due_label.setObjectName("dueLabel")
+        bar = self.statusBar()
+        bar.addWidget(self.user_label)
+        bar.addWidget(self.db_label, 1)
+        bar.addPermanentWidget(self.due_label)
+
+    def _idle_ms_from_settings(self) -> int:
+        from core.settings import get_settings
+
+        with self.ctx.session() as s:
+            minutes = get_settings(s).idle_lock_minutes or 10
+        return int(minutes) * 60 * 1000
+
+    # --- pages ------------------------------------------------------------------------------
+
+    @Slot(int)
+    def open_page(self, index: int) -> None:
+        if 0 <= index < len(self.specs):
+            self.sidebar.setCurrentRow(index)
+
+    @Slot(int)
+    def open_row(self, index: int) -> None:
+        if index < 0:
+            return
+        spec = self.specs[index]
+        page = self.pages.get(spec.key)
+        if page is None:
+            try:
+                page = spec.factory(self.ctx)
+            except Exception as exc:  # a broken page must not take the app down
+                page = _PageError(exc)
+            self.pages[spec.key] = page
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        elif hasattr(page, "refresh"):
+            page.refresh()
+        self.stack.setCurrentIndex(index)
+
+    def page(self, key: str) -> QWidget | None:
+        """The page widget (opening it if needed) or None if this user has no such page."""
+        for index, spec in enumerate(self.specs):
+            if spec.key == key:
+                self.open_page(index)
+                return self.pages.get(key)
+        return None
+
+    def page_keys(self) -> list[str]:
+        return [spec.key for spec in self.specs]
+
+    def has_unsaved_changes(self) -> bool:
+        return any(getattr(p, "has_unsaved_changes", lambda: False)() for p in self.pages.values())
+
+    def discard_changes(self) -> None:
+        for page in self.pages.values():
+            if hasattr(page, "discard_changes"):
+                page.discard_changes()
+
+    # --- status -----------------------------------------------------------------------------
+
+    @Slot()
+    def refresh_due(self) -> None:
+        from core.auth import Permission
+
+        if not self.ctx.can(Permission.REQUEST_INTAKE):
+            self.due_label.hide()
+            return
+        ctx = self.ctx
+
+        def count() -> int:
+            from core.requests_due import count_requests_due_within
+
+            with ctx.session() as s:
+                return count_requests_due_within(s, ctx.actor, DUE_DAYS)
+
+        def show(n: int) -> None:
+            self.due_label.setText(t("gui.status.due", count=n, days=DUE_DAYS))
+            self.due_label.setStyleSheet("color: #b3261e; font-weight: 600;" if n else "")
+
+        ctx.tasks.run(count, show, lambda _exc: None)
+
+    # --- lock, logout, quit -----------------------------------------------------------------
+
+    def show_locked(self, locked: bool, with_screen: bool = True) -> None:
+        if locked:
+            if with_screen:
+                self.lock_holder.layout().addWidget(self.lock_screen)
+                self.lock_screen.show()
+                self.top.setCurrentWidget(self.lock_holder)
+            else:
+                self.top.setCurrentWidget(self.locked_blank)
+        else:
+            self.top.setCurrentWidget(self.content)
+            self.idle.restart()
+        self.menuBar().setEnabled(not locked)
+        for action in self.actions():
+            action.setEnabled(not locked)
+        self.user_label.setEnabled(not locked)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locker.locked
+
+    @Slot()
+    def lock(self) -> None:
+        self.locker.lock()
+
+    def _verify_password(self, password: str) -> None:
+        from core.auth import attempt_login
+        from core.errors import AuthError
+
+        actor = attempt_login(self.ctx.db, self.ctx.actor.username, password)
+        if actor.user_id != self.ctx.actor.user_id:
+            raise AuthError("auth.invalid")
+
+    def _confirm_discard(self, text_key: str) -> bool:
+        if not self.has_unsaved_changes():
+            return True
+        parent = QApplication.activeModalWidget() or self
+        return confirm(parent, t(text_key))
+
+    @Slot()
+    def switch_user(self) -> None:
+        if not self._confirm_discard("gui.lock.discard_confirm"):
+            return
+        self._leave()
+
+    @Slot()
+    def log_out(self) -> None:
+        if not self._confirm_discard("gui.main.logout_confirm"):
+            return
+        self._leave()
+
+    def _leave(self) -> None:
+        self.discard_changes()
+        self.locker.unlock()
+        for widget in QApplication.topLevelWidgets():
+            if widget is not self and widget.isVisible() and widget.parent() is not None:
+                widget.close()
+        self._leaving = True
+        self.idle.stop()
+        self.due_timer.stop()
+        self.close()
+        self.logout_requested.emit()
+
+    @Slot()
+    def change_password(self) -> None:
+        from gui.login import ChangePasswordDialog
+
+        ctx = self.ctx
+
+        def change(old: str, new: str) -> None:
+            from core.auth import change_own_password
+
+            with ctx.session() as s:
+                change_own_password(s, ctx.actor, old, new)
+
+        dialog = ChangePasswordDialog(change, parent=self)
+        if dialog.exec():
+            QMessageBox.information(self, t("gui.password.title"), t("gui.password.changed"))
+
+    @Slot()
+    def about(self) -> None:
+        QMessageBox.about(self, t("gui.menu.about"), t("gui.about.text",
+                                                       location=self.ctx.db.display_location()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        if not self._leaving and not self.is_locked and self.has_unsaved_changes() \
+                and not confirm(self, t("gui.main.quit_confirm")):
+            event.ignore()
+            return
+        if self.is_locked and not self._leaving and self.has_unsaved_changes():
+            event.ignore()  # unsaved edits under the lock screen are not thrown away unasked
+            return
+        self.idle.stop()
+        self.due_timer.stop()
+        event.accept()
+        if not self._leaving:
+            self.closed.emit()
+
+
+__all__ = ["MainWindow", "show_error"]

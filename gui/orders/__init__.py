@@ -1,0 +1,1 @@
+"""The Orders page: filtered list (view.py) and the order dialog (dialog.py)."""

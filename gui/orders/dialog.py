@@ -1,0 +1,206 @@
+"""New / edit order. An order always belongs to a customer, picked with a search completer."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import customers, orders
+from core.clock import today
+from core.errors import Conflict, ValidationError
+from core.i18n import format_money, language, t
+from core.models import InvoiceState, SalesChannel
+from core.orders import OrderRow
+from gui.customers.form import FieldErrors, MessageBar, error_text, messages_of
+
+
+def customer_label(row: customers.CustomerRow) -> str:
+    name = f"{row.last_name} {row.first_name}".strip()
+    extra = ", ".join(p for p in (row.organisation, row.email, row.city) if p)
+    return f"{name} ({extra})" if extra else name
+
+
+def amount_text(amount: Decimal) -> str:
+    """The amount to edit: ``1 234,50`` in Finnish, ``1,234.50`` in English (no currency)."""
+    return format_money(amount).replace("€", "").strip()
+
+
+def date_format() -> str:
+    return "d.M.yyyy" if language() == "fi" else "yyyy-MM-dd"
+
+
+class OrderDialog(QDialog):
+    def __init__(self, ctx: Any, order: OrderRow | None = None, customer_id: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.order = order
+        self.customer_id = order.customer_id if order else customer_id
+        self.saved_order_id: int | None = None
+        self._choices: dict[str, int] = {}
+        self.setWindowTitle(t("lists.order.title_edit", number=order.number) if order
+                            else t("lists.order.title_new"))
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        self.message = MessageBar()
+        layout.addWidget(self.message)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.addLayout(form)
+        self.fields = FieldErrors()
+
+        self.customer = QLineEdit()
+        self.customer.setObjectName("customer")
+        self.customer.setPlaceholderText(t("lists.order.customer_placeholder"))
+        self.completions = QStringListModel(self)
+        self.completer = QCompleter(self.completions, self)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.completer.activated[str].connect(self.choose_customer)
+        self.customer.setCompleter(self.completer)
+        self.lookup = QTimer(self, singleShot=True, interval=150)
+        self.lookup.timeout.connect(self._lookup_customers)
+        self.customer.textEdited.connect(self._customer_edited)
+        self.fields.add_row(form, "customer", t("field.customer") + " *", self.customer)
+
+        self.ordered_on = QDateEdit()
+        self.ordered_on.setObjectName("ordered_on")
+        self.ordered_on.setCalendarPopup(True)
+        self.ordered_on.setDisplayFormat(date_format())
+        self.ordered_on.setMaximumDate(QDate(today()))
+        self.ordered_on.setDate(QDate(order.ordered_on if order else today()))
+        self.fields.add_row(form, "ordered_on", t("field.ordered_on"), self.ordered_on)
+        self.item = QLineEdit(order.item if order else "")
+        self.item.setObjectName("item")
+        self.fields.add_row(form, "item", t("field.item") + " *", self.item)
+        self.amount = QLineEdit(amount_text(order.amount) if order else "")
+        self.amount.setObjectName("amount")
+        self.amount.setPlaceholderText("1 234,50")
+        self.fields.add_row(form, "amount", t("field.amount") + " (€) *", self.amount)
+        self.channel = QComboBox()
+        self.channel.setObjectName("channel")
+        for channel in SalesChannel:
+            self.channel.addItem(t(f"lists.channel.{channel.value}"), channel.value)
+        self.fields.add_row(form, "channel", t("field.channel"), self.channel)
+        self.invoice_state = QComboBox()
+        self.invoice_state.setObjectName("invoice_state")
+        for state in InvoiceState:
+            self.invoice_state.addItem(t(f"lists.invoice.{state.value}"), state.value)
+        self.fields.add_row(form, "invoice_state", t("field.invoice_state"), self.invoice_state)
+        if order:
+            self.channel.setCurrentIndex(self.channel.findData(order.channel))
+            self.invoice_state.setCurrentIndex(self.invoice_state.findData(order.invoice_state))
+            self.customer.setText(order.customer_name)
+            self.customer.setReadOnly(True)  # an order stays with its customer
+        elif self.customer_id is not None:
+            self._load_preset_customer(self.customer_id)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(t("lists.detail.save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("lists.cancel"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.buttons = buttons
+        (self.item if self.customer_id is not None else self.customer).setFocus()
+
+    # --- customer ----------------------------------------------------------------------------
+    def _load_preset_customer(self, customer_id: int) -> None:
+        def work() -> list[customers.CustomerRow]:
+            with self.ctx.session() as s:
+                return customers.customer_rows(s, self.ctx.actor, [customer_id])
+
+        self.ctx.tasks.run(work, lambda rows: rows and self.customer.setText(
+            customer_label(rows[0])), self._failed)
+
+    @Slot(str)
+    def _customer_edited(self, _text: str) -> None:
+        self.customer_id = None
+        self.lookup.start()
+
+    @Slot()
+    def _lookup_customers(self) -> None:
+        query = self.customer.text().strip()
+        if len(query) < 2:
+            return
+
+        def work() -> list[customers.CustomerRow]:
+            with self.ctx.session() as s:
+                return customers.search_customers(s, self.ctx.actor, query, limit=20)
+
+        self.ctx.tasks.run(work, lambda rows: self._show_choices(query, rows), self._failed)
+
+    def _show_choices(self, query: str, rows: list[customers.CustomerRow]) -> None:
+        if query != self.customer.text().strip():
+            return  # typed on meanwhile
+        self._choices = {customer_label(r): r.id for r in rows if r.state == "active"}
+        self.completions.setStringList(list(self._choices))
+        if len(self._choices) == 1 and self.customer.text() in self._choices:
+            self.customer_id = self._choices[self.customer.text()]
+        elif self._choices and self.customer.hasFocus():
+            self.completer.complete()
+
+    @Slot(str)
+    def choose_customer(self, label: str) -> None:
+        if label in self._choices:
+            self.customer_id = self._choices[label]
+            self.customer.setText(label)
+            self.fields.show({})
+
+    # --- saving ------------------------------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        return {
+            "ordered_on": self.ordered_on.date().toPython(),
+            "item": self.item.text(),
+            "amount": self.amount.text(),
+            "channel": self.channel.currentData(),
+            "invoice_state": self.invoice_state.currentData(),
+        }
+
+    @Slot()
+    def save(self) -> None:
+        if self.customer_id is None and self.customer.text() in self._choices:
+            self.customer_id = self._choices[self.customer.text()]
+        if self.customer_id is None:
+            self.fields.show({"customer": t("lists.order.customer_required")})
+            return
+        data, customer_id, order = self.values(), self.customer_id, self.order
+
+        def work() -> int:
+            with self.ctx.session() as s:
+                if order is None:
+                    return orders.create_order(s, self.ctx.actor, customer_id, data).id
+                return orders.update_order(s, self.ctx.actor, order.id, data,
+                                           expected_version=order.version).id
+
+        self.ctx.tasks.run(work, self._saved, self._failed)
+
+    def _saved(self, order_id: int) -> None:
+        self.saved_order_id = order_id
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError):
+            rest = self.fields.show(messages_of(exc))
+            if rest:
+                self.message.show_message("; ".join(rest.values()), "error")
+            return
+        if isinstance(exc, Conflict):
+            self.message.show_message(exc.message(), "error")
+            return
+        self.message.show_message(error_text(exc), "error")

@@ -1,0 +1,159 @@
+"""Retention (manager, Lists area): who is due for deletion or anonymisation, with the reason
+per person; the manager ticks people and applies the action in one audited batch."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.auth import Permission
+from core.i18n import format_date, t
+from core.retention import (
+    RetentionCandidate,
+    RetentionResult,
+    apply_retention,
+    retention_candidates,
+)
+from core.settings import get_settings
+from gui.data_common import Column, RowsModel, show_error
+
+
+def _action_text(c: RetentionCandidate) -> str:
+    return t(f"data.gui.retention.action_{c.action}")
+
+
+class RetentionPage(QWidget):
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.last_result = ""
+        heading = QLabel(t("data.gui.retention.title"))
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        heading.setFont(font)
+        self.rule = QLabel()
+        self.rule.setWordWrap(True)
+
+        self.model = RowsModel([
+            Column(t("field.customer"), lambda c: c.name),
+            Column(t("data.gui.retention.last_contact"), lambda c: format_date(c.last_contact_on)),
+            Column(t("data.gui.retention.action"), _action_text),
+            Column(t("data.gui.retention.reason"), lambda c: c.reason),
+        ], checkable=True, parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(t("data.gui.retention.table"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.model.dataChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.select_all = QPushButton(t("data.gui.select_all"))
+        self.select_all.setShortcut(QKeySequence("Ctrl+Shift+A"))
+        self.select_all.clicked.connect(lambda: self.model.set_all_checked(True))
+        self.select_none = QPushButton(t("data.gui.select_none"))
+        self.select_none.clicked.connect(lambda: self.model.set_all_checked(False))
+        self.reload_button = QPushButton(t("data.gui.reload"))
+        self.reload_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.reload_button.clicked.connect(self.refresh)
+        self.apply_button = QPushButton(t("data.gui.retention.apply"))
+        self.apply_button.setShortcut(QKeySequence("Ctrl+Return"))
+        self.apply_button.clicked.connect(self.confirm_and_apply)
+        buttons = QHBoxLayout()
+        for b in (self.select_all, self.select_none, self.reload_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.apply_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.rule)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        allowed = ctx.can(Permission.RETENTION)
+        for b in (self.select_all, self.select_none, self.reload_button, self.apply_button):
+            b.setEnabled(allowed)
+        if allowed:
+            self.refresh()
+        else:
+            self.rule.setText(t("data.gui.manager_only"))
+
+    @Slot()
+    def refresh(self) -> None:
+        ctx = self.ctx
+
+        def work() -> tuple[list[RetentionCandidate], int, int]:
+            with ctx.session() as s:
+                settings = get_settings(s)
+                return (retention_candidates(s, ctx.actor), settings.retention_years,
+                        settings.bookkeeping_retention_years)
+
+        self.ctx.tasks.run(work, self._show, lambda exc: show_error(self, exc))
+
+    def _show(self, result: tuple[list[RetentionCandidate], int, int]) -> None:
+        candidates, years, books = result
+        self.rule.setText(t("data.gui.retention.rule", years=years, books=books))
+        self.model.set_rows(candidates)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        count = (t("data.gui.retention.nobody") if not candidates else
+                 t("data.gui.retention.count", count=len(candidates)))
+        self.status.setText(f"{self.last_result} {count}".strip())
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        self.apply_button.setEnabled(self.ctx.can(Permission.RETENTION)
+                                     and bool(self.model.checked))
+
+    @Slot()
+    def confirm_and_apply(self) -> None:
+        chosen = self.model.checked_rows()
+        if not chosen:
+            return
+        deletes = sum(1 for c in chosen if c.action == "delete")
+        text = t("data.gui.retention.confirm", deletes=deletes, anonymises=len(chosen) - deletes)
+        answer = QMessageBox.question(self, t("data.gui.retention.apply"), text,
+                                      QMessageBox.StandardButton.Yes
+                                      | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.apply([c.customer_id for c in chosen])
+
+    def apply(self, customer_ids: list[int]) -> None:
+        ctx = self.ctx
+
+        def work() -> RetentionResult:
+            with ctx.session() as s:
+                return apply_retention(s, ctx.actor, customer_ids)
+
+        def done(result: RetentionResult) -> None:
+            self.last_result = t("data.gui.retention.done", deleted=result.deleted,
+                                 anonymised=result.anonymised)
+            if result.skipped:
+                self.last_result += " " + t("data.gui.retention.skipped",
+                                            count=len(result.skipped))
+            self.refresh()
+
+        self.ctx.tasks.run(work, done, lambda exc: show_error(self, exc))
+

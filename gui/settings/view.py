@@ -1,0 +1,186 @@
+"""Settings (manager): the company and letterhead, the idle lock, backups, retention."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import AppError, Conflict, ValidationError
+from core.i18n import format_datetime, t
+from gui.context import AppContext
+from gui.widgets import Form, show_error
+
+COMPANY = ("company_name", "business_id", "controller_person", "street", "postal_code", "city",
+           "phone", "email", "register_name")
+CONTACT = ("contact_person", "contact_phone", "contact_email")
+NUMBERS = {"idle_lock_minutes": (1, 240), "retention_years": (1, 50),
+           "bookkeeping_retention_years": (1, 50)}
+
+
+class SettingsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.version: int | None = None
+        self.loaded: dict[str, Any] = {}
+        self.edits: dict[str, QLineEdit] = {}
+        self.spins: dict[str, QSpinBox] = {}
+
+        heading = QLabel(t("gui.page.settings"))
+        heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.company_form = Form()
+        for name in COMPANY:
+            self.edits[name] = self._line(self.company_form, name)
+        self.contact_form = Form()
+        for name in CONTACT:
+            self.edits[name] = self._line(self.contact_form, name)
+        self.app_form = Form()
+        for name, (low, high) in NUMBERS.items():
+            spin = QSpinBox()
+            spin.setRange(low, high)
+            spin.setObjectName(name)
+            spin.setMaximumWidth(120)
+            self.app_form.add(name, t(f"field.{name}"), spin, t(f"gui.settings.hint.{name}"))
+            self.spins[name] = spin
+        folder_row = QWidget()
+        row = QHBoxLayout(folder_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.backup_folder = QLineEdit()
+        self.backup_folder.setObjectName("backup_folder")
+        browse = QPushButton(t("gui.settings.browse"))
+        browse.clicked.connect(self.choose_folder)
+        row.addWidget(self.backup_folder, 1)
+        row.addWidget(browse)
+        self.app_form.add("backup_folder", t("field.backup_folder"), folder_row,
+                          t("gui.settings.hint.backup_folder"))
+        self.app_form.labels["backup_folder"].setBuddy(self.backup_folder)
+        self.backup_folder.setAccessibleName(t("field.backup_folder"))
+
+        self.status = QLabel()
+        self.status.setObjectName("settingsStatus")
+        self.save_button = QPushButton(t("gui.common.save"))
+        self.save_button.setObjectName("save")
+        self.save_button.setToolTip("Ctrl+S")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton(t("gui.settings.revert"))
+        self.revert_button.clicked.connect(self.load)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+
+        body = QWidget()
+        column = QVBoxLayout(body)
+        for title_key, form in (("gui.settings.company", self.company_form),
+                                ("gui.settings.contact", self.contact_form),
+                                ("gui.settings.app", self.app_form)):
+            box = QGroupBox(t(title_key))
+            QVBoxLayout(box).addWidget(form)
+            column.addWidget(box)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        self.load()
+
+    def _line(self, form: Form, name: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        hint = t(f"gui.settings.hint.{name}")
+        form.add(name, t(f"field.{name}"), edit, "" if hint.startswith("gui.") else hint)
+        return edit
+
+    def forms(self) -> list[Form]:
+        return [self.company_form, self.contact_form, self.app_form]
+
+    # --- data ---------------------------------------------------------------------------------
+
+    @Slot()
+    def load(self) -> None:
+        from core.settings import get_settings
+
+        with self.ctx.session() as s:
+            row = get_settings(s)
+            self.version = row.version
+            self.loaded = {name: getattr(row, name) for name in
+                           (*COMPANY, *CONTACT, *NUMBERS, "backup_folder")}
+            updated = (row.updated_by, row.updated_at)
+        for name, edit in self.edits.items():
+            edit.setText(self.loaded[name] or "")
+        for name, spin in self.spins.items():
+            spin.setValue(int(self.loaded[name] or spin.minimum()))
+        self.backup_folder.setText(self.loaded["backup_folder"] or "")
+        for form in self.forms():
+            form.clear_errors()
+        self.status.setText(t("gui.settings.updated", who=updated[0],
+                              when=format_datetime(updated[1])) if updated[0] else "")
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {name: edit.text().strip() for name, edit in self.edits.items()}
+        values.update({name: spin.value() for name, spin in self.spins.items()})
+        values["backup_folder"] = self.backup_folder.text().strip()
+        return values
+
+    def changed_values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.values().items() if (self.loaded.get(k) or "") != v
+                and not (k in NUMBERS and self.loaded.get(k) == v)}
+
+    def has_unsaved_changes(self) -> bool:
+        return bool(self.changed_values())
+
+    def discard_changes(self) -> None:
+        self.load()
+
+    @Slot()
+    def save(self) -> None:
+        from core.settings import update_settings
+
+        for form in self.forms():
+            form.clear_errors()
+        changes = self.changed_values()
+        if not changes:
+            self.status.setText(t("gui.settings.nothing"))
+            return
+        try:
+            with self.ctx.session() as s:
+                update_settings(s, self.ctx.actor, expected_version=self.version, **changes)
+        except ValidationError as exc:
+            if not any(form.show_validation(exc) for form in self.forms()):
+                show_error(self, exc)
+            self.status.setText(t("gui.settings.not_saved"))
+            return
+        except Conflict as exc:
+            show_error(self, exc)
+            return
+        except AppError as exc:
+            show_error(self, exc)
+            return
+        self.load()
+        self.status.setText(t("gui.settings.saved"))
+
+    @Slot()
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, t("field.backup_folder"),
+                                                  self.backup_folder.text())
+        if folder:
+            self.backup_folder.setText(folder)

@@ -1,0 +1,182 @@
+"""Name and address updates [S8]: choose a file, see the changes per customer (old -> new)
+and the rows that matched nobody or were invalid, then apply."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.i18n import t
+from core.updates import SOURCES, UpdatePreview, apply_updates, preview_updates
+from gui.data_common import Column, RowsModel, show_error
+
+
+def _change_rows(preview: UpdatePreview) -> list[tuple[int, str, str, str, str]]:
+    """One table row per changed field: (line, customer, field, old, new)."""
+    rows = []
+    for u in preview.updates:
+        for i, c in enumerate(u.changes):
+            rows.append((u.line, u.name if i == 0 else "", t(f"field.{c.field}"), c.old, c.new))
+    return rows
+
+
+class UpdatesDialog(QDialog):
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.preview: UpdatePreview | None = None
+        self.path: Path | None = None
+        self.applied = False
+        self.setWindowTitle(t("data.gui.updates.title"))
+        self.resize(1000, 640)
+
+        self.file = QLineEdit()
+        self.file.setReadOnly(True)
+        self.file.setAccessibleName(t("data.gui.updates.file"))
+        self.choose = QPushButton(t("data.gui.updates.choose"))
+        self.choose.setShortcut(QKeySequence.StandardKey.Open)
+        self.choose.clicked.connect(self.choose_file)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file, 1)
+        file_row.addWidget(self.choose)
+        self.source = QComboBox()
+        for value in SOURCES:
+            self.source.addItem(t(f"source.{value}"), value)
+        self.source.setAccessibleName(t("data.gui.updates.source"))
+        form = QFormLayout()
+        file_label = QLabel(t("data.gui.updates.file"))
+        file_label.setBuddy(self.choose)
+        form.addRow(file_label, file_row)
+        source_label = QLabel(t("data.gui.updates.source"))
+        source_label.setBuddy(self.source)
+        form.addRow(source_label, self.source)
+
+        self.changes = RowsModel([
+            Column(t("data.gui.updates.line"), lambda r: str(r[0]), align_right=True),
+            Column(t("field.customer"), lambda r: r[1]),
+            Column(t("data.gui.updates.field"), lambda r: r[2]),
+            Column(t("data.gui.updates.old"), lambda r: r[3]),
+            Column(t("data.gui.updates.new"), lambda r: r[4]),
+        ], parent=self)
+        self.problems = RowsModel([
+            Column(t("data.gui.updates.line"), lambda r: str(r[0].line), align_right=True),
+            Column(t("data.gui.updates.kind"), lambda r: r[1]),
+            Column(t("data.gui.updates.who"), lambda r: r[0].who),
+            Column(t("data.gui.updates.reason"), lambda r: r[0].reason),
+        ], parent=self)
+        self.tabs = QTabWidget()
+        self.change_view = self._table(self.changes, t("data.gui.updates.changes_tab"))
+        self.problem_view = self._table(self.problems, t("data.gui.updates.problems_tab"))
+        self.tabs.addTab(self.change_view, t("data.gui.updates.changes_tab"))
+        self.tabs.addTab(self.problem_view, t("data.gui.updates.problems_tab"))
+
+        self.summary = QLabel(t("data.gui.updates.hint"))
+        self.summary.setWordWrap(True)
+        self.buttons = QDialogButtonBox()
+        self.apply_button = self.buttons.addButton(t("data.gui.updates.apply"),
+                                                   QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply_button.setEnabled(False)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.apply_button.clicked.connect(self.apply)
+        self.close_button.clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.buttons)
+
+    def _table(self, model: RowsModel, name: str) -> QTableView:
+        view = QTableView()
+        view.setModel(model)
+        view.setAccessibleName(name)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.verticalHeader().hide()
+        view.setWordWrap(False)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        return view
+
+    @Slot()
+    def choose_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, t("data.gui.updates.choose"), "",
+                                                    t("data.gui.csv_filter"))
+        if path:
+            self.load(Path(path))
+
+    def load(self, path: Path) -> None:
+        """Read the file and show what applying it would change (writes nothing)."""
+        self.path = path
+        self.file.setText(str(path))
+        self.applied = False
+        ctx = self.ctx
+
+        def work() -> UpdatePreview:
+            with ctx.session() as s:
+                return preview_updates(s, ctx.actor, path)
+
+        self.ctx.tasks.run(work, self.show_preview, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.preview = None
+        self.changes.set_rows([])
+        self.problems.set_rows([])
+        self.apply_button.setEnabled(False)
+        self.summary.setText("")
+        show_error(self, exc)
+
+    def show_preview(self, preview: UpdatePreview) -> None:
+        self.preview = preview
+        self.changes.set_rows(_change_rows(preview))
+        self.problems.set_rows(sorted(
+            [(r, t("data.gui.updates.unmatched")) for r in preview.unmatched]
+            + [(r, t("data.gui.updates.rejected")) for r in preview.rejected],
+            key=lambda r: r[0].line))
+        self.tabs.setTabText(1, t("data.gui.updates.problems_tab_count",
+                                  count=len(preview.unmatched) + len(preview.rejected)))
+        self.tabs.setTabText(0, t("data.gui.updates.changes_tab_count",
+                                  count=len(preview.updates)))
+        self.summary.setText(t("data.gui.updates.preview_summary", summary=preview.summary()))
+        self.apply_button.setEnabled(bool(preview.updates))
+        if not preview.updates and preview.has_problems:
+            self.tabs.setCurrentIndex(1)
+
+    @Slot()
+    def apply(self) -> None:
+        preview = self.preview
+        if preview is None or not preview.updates:
+            return
+        source = self.source.currentData()
+        ctx = self.ctx
+
+        def work() -> int:
+            with ctx.session() as s:
+                return apply_updates(s, ctx.actor, preview, source)
+
+        def done(count: int) -> None:
+            self.applied = True
+            self.apply_button.setEnabled(False)
+            self.summary.setText(t("data.gui.updates.applied",
+                                   summary=preview.summary(updated=count)))
+
+        self.ctx.tasks.run(work, done, lambda exc: show_error(self, exc))

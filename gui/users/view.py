@@ -1,0 +1,326 @@
+"""Users (manager): add, edit, deactivate/activate, unlock, reset password.
+
+Every rule (the last manager, password rules, the confidentiality commitment) is the core's;
+this page shows the core's messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import AppError, ValidationError
+from core.i18n import t
+from core.models import Role
+from gui.context import AppContext
+from gui.users.model import UsersModel
+from gui.widgets import Form, confirm, date_edit, date_of, role_text, show_error
+
+
+class UserDialog(QDialog):
+    """Add a user (``row`` None) or edit one. ``save(values)`` calls the core."""
+
+    def __init__(self, save: Callable[[dict[str, Any]], None], row: Any = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.save = save
+        self.adding = row is None
+        self.setWindowTitle(t("gui.users.add_title") if self.adding else t("gui.users.edit_title"))
+        self.setMinimumWidth(520)
+        self.form = Form()
+        self.username = QLineEdit(row.username if row else "")
+        self.username.setReadOnly(not self.adding)
+        self.full_name = QLineEdit(row.full_name if row else "")
+        self.title_edit = QLineEdit(row.title if row else "")
+        self.role = QComboBox()
+        for role in (Role.RECEPTIONIST.value, Role.MANAGER.value):
+            self.role.addItem(role_text(role), role)
+        if row is not None:
+            self.role.setCurrentIndex(self.role.findData(row.role))
+        self.signed_on = date_edit(row.confidentiality_signed_on if row else None)
+        fields: list[tuple[str, str, QWidget, str]] = [
+            ("username", t("field.username"), self.username, ""),
+            ("full_name", t("field.full_name"), self.full_name, ""),
+            ("title", t("field.title"), self.title_edit, t("gui.wizard.hint.title")),
+            ("role", t("field.role"), self.role, ""),
+            ("confidentiality_signed_on", t("field.confidentiality_signed_on"), self.signed_on,
+             t("gui.wizard.hint.confidentiality")),
+        ]
+        self.password = QLineEdit()
+        self.again = QLineEdit()
+        if self.adding:
+            for edit in (self.password, self.again):
+                edit.setEchoMode(QLineEdit.EchoMode.Password)
+            fields += [("password", t("gui.users.initial_password"), self.password,
+                        t("gui.users.initial_password_hint")),
+                       ("again", t("gui.password.again_plain"), self.again, "")]
+        for name, label, widget, hint in fields:
+            widget.setObjectName(name)
+            self.form.add(name, label, widget, hint)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        if self.adding:
+            note = QLabel(t("gui.users.add_note"))
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        layout.addWidget(self.form)
+        layout.addWidget(buttons)
+
+    def values(self) -> dict[str, Any]:
+        return {"username": self.username.text().strip(), "full_name": self.full_name.text(),
+                "title": self.title_edit.text(), "role": self.role.currentData(),
+                "confidentiality_signed_on": date_of(self.signed_on),
+                "password": self.password.text()}
+
+    @Slot()
+    def submit(self) -> None:
+        self.form.clear_errors()
+        if self.adding and self.password.text() != self.again.text():
+            self.form.set_errors({"again": t("gui.password.mismatch")})
+            return
+        try:
+            self.save(self.values())
+        except ValidationError as exc:
+            if not self.form.show_validation(exc, {"new_password": "password"}):
+                show_error(self, exc)
+            return
+        except AppError as exc:
+            show_error(self, exc)
+            return
+        self.accept()
+
+
+class ResetPasswordDialog(QDialog):
+    def __init__(self, reset: Callable[[str], None], username: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.reset = reset
+        self.setWindowTitle(t("gui.users.reset_title", username=username))
+        self.setMinimumWidth(460)
+        note = QLabel(t("gui.users.reset_note"))
+        note.setWordWrap(True)
+        self.form = Form()
+        self.password = QLineEdit()
+        self.again = QLineEdit()
+        for name, label, edit in (("password", t("gui.users.initial_password"), self.password),
+                                  ("again", t("gui.password.again_plain"), self.again)):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setObjectName(name)
+            self.form.add(name, label, edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.form)
+        layout.addWidget(buttons)
+
+    @Slot()
+    def submit(self) -> None:
+        self.form.clear_errors()
+        if self.password.text() != self.again.text():
+            self.form.set_errors({"again": t("gui.password.mismatch")})
+            return
+        try:
+            self.reset(self.password.text())
+        except ValidationError as exc:
+            self.form.set_errors({"password": t(exc.code, **exc.params)})
+            return
+        except AppError as exc:
+            show_error(self, exc)
+            return
+        self.accept()
+
+
+class UsersPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = UsersModel(parent=self)
+        self.table = QTableView()
+        self.table.setObjectName("usersTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAccessibleName(t("gui.page.users"))
+        self.table.doubleClicked.connect(self.edit_user)
+
+        heading = QLabel(t("gui.page.users"))
+        heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.buttons: dict[str, QPushButton] = {}
+        bar = QHBoxLayout()
+        for key, slot, shortcut in (("add", self.add_user, "Ctrl+N"),
+                                    ("edit", self.edit_user, "Return"),
+                                    ("toggle_active", self.toggle_active, ""),
+                                    ("unlock", self.unlock, ""),
+                                    ("reset", self.reset_password, "")):
+            button = QPushButton(t(f"gui.users.{key}"))
+            button.setObjectName(key)
+            button.clicked.connect(slot)
+            if shortcut == "Ctrl+N":
+                button.setShortcut(QKeySequence(shortcut))
+                button.setToolTip(shortcut)
+            self.buttons[key] = button
+            bar.addWidget(button)
+        bar.addStretch(1)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.edit_user,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.refresh()
+
+    # --- data ---------------------------------------------------------------------------------
+
+    def refresh(self, select_id: int | None = None) -> None:
+        ctx = self.ctx
+        current = self.selected()
+        keep = select_id if select_id is not None else (current.id if current else None)
+
+        def load() -> list[Any]:
+            from core.auth import list_users
+
+            with ctx.session() as s:
+                return list_users(s, ctx.actor)
+
+        def show(rows: list[Any]) -> None:
+            self.model.set_rows(rows)
+            for i, row in enumerate(rows):
+                if row.id == keep:
+                    self.table.selectRow(i)
+                    break
+            else:
+                if rows:
+                    self.table.selectRow(0)
+            self._update_buttons()
+
+        ctx.tasks.run(load, show, lambda exc: show_error(self, exc))
+
+    def selected(self) -> Any:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _update_buttons(self) -> None:
+        row = self.selected()
+        for key in ("edit", "toggle_active", "unlock", "reset"):
+            self.buttons[key].setEnabled(row is not None)
+        if row is not None:
+            self.buttons["toggle_active"].setText(
+                t("gui.users.deactivate") if row.active else t("gui.users.activate"))
+            self.buttons["unlock"].setEnabled(bool(row.locked))
+
+    def _call(self, fn: Callable[[Any], None], select_id: int | None = None) -> bool:
+        """Run one core call in a transaction; show its message if it refuses."""
+        try:
+            with self.ctx.session() as s:
+                fn(s)
+        except AppError as exc:
+            show_error(self, exc)
+            return False
+        self.refresh(select_id)
+        return True
+
+    # --- actions ------------------------------------------------------------------------------
+
+    @Slot()
+    def add_user(self) -> None:
+        ctx = self.ctx
+        created: list[int] = []
+
+        def save(values: dict[str, Any]) -> None:
+            from core.auth import create_user
+
+            with ctx.session() as s:
+                user = create_user(s, ctx.actor, values["username"], values["full_name"],
+                                   values["role"], values["password"],
+                                   values["confidentiality_signed_on"], values["title"],
+                                   must_change_password=True)
+                created.append(user.id)
+
+        if UserDialog(save, parent=self).exec():
+            self.refresh(created[0] if created else None)
+
+    @Slot()
+    def edit_user(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        ctx = self.ctx
+
+        def save(values: dict[str, Any]) -> None:
+            from core.auth import update_user
+
+            with ctx.session() as s:
+                update_user(s, ctx.actor, row.id, full_name=values["full_name"],
+                            title=values["title"], role=values["role"],
+                            confidentiality_signed_on=values["confidentiality_signed_on"])
+
+        if UserDialog(save, row, parent=self).exec():
+            self.refresh(row.id)
+
+    @Slot()
+    def toggle_active(self) -> None:
+        from core.auth import set_active
+
+        row = self.selected()
+        if row is None:
+            return
+        if row.active and not confirm(self, t("gui.users.deactivate_confirm",
+                                              name=row.full_name or row.username)):
+            return
+        self._call(lambda s: set_active(s, self.ctx.actor, row.id, not row.active), row.id)
+
+    @Slot()
+    def unlock(self) -> None:
+        from core.auth import unlock_user
+
+        row = self.selected()
+        if row is not None and self._call(lambda s: unlock_user(s, self.ctx.actor, row.id),
+                                          row.id):
+            QMessageBox.information(self, t("gui.page.users"),
+                                    t("gui.users.unlocked", username=row.username))
+
+    @Slot()
+    def reset_password(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        ctx = self.ctx
+
+        def reset(password: str) -> None:
+            from core.auth import reset_password
+
+            with ctx.session() as s:
+                reset_password(s, ctx.actor, row.id, password)
+
+        if ResetPasswordDialog(reset, row.username, parent=self).exec():
+            self.refresh(row.id)

@@ -1,0 +1,26 @@
+"""GUI fixtures: an AppContext over the test database with a synchronous task runner."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.auth import Actor
+from core.db import Database
+from gui.context import AppContext
+from gui.tasks import SyncTaskRunner
+
+
+@pytest.fixture
+def gui_ctx_manager(db: Database, manager: Actor) -> AppContext:
+    """The manager (Maija Manageri) logged in; background work runs at once."""
+    return AppContext(db, manager, SyncTaskRunner())
+
+
+@pytest.fixture
+def gui_ctx_receptionist(db: Database, receptionist: Actor) -> AppContext:
+    return AppContext(db, receptionist, SyncTaskRunner())
+
+
+@pytest.fixture
+def ctx(gui_ctx_manager: AppContext) -> AppContext:
+    return gui_ctx_manager

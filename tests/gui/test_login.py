@@ -1,0 +1,88 @@
+"""Login: success, wrong password, lockout with its time, language; password change."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from core.auth import attempt_login
+from core.i18n import t
+from gui.login import ChangePasswordDialog, LoginDialog
+from tests.conftest import MANAGER_PASSWORD
+
+
+def _login(qtbot, db) -> LoginDialog:
+    dialog = LoginDialog(lambda u, p: attempt_login(db, u, p))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_login_with_the_right_password_gives_the_user(qtbot, db):
+    dialog = _login(qtbot, db)
+    qtbot.keyClicks(dialog.username, "manager")
+    qtbot.keyClicks(dialog.password, MANAGER_PASSWORD)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.actor.username == "manager"
+
+
+def test_wrong_password_shows_the_message_and_clears_the_password(qtbot, db):
+    dialog = _login(qtbot, db)
+    dialog.username.setText("manager")
+    dialog.password.setText("väärä salasana")
+    dialog.try_login()
+    assert dialog.actor is None
+    assert dialog.message.text() == t("auth.invalid")
+    assert dialog.password.text() == ""
+
+
+def test_fifth_wrong_password_locks_and_says_until_when(qtbot, db):
+    dialog = _login(qtbot, db)
+    dialog.username.setText("reception")
+    for _ in range(5):
+        dialog.password.setText("väärä salasana")
+        dialog.try_login()
+    assert "Tili on lukittu" in dialog.message.text()
+    assert "klo " in dialog.message.text()
+    dialog.password.setText("Vastaanotto-Kuusi-42")  # even the right one is refused now
+    dialog.try_login()
+    assert dialog.actor is None
+    assert "Tili on lukittu" in dialog.message.text()
+
+
+def test_language_switch_translates_the_login_dialog(qtbot, db):
+    dialog = _login(qtbot, db)
+    langs = []
+    dialog.language_changed.connect(langs.append)
+    dialog.language.setCurrentIndex(1)
+    assert langs == ["en"]
+    assert dialog.form.labels["username"].text() == "&Username"
+    dialog.username.setText("manager")
+    dialog.password.setText("wrong password")
+    dialog.try_login()
+    assert dialog.message.text() == "Wrong username or password."
+
+
+def test_password_change_refuses_mismatch_and_rule_breaks_inline(qtbot, db, manager):
+    def change(old: str, new: str) -> None:
+        from core.auth import change_own_password
+
+        with db.begin() as s:
+            change_own_password(s, manager, old, new)
+
+    dialog = ChangePasswordDialog(change, forced=True)
+    qtbot.addWidget(dialog)
+    dialog.old.setText(MANAGER_PASSWORD)
+    dialog.new.setText("Uusi-Salasana-2025")
+    dialog.again.setText("Uusi-Salasana-2026")
+    dialog.submit()
+    assert dialog.form.error_text("again") == t("gui.password.mismatch")
+    dialog.new.setText("lyhyt")
+    dialog.again.setText("lyhyt")
+    dialog.submit()
+    assert dialog.form.error_text("new_password") == t("validation.password_short", min=10)
+    dialog.new.setText("Uusi-Salasana-2025")
+    dialog.again.setText("Uusi-Salasana-2025")
+    dialog.submit()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert attempt_login(db, "manager", "Uusi-Salasana-2025").username == "manager"
