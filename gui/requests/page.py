@@ -12,17 +12,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -51,33 +47,11 @@ from core.requests import (
 )
 from core.requests import documents as docs
 from core.requests.intake import Attachment
+from gui.requests import sections
 from gui.requests.common import Asker, error_label, save_produced, show_inline
+from gui.requests.sections import hrow, make_button, para
 
 K = RequestKind
-
-
-def _button(text: str, slot: Callable[[], None], enabled: bool = True) -> QPushButton:
-    b = QPushButton(text)
-    b.clicked.connect(slot)
-    b.setEnabled(enabled)
-    return b
-
-
-def _row(*widgets: QWidget) -> QHBoxLayout:
-    box = QHBoxLayout()
-    for w in widgets:
-        box.addWidget(w)
-    box.addStretch(1)
-    return box
-
-
-def _text(text: str, muted: bool = False) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if muted:
-        label.setStyleSheet("color: #5a5a5a;")
-    return label
 
 
 class RequestPage(QWidget):
@@ -164,7 +138,7 @@ class RequestPage(QWidget):
         return self.detail.state == RequestState.IN_PROGRESS.value
 
     def _add(self, key: str, text: str, slot: Callable[[], None], enabled: bool) -> QPushButton:
-        b = _button(text, slot, enabled)
+        b = make_button(text, slot, enabled)
         b.setObjectName(key)
         if not enabled and not self._permitted(key):
             b.setToolTip(t("req.gui.manager_only"))
@@ -182,32 +156,32 @@ class RequestPage(QWidget):
         d = self.detail
         box = QGroupBox(t("req.gui.h.status"))
         lay = QVBoxLayout(box)
-        state = _text(f"<b>{t('req.gui.f.state')}:</b> {t(f'req.state.{d.state}')}")
+        state = para(f"<b>{t('req.gui.f.state')}:</b> {t(f'req.state.{d.state}')}")
         lay.addWidget(state)
         due = t("req.gui.due_line", due=format_date(d.effective_due_on),
                 received=format_date(d.received_on))
         if d.is_open:
             due += " — " + (t("req.gui.days_overdue", days=-d.days_left) if d.days_left < 0
                              else t("req.gui.days_left", days=d.days_left))
-        due_label = _text(due)
+        due_label = para(due)
         if d.is_open and d.days_left < 0:
             due_label.setStyleSheet("color: #8a1c24; font-weight: bold;")
         elif d.is_open and d.days_left <= 7:
             due_label.setStyleSheet("color: #7a5200; font-weight: bold;")
         lay.addWidget(due_label)
         if d.extended_due_on:
-            lay.addWidget(_text(t("req.gui.extended_line", first=format_date(d.due_on),
+            lay.addWidget(para(t("req.gui.extended_line", first=format_date(d.due_on),
                                   reasons=d.extension_reasons), muted=True))
-        lay.addWidget(_text(t("req.gui.channel_line", channel=t(f"req.channel.{d.channel}"),
+        lay.addWidget(para(t("req.gui.channel_line", channel=t(f"req.channel.{d.channel}"),
                               language=t(f"req.lang.{d.language}"),
                               by=d.created_by), muted=True))
         if d.decision:
             text = t("req.gui.decision_line", decision=t(f"req.decision.{d.decision}"),
                      by=d.decided_by or "—",
                      when=format_datetime(d.decided_at) if d.decided_at else "")
-            lay.addWidget(_text(text))
+            lay.addWidget(para(text))
             if d.decision_reasons:
-                lay.addWidget(_text(d.decision_reasons, muted=True))
+                lay.addWidget(para(d.decision_reasons, muted=True))
         return box
 
     def _signature_box(self) -> QGroupBox:
@@ -215,19 +189,19 @@ class RequestPage(QWidget):
         box = QGroupBox(t("req.gui.h.step_signature"))
         lay = QVBoxLayout(box)
         if d.signed_on_file:
-            lay.addWidget(_text(t("req.gui.signed_yes", location=d.original_location)))
+            lay.addWidget(para(t("req.gui.signed_yes", location=d.original_location)))
         else:
-            lay.addWidget(_text(t("req.gui.signed_no")))
+            lay.addWidget(para(t("req.gui.signed_no")))
         for a in d.attachments:
-            lay.addWidget(_text(t("req.gui.attachment_line", name=a.filename,
+            lay.addWidget(para(t("req.gui.attachment_line", name=a.filename,
                                   kb=max(1, a.size // 1024), sha=a.sha256[:16],
                                   by=a.added_by), muted=True))
         if d.identity_method:
-            lay.addWidget(_text(t("req.gui.identity_line", by=d.identity_checked_by or "—",
+            lay.addWidget(para(t("req.gui.identity_line", by=d.identity_checked_by or "—",
                                   method=d.identity_method)))
         else:
-            lay.addWidget(_text(t("req.gui.identity_missing"), muted=True))
-        lay.addLayout(_row(
+            lay.addWidget(para(t("req.gui.identity_missing"), muted=True))
+        lay.addLayout(hrow(
             self._add("attach", t("req.gui.attach_signed"), self.attach_signed, d.is_open),
             self._add("form", t("req.gui.print_form"), self.print_form,
                       d.is_open and self.can(Permission.BLANK_FORMS)),
@@ -240,10 +214,10 @@ class RequestPage(QWidget):
         box = QGroupBox(t("req.gui.h.step_customer"))
         lay = QVBoxLayout(box)
         if d.customer_id:
-            lay.addWidget(_text(t("req.gui.customer_matched", name=d.person)))
+            lay.addWidget(para(t("req.gui.customer_matched", name=d.person)))
         else:
             told = ", ".join(x for x in (d.subject_name, d.subject_email) if x) or d.pseudonym
-            lay.addWidget(_text(t("req.gui.customer_unmatched", told=told)))
+            lay.addWidget(para(t("req.gui.customer_unmatched", told=told)))
         if d.is_open:
             self.search = QLineEdit()
             self.search.setPlaceholderText(t("req.gui.customer_search_hint"))
@@ -253,7 +227,7 @@ class RequestPage(QWidget):
             self.candidates = QComboBox()
             self.candidates.setAccessibleName(t("req.gui.f.customer"))
             self.candidates.setMinimumWidth(320)
-            lay.addLayout(_row(self.search, self.candidates,
+            lay.addLayout(hrow(self.search, self.candidates,
                                self._add("match", t("req.gui.match"), self.match_selected,
                                          False)))
         return box
@@ -264,96 +238,29 @@ class RequestPage(QWidget):
         lay = QVBoxLayout(box)
         has_customer = d.customer_id is not None
         if d.kind == K.ACCESS:
-            lay.addWidget(_text(t("req.gui.access_help"), muted=True))
+            lay.addWidget(para(t("req.gui.access_help"), muted=True))
             can_report = self.can(Permission.ACCESS_REPORT) and has_customer and \
                 d.state in (RequestState.IN_PROGRESS.value, RequestState.COMPLETED.value)
-            lay.addLayout(_row(
+            lay.addLayout(hrow(
                 self._add("report", t("req.gui.access_report"), self.access_report, can_report),
                 self._add("json", t("req.gui.access_json"), self.access_json, can_report),
                 self._add("finish_access", t("req.gui.finish_access" if has_customer
                                              else "req.gui.finish_no_data"), self.finish_access,
                           self.in_progress and self.can(Permission.ACCESS_REPORT))))
         elif d.kind == K.RECTIFICATION:
-            self._rectification(lay, has_customer)
+            sections.rectification(self, lay, has_customer)
         elif d.kind == K.OBJECTION:
             for item in d.items:
-                lay.addWidget(_text("• " + t(f"doc.objection.{item.field}")))
-            lay.addLayout(_row(
+                lay.addWidget(para("• " + t(f"doc.objection.{item.field}")))
+            lay.addLayout(hrow(
                 self._add("apply_objection", t("req.gui.apply_objection"), self.apply_objection,
                           self.in_progress and has_customer),
                 self._add("confirmation", t("req.gui.confirmation"), self.confirmation,
                           has_customer and d.state == RequestState.COMPLETED.value
                           and self.can(Permission.LETTERS))))
         else:
-            self._erasure(lay, has_customer)
+            sections.erasure(self, lay, has_customer)
         return box
-
-    def _rectification(self, lay: QVBoxLayout, has_customer: bool) -> None:
-        d = self.detail
-        cols = ("field", "current", "requested", "grounds", "decision", "reason")
-        self.items_table = QTableWidget(len(d.items), len(cols))
-        self.items_table.setHorizontalHeaderLabels([t(f"req.gui.col.{c}") for c in cols])
-        self.items_table.setAccessibleName(t("req.gui.h.items"))
-        self.items_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.items_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.items_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.items_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for r, item in enumerate(d.items):
-            values = (t(f"field.{item.field}"), item.current_value, item.requested_value,
-                      item.grounds, t(f"req.item.{item.decision}"), item.reason)
-            for c, value in enumerate(values):
-                cell = QTableWidgetItem(value)
-                cell.setToolTip(value)
-                self.items_table.setItem(r, c, cell)
-        self.items_table.setFixedHeight(min(220, 60 + 30 * len(d.items)))
-        lay.addWidget(self.items_table)
-        deciding = self.in_progress and has_customer and self.can(Permission.REQUEST_DECIDE)
-        pending = any(i.decision == ItemDecision.PENDING.value for i in d.items)
-        lay.addLayout(_row(
-            self._add("accept", t("req.gui.accept_item"), self.accept_item, deciding and pending),
-            self._add("refuse_item", t("req.gui.refuse_item"), self.refuse_item,
-                      deciding and pending),
-            self._add("finish_rect", t("req.gui.finish_rect"), self.finish_rectification,
-                      deciding and not pending)))
-        if self.targets:
-            lay.addWidget(_text(t("req.gui.notify_heading")))
-            for target in self.targets:
-                fields = ", ".join(t(f"field.{f}") for f in target.fields)
-                lay.addWidget(_text(f"• {target.label()} "
-                                    f"({t(f'req.gui.relation_{target.relation}')}: {fields})",
-                                    muted=True))
-        letters = self.can(Permission.LETTERS)
-        refused = any(i.decision == ItemDecision.REFUSED.value for i in d.items)
-        lay.addLayout(_row(
-            self._add("refusal_cert", t("req.gui.refusal_cert"), self.refusal_certificate,
-                      letters and refused and has_customer),
-            self._add("notices", t("req.gui.notices"), self.correction_notices,
-                      letters and bool(self.targets))))
-
-    def _erasure(self, lay: QVBoxLayout, has_customer: bool) -> None:
-        d = self.detail
-        if not has_customer:
-            lay.addWidget(_text(t("req.gui.holds_need_customer"), muted=True))
-        elif not self.holds:
-            lay.addWidget(_text(t("req.gui.no_holds")))
-        else:
-            lay.addWidget(_text(t("req.gui.holds_heading")))
-            for h in self.holds:
-                label = _text(f"• {h.reason[:1].upper()}{h.reason[1:]}")
-                label.setStyleSheet("color: #8a1c24; font-weight: bold;" if h.blocks else "")
-                lay.addWidget(label)
-            blocking = any(h.blocks for h in self.holds)
-            lay.addWidget(_text(t("req.gui.holds_refuse" if blocking else "req.gui.holds_partly"),
-                                muted=True))
-        erasing = self.in_progress and has_customer and self.can(Permission.ERASE)
-        blocked = any(h.blocks for h in self.holds)
-        if d.kind == K.ERASURE:
-            text = ("req.gui.erase_refused" if blocked else
-                    "req.gui.erase_partly" if self.holds else "req.gui.erase_all")
-            lay.addLayout(_row(self._add("erase", t(text), self.erase, erasing)))
-        else:
-            text = "req.gui.anonymise_refused" if blocked else "req.gui.anonymise"
-            lay.addLayout(_row(self._add("anonymise", t(text), self.anonymise, erasing)))
 
     def _decision_box(self) -> QGroupBox:
         d = self.detail
@@ -362,8 +269,8 @@ class RequestPage(QWidget):
         decide = self.can(Permission.REQUEST_DECIDE)
         can_extend = decide and d.is_open and d.extended_due_on is None and \
             today() <= d.due_on
-        lay.addWidget(_text(t("req.gui.refuse_note"), muted=True))
-        lay.addLayout(_row(
+        lay.addWidget(para(t("req.gui.refuse_note"), muted=True))
+        lay.addLayout(hrow(
             self._add("extend", t("req.gui.extend"), self.extend, can_extend),
             self._add("extension_notice", t("req.gui.extension_notice"), self.extension_notice,
                       self.can(Permission.LETTERS) and d.extended_due_on is not None),
@@ -376,9 +283,9 @@ class RequestPage(QWidget):
         box = QGroupBox(t("req.gui.h.documents"))
         lay = QVBoxLayout(box)
         if not self.detail.documents:
-            lay.addWidget(_text(t("req.gui.no_documents"), muted=True))
+            lay.addWidget(para(t("req.gui.no_documents"), muted=True))
         for doc in self.detail.documents:
-            lay.addWidget(_text(t("req.gui.document_line", kind=t(f"doc.kind.{doc.kind}"),
+            lay.addWidget(para(t("req.gui.document_line", kind=t(f"doc.kind.{doc.kind}"),
                                   language=t(f"req.lang.{doc.language}"), by=doc.created_by,
                                   when=format_datetime(doc.created_at)), muted=True))
         return box
