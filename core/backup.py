@@ -296,10 +296,6 @@ def _wipe_as_recorded(session: Session, customer_id: int, action: str) -> None:
     if mode is None or session.get(Customer, customer_id) is None:
         fallback_erase_customer_data(session, customer_id, action)
         return
-    if mode == "delete":
-        # The person was deleted with their orders (or had none): the orders go here too.
-        session.execute(delete(Order).where(Order.customer_id == customer_id))
-        session.expire_all()
     wipe_customer(session, customer_id, mode)
 
 

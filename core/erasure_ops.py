@@ -1,118 +1,151 @@
 """The one place that removes a customer's personal data: ``wipe_customer``.
 
-Retention (core/retention.py), erasure and anonymisation requests, and a restore that
-re-applies earlier erasures all call this function, so "what erasure removes" is defined once.
+Erasure and anonymisation requests (core/requests), retention (core/retention.py) and a
+restore that re-applies earlier erasures (core/backup.py) all call it, so "what erasure
+removes" is defined once.
 
-- ``delete``: the customer row goes, with its objections and field history; requests made by
-  the person lose their intake details and signed scans and keep only a pseudonymous reference
-  (the tombstone); disclosures and documents stay as records without the customer. A customer
-  with orders cannot be deleted (accounting keeps them): that raises ``LegalHold``.
-- ``anonymise``: identifying fields are blanked, the hetu removed, field-history values wiped,
-  objections removed; orders stay (statistics [S4]) and the row is marked ``anonymised``.
+- ``delete``: the customer row goes with its orders (callers have checked the legal holds),
+  field history, prohibitions and the link from disclosures and documents; the person's
+  requests keep only their own record under a pseudonymous reference (the tombstone): no
+  name, address, scans or requested values.
+- ``anonymise``: identifying fields become blank (the name a neutral ``***``), the hetu,
+  history, prohibitions, disclosure links and scans go; orders stay for statistics [S4].
+- ``restrict``: what accounting needs stays (name, organisation, orders) and processing is
+  restricted until the last hold ends; contact data, hetu, history, prohibitions and scans go.
 
 Callers check permissions and legal holds, write the ``ErasureRecord`` and the audit entry.
 """
 
 from __future__ import annotations
 
-import hashlib
+import secrets
+from datetime import date
 from typing import Literal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from core.customers import get_customer
-from core.errors import LegalHold
-from core.i18n import t
+from core.customers import build_search_text, get_customer
 from core.models import (
     Customer,
     CustomerState,
+    Disclosure,
+    Document,
     FieldChange,
     Objection,
     Order,
     Request,
-    RequestAttachment,
-    RequestItem,
+    RequestKind,
 )
 
-Mode = Literal["delete", "anonymise"]
+Mode = Literal["delete", "anonymise", "restrict"]
 
 # The fields anonymisation blanks (country and source are not identifying; kept for [S4]).
 IDENTIFYING = ("first_name", "last_name", "organisation", "email", "street", "postal_code",
                "city", "phone")
+# The fields a restriction blanks (name and organisation stay for the accounting records).
+CONTACT = ("email", "street", "postal_code", "city", "phone")
 
 # What an anonymised customer's name becomes: the same neutral token for everyone.
 ANONYMOUS = "***"
 
-# ErasureRecord.action -> the wipe a restore re-applies (None: nothing to re-apply here).
+# ErasureRecord.action -> the wipe a restore re-applies.
 MODE_FOR_ACTION: dict[str, Mode] = {
     "erased": "delete",
     "purged": "delete",
     "retention_deleted": "delete",
     "anonymised": "anonymise",
+    "partly_erased": "restrict",
 }
 
 
-def pseudonym_for(customer_id: int) -> str:
-    """A stable reference that no longer says who the person was."""
-    return "ANON-" + hashlib.sha256(f"customer:{customer_id}".encode()).hexdigest()[:12].upper()
+def new_pseudonym() -> str:
+    """A reference for the tombstone that says nothing about who the person was."""
+    return f"H-{secrets.token_hex(5).upper()}"
 
 
-def _wipe_requests(session: Session, customer_id: int) -> None:
-    request_ids = select(Request.id).where(Request.customer_id == customer_id)
-    session.execute(delete(RequestAttachment).where(RequestAttachment.request_id.in_(request_ids))
-                    .execution_options(synchronize_session=False))
-    session.execute(update(RequestItem).where(RequestItem.request_id.in_(request_ids))
-                    .values(current_value="", requested_value="")
-                    .execution_options(synchronize_session=False))
-    session.execute(update(Request).where(Request.customer_id == customer_id)
-                    .values(subject_name="", subject_email="", subject_address="",
-                            pseudonym=pseudonym_for(customer_id))
-                    .execution_options(synchronize_session=False))
+def forget_requests(session: Session, customer_id: int, pseudonym: str, detach: bool) -> None:
+    """The person's requests keep only their own record: no name, address, scans or values."""
+    reqs = session.execute(select(Request).where(Request.customer_id == customer_id)).scalars()
+    ids = []
+    for req in reqs:
+        ids.append(req.id)
+        req.subject_name = req.subject_email = req.subject_address = ""
+        if pseudonym:
+            req.pseudonym = pseudonym
+        if req.kind == RequestKind.RECTIFICATION.value:
+            for item in req.items:
+                item.current_value = item.requested_value = item.grounds = ""
+        for attachment in list(req.attachments):
+            req.attachments.remove(attachment)
+        if detach:
+            req.customer_id = None
+    docs = select(Document).where(or_(Document.customer_id == customer_id,
+                                      Document.request_id.in_(ids)))
+    for doc in session.execute(docs).scalars():
+        doc.filename = ""
+        if detach:
+            doc.customer_id = None
 
 
-def wipe_customer(session: Session, customer_id: int, mode: Mode) -> list[str]:
-    """Remove the customer's personal data (see the module text); returns what was wiped
-    (field names, for the audit entry)."""
-    if mode not in ("delete", "anonymise"):
+def forget_links(session: Session, customer_id: int) -> None:
+    """History values, prohibitions and the link from disclosures go."""
+    session.execute(delete(FieldChange).where(FieldChange.customer_id == customer_id))
+    session.execute(delete(Objection).where(Objection.customer_id == customer_id))
+    for d in session.execute(select(Disclosure).where(
+            Disclosure.customer_id == customer_id)).scalars():
+        d.customer_id = None
+    customer = session.get(Customer, customer_id)
+    if customer is not None:
+        session.expire(customer, ["objections"])
+
+
+def _restriction_end(session: Session, customer_id: int) -> date | None:
+    from core.requests.erasure import check_legal_holds  # the one rule for accounting holds
+
+    ends = [h.until for h in check_legal_holds(session, customer_id) if h.until]
+    return max(ends) if ends else None
+
+
+def wipe_customer(session: Session, customer_id: int, mode: Mode,
+                  pseudonym: str | None = None, until: date | None = None) -> list[str]:
+    """Remove the customer's personal data as ``mode`` says (see the module text); returns
+    the field names wiped, for the audit entry."""
+    if mode not in ("delete", "anonymise", "restrict"):
         raise ValueError(f"unknown wipe mode {mode!r}")
     customer = get_customer(session, customer_id)
     session.flush()
-    has_orders = session.execute(
-        select(func.count(Order.id)).where(Order.customer_id == customer_id)
-    ).scalar_one() > 0
-    if mode == "delete" and has_orders:
-        raise LegalHold("error.legal_hold", reason=t("data.wipe_has_orders"))
-    wiped = [f for f in IDENTIFYING if getattr(customer, f)]
+    blanked = IDENTIFYING if mode != "restrict" else CONTACT
+    wiped = [f for f in blanked if getattr(customer, f)]
     if customer.hetu_encrypted:
         wiped.append("hetu")
-    if customer.objections:
-        wiped.append("objections")
-    _wipe_requests(session, customer_id)
+    wiped += ["field_changes", "objections", "disclosures.customer", "attachments"]
+    forget_requests(session, customer_id, pseudonym or new_pseudonym(),
+                    detach=(mode == "delete"))
+    forget_links(session, customer_id)
     if mode == "delete":
-        session.execute(update(Request).where(Request.customer_id == customer_id)
-                        .values(customer_id=None).execution_options(synchronize_session=False))
-        session.execute(delete(FieldChange).where(FieldChange.customer_id == customer_id)
-                        .execution_options(synchronize_session=False))
+        session.execute(delete(Order).where(Order.customer_id == customer_id))
+        session.expire(customer, ["orders"])
         session.delete(customer)
         session.flush()
-        return [*wiped, "history", "customer"]
-    session.execute(update(FieldChange).where(FieldChange.customer_id == customer_id)
-                    .values(old_value="", new_value="")
-                    .execution_options(synchronize_session=False))
-    session.execute(delete(Objection).where(Objection.customer_id == customer_id)
-                    .execution_options(synchronize_session=False))
-    session.expire(customer, ["objections"])
-    for field in IDENTIFYING:
+        return [*wiped, "orders", "customer"]
+    for field in blanked:
         setattr(customer, field, "")
-    customer.first_name = customer.last_name = ANONYMOUS
     customer.hetu_encrypted = None
     customer.hetu_index = None
-    customer.search_text = ""
-    customer.state = CustomerState.ANONYMISED.value
-    customer.restricted_until = None
+    if mode == "anonymise":
+        customer.first_name = customer.last_name = ANONYMOUS
+        customer.search_text = ""
+        customer.state = CustomerState.ANONYMISED.value
+        customer.restricted_until = None
+        wiped.append("state")
+    else:
+        customer.search_text = build_search_text(customer)
+        customer.state = CustomerState.RESTRICTED.value
+        customer.restricted_until = until or _restriction_end(session, customer_id)
+        wiped += ["state", "restricted_until"]
     session.flush()
-    return [*wiped, "history"]
+    return wiped
 
 
 def is_wiped(session: Session, customer_id: int) -> bool:

@@ -4,7 +4,7 @@ and CSV themselves.
 A customer is left out when they carry the publication or the direct-marketing prohibition,
 always. Restricted, anonymised and archived customers are never candidates (and are not counted
 as left out: they are not in the mailing population at all). The same rule as
-``core.requests.objection.mailing_candidates`` on the requests branch; this one adds the
+``core.requests.objection.mailing_candidates`` delegates here; this module adds the
 filters and the left-out counts the Lists & labels screen shows.
 """
 

@@ -265,14 +265,14 @@ class Shell(QObject):
 
         if not actor.can(Permission.REQUEST_INTAKE):
             return
-        from core.requests_due import requests_due_within
+        from core.requests import requests_due_within
 
         with self.db.begin() as s:
             due = requests_due_within(s, actor, 7)
         if not due:
             return
         lines = [t("gui.due.line", number=r.number, kind=t(f"gui.kind.{r.kind}"),
-                   due=format_date(r.due)) for r in due[:15]]
+                   due=format_date(r.due_on)) for r in due[:15]]
         if len(due) > 15:
             lines.append(t("gui.due.more", count=len(due) - 15))
         box = QMessageBox(QMessageBox.Icon.Warning, t("gui.due.title"),

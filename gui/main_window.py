@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
         self.due_label.setVisible(can_see)
 
         def load() -> tuple[int, int]:
-            from core.requests_due import count_requests_due_within
+            from core.requests import count_requests_due_within
             from core.settings import get_settings
 
             with ctx.session() as s:

@@ -28,6 +28,7 @@ from core.requests.objection import apply_objection, mailing_candidates
 from core.requests.queries import (
     RequestDetail,
     RequestRow,
+    count_requests_due_within,
     list_requests,
     overdue_requests,
     request_detail,
@@ -60,7 +61,7 @@ __all__ = [
     "check_legal_holds", "collect_access_data", "decide_rectification", "due_date", "erase",
     "extend_deadline", "find_customer", "finish_access", "finish_rectification", "kind_label",
     "list_requests", "mailing_candidates", "match_customer", "notification_targets",
-    "overdue_requests", "purge_expired_restrictions", "record_identity_check",
+    "count_requests_due_within", "overdue_requests", "purge_expired_restrictions", "record_identity_check",
     "refuse_request", "register_request", "request_detail", "requests_due_within",
     "start_processing", "state_label", "withdraw_request",
 ]

@@ -8,22 +8,18 @@ from core import audit
 from core.auth import Actor
 from core.clock import now
 from core.customers import get_customer
-from core.models import CustomerState, RequestKind
+from core.erasure_ops import wipe_customer
+from core.models import RequestKind
 from core.requests.erasure import (
     ErasureOutcome,
     check_decidable,
     check_legal_holds,
     decision_data,
-    forget_links,
-    forget_requests,
     recipients_of,
     record_erasure,
     refuse_for_holds,
 )
 from core.requests.workflow import complete
-
-# What a name becomes: a neutral token, the same for everyone, in no language.
-ANONYMOUS = "***"
 
 
 def anonymise(session: Session, actor: Actor, request_id: int,
@@ -46,21 +42,9 @@ def anonymise(session: Session, actor: Actor, request_id: int,
 def anonymise_customer(session: Session, actor: Actor, customer_id: int,
                        request_id: int | None) -> None:
     customer = get_customer(session, customer_id)
-    forget_requests(session, customer_id, f"A-{customer_id}", detach=False)
-    forget_links(session, customer_id)
-    customer.first_name = customer.last_name = ANONYMOUS
-    customer.organisation = customer.email = customer.phone = customer.street = ""
-    customer.postal_code = customer.city = ""
-    customer.hetu_encrypted = None
-    customer.hetu_index = None
-    customer.search_text = ""
-    customer.state = CustomerState.ANONYMISED.value
-    customer.restricted_until = None
+    wiped = wipe_customer(session, customer_id, "anonymise")
     customer.updated_at = now()
     customer.updated_by = actor.username
     record_erasure(session, actor, customer_id, "anonymised", request_id)
-    audit.record(session, actor, "customer.anonymised", "customer", customer_id,
-                 ["first_name", "last_name", "organisation", "email", "phone", "street",
-                  "postal_code", "city", "hetu", "field_changes", "objections",
-                  "disclosures.customer", "attachments", "state"])
+    audit.record(session, actor, "customer.anonymised", "customer", customer_id, wiped)
     session.flush()

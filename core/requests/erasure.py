@@ -5,29 +5,27 @@ holds. Every erasure leaves an ``ErasureRecord`` so a restored backup can apply 
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
 from core.auth import Actor, Permission, require
 from core.clock import now, today
-from core.customers import add_objections, build_search_text, get_customer
+from core.customers import add_objections, get_customer
 from core.documents.data import Addressee, ErasureDecisionData, Letterhead, Signatory
+from core.erasure_ops import wipe_customer
 from core.errors import ValidationError
 from core.i18n import format_date, t
 from core.models import (
     Customer,
     CustomerState,
     Disclosure,
-    Document,
     ErasureRecord,
     FieldChange,
     InvoiceState,
-    Objection,
     ObjectionKind,
     Order,
     Request,
@@ -201,42 +199,6 @@ def erase(session: Session, actor: Actor, request_id: int, reasons: str = "") ->
 
 # --- what is removed --------------------------------------------------------------------------
 
-def forget_requests(session: Session, customer_id: int, pseudonym: str, detach: bool) -> None:
-    """The person's requests keep only their own record: no name, address, scans or values."""
-    reqs = session.execute(select(Request).where(Request.customer_id == customer_id)).scalars()
-    ids = []
-    for req in reqs:
-        ids.append(req.id)
-        req.subject_name = req.subject_email = req.subject_address = ""
-        if pseudonym:
-            req.pseudonym = pseudonym
-        if req.kind == RequestKind.RECTIFICATION.value:
-            for item in req.items:
-                item.current_value = item.requested_value = item.grounds = ""
-        for attachment in list(req.attachments):
-            req.attachments.remove(attachment)
-        if detach:
-            req.customer_id = None
-    docs = select(Document).where(or_(Document.customer_id == customer_id,
-                                      Document.request_id.in_(ids)))
-    for doc in session.execute(docs).scalars():
-        doc.filename = ""
-        if detach:
-            doc.customer_id = None
-
-
-def forget_links(session: Session, customer_id: int) -> None:
-    """History values, prohibitions and the link from disclosures go."""
-    session.execute(delete(FieldChange).where(FieldChange.customer_id == customer_id))
-    session.execute(delete(Objection).where(Objection.customer_id == customer_id))
-    for d in session.execute(select(Disclosure).where(
-            Disclosure.customer_id == customer_id)).scalars():
-        d.customer_id = None
-    customer = session.get(Customer, customer_id)
-    if customer is not None:
-        session.expire(customer, ["objections"])
-
-
 def record_erasure(session: Session, actor: Actor, customer_id: int, action: str,
             request_id: int | None) -> None:
     session.add(ErasureRecord(customer_id=customer_id, action=action, request_id=request_id,
@@ -247,18 +209,9 @@ def erase_customer(session: Session, actor: Actor, customer_id: int,
                    request_id: int | None, action: str = "erased") -> None:
     """Remove the person entirely: customer row, orders, history, prohibitions; requests
     become tombstones with a pseudonymous reference; disclosures lose the link."""
-    pseudonym = f"H-{secrets.token_hex(5).upper()}"
-    forget_requests(session, customer_id, pseudonym, detach=True)
-    forget_links(session, customer_id)
-    session.execute(delete(Order).where(Order.customer_id == customer_id))
-    customer = session.get(Customer, customer_id)
-    if customer is not None:
-        session.expire(customer, ["orders"])
-        session.delete(customer)
+    wiped = wipe_customer(session, customer_id, "delete")
     record_erasure(session, actor, customer_id, action, request_id)
-    audit.record(session, actor, f"customer.{action}", "customer", customer_id,
-                 ["customer", "orders", "field_changes", "objections", "disclosures.customer",
-                  "requests.subject", "attachments"])
+    audit.record(session, actor, f"customer.{action}", "customer", customer_id, wiped)
     session.flush()
 
 
@@ -267,24 +220,13 @@ def restrict_customer(session: Session, actor: Actor, customer_id: int,
     """Keep what accounting needs (name, organisation, orders) and restrict processing until
     ``until``; contact data, hetu, history, prohibitions and scans go now."""
     customer = get_customer(session, customer_id)
-    forget_requests(session, customer_id, "", detach=False)
-    forget_links(session, customer_id)
-    customer.email = customer.phone = customer.street = customer.postal_code = ""
-    customer.city = ""
-    customer.hetu_encrypted = None
-    customer.hetu_index = None
-    customer.search_text = build_search_text(customer)
-    customer.state = CustomerState.RESTRICTED.value
-    customer.restricted_until = until
+    wiped = wipe_customer(session, customer_id, "restrict", pseudonym="", until=until)
     customer.updated_at = now()
     customer.updated_by = actor.username
     session.add(FieldChange(customer_id=customer.id, field="*", source="erasure.partly",
                             changed_by=actor.username, changed_at=now()))
     record_erasure(session, actor, customer_id, "partly_erased", request_id)
-    audit.record(session, actor, "customer.partly_erased", "customer", customer_id,
-                 ["email", "phone", "street", "postal_code", "city", "hetu", "field_changes",
-                  "objections", "disclosures.customer", "attachments", "state",
-                  "restricted_until"])
+    audit.record(session, actor, "customer.partly_erased", "customer", customer_id, wiped)
     session.flush()
 
 

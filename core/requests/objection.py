@@ -3,7 +3,6 @@ honour them always."""
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from core.auth import Actor, Permission, require
@@ -11,14 +10,12 @@ from core.clock import today
 from core.customers import add_objections, get_customer
 from core.documents.data import LabelEntry, ObjectionConfirmationData
 from core.errors import ValidationError
-from core.models import Customer, CustomerState, Objection, ObjectionKind, Request, RequestKind
+from core.models import Request, RequestKind
 from core.requests.erasure import addressee_of, signatory_of
 from core.requests.workflow import complete, get_request, require_in_progress
 
+
 # Prohibitions that keep a customer off address labels and mailing lists [S6].
-MAILING_BLOCKERS = (ObjectionKind.PUBLICATION.value, ObjectionKind.DIRECT_MARKETING.value)
-
-
 def apply_objection(session: Session, actor: Actor, request_id: int) -> list[str]:
     """Set every prohibition the request names (others stay) and complete the request.
     Customer service may do this: it is the person's own choice, no decision to make."""
@@ -55,14 +52,7 @@ def objection_confirmation_data(session: Session, actor: Actor,
 
 
 def mailing_candidates(session: Session, actor: Actor) -> list[LabelEntry]:
-    """Who may get direct mail or appear on labels: active, non-archived customers with a
-    postal address and neither a publication nor a direct-marketing prohibition [S6]."""
-    require(actor, Permission.CUSTOMERS)
-    blocked = exists().where(Objection.customer_id == Customer.id,
-                             Objection.kind.in_(MAILING_BLOCKERS))
-    q = (select(Customer.first_name, Customer.last_name, Customer.organisation, Customer.street,
-                Customer.postal_code, Customer.city, Customer.country)
-         .where(Customer.state == CustomerState.ACTIVE.value, Customer.archived.is_(False),
-                Customer.street != "", ~blocked)
-         .order_by(Customer.postal_code, Customer.last_name, Customer.first_name, Customer.id))
-    return [LabelEntry(*row) for row in session.execute(q).all()]
+    """Who may get direct mail or appear on labels [S6] (the rule lives in core.mailing)."""
+    from core import mailing
+
+    return list(mailing.mailing_candidates(session, actor).entries)

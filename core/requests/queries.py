@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.auth import Actor, Permission, require
@@ -81,10 +81,24 @@ def list_requests(session: Session, actor: Actor, *, states: Iterable[str] | Non
     return rows
 
 
+def _due_within(days: int):  # type: ignore[no-untyped-def]
+    due = func.coalesce(Request.extended_due_on, Request.due_on)
+    return (Request.state.in_(OPEN_STATES), due <= today() + timedelta(days=days))
+
+
 def requests_due_within(session: Session, actor: Actor, days: int = 7) -> list[RequestRow]:
-    """Open requests due within ``days`` days, overdue ones included (the login warning)."""
+    """Open requests due within ``days`` days, overdue ones included, the soonest first
+    (the login warning)."""
     require(actor, Permission.REQUEST_INTAKE)
-    return [r for r in list_requests(session, actor, open_only=True) if r.days_left <= days]
+    rows = _rows(session, _base().where(*_due_within(days)))
+    return sorted(rows, key=lambda r: (r.due_on, r.number))
+
+
+def count_requests_due_within(session: Session, actor: Actor, days: int = 7) -> int:
+    """How many open requests are due within ``days`` days (the status bar)."""
+    require(actor, Permission.REQUEST_INTAKE)
+    return int(session.execute(select(func.count(Request.id)).where(*_due_within(days)))
+               .scalar_one())
 
 
 def overdue_requests(session: Session, actor: Actor) -> list[RequestRow]:

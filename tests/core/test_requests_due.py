@@ -9,7 +9,7 @@ import pytest
 from core import clock
 from core.errors import PermissionDenied
 from core.models import Request
-from core.requests_due import count_requests_due_within, requests_due_within
+from core.requests import count_requests_due_within, requests_due_within
 
 
 def _request(s, number: str, due: date, state: str = "in_progress",

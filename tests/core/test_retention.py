@@ -103,7 +103,7 @@ def test_batch_deletes_and_anonymises_with_records_and_audit(db, manager, regist
         request = s.execute(select(Request).where(Request.number == "P-2")).scalar_one()
         assert (request.customer_id, request.subject_name, request.subject_email) == (
             None, "", "")
-        assert request.pseudonym.startswith("ANON-") and request.attachments == []
+        assert request.pseudonym.startswith("H-") and request.attachments == []
         anon = s.get(Customer, register["old_orders"])
         assert anon.state == "anonymised"
         assert (anon.first_name, anon.email, anon.hetu_index) == ("***", "", None)
