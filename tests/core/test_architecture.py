@@ -53,3 +53,27 @@ def test_every_message_key_used_in_code_exists() -> None:
                 if key not in catalogue and not key.endswith("_"):
                     unknown.add(f"{path.name}: {key}")
     assert sorted(unknown) == []
+
+
+def test_every_audit_action_has_a_label_in_both_languages() -> None:
+    """The audit log screen shows actions in words; a code it cannot name is a defect."""
+    from core.i18n import load_catalogue
+    from core.models import RequestState
+
+    catalogue = load_catalogue()
+    actions: set[str] = {f"request.{s.value}" for s in RequestState}
+    actions |= {"customer.erased", "customer.purged", "retention.delete", "retention.anonymise"}
+    for path in (ROOT / "core").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "record" and len(node.args) >= 3
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "audit"):
+                arg = node.args[2]
+                for value in ((arg.body, arg.orelse) if isinstance(arg, ast.IfExp) else (arg,)):
+                    if isinstance(value, ast.Constant):
+                        actions.add(value.value)
+            for kw in getattr(node, "keywords", []):
+                if kw.arg == "audit_action" and isinstance(kw.value, ast.Constant):
+                    actions.add(kw.value.value)
+    missing = sorted(a for a in actions if f"gui.audit.action.{a}" not in catalogue)
+    assert missing == []
