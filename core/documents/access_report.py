@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from reportlab.platypus import Flowable, Paragraph
 
@@ -317,20 +315,6 @@ def build_access_report(
     return letter.build(story, progress=progress, should_abort=should_abort)
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
-
-
 def build_access_json(data: AccessReportData, lang: str = "en") -> bytes:
     """The same data as UTF-8 JSON (machine-readable, for data portability).
 
@@ -354,4 +338,4 @@ def build_access_json(data: AccessReportData, lang: str = "en") -> bytes:
         "retention": data.retention_text
         or t("doc.access.retention_default", lang, years=data.bookkeeping_retention_years),
     }
-    return json_bytes(_jsonable(doc))
+    return json_bytes(doc)
