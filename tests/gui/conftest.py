@@ -10,6 +10,15 @@ from gui.context import AppContext
 from gui.tasks import SyncTaskRunner
 
 
+@pytest.fixture(autouse=True)
+def _backups_in_tmp(tmp_path, monkeypatch) -> None:
+    """Closing a manager's window may take the automatic backup: never into the real user's
+    data folder (a test's database has no backup folder of its own)."""
+    from core import backup
+
+    monkeypatch.setattr(backup, "default_data_dir", lambda: tmp_path / "user-data")
+
+
 @pytest.fixture
 def gui_ctx_manager(db: Database, manager: Actor) -> AppContext:
     """The manager (Maija Manageri) logged in; background work runs at once."""
