@@ -190,7 +190,7 @@ class Shell(QObject):
         if opener is None:
             return
         if opener.thread.is_alive():
-            QTimer.singleShot(100, self._watch_opener)
+            QTimer.singleShot(100, self, self._watch_opener)
         elif opener.damage is not None:
             self.offer_backup(opener.damage)
 
@@ -425,6 +425,34 @@ def make_demo_database(location: str, progress: Any = None,
     db.dispose()
 
 
+GC_INTERVAL_MS = 1000
+
+
+def collect_garbage_on_gui_thread(app: QApplication) -> None:
+    """Python's cyclic garbage collector runs on whichever thread allocates; on a worker thread
+    it may destroy a widget left in a reference cycle, and Qt crashes (seen in the tests, with
+    a restore on the task runner). Automatic collection is switched off and done here, on the
+    GUI thread, every second, by the collector's own generation thresholds."""
+    import gc
+
+    from PySide6.QtCore import QTimer
+
+    def collect() -> None:
+        (young, middle, old), (t0, t1, t2) = gc.get_count(), gc.get_threshold()[:3]
+        if old > t2:
+            gc.collect(2)
+        elif middle > t1:
+            gc.collect(1)
+        elif young > t0:
+            gc.collect(0)
+
+    gc.disable()
+    timer = QTimer(app)
+    timer.timeout.connect(collect)
+    timer.start(GC_INTERVAL_MS)
+    app.aboutToQuit.connect(lambda: gc.collect())
+
+
 def run(db: str | None = None, demo: bool = False) -> int:
     """Start the desktop app (``python main.py [--db ...] [--demo]``)."""
     app = QApplication.instance() or QApplication(sys.argv)
@@ -434,6 +462,7 @@ def run(db: str | None = None, demo: bool = False) -> int:
     lang = str(preferences().value("language", i18n.DEFAULT_LANGUAGE))
     apply_language(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE, save=False)
     app.setQuitOnLastWindowClosed(False)  # dialogs come and go between login and main window
+    collect_garbage_on_gui_thread(app)
     shell = Shell(quick_location(db, demo), demo)
     shell.start()
     code = app.exec()

@@ -56,14 +56,15 @@ class BackupGroup(QGroupBox):
         self.status = QLabel()
         self.status.setObjectName("backupStatus")
         self.status.setWordWrap(True)
-        buttons = QHBoxLayout()
+        actions = QWidget()
+        buttons = QHBoxLayout(actions)
+        buttons.setContentsMargins(0, 4, 0, 0)
         buttons.addWidget(self.backup_button)
         buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
-        self.column = QVBoxLayout(self)
-        self.column.addWidget(self.form)
-        self.column.addLayout(buttons)
-        self.column.addWidget(self.status)
+        self.form.layout_.addRow("", actions)  # under the fields, aligned with them
+        self.form.layout_.addRow("", self.status)
+        QVBoxLayout(self).addWidget(self.form)
         # Tests replace these: the file to restore, the question before replacing the database.
         self.choose_backup_file = self._ask_backup_file
         self.confirm_restore = self._confirm_restore

@@ -8,6 +8,7 @@ calls reach the dialog by a queued signal, and the dialog's Cancel button sets t
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from core.i18n import t
 from gui.widgets import app_icon
+
+_RUNNING: set[ProgressRun] = set()  # kept alive here, released on the GUI thread only
 
 Work = Callable[[Callable[[int, int, str], None], Callable[[], bool]], Any]
 
@@ -50,7 +53,7 @@ class ProgressRun:
         else:
             dialog.setCancelButton(None)
         self.dialog = dialog
-        self.relay = _Relay()
+        self.relay = _Relay(dialog)  # owned by Qt: never deleted from the worker thread
         self.relay.progressed.connect(self._show)
         self.timer = QTimer(dialog)
         self.timer.setSingleShot(True)
@@ -60,7 +63,28 @@ class ProgressRun:
             self.timer.start(delay_ms)
         else:
             dialog.show()
-        tasks.run(lambda: fn(self._report, self.abort.is_set), self._done, self._failed)
+        _RUNNING.add(self)
+        # The worker's job holds only a weak reference: when the thread pool deletes the job
+        # on its own thread, no Qt object of this run is released there.
+        ref = weakref.ref(self)
+        abort = self.abort
+
+        def report(done: int, total: int, message: str) -> None:
+            run = ref()
+            if run is not None:
+                run.relay.progressed.emit(int(done), int(total), message)
+
+        def done(result: Any) -> None:
+            run = ref()
+            if run is not None:
+                run._done(result)
+
+        def failed(exc: BaseException) -> None:
+            run = ref()
+            if run is not None:
+                run._failed(exc)
+
+        tasks.run(lambda: fn(report, abort.is_set), done, failed)
 
     def cancel(self) -> None:
         if not self.finished:
@@ -70,9 +94,6 @@ class ProgressRun:
     def _appear(self) -> None:
         if not self.finished:
             self.dialog.show()
-
-    def _report(self, done: int, total: int, message: str) -> None:  # any thread
-        self.relay.progressed.emit(int(done), int(total), message)
 
     def _show(self, done: int, total: int, _message: str) -> None:
         if self.finished:
@@ -89,11 +110,16 @@ class ProgressRun:
             self.dialog.canceled.disconnect(self.cancel)
         self.dialog.hide()
         self.dialog.deleteLater()
+        _RUNNING.discard(self)
 
     def _done(self, result: Any) -> None:
+        if self.finished:
+            return
         self._close()
         self.on_done(result)
 
     def _failed(self, exc: BaseException) -> None:
+        if self.finished:
+            return
         self._close()
         self.on_error(exc)

@@ -279,21 +279,26 @@ def test_damaged_database_without_backups_lets_the_user_choose_a_file(qtbot, db,
 def test_app_start_on_a_damaged_file_shows_the_backup_offer_instead_of_the_login(
         qtbot, db, manager, folder):
     from gui.app import Shell
+    from gui.login import LoginDialog
 
     _add(db, manager, "Aino")
     first = backup(db, manager)
     path = _damage(db)
     shell = Shell(str(path))
     shell.start()
+    qtbot.addWidget(shell.dialog)  # the login shows at once; the check runs meanwhile
     qtbot.waitUntil(lambda: isinstance(shell.dialog, DamagedDatabaseDialog), timeout=10000)
-    assert shell.dialog.damage.latest == first
-    shell.dialog.username.setText("manager")
-    shell.dialog.password.setText(MANAGER_PASSWORD)
-    shell.dialog.restore_button.click()
-    qtbot.waitUntil(lambda: not isinstance(shell.dialog, DamagedDatabaseDialog), timeout=10000)
-    assert shell.dialog.username.text() == "manager"  # the login, after the restore
-    actor = shell.authenticate("manager", MANAGER_PASSWORD)
-    assert actor.username == "manager"
-    shell.dialog.close()
+    offer = shell.dialog
+    qtbot.addWidget(offer)
+    assert offer.damage.latest == first
+    offer.username.setText("manager")
+    offer.password.setText(MANAGER_PASSWORD)
+    offer.restore_button.click()
+    qtbot.waitUntil(lambda: isinstance(shell.dialog, LoginDialog), timeout=10000)
+    qtbot.addWidget(shell.dialog)
+    assert shell.dialog.username.text() == "manager"  # the login again, on the restored file
+    qtbot.waitUntil(lambda: shell.opener is not None and not shell.opener.thread.is_alive(),
+                    timeout=10000)
+    assert shell.authenticate("manager", MANAGER_PASSWORD).username == "manager"
     shell.tasks.wait()
     shell.db.dispose()
