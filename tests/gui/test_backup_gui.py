@@ -302,3 +302,64 @@ def test_app_start_on_a_damaged_file_shows_the_backup_offer_instead_of_the_login
     assert shell.authenticate("manager", MANAGER_PASSWORD).username == "manager"
     shell.tasks.wait()
     shell.db.dispose()
+
+
+def test_a_slow_automatic_backup_gives_up_at_the_time_limit_and_leaves_no_file(
+        qtbot, gui_ctx_manager, folder, monkeypatch):
+    import time
+
+    from gui.backup.exit import backup_on_exit
+    from gui.context import AppContext
+    from gui.tasks import TaskRunner
+
+    original = backup_mod.copy_sqlite
+
+    def slow(src, dst, progress=None, should_abort=None, message=""):
+        def step(done, total, text):
+            time.sleep(0.05)
+            progress(done, total, text)
+        return original(src, dst, step, should_abort, message)
+
+    monkeypatch.setattr(backup_mod, "PAGES_PER_STEP", 1)
+    monkeypatch.setattr(backup_mod, "copy_sqlite", slow)
+    runner = TaskRunner()
+    ctx = AppContext(gui_ctx_manager.db, gui_ctx_manager.actor, runner)
+    started = time.monotonic()
+    assert backup_on_exit(None, ctx, limit_ms=300, delay_ms=0) is None
+    assert time.monotonic() - started < 5
+    runner.wait()
+    assert list_backups(folder) == []
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_automatic_backup_on_the_worker_thread_writes_the_file(qtbot, gui_ctx_manager, folder):
+    from gui.backup.exit import backup_on_exit
+    from gui.context import AppContext
+    from gui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    ctx = AppContext(gui_ctx_manager.db, gui_ctx_manager.actor, runner)
+    path = backup_on_exit(None, ctx)
+    runner.wait()
+    assert path is not None and path.is_file() and path.name.endswith("-auto.sqlite3")
+
+
+def test_on_postgresql_both_buttons_say_to_use_pg_dump_and_pg_restore(
+        qtbot, gui_ctx_manager, _no_blocking_boxes):
+    from types import SimpleNamespace
+
+    from sqlalchemy.engine import make_url
+
+    from gui.context import AppContext
+
+    page = SettingsPage(gui_ctx_manager)
+    qtbot.addWidget(page)
+    server = SimpleNamespace(is_sqlite=False, path=None,
+                             url=make_url("postgresql+psycopg://toimisto:salasana@palvelin/rek"))
+    page.backup_group.ctx = AppContext(server, gui_ctx_manager.actor, gui_ctx_manager.tasks)
+    page.backup_group.choose_backup_file = lambda: pytest.fail("no file is asked")
+    page.backup_group.backup_button.click()
+    page.backup_group.restore_button.click()
+    assert len(_no_blocking_boxes) == 2
+    assert "pg_dump" in _no_blocking_boxes[0] and "pg_restore" in _no_blocking_boxes[1]
+    assert "salasana" not in "".join(_no_blocking_boxes)
