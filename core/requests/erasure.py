@@ -141,7 +141,7 @@ def decision_data(req: Request, customer: Customer, actor: Actor, outcome: str,
         reasons = t("req.erasure.partly_reason", lang,
                     years=get_settings(session).bookkeeping_retention_years)
     elif outcome == "refused":
-        reasons = "\n".join(h.reason for h in holds if h.blocks)
+        reasons = "\n".join(h.reason[:1].upper() + h.reason[1:] for h in holds if h.blocks)
     if extra_reasons:
         reasons = f"{reasons}\n{extra_reasons}".strip()
     return ErasureDecisionData(

@@ -40,7 +40,7 @@ def apply_objection(session: Session, actor: Actor, request_id: int) -> list[str
 
 def objection_confirmation_data(session: Session, actor: Actor,
                                 request_id: int) -> ObjectionConfirmationData:
-    require(actor, Permission.REQUEST_INTAKE)
+    require(actor, Permission.LETTERS)
     req: Request = get_request(session, request_id)
     if req.customer_id is None:
         raise ValidationError("customer", "validation.req_customer_required")

@@ -170,6 +170,12 @@ def _user_name(session: Session, user_id: int | None) -> str:
     return user.full_name if user else ""
 
 
+def _full_name(session: Session, username: str) -> str:
+    user = session.execute(select(User).where(User.username_key == username.lower())
+                           ).scalar_one_or_none()
+    return user.full_name if user else username
+
+
 def request_detail(session: Session, actor: Actor, request_id: int) -> RequestDetail:
     require(actor, Permission.REQUEST_INTAKE)
     req = get_request(session, request_id)
@@ -192,7 +198,7 @@ def request_detail(session: Session, actor: Actor, request_id: int) -> RequestDe
         _user_name(session, req.identity_checked_by_id), req.identity_method, req.due_on,
         req.extended_due_on, req.extension_reasons, due, (due - today()).days, req.decision,
         req.decision_reasons, _user_name(session, req.decided_by_id), req.decided_at,
-        req.created_by, items, attachments, docs, req.version)
+        _full_name(session, req.created_by), items, attachments, docs, req.version)
 
 
 def attachment_content(session: Session, actor: Actor, attachment_id: int) -> tuple[str, bytes]:

@@ -1,0 +1,253 @@
+"""The "New request" dialog: one form whose kind-specific part changes with the kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.clock import today
+from core.customers import search_customers
+from core.errors import ValidationError, ValidationErrors
+from core.i18n import t
+from core.models import ObjectionKind, RequestChannel, RequestKind
+from core.requests import RECTIFIABLE, Attachment, ItemInput, register_request
+from gui.requests.common import Asker, error_label, show_inline
+
+
+def _label(text: str, widget: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(widget)
+    widget.setAccessibleName(text.replace("&", ""))
+    return label
+
+
+class NewRequestDialog(QDialog):
+    """Registers a request; ``request_id`` holds the new id after ``accept()``."""
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None, kind: str = "access",
+                 asker: Any = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.asker = asker or Asker(self)
+        self.request_id: int | None = None
+        self.scan: Path | None = None
+        self.setWindowTitle(t("req.gui.new_title"))
+        layout = QVBoxLayout(self)
+        self.error = error_label()
+        layout.addWidget(self.error)
+
+        basics = QFormLayout()
+        self.kind = QComboBox()
+        for k in RequestKind:
+            self.kind.addItem(t(f"req.kind.{k.value}"), k.value)
+        self.received = QDateEdit()
+        self.received.setCalendarPopup(True)
+        self.received.setDisplayFormat("d.M.yyyy")
+        self.received.setDate(QDate(today().year, today().month, today().day))
+        self.received.setMaximumDate(QDate(today().year, today().month, today().day))
+        self.channel = QComboBox()
+        for c in RequestChannel:
+            self.channel.addItem(t(f"req.channel.{c.value}"), c.value)
+        self.language = QComboBox()
+        self.language.addItem(t("req.lang.fi"), "fi")
+        self.language.addItem(t("req.lang.en"), "en")
+        for text, widget in ((t("req.gui.f.kind"), self.kind),
+                             (t("req.gui.f.received_on"), self.received),
+                             (t("req.gui.f.channel"), self.channel),
+                             (t("req.gui.f.language"), self.language)):
+            basics.addRow(_label(text, widget), widget)
+        layout.addLayout(basics)
+
+        person = QGroupBox(t("req.gui.h.person"))
+        pform = QFormLayout(person)
+        self.name = QLineEdit()
+        self.email = QLineEdit()
+        self.address = QPlainTextEdit()
+        self.address.setFixedHeight(48)
+        self.hetu = QLineEdit()
+        self.hetu.setPlaceholderText(t("req.gui.hetu_hint"))
+        self.customer_search = QLineEdit()
+        self.customer_search.setPlaceholderText(t("req.gui.customer_search_hint"))
+        self.customer = QComboBox()
+        self.customer.addItem(t("req.gui.customer_auto"), None)
+        self.customer_search.textChanged.connect(self._search)
+        for text, widget in ((t("req.gui.f.subject_name"), self.name),
+                             (t("req.gui.f.subject_email"), self.email),
+                             (t("req.gui.f.subject_address"), self.address),
+                             (t("req.gui.f.hetu"), self.hetu),
+                             (t("req.gui.f.customer_search"), self.customer_search),
+                             (t("req.gui.f.customer"), self.customer)):
+            pform.addRow(_label(text, widget), widget)
+        layout.addWidget(person)
+
+        signed = QGroupBox(t("req.gui.h.signature"))
+        sform = QFormLayout(signed)
+        self.signed = QCheckBox(t("req.gui.f.signed_on_file"))
+        self.signed.setAccessibleName(t("req.gui.f.signed_on_file"))
+        self.location = QLineEdit()
+        self.location.setPlaceholderText(t("req.gui.location_hint"))
+        scan_row = QHBoxLayout()
+        self.scan_label = QLabel(t("req.gui.no_scan"))
+        scan_button = QPushButton(t("req.gui.choose_scan"))
+        scan_button.clicked.connect(self._choose_scan)
+        scan_row.addWidget(self.scan_label, 1)
+        scan_row.addWidget(scan_button)
+        self.identity = QLineEdit()
+        self.identity.setPlaceholderText(t("req.gui.identity_hint"))
+        sform.addRow(self.signed)
+        sform.addRow(_label(t("req.gui.f.original_location"), self.location), self.location)
+        sform.addRow(t("req.gui.f.scan"), scan_row)
+        sform.addRow(_label(t("req.gui.f.identity_method"), self.identity), self.identity)
+        layout.addWidget(signed)
+
+        self.items_box = QGroupBox(t("req.gui.h.items"))
+        ibox = QVBoxLayout(self.items_box)
+        self.items = QTableWidget(0, 3)
+        self.items.setHorizontalHeaderLabels([t("req.gui.col.field"),
+                                              t("req.gui.col.requested"),
+                                              t("req.gui.col.grounds")])
+        self.items.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.items.setAccessibleName(t("req.gui.h.items"))
+        buttons_row = QHBoxLayout()
+        add = QPushButton(t("req.gui.add_item"))
+        remove = QPushButton(t("req.gui.remove_item"))
+        add.clicked.connect(self.add_item)
+        remove.clicked.connect(lambda: self.items.removeRow(self.items.currentRow()))
+        buttons_row.addWidget(add)
+        buttons_row.addWidget(remove)
+        buttons_row.addStretch(1)
+        ibox.addWidget(self.items)
+        ibox.addLayout(buttons_row)
+        layout.addWidget(self.items_box)
+
+        self.objection_box = QGroupBox(t("req.gui.h.objections"))
+        obox = QVBoxLayout(self.objection_box)
+        self.objection_checks: dict[str, QCheckBox] = {}
+        for k in ObjectionKind:
+            check = QCheckBox(t(f"doc.objection.{k.value}").capitalize())
+            self.objection_checks[k.value] = check
+            obox.addWidget(check)
+        layout.addWidget(self.objection_box)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("req.gui.register"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("req.gui.cancel"))
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        self._kind_changed()
+        self.resize(640, 720)
+
+    @Slot()
+    def _kind_changed(self) -> None:
+        kind = self.kind.currentData()
+        self.items_box.setVisible(kind == RequestKind.RECTIFICATION.value)
+        self.objection_box.setVisible(kind == RequestKind.OBJECTION.value)
+        if kind == RequestKind.RECTIFICATION.value and self.items.rowCount() == 0:
+            self.add_item()
+
+    @Slot()
+    def add_item(self, field: str = "", requested: str = "", grounds: str = "") -> None:
+        from PySide6.QtWidgets import QTableWidgetItem
+
+        row = self.items.rowCount()
+        self.items.insertRow(row)
+        combo = QComboBox()
+        for f in RECTIFIABLE:
+            combo.addItem(t(f"field.{f}"), f)
+        if field:
+            combo.setCurrentIndex(max(0, combo.findData(field)))
+        self.items.setCellWidget(row, 0, combo)
+        self.items.setItem(row, 1, QTableWidgetItem(requested))
+        self.items.setItem(row, 2, QTableWidgetItem(grounds))
+
+    @Slot(str)
+    def _search(self, text: str) -> None:
+        self.customer.clear()
+        self.customer.addItem(t("req.gui.customer_auto"), None)
+        if len(text.strip()) < 2:
+            return
+        with self.ctx.session() as s:
+            rows = search_customers(s, self.ctx.actor, text, limit=30)
+        for r in rows:
+            place = f", {r.postal_code} {r.city}".rstrip(", ") if r.city else ""
+            self.customer.addItem(f"{r.first_name} {r.last_name}{place}", r.id)
+        if rows:
+            self.customer.setCurrentIndex(1)
+
+    @Slot()
+    def _choose_scan(self) -> None:
+        path = self.asker.open_file(t("req.gui.choose_scan"))
+        if path is not None:
+            self.scan = path
+            self.scan_label.setText(path.name)
+            self.signed.setChecked(True)
+
+    def _item_inputs(self) -> list[ItemInput]:
+        out = []
+        for row in range(self.items.rowCount()):
+            combo = self.items.cellWidget(row, 0)
+            requested = self.items.item(row, 1)
+            grounds = self.items.item(row, 2)
+            value = requested.text() if requested else ""
+            if not value.strip():
+                continue
+            out.append(ItemInput(combo.currentData(), value, grounds.text() if grounds else ""))
+        return out
+
+    @Slot()
+    def submit(self) -> None:
+        kind = self.kind.currentData()
+        d = self.received.date()
+        from datetime import date
+
+        attachment = None
+        try:
+            if self.scan is not None:
+                attachment = Attachment(self.scan.name, self.scan.read_bytes())
+            with self.ctx.session() as s:
+                req = register_request(
+                    s, self.ctx.actor, kind=kind, received_on=date(d.year(), d.month(), d.day()),
+                    channel=self.channel.currentData(), language=self.language.currentData(),
+                    signed_on_file=self.signed.isChecked(), original_location=self.location.text(),
+                    identity_method=self.identity.text(), subject_name=self.name.text(),
+                    subject_email=self.email.text(),
+                    subject_address=self.address.toPlainText(),
+                    customer_id=self.customer.currentData(), hetu=self.hetu.text().strip(),
+                    items=self._item_inputs() if kind == RequestKind.RECTIFICATION.value else (),
+                    objection_kinds=[k for k, c in self.objection_checks.items() if c.isChecked()]
+                    if kind == RequestKind.OBJECTION.value else (),
+                    attachment=attachment)
+                self.request_id = req.id
+        except (ValidationErrors, ValidationError) as exc:
+            errors = exc.errors if isinstance(exc, ValidationErrors) else [exc]
+            self.error.setText("\n".join(e.message() for e in errors))
+            self.error.setVisible(True)
+            return
+        except Exception as exc:  # shown, never lost
+            show_inline(self.error, exc)
+            return
+        self.accept()

@@ -1,0 +1,461 @@
+"""One request, walked step by step: signature and identity, the customer, the kind's own
+work (report, items, prohibitions, legal holds), the decision and deadline, the documents.
+
+Buttons the core would refuse for this user or this state are disabled; the core checks
+again whatever the screen shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.auth import Permission
+from core.clock import today
+from core.customers import search_customers
+from core.i18n import format_date, format_datetime, t
+from core.models import ItemDecision, RequestKind, RequestState
+from core.requests import (
+    anonymise,
+    apply_objection,
+    attach_signature,
+    check_legal_holds,
+    decide_rectification,
+    erase,
+    extend_deadline,
+    finish_access,
+    finish_rectification,
+    match_customer,
+    notification_targets,
+    record_identity_check,
+    refuse_request,
+    request_detail,
+    withdraw_request,
+)
+from core.requests import documents as docs
+from core.requests.intake import Attachment
+from gui.requests import sections
+from gui.requests.common import Asker, error_label, save_produced, show_inline
+from gui.requests.sections import hrow, make_button, para
+
+K = RequestKind
+
+
+class RequestPage(QWidget):
+    back_requested = Signal()
+    changed = Signal()
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None, asker: Any = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.asker = asker or Asker(self)
+        self.request_id: int | None = None
+        self.detail: Any = None
+        self.holds: list[Any] = []
+        self.targets: list[Any] = []
+        self.buttons: dict[str, QPushButton] = {}
+        outer = QVBoxLayout(self)
+        top = QHBoxLayout()
+        back = QPushButton(t("req.gui.back"))
+        back.setToolTip("Esc")
+        back.clicked.connect(self.back_requested.emit)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 16px; font-weight: bold;")
+        top.addWidget(back)
+        top.addWidget(self.title, 1)
+        outer.addLayout(top)
+        self.error = error_label()
+        outer.addWidget(self.error)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.scroll, 1)
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        if event.key() == Qt.Key.Key_Escape:
+            self.back_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def load(self, request_id: int) -> None:
+        self.request_id = request_id
+        ctx = self.ctx
+
+        def fetch() -> tuple[Any, list[Any], list[Any]]:
+            with ctx.session() as s:
+                detail = request_detail(s, ctx.actor, request_id)
+                holds = (check_legal_holds(s, detail.customer_id)
+                         if detail.customer_id and detail.kind in (K.ERASURE, K.ANONYMISATION)
+                         else [])
+                targets = (notification_targets(s, ctx.actor, request_id)
+                           if detail.kind == K.RECTIFICATION else [])
+                return detail, holds, targets
+
+        self.ctx.tasks.run(fetch, self._show, lambda exc: show_inline(self.error, exc))
+
+    def reload(self) -> None:
+        if self.request_id is not None:
+            self.load(self.request_id)
+
+    def _show(self, result: tuple[Any, list[Any], list[Any]]) -> None:
+        self.detail, self.holds, self.targets = result
+        d = self.detail
+        self.title.setText(f"{d.number} · {t(f'req.kind.{d.kind}')} · {d.person}")
+        self.buttons = {}
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addWidget(self._status_box())
+        layout.addWidget(self._signature_box())
+        layout.addWidget(self._customer_box())
+        layout.addWidget(self._work_box())
+        layout.addWidget(self._decision_box())
+        layout.addWidget(self._documents_box())
+        layout.addStretch(1)
+        self.scroll.setWidget(body)
+
+    # --- permissions --------------------------------------------------------------------------
+
+    def can(self, permission: Permission) -> bool:
+        return self.ctx.can(permission)
+
+    @property
+    def in_progress(self) -> bool:
+        return self.detail.state == RequestState.IN_PROGRESS.value
+
+    def _add(self, key: str, text: str, slot: Callable[[], None], enabled: bool) -> QPushButton:
+        b = make_button(text, slot, enabled)
+        b.setObjectName(key)
+        if not enabled and not self._permitted(key):
+            b.setToolTip(t("req.gui.manager_only"))
+        self.buttons[key] = b
+        return b
+
+    def _permitted(self, key: str) -> bool:
+        manager_keys = {"accept", "refuse_item", "finish_rect", "erase", "anonymise", "extend",
+                        "refuse", "refusal_cert", "notices", "confirmation", "extension_notice"}
+        return key not in manager_keys or self.can(Permission.REQUEST_DECIDE)
+
+    # --- sections -----------------------------------------------------------------------------
+
+    def _status_box(self) -> QGroupBox:
+        d = self.detail
+        box = QGroupBox(t("req.gui.h.status"))
+        lay = QVBoxLayout(box)
+        state = para(f"<b>{t('req.gui.f.state')}:</b> {t(f'req.state.{d.state}')}")
+        lay.addWidget(state)
+        due = t("req.gui.due_line", due=format_date(d.effective_due_on),
+                received=format_date(d.received_on))
+        if d.is_open:
+            due += " — " + (t("req.gui.days_overdue", days=-d.days_left) if d.days_left < 0
+                             else t("req.gui.days_left", days=d.days_left))
+        due_label = para(due)
+        if d.is_open and d.days_left < 0:
+            due_label.setStyleSheet("color: #8a1c24; font-weight: bold;")
+        elif d.is_open and d.days_left <= 7:
+            due_label.setStyleSheet("color: #7a5200; font-weight: bold;")
+        lay.addWidget(due_label)
+        if d.extended_due_on:
+            lay.addWidget(para(t("req.gui.extended_line", first=format_date(d.due_on),
+                                  reasons=d.extension_reasons), muted=True))
+        lay.addWidget(para(t("req.gui.channel_line", channel=t(f"req.channel.{d.channel}"),
+                              language=t(f"req.lang.{d.language}"),
+                              by=d.created_by), muted=True))
+        if d.decision:
+            text = t("req.gui.decision_line", decision=t(f"req.decision.{d.decision}"),
+                     by=d.decided_by or "—",
+                     when=format_datetime(d.decided_at) if d.decided_at else "")
+            lay.addWidget(para(text))
+            if d.decision_reasons:
+                lay.addWidget(para(d.decision_reasons, muted=True))
+        return box
+
+    def _signature_box(self) -> QGroupBox:
+        d = self.detail
+        box = QGroupBox(t("req.gui.h.step_signature"))
+        lay = QVBoxLayout(box)
+        if d.signed_on_file:
+            lay.addWidget(para(t("req.gui.signed_yes", location=d.original_location)))
+        else:
+            lay.addWidget(para(t("req.gui.signed_no")))
+        for a in d.attachments:
+            lay.addWidget(para(t("req.gui.attachment_line", name=a.filename,
+                                  kb=max(1, a.size // 1024), sha=a.sha256[:16],
+                                  by=a.added_by), muted=True))
+        if d.identity_method:
+            lay.addWidget(para(t("req.gui.identity_line", by=d.identity_checked_by or "—",
+                                  method=d.identity_method)))
+        else:
+            lay.addWidget(para(t("req.gui.identity_missing"), muted=True))
+        lay.addLayout(hrow(
+            self._add("attach", t("req.gui.attach_signed"), self.attach_signed, d.is_open),
+            self._add("form", t("req.gui.print_form"), self.print_form,
+                      d.is_open and self.can(Permission.BLANK_FORMS)),
+            self._add("identity", t("req.gui.record_identity"), self.record_identity,
+                      d.is_open)))
+        return box
+
+    def _customer_box(self) -> QGroupBox:
+        d = self.detail
+        box = QGroupBox(t("req.gui.h.step_customer"))
+        lay = QVBoxLayout(box)
+        if d.customer_id:
+            lay.addWidget(para(t("req.gui.customer_matched", name=d.person)))
+        else:
+            told = ", ".join(x for x in (d.subject_name, d.subject_email) if x) or d.pseudonym
+            lay.addWidget(para(t("req.gui.customer_unmatched", told=told)))
+        if d.is_open:
+            self.search = QLineEdit()
+            self.search.setPlaceholderText(t("req.gui.customer_search_hint"))
+            self.search.setAccessibleName(t("req.gui.f.customer_search"))
+            self.search.setMinimumWidth(280)
+            self.search.textChanged.connect(self._search)
+            self.candidates = QComboBox()
+            self.candidates.setAccessibleName(t("req.gui.f.customer"))
+            self.candidates.setMinimumWidth(320)
+            lay.addLayout(hrow(self.search, self.candidates,
+                               self._add("match", t("req.gui.match"), self.match_selected,
+                                         False)))
+        return box
+
+    def _work_box(self) -> QGroupBox:
+        d = self.detail
+        box = QGroupBox(t(f"req.gui.h.work_{d.kind}"))
+        lay = QVBoxLayout(box)
+        has_customer = d.customer_id is not None
+        if d.kind == K.ACCESS:
+            lay.addWidget(para(t("req.gui.access_help"), muted=True))
+            can_report = self.can(Permission.ACCESS_REPORT) and has_customer and \
+                d.state in (RequestState.IN_PROGRESS.value, RequestState.COMPLETED.value)
+            lay.addLayout(hrow(
+                self._add("report", t("req.gui.access_report"), self.access_report, can_report),
+                self._add("json", t("req.gui.access_json"), self.access_json, can_report),
+                self._add("finish_access", t("req.gui.finish_access" if has_customer
+                                             else "req.gui.finish_no_data"), self.finish_access,
+                          self.in_progress and self.can(Permission.ACCESS_REPORT))))
+        elif d.kind == K.RECTIFICATION:
+            sections.rectification(self, lay, has_customer)
+        elif d.kind == K.OBJECTION:
+            for item in d.items:
+                lay.addWidget(para("• " + t(f"doc.objection.{item.field}")))
+            lay.addLayout(hrow(
+                self._add("apply_objection", t("req.gui.apply_objection"), self.apply_objection,
+                          self.in_progress and has_customer),
+                self._add("confirmation", t("req.gui.confirmation"), self.confirmation,
+                          has_customer and d.state == RequestState.COMPLETED.value
+                          and self.can(Permission.LETTERS))))
+        else:
+            sections.erasure(self, lay, has_customer)
+        return box
+
+    def _decision_box(self) -> QGroupBox:
+        d = self.detail
+        box = QGroupBox(t("req.gui.h.step_decision"))
+        lay = QVBoxLayout(box)
+        decide = self.can(Permission.REQUEST_DECIDE)
+        can_extend = decide and d.is_open and d.extended_due_on is None and \
+            today() <= d.due_on
+        lay.addWidget(para(t("req.gui.refuse_note"), muted=True))
+        lay.addLayout(hrow(
+            self._add("extend", t("req.gui.extend"), self.extend, can_extend),
+            self._add("extension_notice", t("req.gui.extension_notice"), self.extension_notice,
+                      self.can(Permission.LETTERS) and d.extended_due_on is not None),
+            self._add("refuse", t("req.gui.refuse"), self.refuse, decide and self.in_progress),
+            self._add("withdraw", t("req.gui.withdraw"), self.withdraw,
+                      d.is_open and self.can(Permission.REQUEST_INTAKE))))
+        return box
+
+    def _documents_box(self) -> QGroupBox:
+        box = QGroupBox(t("req.gui.h.documents"))
+        lay = QVBoxLayout(box)
+        if not self.detail.documents:
+            lay.addWidget(para(t("req.gui.no_documents"), muted=True))
+        for doc in self.detail.documents:
+            lay.addWidget(para(t("req.gui.document_line", kind=t(f"doc.kind.{doc.kind}"),
+                                  language=t(f"req.lang.{doc.language}"), by=doc.created_by,
+                                  when=format_datetime(doc.created_at)), muted=True))
+        return box
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _act(self, fn: Callable[[Any], Any], after: Callable[[Any], None] | None = None) -> None:
+        """Run ``fn(session)`` in one transaction off the GUI thread, then reload."""
+        ctx = self.ctx
+
+        def work() -> Any:
+            with ctx.session() as s:
+                return fn(s)
+
+        def done(result: Any) -> None:
+            show_inline(self.error, None)
+            if after is not None:
+                after(result)
+            self.changed.emit()
+            self.reload()
+
+        self.ctx.tasks.run(work, done, lambda exc: show_inline(self.error, exc))
+
+    def _save(self, produced: Any) -> None:
+        items = produced if isinstance(produced, list) else [produced]
+        for p in items:
+            save_produced(self.asker, p)
+
+    @property
+    def rid(self) -> int:
+        assert self.request_id is not None
+        return self.request_id
+
+    @Slot()
+    def attach_signed(self) -> None:
+        path = self.asker.open_file(t("req.gui.choose_scan"))
+        location = self.asker.text(t("req.gui.attach_signed"), t("req.gui.f.original_location"),
+                                   t("req.gui.location_hint"))
+        if location is None:
+            return
+        attachment = Attachment(path.name, path.read_bytes()) if path else None
+        self._act(lambda s: attach_signature(s, self.ctx.actor, self.rid, attachment, location))
+
+    @Slot()
+    def print_form(self) -> None:
+        self._act(lambda s: docs.produce_form(s, self.ctx.actor, self.rid), self._save)
+
+    @Slot()
+    def record_identity(self) -> None:
+        method = self.asker.text(t("req.gui.record_identity"), t("req.gui.f.identity_method"),
+                                 t("req.gui.identity_hint"))
+        if method is not None:
+            self._act(lambda s: record_identity_check(s, self.ctx.actor, self.rid, method))
+
+    @Slot(str)
+    def _search(self, text: str) -> None:
+        self.candidates.clear()
+        if len(text.strip()) >= 2:
+            with self.ctx.session() as s:
+                for r in search_customers(s, self.ctx.actor, text, limit=30):
+                    place = f", {r.postal_code} {r.city}" if r.city else ""
+                    self.candidates.addItem(f"{r.first_name} {r.last_name}{place}", r.id)
+        self.buttons["match"].setEnabled(self.candidates.count() > 0)
+
+    @Slot()
+    def match_selected(self) -> None:
+        customer_id = self.candidates.currentData()
+        if customer_id is not None:
+            self._act(lambda s: match_customer(s, self.ctx.actor, self.rid, customer_id))
+
+    @Slot()
+    def access_report(self) -> None:
+        self._act(lambda s: docs.produce_access_report(s, self.ctx.actor, self.rid), self._save)
+
+    @Slot()
+    def access_json(self) -> None:
+        self._act(lambda s: docs.produce_access_json(s, self.ctx.actor, self.rid), self._save)
+
+    @Slot()
+    def finish_access(self) -> None:
+        self._act(lambda s: finish_access(s, self.ctx.actor, self.rid))
+
+    def _selected_item(self) -> int | None:
+        row = self.items_table.currentRow()
+        if row < 0:
+            row = next((i for i, it in enumerate(self.detail.items)
+                        if it.decision == ItemDecision.PENDING.value), -1)
+        return self.detail.items[row].id if row >= 0 else None
+
+    @Slot()
+    def accept_item(self) -> None:
+        item = self._selected_item()
+        if item is not None:
+            self._act(lambda s: decide_rectification(s, self.ctx.actor, item, True))
+
+    @Slot()
+    def refuse_item(self) -> None:
+        item = self._selected_item()
+        if item is None:
+            return
+        reason = self.asker.text(t("req.gui.refuse_item"), t("req.gui.reason_label"),
+                                 t("req.gui.refuse_note"))
+        if reason is not None:
+            self._act(lambda s: decide_rectification(s, self.ctx.actor, item, False, reason))
+
+    @Slot()
+    def finish_rectification(self) -> None:
+        self._act(lambda s: finish_rectification(s, self.ctx.actor, self.rid))
+
+    @Slot()
+    def refusal_certificate(self) -> None:
+        self._act(lambda s: docs.produce_refusal_certificate(s, self.ctx.actor, self.rid),
+                  self._save)
+
+    @Slot()
+    def correction_notices(self) -> None:
+        self._act(lambda s: docs.produce_correction_notices(s, self.ctx.actor, self.rid),
+                  self._save)
+
+    @Slot()
+    def apply_objection(self) -> None:
+        self._act(lambda s: apply_objection(s, self.ctx.actor, self.rid))
+
+    @Slot()
+    def confirmation(self) -> None:
+        self._act(lambda s: docs.produce_objection_confirmation(s, self.ctx.actor, self.rid),
+                  self._save)
+
+    def _erase_with(self, action: Callable[..., Any], question: str) -> None:
+        if not self.asker.confirm(question):
+            return
+
+        def run(s: Any) -> Any:
+            outcome = action(s, self.ctx.actor, self.rid)
+            return docs.produce_erasure_decision(s, self.ctx.actor, self.rid, outcome.decision)
+
+        # The decision letter is made in the same transaction, while the address still exists.
+        self._act(run, self._save)
+
+    @Slot()
+    def erase(self) -> None:
+        self._erase_with(erase, t("req.gui.confirm_erase"))
+
+    @Slot()
+    def anonymise(self) -> None:
+        self._erase_with(anonymise, t("req.gui.confirm_anonymise"))
+
+    @Slot()
+    def extend(self) -> None:
+        months = self.asker.months(t("req.gui.extend"), t("req.gui.extend_months"))
+        if months is None:
+            return
+        reasons = self.asker.text(t("req.gui.extend"), t("req.gui.extend_reasons"),
+                                  t("req.gui.refuse_note"))
+        if reasons is not None:
+            self._act(lambda s: extend_deadline(s, self.ctx.actor, self.rid, months, reasons))
+
+    @Slot()
+    def extension_notice(self) -> None:
+        self._act(lambda s: docs.produce_extension_notice(s, self.ctx.actor, self.rid),
+                  self._save)
+
+    @Slot()
+    def refuse(self) -> None:
+        reasons = self.asker.text(t("req.gui.refuse"), t("req.gui.reason_label"),
+                                  t("req.gui.refuse_note"))
+        if reasons is not None:
+            self._act(lambda s: refuse_request(s, self.ctx.actor, self.rid, reasons))
+
+    @Slot()
+    def withdraw(self) -> None:
+        if self.asker.confirm(t("req.gui.confirm_withdraw")):
+            self._act(lambda s: withdraw_request(s, self.ctx.actor, self.rid))

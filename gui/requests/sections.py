@@ -1,0 +1,119 @@
+"""The kind-specific parts of the request page that need most room: rectification items
+with their decisions and notification targets, and the legal holds of erasure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.auth import Permission
+from core.i18n import t
+from core.models import ItemDecision, RequestKind
+
+K = RequestKind
+
+
+def make_button(text: str, slot: Callable[[], None], enabled: bool = True) -> QPushButton:
+    b = QPushButton(text)
+    b.clicked.connect(slot)
+    b.setEnabled(enabled)
+    return b
+
+
+def hrow(*widgets: QWidget) -> QHBoxLayout:
+    box = QHBoxLayout()
+    for w in widgets:
+        box.addWidget(w)
+    box.addStretch(1)
+    return box
+
+
+def para(text: str, muted: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if muted:
+        label.setStyleSheet("color: #5a5a5a;")
+    return label
+
+
+
+def rectification(self: Any, lay: QVBoxLayout, has_customer: bool) -> None:
+    d = self.detail
+    cols = ("field", "current", "requested", "grounds", "decision", "reason")
+    self.items_table = QTableWidget(len(d.items), len(cols))
+    self.items_table.setHorizontalHeaderLabels([t(f"req.gui.col.{c}") for c in cols])
+    self.items_table.setAccessibleName(t("req.gui.h.items"))
+    self.items_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    self.items_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    self.items_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    self.items_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    for r, item in enumerate(d.items):
+        values = (t(f"field.{item.field}"), item.current_value, item.requested_value,
+                  item.grounds, t(f"req.item.{item.decision}"), item.reason)
+        for c, value in enumerate(values):
+            cell = QTableWidgetItem(value)
+            cell.setToolTip(value)
+            self.items_table.setItem(r, c, cell)
+    self.items_table.setFixedHeight(min(220, 60 + 30 * len(d.items)))
+    lay.addWidget(self.items_table)
+    deciding = self.in_progress and has_customer and self.can(Permission.REQUEST_DECIDE)
+    pending = any(i.decision == ItemDecision.PENDING.value for i in d.items)
+    lay.addLayout(hrow(
+        self._add("accept", t("req.gui.accept_item"), self.accept_item, deciding and pending),
+        self._add("refuse_item", t("req.gui.refuse_item"), self.refuse_item,
+                  deciding and pending),
+        self._add("finish_rect", t("req.gui.finish_rect"), self.finish_rectification,
+                  deciding and not pending)))
+    if self.targets:
+        lay.addWidget(para(t("req.gui.notify_heading")))
+        for target in self.targets:
+            fields = ", ".join(t(f"field.{f}") for f in target.fields)
+            lay.addWidget(para(f"• {target.label()} "
+                                f"({t(f'req.gui.relation_{target.relation}')}: {fields})",
+                                muted=True))
+    letters = self.can(Permission.LETTERS)
+    refused = any(i.decision == ItemDecision.REFUSED.value for i in d.items)
+    lay.addLayout(hrow(
+        self._add("refusal_cert", t("req.gui.refusal_cert"), self.refusal_certificate,
+                  letters and refused and has_customer),
+        self._add("notices", t("req.gui.notices"), self.correction_notices,
+                  letters and bool(self.targets))))
+
+def erasure(self: Any, lay: QVBoxLayout, has_customer: bool) -> None:
+    d = self.detail
+    if not has_customer:
+        lay.addWidget(para(t("req.gui.holds_need_customer"), muted=True))
+    elif not self.holds:
+        lay.addWidget(para(t("req.gui.no_holds")))
+    else:
+        lay.addWidget(para(t("req.gui.holds_heading")))
+        for h in self.holds:
+            label = para(f"• {h.reason[:1].upper()}{h.reason[1:]}")
+            label.setStyleSheet("color: #8a1c24; font-weight: bold;" if h.blocks else "")
+            lay.addWidget(label)
+        blocking = any(h.blocks for h in self.holds)
+        lay.addWidget(para(t("req.gui.holds_refuse" if blocking else "req.gui.holds_partly"),
+                            muted=True))
+    erasing = self.in_progress and has_customer and self.can(Permission.ERASE)
+    blocked = any(h.blocks for h in self.holds)
+    if d.kind == K.ERASURE:
+        text = ("req.gui.erase_refused" if blocked else
+                "req.gui.erase_partly" if self.holds else "req.gui.erase_all")
+        lay.addLayout(hrow(self._add("erase", t(text), self.erase, erasing)))
+    else:
+        text = "req.gui.anonymise_refused" if blocked else "req.gui.anonymise"
+        lay.addLayout(hrow(self._add("anonymise", t(text), self.anonymise, erasing)))
