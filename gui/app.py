@@ -87,17 +87,29 @@ def apply_language(lang: str, save: bool = True) -> None:
 # --- opening the database in the background ---------------------------------------------------
 
 class Opener:
-    """Opens the database (and warms the password hasher) on a thread; ``get()`` waits."""
+    """Opens the database (and warms the password hasher) on a thread; ``get()`` waits.
 
-    def __init__(self, location: str) -> None:
+    A SQLite file is first checked with ``PRAGMA quick_check``; a damaged one is not opened
+    (``damage`` tells what backup can replace it).
+    """
+
+    def __init__(self, location: str, check: bool = True) -> None:
         self.location = location
+        self.check = check
         self.db: Any = None
+        self.damage: Any = None  # gui.backup.startup.Damage
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._open, name="open-database", daemon=True)
         self.thread.start()
 
     def _open(self) -> None:
         try:
+            if self.check:
+                from gui.backup.startup import check_database
+
+                self.damage = check_database(self.location)
+                if self.damage is not None:
+                    return
             from core.db import open_database
 
             self.db = open_database(self.location, create=False)
@@ -107,6 +119,10 @@ class Opener:
 
     def get(self) -> Any:
         self.thread.join()
+        if self.damage is not None:
+            from core.errors import AppError
+
+            raise AppError("bgui.damaged_refused")
         if self.error is not None:
             raise self.error
         return self.db
@@ -164,6 +180,40 @@ class Shell(QObject):
             return
         if self.opener is None or self.opener.location != self.location:
             self.opener = Opener(self.location)
+        self._watch_opener()
+
+    def _watch_opener(self) -> None:
+        """When the background check finds the file damaged, offer the latest good backup."""
+        from PySide6.QtCore import QTimer
+
+        opener = self.opener
+        if opener is None:
+            return
+        if opener.thread.is_alive():
+            QTimer.singleShot(100, self, self._watch_opener)
+        elif opener.damage is not None:
+            self.offer_backup(opener.damage)
+
+    def offer_backup(self, damage: Any) -> None:
+        """The damaged-database dialog instead of the login; a restore goes on to the login."""
+        from gui.backup.startup import DamagedDatabaseDialog
+        from gui.tasks import TaskRunner
+
+        if isinstance(self.dialog, DamagedDatabaseDialog):
+            return
+        if self.dialog is not None:
+            self.dialog.hide()  # the login window (hiding does not quit)
+        if self.tasks is None:
+            self.tasks = TaskRunner(self)
+        dialog = DamagedDatabaseDialog(damage, self.tasks)
+        dialog.accepted.connect(lambda: self.restored_at_start(dialog.username.text().strip()))
+        dialog.rejected.connect(QApplication.quit)
+        self.dialog = dialog
+        dialog.show()
+
+    def restored_at_start(self, username: str) -> None:
+        self.opener = None  # open the restored file afresh
+        self.show_login(username)
 
     def _report_startup(self) -> None:
         elapsed = time.time() - self.started_at
@@ -298,6 +348,9 @@ class Shell(QObject):
     @Slot()
     def logged_out(self) -> None:
         username = self.window.ctx.actor.username if self.window is not None else ""
+        if self.window is not None and getattr(self.window, "database_replaced", False):
+            self.window.ctx.db.dispose()  # a restore replaced the file: open it afresh
+            self.opener = None
         self.window = None
         self.show_login(username)
 
@@ -372,6 +425,34 @@ def make_demo_database(location: str, progress: Any = None,
     db.dispose()
 
 
+GC_INTERVAL_MS = 1000
+
+
+def collect_garbage_on_gui_thread(app: QApplication) -> None:
+    """Python's cyclic garbage collector runs on whichever thread allocates; on a worker thread
+    it may destroy a widget left in a reference cycle, and Qt crashes (seen in the tests, with
+    a restore on the task runner). Automatic collection is switched off and done here, on the
+    GUI thread, every second, by the collector's own generation thresholds."""
+    import gc
+
+    from PySide6.QtCore import QTimer
+
+    def collect() -> None:
+        (young, middle, old), (t0, t1, t2) = gc.get_count(), gc.get_threshold()[:3]
+        if old > t2:
+            gc.collect(2)
+        elif middle > t1:
+            gc.collect(1)
+        elif young > t0:
+            gc.collect(0)
+
+    gc.disable()
+    timer = QTimer(app)
+    timer.timeout.connect(collect)
+    timer.start(GC_INTERVAL_MS)
+    app.aboutToQuit.connect(lambda: gc.collect())
+
+
 def run(db: str | None = None, demo: bool = False) -> int:
     """Start the desktop app (``python main.py [--db ...] [--demo]``)."""
     app = QApplication.instance() or QApplication(sys.argv)
@@ -381,6 +462,7 @@ def run(db: str | None = None, demo: bool = False) -> int:
     lang = str(preferences().value("language", i18n.DEFAULT_LANGUAGE))
     apply_language(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE, save=False)
     app.setQuitOnLastWindowClosed(False)  # dialogs come and go between login and main window
+    collect_garbage_on_gui_thread(app)
     shell = Shell(quick_location(db, demo), demo)
     shell.start()
     code = app.exec()

@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         self.specs: list[PageSpec] = pages_for(ctx)
         self.pages: dict[str, QWidget] = {}
         self._leaving = False
+        self.database_replaced = False  # a restore replaced the file: the app reopens it
         self.setWindowTitle(t("gui.app.title"))
         self.setWindowIcon(app_icon())
         self.resize(1280, 800)
@@ -347,9 +348,17 @@ class MainWindow(QMainWindow):
             return
         self.idle.stop()
         self.due_timer.stop()
+        if not self._leaving:
+            self.backup_on_exit()
         event.accept()
         if not self._leaving:
             self.closed.emit()
+
+    def backup_on_exit(self) -> None:
+        """The automatic backup when a manager quits and the last one is a day old."""
+        from gui.backup.exit import backup_on_exit
+
+        backup_on_exit(self, self.ctx)
 
 
 __all__ = ["MainWindow", "show_error"]

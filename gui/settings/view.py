@@ -65,10 +65,9 @@ class SettingsPage(QWidget):
         browse.clicked.connect(self.choose_folder)
         row.addWidget(self.backup_folder, 1)
         row.addWidget(browse)
-        self.app_form.add("backup_folder", t("field.backup_folder"), folder_row,
-                          t("gui.settings.hint.backup_folder"))
-        self.app_form.labels["backup_folder"].setBuddy(self.backup_folder)
-        self.backup_folder.setAccessibleName(t("field.backup_folder"))
+        from gui.backup.group import BackupGroup
+
+        self.backup_group = BackupGroup(ctx, self.backup_folder, folder_row)
 
         self.status = QLabel()
         self.status.setObjectName("settingsStatus")
@@ -96,6 +95,7 @@ class SettingsPage(QWidget):
             box = QGroupBox(t(title_key))
             QVBoxLayout(box).addWidget(form)
             column.addWidget(box)
+        column.addWidget(self.backup_group)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -120,7 +120,7 @@ class SettingsPage(QWidget):
         return edit
 
     def forms(self) -> list[Form]:
-        return [self.company_form, self.contact_form, self.app_form]
+        return [self.company_form, self.contact_form, self.app_form, self.backup_group.form]
 
     # --- data ---------------------------------------------------------------------------------
 
@@ -141,6 +141,7 @@ class SettingsPage(QWidget):
         self.backup_folder.setText(self.loaded["backup_folder"] or "")
         for form in self.forms():
             form.clear_errors()
+        self.backup_group.load()
         self.status.setText(t("gui.settings.updated", who=updated[0],
                               when=format_datetime(updated[1])) if updated[0] else "")
 

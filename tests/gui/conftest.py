@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from core.auth import Actor
 from core.db import Database
 from gui.context import AppContext
 from gui.tasks import SyncTaskRunner
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_on_the_gui_thread():
+    """Python's cyclic GC may run on a worker thread (the task runner, the opener) and there
+    destroy a widget left in a reference cycle by an earlier test: Qt crashes. Collect on the
+    GUI thread only, as the app does (gui.app.collect_garbage_on_gui_thread)."""
+    gc.collect()
+    gc.disable()
+    yield
+    gc.enable()
+    gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def _backups_in_tmp(tmp_path, monkeypatch) -> None:
+    """Closing a manager's window may take the automatic backup: never into the real user's
+    data folder (a test's database has no backup folder of its own)."""
+    from core import backup
+
+    monkeypatch.setattr(backup, "default_data_dir", lambda: tmp_path / "user-data")
 
 
 @pytest.fixture

@@ -1,0 +1,62 @@
+"""The automatic backup when the app closes (a manager's desk; core requires Permission.BACKUP).
+
+Runs only when the last backup is older than a day. A small progress dialog appears if it lasts;
+its Cancel button, or the time limit, stops the backup (core removes the unfinished file), so
+closing never waits forever. An error is shown and closing goes on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QWidget
+
+from core.i18n import t
+from gui.backup.progress import ProgressRun
+from gui.context import AppContext
+from gui.widgets import BUSY_DELAY_MS, show_error
+
+LIMIT_MS = 10 * 60 * 1000  # give up (and remove the unfinished file) after ten minutes
+
+
+def backup_on_exit(parent: QWidget | None, ctx: AppContext, limit_ms: int = LIMIT_MS,
+                   delay_ms: int = BUSY_DELAY_MS) -> Path | None:
+    """The automatic backup if one is due; returns its file (None: not due, cancelled, failed)."""
+    from core.auth import Permission
+    from core.backup import BackupAborted, backup, backup_due
+
+    if not ctx.can(Permission.BACKUP) or not ctx.db.is_sqlite:
+        return None
+    try:
+        if not backup_due(ctx.db):
+            return None
+    except Exception:  # noqa: BLE001 - an unreadable database is no reason to stay open
+        return None
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+
+    def done(path: Path) -> None:
+        outcome["path"] = path
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    run = ProgressRun(parent, ctx.tasks, t("bgui.auto_title"), t("bgui.auto_running"),
+                      lambda progress, abort: backup(ctx.db, ctx.actor, None, progress, abort,
+                                                     automatic=True),
+                      done, failed, delay_ms=delay_ms)
+    if not outcome:  # a real worker thread: wait here, the window still paints
+        limit = QTimer()
+        limit.setSingleShot(True)
+        limit.timeout.connect(run.cancel)
+        limit.start(limit_ms)
+        loop.exec()
+        limit.stop()
+    error = outcome.get("error")
+    if error is not None and not isinstance(error, BackupAborted):
+        show_error(parent, error, t("bgui.auto_title"))
+    return outcome.get("path")

@@ -1,0 +1,249 @@
+"""The Settings page's "Backups" group (manager): the folder, the last backup, back up now,
+restore from a backup. On PostgreSQL both buttons show core's pg_dump/pg_restore guidance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.i18n import format_datetime, t
+from gui.backup.progress import ProgressRun
+from gui.context import AppContext
+from gui.widgets import Form, show_error
+
+
+class BackupGroup(QGroupBox):
+    """``restored`` is emitted after a restore replaced the database (the app logs out)."""
+
+    restored = Signal(object)  # core.restore.RestoreReport
+
+    def __init__(self, ctx: AppContext, folder_edit: QLineEdit,
+                 folder_row: QWidget | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(t("bgui.group"), parent)
+        self.ctx = ctx
+        self.folder_edit = folder_edit
+        self.run: ProgressRun | None = None
+        self.form = Form()
+        # The folder field is the Settings page's (saved with the other settings).
+        self.form.add("backup_folder", t("field.backup_folder"), folder_row or folder_edit,
+                      t("gui.settings.hint.backup_folder"))
+        self.form.labels["backup_folder"].setBuddy(folder_edit)
+        folder_edit.setAccessibleName(t("field.backup_folder"))
+        self.last_label = QLabel()
+        self.last_label.setObjectName("lastBackup")
+        self.form.add("last_backup_at", t("bgui.last"), self.last_label)
+        self.backup_button = QPushButton(t("bgui.backup_now"))
+        self.backup_button.setObjectName("backupNow")
+        self.backup_button.setToolTip(t("bgui.backup_now_hint"))
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button = QPushButton(t("bgui.restore"))
+        self.restore_button.setObjectName("restoreBackup")
+        self.restore_button.setToolTip(t("bgui.restore_hint"))
+        self.restore_button.clicked.connect(self.restore_from)
+        self.status = QLabel()
+        self.status.setObjectName("backupStatus")
+        self.status.setWordWrap(True)
+        actions = QWidget()
+        buttons = QHBoxLayout(actions)
+        buttons.setContentsMargins(0, 4, 0, 0)
+        buttons.addWidget(self.backup_button)
+        buttons.addWidget(self.restore_button)
+        buttons.addStretch(1)
+        self.form.layout_.addRow("", actions)  # under the fields, aligned with them
+        self.form.layout_.addRow("", self.status)
+        QVBoxLayout(self).addWidget(self.form)
+        # Tests replace these: the file to restore, the question before replacing the database.
+        self.choose_backup_file = self._ask_backup_file
+        self.confirm_restore = self._confirm_restore
+        self.ask_recovery_key = self._ask_recovery_key
+        self.load()
+
+    def folder_text(self) -> str:
+        return self.folder_edit.text()
+
+    @Slot()
+    def load(self) -> None:
+        from core.settings import get_settings
+
+        with self.ctx.session() as s:
+            last = get_settings(s).last_backup_at
+        self.last_label.setText(format_datetime(last) if last else t("bgui.never"))
+
+    def _busy(self, busy: bool) -> None:
+        self.backup_button.setEnabled(not busy)
+        self.restore_button.setEnabled(not busy)
+
+    # --- back up now ----------------------------------------------------------------------------
+
+    @Slot()
+    def backup_now(self) -> None:
+        from core.backup import backup
+
+        ctx = self.ctx
+        if not ctx.db.is_sqlite:
+            self._postgres(restore=False)
+            return
+        folder = self.folder_text().strip()
+        dest = Path(folder).expanduser() if folder else None
+        self._busy(True)
+        self.status.setText("")
+        self.run = ProgressRun(
+            self, ctx.tasks, t("bgui.backup_title"), t("bgui.backing_up"),
+            lambda progress, abort: backup(ctx.db, ctx.actor, dest, progress, abort),
+            self._backed_up, self._backup_failed)
+
+    def _backed_up(self, path: Path) -> None:
+        self._busy(False)
+        self.load()
+        text = t("backup.done", path=str(path))
+        self.status.setText(text)
+        box = QMessageBox(QMessageBox.Icon.Information, t("bgui.backup_title"), text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.exec()
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        from core.backup import BackupAborted
+
+        self._busy(False)
+        if isinstance(exc, BackupAborted):
+            self.status.setText(exc.message())
+            return
+        self.status.setText(t("bgui.backup_failed"))
+        show_error(self, exc, t("bgui.backup_title"))
+
+    def _postgres(self, restore: bool) -> None:
+        from core.backup import backup
+        from core.restore import restore as core_restore
+
+        try:  # core refuses at once on a server database, with the guidance to show
+            if restore:
+                core_restore(self.ctx.db.url, Path(), actor=self.ctx.actor)
+            else:
+                backup(self.ctx.db, self.ctx.actor)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc, t("bgui.restore_title" if restore else "bgui.backup_title"))
+
+    # --- restore ----------------------------------------------------------------------------------
+
+    def _ask_backup_file(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, t("bgui.choose_file"),
+                                              self.folder_text().strip(),
+                                              t("bgui.file_filter") + " (*.sqlite3);;* (*)")
+        return path
+
+    def _confirm_restore(self, path: Path) -> bool:
+        return confirm_replace(self, path)
+
+    def _ask_recovery_key(self, reason: str) -> str:
+        return ask_recovery_key(self, reason)
+
+    @Slot()
+    def restore_from(self) -> None:
+        if not self.ctx.db.is_sqlite:
+            self._postgres(restore=True)
+            return
+        chosen = self.choose_backup_file()
+        if not chosen:
+            return
+        path = Path(chosen)
+        if not self.confirm_restore(path):
+            return
+        self._start_restore(path, None)
+
+    def _start_restore(self, path: Path, recovery_key: str | None) -> None:
+        from core.restore import restore
+
+        ctx = self.ctx
+        url = ctx.db.url
+        ctx.db.dispose()  # no pooled connection of this window holds the old file open
+        self._busy(True)
+        self.status.setText("")
+        self.run = ProgressRun(
+            self, ctx.tasks, t("bgui.restore_title"), t("bgui.restoring"),
+            lambda progress, _abort: restore(url, path, actor=ctx.actor,
+                                             recovery_key=recovery_key, progress=progress),
+            self._restored, lambda exc: self._restore_failed(exc, path), cancellable=False)
+
+    def _restore_failed(self, exc: BaseException, path: Path) -> None:
+        from core.errors import KeyUnavailable
+
+        self._busy(False)
+        if isinstance(exc, KeyUnavailable) and exc.code == "backup.key_needed":
+            key = self.ask_recovery_key(exc.message())
+            if key:
+                self._start_restore(path, key)
+            return
+        self.status.setText(t("bgui.not_restored"))
+        show_error(self, exc, t("bgui.restore_title"))
+
+    def _restored(self, report: Any) -> None:
+        self.ctx.db.dispose()
+        self._busy(False)
+        box = QMessageBox(QMessageBox.Icon.Information, t("bgui.restore_title"),
+                          t("backup.restore_done", source=str(report.source)),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setInformativeText(restore_summary(report) + "\n\n" + t("bgui.logging_out"))
+        box.exec()
+        self.restored.emit(report)
+        window = self.window()
+        if hasattr(window, "log_out"):  # the main window: everything is loaded again
+            window.database_replaced = True
+            window.discard_changes()
+            window.log_out()
+
+
+def restore_summary(report: Any) -> str:
+    """What a restore did besides replacing the data, one line each."""
+    lines = []
+    if report.kept is not None:
+        lines.append(t("backup.kept", path=str(report.kept)))
+    if report.migrated_from:
+        lines.append(t("backup.migrated", revision=report.migrated_from))
+    if report.erasures_reapplied:
+        lines.append(t("backup.reapplied", count=report.erasures_reapplied))
+    if report.erasures_unreadable:
+        lines.append(t("backup.erasures_unreadable"))
+    return "\n".join(lines)
+
+
+def confirm_replace(parent: QWidget | None, path: Path) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Warning, t("bgui.restore_title"),
+                      t("bgui.confirm", path=str(path)), QMessageBox.StandardButton.NoButton,
+                      parent)
+    box.setInformativeText(t("bgui.confirm_detail"))
+    yes = box.addButton(t("bgui.confirm_yes"), QMessageBox.ButtonRole.DestructiveRole)
+    no = box.addButton(t("bgui.cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def ask_recovery_key(parent: QWidget | None, reason: str) -> str:
+    """The recovery key typed in (its form checked here); empty when the user gives up."""
+    from core.crypto import DataKey
+    from gui.key_dialogs import RecoveryKeyDialog
+
+    given: list[str] = []
+
+    def take(text: str) -> None:
+        DataKey.from_recovery_text(text)  # a mistyped key is refused in the dialog
+        given.append(text)
+
+    dialog = RecoveryKeyDialog(take, reason, parent)
+    for button in dialog.findChildren(QPushButton):
+        if button.text() == t("gui.common.quit"):
+            button.setText(t("bgui.cancel"))
+    return given[-1] if dialog.exec() and given else ""

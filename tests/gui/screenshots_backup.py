@@ -1,0 +1,109 @@
+"""Screenshots of the backup screens, offscreen, for a person to look at.
+
+    python -m tests.gui.screenshots_backup [FOLDER] [--lang fi|en]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("folder", nargs="?", default=str(Path(tempfile.gettempdir()) / "shots"))
+    parser.add_argument("--lang", default="fi")
+    args = parser.parse_args(argv)
+    out = Path(args.folder)
+    out.mkdir(parents=True, exist_ok=True)
+
+    import keyring
+
+    from tests.conftest import MANAGER_PASSWORD, MemoryKeyring
+
+    keyring.set_keyring(MemoryKeyring())
+    from PySide6.QtWidgets import QApplication, QMessageBox, QScrollArea, QWidget
+
+    from core import backup as backup_mod
+    from core.auth import attempt_login
+    from core.db import open_database
+    from core.errors import AuthError
+    from core.i18n import t
+    from core.settings import get_settings, initialise
+    from gui.app import apply_language
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    apply_language(args.lang, save=False)
+    tmp = Path(tempfile.mkdtemp())
+    backup_mod.default_data_dir = lambda: tmp / "user-data"  # type: ignore[assignment]
+
+    def shot(widget: QWidget, name: str, size: tuple[int, int] | None = (1280, 800)) -> None:
+        if size:
+            widget.resize(*size)
+        widget.show()
+        app.processEvents()
+        widget.grab().save(str(out / f"{name}-{args.lang}.png"))
+        print(out / f"{name}-{args.lang}.png")
+
+    db = open_database(tmp / "register.sqlite3")
+    with db.begin() as s:
+        initialise(s, "Testiasunnot Oy", "manager", "Maija Manageri", MANAGER_PASSWORD,
+                   date(2024, 1, 2), "Toimitusjohtaja", business_id="1572860-0")
+        get_settings(s).backup_folder = str(tmp / "varmuuskopiot")
+    actor = attempt_login(db, "manager", MANAGER_PASSWORD)
+    taken = backup_mod.backup(db, actor)
+
+    from gui.backup.progress import ProgressRun
+    from gui.backup.startup import Damage, DamagedDatabaseDialog, backup_time
+    from gui.context import AppContext
+    from gui.main_window import MainWindow
+    from gui.tasks import SyncTaskRunner
+
+    ctx = AppContext(db, actor, SyncTaskRunner())
+    window = MainWindow(ctx, idle_ms=10**9)
+    page = window.page("settings")
+    shot(window, "backup-settings")
+    group = page.backup_group
+    group.status.setText(t("backup.done", path=str(taken)))
+    page.findChildren(QScrollArea)[0].ensureWidgetVisible(group)
+    shot(window, "backup-settings-done")
+
+    class _Pending:  # a task runner that never finishes: the dialog as it looks mid-way
+        def run(self, fn, on_done=None, on_error=None):
+            pass
+
+    run = ProgressRun(window, _Pending(), t("bgui.backup_title"), t("bgui.backing_up"),
+                      lambda p, a: None, print, print)
+    run.dialog.setWindowTitle(t("bgui.backup_title"))
+    run.dialog.setLabelText(t("bgui.backing_up"))
+    run._show(37, 100, "")
+    shot(run.dialog, "backup-progress", None)
+    run._close()
+
+    QMessageBox.exec = lambda box: shot(box, "backup-confirm", None)  # type: ignore[assignment]
+    from gui.backup.group import confirm_replace
+
+    confirm_replace(window, taken)
+    damage = Damage(str(tmp / "register.sqlite3"), taken, backup_time(taken))
+    dialog = DamagedDatabaseDialog(damage, SyncTaskRunner())
+    shot(dialog, "backup-damaged", None)
+    dialog.username.setText("manager")
+    dialog.show_message(AuthError("auth.invalid").message())
+    shot(dialog, "backup-damaged-wrong", None)
+    none = DamagedDatabaseDialog(Damage(damage.location, None, None), SyncTaskRunner())
+    shot(none, "backup-damaged-none", None)
+    window.database_replaced = True  # no automatic backup for a screenshot run
+    window._leaving = True
+    window.close()
+    db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
