@@ -187,7 +187,7 @@ def generate(db: Database, actor: Actor, customers: int, seed: int = 1,
                                            "set_by": actor.username})
                 if rng.random() < 0.004:
                     request_seq += 1
-                    received = current - timedelta(days=rng.randrange(0, 50))
+                    received = current - timedelta(days=rng.randrange(0, 36))
                     kind = rng.choice([k.value for k in RequestKind])
                     signed = rng.random() < 0.7
                     requests.append({
