@@ -22,7 +22,7 @@ import secrets
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, text
 from sqlalchemy.orm import Session
 
 from core.customers import build_search_text, get_customer
@@ -107,6 +107,19 @@ def _restriction_end(session: Session, customer_id: int) -> date | None:
     return max(ends) if ends else None
 
 
+def _purge_search_index(session: Session) -> None:
+    """SQLite's FTS5 (3.40) marks deleted rows instead of rewriting its segments, so trigram
+    pieces of the erased text would linger in the file; merging the index rewrites them away
+    (about 2 s on 100,000 customers, once per erasure)."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return
+    exists = session.execute(text(
+        "SELECT 1 FROM sqlite_master WHERE name = 'customers_fts'")).first()
+    if exists:
+        session.execute(text("INSERT INTO customers_fts(customers_fts) VALUES ('optimize')"))
+
+
 def wipe_customer(session: Session, customer_id: int, mode: Mode,
                   pseudonym: str | None = None, until: date | None = None) -> list[str]:
     """Remove the customer's personal data as ``mode`` says (see the module text); returns
@@ -128,6 +141,7 @@ def wipe_customer(session: Session, customer_id: int, mode: Mode,
         session.expire(customer, ["orders"])
         session.delete(customer)
         session.flush()
+        _purge_search_index(session)
         return [*wiped, "orders", "customer"]
     for field in blanked:
         setattr(customer, field, "")
@@ -145,6 +159,7 @@ def wipe_customer(session: Session, customer_id: int, mode: Mode,
         customer.restricted_until = until or _restriction_end(session, customer_id)
         wiped += ["state", "restricted_until"]
     session.flush()
+    _purge_search_index(session)
     return wiped
 
 
