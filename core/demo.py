@@ -167,9 +167,10 @@ def generate(db: Database, actor: Actor, customers: int, seed: int = 1,
                     item = rng.choice(ITEMS).format(street=street, n=rng.randint(1, 80),
                                                     a=rng.randint(1, 40),
                                                     city=clean["city"].title())
-                    amount = (Decimal(rng.randint(150, 4000)) if "Asunto" not in item[:30]
-                              and "talo" not in item[:20]
-                              else Decimal(rng.randint(60, 650) * 1000))
+                    is_home = item.startswith(("Kerrostaloasunto", "Rivitaloasunto",
+                                               "Omakotitalo"))
+                    amount = (Decimal(rng.randint(60, 650) * 1000) if is_home
+                              else Decimal(rng.randint(150, 4000)))
                     orders.append({
                         "number": f"{ordered.year}-{counters[ordered.year]:06d}",
                         "customer_id": cid, "ordered_on": ordered, "item": item[:300],

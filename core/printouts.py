@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from core import audit
 from core.auth import Actor, Permission, require
-from core.documents.data import FORM_KINDS, FormData, Letterhead, StatementData
+from core.customers import get_customer
+from core.documents.data import FORM_KINDS, Addressee, FormData, Letterhead, StatementData
 from core.documents.forms import build_form
 from core.documents.registry import record_document
 from core.documents.statement import build_statement
 from core.settings import get_settings
-from core.validation import choice
+from core.validation import choice, format_phone
 
 
 def produce_blank_form(
@@ -26,6 +28,28 @@ def produce_blank_form(
     lang = choice("language", lang, ("fi", "en"))
     pdf = build_form(FormData(kind=kind), Letterhead.from_settings(get_settings(session)), lang)
     record_document(session, actor.username, f"form_{kind}", lang, pdf, filename=filename)
+    return pdf
+
+
+def produce_prefilled_form(session: Session, actor: Actor, kind: str, lang: str,
+                           customer_id: int, filename: str = "") -> bytes:
+    """A signed-request form of ``kind`` with the customer's name, address, email and phone
+    filled in, for the person to check, sign and return (never the hetu)."""
+    require(actor, Permission.BLANK_FORMS)
+    require(actor, Permission.CUSTOMERS)
+    kind = choice("kind", kind, FORM_KINDS)
+    lang = choice("language", lang, ("fi", "en"))
+    c = get_customer(session, customer_id)
+    person = Addressee(name=f"{c.first_name} {c.last_name}".strip(), organisation=c.organisation,
+                       street=c.street, postal_code=c.postal_code, city=c.city,
+                       country=c.country or "FI")
+    data = FormData(kind=kind, person=person, email=c.email, phone=format_phone(c.phone))
+    pdf = build_form(data, Letterhead.from_settings(get_settings(session)), lang)
+    record_document(session, actor.username, f"form_{kind}", lang, pdf,
+                    customer_id=customer_id, filename=filename)
+    audit.record(session, actor, "customer.form_printed", "customer", customer_id,
+                 ["first_name", "last_name", "organisation", "street", "postal_code", "city",
+                  "email", "phone"])
     return pdf
 
 

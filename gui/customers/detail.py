@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -198,6 +199,18 @@ class CustomerDetailPanel(QWidget):
         buttons = QHBoxLayout()
         self.archive_button = QPushButton(t("lists.detail.archive"))
         self.archive_button.clicked.connect(self.toggle_archived)
+        self.form_button = QPushButton(t("lists.detail.print_form"))
+        self.form_button.setToolTip(t("lists.detail.print_form_tip"))
+        form_menu = QMenu(self.form_button)
+        from core.documents.data import FORM_KINDS
+
+        for kind in FORM_KINDS:
+            for lang in ("fi", "en"):
+                action = form_menu.addAction(
+                    f"{t(f'listsdoc.doc.{kind}')} ({t(f'listsdoc.lang.{lang}')})")
+                action.triggered.connect(
+                    lambda _=False, k=kind, la=lang: self.print_form(k, la))
+        self.form_button.setMenu(form_menu)
         self.cancel_button = QPushButton(t("lists.detail.cancel"))
         self.cancel_button.setToolTip(t("lists.detail.cancel_tip"))
         self.cancel_button.clicked.connect(self.cancel)
@@ -206,6 +219,7 @@ class CustomerDetailPanel(QWidget):
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.archive_button)
+        buttons.addWidget(self.form_button)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
@@ -235,6 +249,22 @@ class CustomerDetailPanel(QWidget):
         self.fields.widgets["hetu"] = self.hetu_edit
 
     # --- loading -----------------------------------------------------------------------------
+    def print_form(self, kind: str, lang: str) -> bool:
+        """A request form prefilled with this customer's name and address, saved and opened."""
+        from core.printouts import produce_prefilled_form
+        from gui.documents import produce_and_save
+
+        if self.customer_id is None:
+            return False
+        ctx, cid = self.ctx, self.customer_id
+
+        def build(filename: str) -> bytes:
+            with ctx.session() as s:
+                return produce_prefilled_form(s, ctx.actor, kind, lang, cid, filename)
+
+        name = f"{t('lists.detail.form_file')}-{kind}-{lang}.pdf"
+        return produce_and_save(ctx, self, build, name)
+
     def load(self, customer_id: int, keep_message: bool = False) -> None:
         self.customer_id = customer_id
         if not keep_message:

@@ -224,3 +224,29 @@ def test_receptionist_reveal_is_audited_under_their_name(qtbot, db, manager, rec
         last = s.execute(select(AuditEntry).order_by(AuditEntry.id.desc())).scalars().first()
     assert (last.action, last.username, last.fields) == ("customer.reveal_hetu", "reception",
                                                           "hetu")
+
+
+def test_print_form_prefills_the_customer_and_records_it(page, qtbot, db, manager, tmp_path,
+                                                         monkeypatch):
+    from pypdf import PdfReader
+
+    import gui.documents as documents
+    from core.models import Document
+
+    cid = add_customer(db, manager, first_name="Ville", last_name="Valmis",
+                       street="Rantatie 4 B 7", postal_code="33100", city="Tampere",
+                       hetu=valid_hetu(3, 4, 1971, 222))
+    target = tmp_path / "lomake.pdf"
+    monkeypatch.setattr(documents, "ask_save_path", lambda *a, **k: target)
+    monkeypatch.setattr(documents, "open_file", lambda *a, **k: True)
+    page.open_customer(cid)
+    assert page.detail.form_button.menu().actions()  # one action per kind and language
+    assert page.detail.print_form("access", "fi")
+    text = "".join(p.extract_text() for p in PdfReader(target).pages)
+    assert "Ville Valmis" in text and "Rantatie 4 B 7" in text
+    assert valid_hetu(3, 4, 1971, 222) not in text  # the hetu is never printed on a form
+    with db.begin() as s:
+        doc = s.execute(select(Document).where(Document.customer_id == cid)).scalar_one()
+        assert doc.kind == "form_access"
+        assert s.execute(select(AuditEntry.action).order_by(AuditEntry.id.desc())).scalar() \
+            == "customer.form_printed"
