@@ -18,6 +18,11 @@ from gui.main_window import MainWindow
 from tests.conftest import MANAGER_PASSWORD
 
 
+def _location(db) -> str:
+    """What a desk is pointed at: the SQLite file, or the PostgreSQL server's URL."""
+    return str(db.path) if db.is_sqlite else db.url.render_as_string(hide_password=False)
+
+
 def test_default_location_is_the_cores_default_database(monkeypatch):
     monkeypatch.delenv("ASIAKASREKISTERI_DB", raising=False)
     assert quick_location(None) == str(default_db_path())
@@ -32,7 +37,7 @@ def test_no_database_opens_the_first_run_wizard(qtbot, tmp_path):
 
 
 def test_existing_database_opens_login_then_the_main_window(qtbot, db):
-    shell = Shell(str(db.path))
+    shell = Shell(_location(db))
     shell.start()
     login = shell.dialog
     qtbot.addWidget(login)
@@ -67,7 +72,7 @@ def test_missing_data_key_asks_for_the_recovery_key(qtbot, db, memory_keyring, m
         return dialog.result()
 
     monkeypatch.setattr(key_dialogs.RecoveryKeyDialog, "exec", exec_)
-    shell = Shell(str(db.path))
+    shell = Shell(_location(db))
     assert shell.check_key()
     assert typed and typed[0]
     assert memory_keyring.store[(KEYRING_SERVICE, install_id)] == text
@@ -79,7 +84,7 @@ def test_no_keyring_says_what_to_do_and_never_falls_back(qtbot, db, monkeypatch)
     clear_key_cache()
     told = []
     monkeypatch.setattr(key_dialogs, "keyring_unavailable", lambda parent, exc: told.append(exc))
-    shell = Shell(str(db.path))
+    shell = Shell(_location(db))
     assert not shell.check_key()
     assert told and told[0].code == "error.no_keyring"
     shell.db.dispose()
