@@ -329,7 +329,7 @@ def _load_extra_commands() -> None:
     """Subcommands that live beside their feature (backup, documents, updates...)."""
     import importlib
 
-    for name in ("core.cli_extra", "core.backup_cli"):
+    for name in ("core.backup_cli",):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from core import validation
 from core.auth import Actor, Permission, require
-from core.customers import _search_filter, search_customer_ids
+from core.customers import search_customer_ids
 from core.errors import ValidationError
-from core.models import Customer, CustomerState
+from core.models import Customer
 
 # A term matching at most this many customers is read from the FTS index and sorted whole;
 # a commoner one walks the listing index in list order and stops after the first page.
@@ -104,16 +104,10 @@ def matching_ids(session: Session, actor: Actor, query: str = "", *,
             text("SELECT rowid FROM customers_fts WHERE customers_fts MATCH :q LIMIT :n"),
             {"q": match, "n": SPARSE + 1}).scalars().all()
         if len(probe) <= SPARSE:
-            q = select(Customer.id).where(Customer.id.in_(probe))
-            # The trigram match is a candidate set: apply the exact rule on top.
-            cond = _search_filter(session, query)
-            if cond is not None:
-                q = q.where(cond)
-            if not include_archived:
-                q = q.where(Customer.archived.is_(False))
-            q = q.where(Customer.state != CustomerState.ANONYMISED.value)
-            q = q.order_by(Customer.last_name, Customer.first_name, Customer.id)
-            return SearchResult(list(session.execute(q).scalars()), True)
+            # The trigram match is a candidate set: the exact rule is applied on top.
+            return SearchResult(search_customer_ids(
+                session, actor, query, include_archived=include_archived, among=list(probe)),
+                True)
     ids = search_customer_ids(session, actor, query, include_archived=include_archived,
                               limit=limit + 1 if limit else None)
     if limit and len(ids) > limit:

@@ -366,10 +366,14 @@ def _search_filter(session: Session, query: str) -> Any:
 
 
 def search_customer_ids(session: Session, actor: Actor, query: str = "", *,
-                        include_archived: bool = False, limit: int | None = None) -> list[int]:
-    """Ids of matching customers ordered by last name, first name (for lazy list models)."""
+                        include_archived: bool = False, limit: int | None = None,
+                        among: list[int] | None = None) -> list[int]:
+    """Ids of matching customers ordered by last name, first name (for lazy list models);
+    ``among`` narrows the search to candidate ids (e.g. from the search index)."""
     require(actor, Permission.CUSTOMERS)
     q = select(Customer.id)
+    if among is not None:
+        q = q.where(Customer.id.in_(among))
     cond = _search_filter(session, query)
     if cond is not None:
         q = q.where(cond)
