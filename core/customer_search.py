@@ -8,9 +8,11 @@ walk the covering listing index in list order and stop after a page. PostgreSQL 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from core import validation
@@ -19,9 +21,14 @@ from core.customers import search_customer_ids
 from core.errors import ValidationError
 from core.models import Customer
 
-# A term matching at most this many customers is read from the FTS index and sorted whole;
-# a commoner one walks the listing index in list order and stops after the first page.
-SPARSE = 200
+# A term matching at most this many customers is read from the FTS index and sorted whole
+# (about 5 ms for 3,000 on the benchmark machine); a commoner one walks the listing index in list
+# order and stops after the first page, which is quick because matches come early.
+SPARSE = 3000
+# A two-letter term whose pair begins more trigrams than this is common: walk instead.
+PAIR_TERMS = 40
+# Characters the trigram index folds exactly as str.lower() does, for the pair lookup.
+_PAIR_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789åäöéüšžõ@.-_+'&/,")
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,7 @@ def list_rows(session: Session, actor: Actor, ids: list[int]) -> list[CustomerLi
     if not ids:
         return []
     c = Customer
-    found = {r[0]: CustomerListRow(*r) for r in session.execute(
+    found = {r[0]: CustomerListRow(*cast(tuple[Any, ...], r)) for r in session.execute(
         select(c.id, c.first_name, c.last_name, c.organisation, c.email, c.phone,
                c.postal_code, c.city, c.state, c.archived).where(c.id.in_(ids)))}
     return [found[i] for i in ids if i in found]
@@ -69,22 +76,41 @@ def _has_fts(session: Session) -> bool:
     return bool(cached)
 
 
-def _fts_query(query: str) -> str | None:
-    """The FTS5 MATCH expression for the query's tokens (the exact rule is applied to the
-    candidates afterwards), or None when a token is too short for trigrams."""
-    tokens = query.lower().split()
-    if not tokens:
-        return None
-    normalised = []
-    for token in tokens:
+def _phrase(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+class _NoMatch(Exception):
+    """A two-letter term that begins no trigram: nobody matches."""
+
+
+def _fts_query(session: Session, query: str) -> str | None:
+    """The FTS5 MATCH expression giving a superset of the query's matches (the exact rule is
+    applied to the candidates afterwards), or None when no token can use the index.
+    Raises ``_NoMatch`` when a token occurs nowhere."""
+    groups = []
+    for token in query.lower().split():
         digits = "".join(ch for ch in token if ch.isdigit())
         if digits and len(digits) >= 3 and not token.isalpha() and digits != token:
             token = digits  # phone numbers by their digits, as the LIKE search does
-        if len(token) < 3:
-            return None
-        normalised.append(token)
+        if len(token) >= 3:
+            # A long token as a few of its trigrams (every third, and the last) rather than a
+            # phrase: reading three doclists is cheaper than matching seven by position, and
+            # the candidates are nearly the same.
+            starts = sorted({*range(0, len(token) - 2, 3), len(token) - 3})
+            groups.append(" AND ".join(_phrase(token[i:i + 3]) for i in starts))
+        elif len(token) == 2 and set(token) <= _PAIR_CHARS:
+            terms = session.execute(text(
+                "SELECT term FROM customers_fts_terms WHERE term >= :lo AND term < :hi "
+                "LIMIT :n"), {"lo": token, "hi": token + "\U0010ffff", "n": PAIR_TERMS + 1}
+            ).scalars().all()
+            if not terms:
+                raise _NoMatch
+            if len(terms) <= PAIR_TERMS:
+                groups.append("(" + " OR ".join(_phrase(t) for t in terms) + ")")
+        # One-letter tokens (and common pairs) are left to the exact rule.
     # Several tokens together are usually rare: let the index intersect them.
-    return " AND ".join('"' + token.replace('"', '""') + '"' for token in normalised)
+    return " AND ".join(groups) or None
 
 
 def _is_hetu(query: str) -> bool:
@@ -98,16 +124,25 @@ def matching_ids(session: Session, actor: Actor, query: str = "", *,
                  include_archived: bool = False, limit: int | None = None) -> SearchResult:
     """Ids of matching customers in list order (last name, first name, id)."""
     require(actor, Permission.CUSTOMERS)
-    match = _fts_query(query) if _has_fts(session) and not _is_hetu(query) else None
+    try:
+        match = _fts_query(session, query) if _has_fts(session) and not _is_hetu(query) else None
+    except _NoMatch:
+        return SearchResult([], True)
     if match is not None:
         probe = session.execute(
             text("SELECT rowid FROM customers_fts WHERE customers_fts MATCH :q LIMIT :n"),
             {"q": match, "n": SPARSE + 1}).scalars().all()
         if len(probe) <= SPARSE:
-            # The trigram match is a candidate set: the exact rule is applied on top.
-            return SearchResult(search_customer_ids(
-                session, actor, query, include_archived=include_archived, among=list(probe)),
-                True)
+            # The trigram match is a candidate set: the exact rule is applied on top. The ids
+            # travel as one JSON parameter (thousands of bound values cost more than the query).
+            among: Any = select(literal_column("value")).select_from(
+                func.json_each(json.dumps(probe)))
+            page = limit + 1 if limit and len(probe) > limit else None
+            ids = search_customer_ids(session, actor, query, include_archived=include_archived,
+                                      among=among, limit=page)
+            if page and len(ids) > page - 1:
+                return SearchResult(ids[:page - 1], False)
+            return SearchResult(ids, True)
     ids = search_customer_ids(session, actor, query, include_archived=include_archived,
                               limit=limit + 1 if limit else None)
     if limit and len(ids) > limit:

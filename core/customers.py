@@ -73,12 +73,14 @@ def _digits(value: str) -> str:
 
 def build_search_text(c: Any) -> str:
     """Lower-cased words a search matches; phone numbers as digits, Finnish ones also in
-    their national form (``+358401234567`` is found by ``0401234567``)."""
+    their national form (``+358401234567`` is found by ``0401234567``). The text ends with a
+    space so that every two-letter substring begins a trigram of the search index."""
     phone = c.phone or ""
     national = "0" + phone[4:] if phone.startswith("+358") else ""
     parts = [c.first_name, c.last_name, c.organisation, c.email, c.postal_code, c.city,
              national, _digits(phone)]
-    return " ".join(p.lower() for p in parts if p)
+    words = " ".join(p.lower() for p in parts if p)
+    return words + " " if words else ""
 
 
 def _hetu_in_use(session: Session, index: str, except_id: int | None = None) -> bool:
@@ -367,9 +369,10 @@ def _search_filter(session: Session, query: str) -> Any:
 
 def search_customer_ids(session: Session, actor: Actor, query: str = "", *,
                         include_archived: bool = False, limit: int | None = None,
-                        among: list[int] | None = None) -> list[int]:
+                        among: list[int] | Any = None) -> list[int]:
     """Ids of matching customers ordered by last name, first name (for lazy list models);
-    ``among`` narrows the search to candidate ids (e.g. from the search index)."""
+    ``among`` narrows the search to candidate ids (a list, or a query giving them, e.g. from
+    the search index)."""
     require(actor, Permission.CUSTOMERS)
     q = select(Customer.id)
     if among is not None:

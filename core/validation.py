@@ -96,6 +96,7 @@ def _valid_finnish(national: str) -> bool:
     global _fi_checks
     if _fi_checks is None:
         md = phonenumbers.PhoneMetadata.metadata_for_region("FI")
+        assert md is not None and md.general_desc is not None  # shipped with the library
         descs = [getattr(md, n) for n in (
             "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager",
             "uan", "voicemail", "fixed_line", "mobile")]

@@ -8,25 +8,27 @@ from core import customer_search, customers
 from core.customer_search import matching_ids
 from tests.conftest import valid_hetu
 
-PEOPLE = [("Aino", "Korhonen", "aino@example.fi", "+358401234567", "00100"),
-          ("Eero", "Korpela", "", "", "33100"),
-          ("Ville", "Nieminen", "ville@posti.fi", "+358501112223", "00100"),
-          ("Kaisa", "Virtanen", "kaisa.v@example.com", "", "90100")]
+PEOPLE = [("Aino", "Korhonen", "aino@example.fi", "+358401234567", "00100", "Helsinki"),
+          ("Eero", "Korpela", "", "", "33100", "Tampere"),
+          ("Ville", "Nieminen", "ville@posti.fi", "+358501112223", "00100", "Helsinki"),
+          ("Kaisa", "Virtanen", "kaisa.v@example.com", "", "95100", "Ii")]
 
 
 @pytest.fixture
 def people(db, manager):
     ids = []
     with db.begin() as s:
-        for i, (first, last, email, phone, postal) in enumerate(PEOPLE):
+        for i, (first, last, email, phone, postal, city) in enumerate(PEOPLE):
             ids.append(customers.create_customer(s, manager, {
                 "first_name": first, "last_name": last, "email": email, "phone": phone,
-                "postal_code": postal, "hetu": valid_hetu(individual=200 + i)}).id)
+                "postal_code": postal, "city": city, "hetu": valid_hetu(individual=200 + i)}).id)
     return ids
 
 
 @pytest.mark.parametrize("query", ["", "kor", "KORHONEN", "example", "00100", "040 123",
-                                   "0401234", "aino kor", "zzz", "o", "ni", "@posti"])
+                                   "0401234", "aino kor", "zzz", "o", "ni", "@posti",
+                                   "ii", "Ii", "ka ii", "zq", "ai ko", "korhonen aino",
+                                   "virtanen95100", "läh"])
 def test_search_answers_like_the_plain_search(db, manager, people, query):
     with db.begin() as s:
         expected = customers.search_customer_ids(s, manager, query)
@@ -56,3 +58,39 @@ def test_a_common_term_gives_the_first_page_then_the_rest(db, manager, people, m
         every = matching_ids(s, manager, "example")
     assert not first.complete and len(first.ids) == 1
     assert every.complete and every.ids[:1] == first.ids and len(every.ids) == 2
+
+
+def test_two_letters_find_a_word_at_the_very_end(db, manager, people):
+    """Kaisa lives in Ii and has no phone: the town's name ends her search text."""
+    with db.begin() as s:
+        assert matching_ids(s, manager, "ii").ids == [people[3]]
+        assert matching_ids(s, manager, "zq").ids == []
+
+
+def test_a_sparse_term_gives_a_sorted_first_page(db, manager, people):
+    with db.begin() as s:
+        first = matching_ids(s, manager, "kor", limit=1)
+        every = matching_ids(s, manager, "kor")
+    assert every.ids == [people[0], people[1]]  # Korhonen before Korpela
+    assert first.ids == [people[0]] and not first.complete
+
+
+def test_upgrading_an_older_register_makes_two_letters_at_the_end_findable(db, manager, people):
+    """A register made before the search text ended with a space (revision 0002) is padded
+    when it is opened by this version."""
+    from alembic import command
+    from alembic.config import Config
+
+    from core.db import MIGRATIONS, run_migrations
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002_gui_lists_fts")
+    with db.begin() as s:
+        assert customers.search_customer_ids(s, manager, "ii") == [people[3]]  # the LIKE rule
+    run_migrations(db.engine)
+    with db.begin() as s:
+        assert matching_ids(s, manager, "ii").ids == [people[3]]
+        assert matching_ids(s, manager, "ka ii").ids == [people[3]]
