@@ -3,6 +3,7 @@ search, objections [S6][S15][S17], and the encrypted hetu."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -67,8 +68,11 @@ def clean_customer(data: Mapping[str, Any], *, partial: bool = False) -> dict[st
     return out
 
 
+_NON_DIGITS = re.compile(r"\D")
+
+
 def _digits(value: str) -> str:
-    return "".join(ch for ch in value if ch.isdigit())
+    return _NON_DIGITS.sub("", value)
 
 
 def build_search_text(c: Any) -> str:
@@ -79,7 +83,7 @@ def build_search_text(c: Any) -> str:
     national = "0" + phone[4:] if phone.startswith("+358") else ""
     parts = [c.first_name, c.last_name, c.organisation, c.email, c.postal_code, c.city,
              national, _digits(phone)]
-    words = " ".join(p.lower() for p in parts if p)
+    words = " ".join(p for p in parts if p).lower()
     return words + " " if words else ""
 
 

@@ -101,3 +101,86 @@ def test_demo_data_passes_every_validation_rule() -> None:
     for n in range(500):
         data = make_customer(rng, n, used)
         assert clean_customer(data)["hetu"] == data.get("hetu", "")
+
+
+def _mixed_file(tmp_path: Path, name: str) -> Path:
+    lines = ["etunimi;sukunimi;sähköposti;postinumero;hetu"]
+    for i in range(23):
+        lines.append(f"Henkilö{i};Suku{i % 7};h{i}@example.fi;{i % 90:02d}100;")
+    lines[5] = "Huono;Rivi;ei-osoite;00100;"          # bad email
+    lines[12] = "Toinen;Huono;;1234;"                  # bad postal code
+    lines[17] = "Henkilö3;Suku3;H3@example.fi;03100;"  # the same email as row 4
+    lines.append("Pekka;Puu;;;131052-308T")
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _people(db) -> list[tuple[str, str, str]]:
+    with db.begin() as s:
+        return sorted((r[0], r[1], r[2]) for r in s.execute(
+            select(Customer.first_name, Customer.last_name, Customer.email)))
+
+
+def test_a_big_import_validated_in_a_helper_process_gives_the_same_result(
+        db, manager, tmp_path: Path, monkeypatch) -> None:
+    """Big files are validated in a second process, a few rows at a time, while batches are
+    written on a thread; the outcome is the same as validating everything here."""
+    from core import importing
+
+    path = _mixed_file(tmp_path, "big.csv")
+    monkeypatch.setattr(importing, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(importing, "CHUNK", 3)
+    monkeypatch.setattr(importing, "BATCH", 4)
+    report = import_customers(db, manager, path)
+    assert (report.imported, report.rejected, report.unchanged) == (21, 2, 1)
+    assert [r.line for r in report.rejected_rows] == [6, 13]
+    assert "'sähköposti'" in report.rejected_rows[0].reason
+    assert "'postinumero'" in report.rejected_rows[1].reason
+    parallel = _people(db)
+    with db.begin() as s:
+        hetu_index = s.execute(select(Customer.hetu_index)
+                               .where(Customer.last_name == "Puu")).scalar_one()
+    assert hetu_index
+    assert len(parallel) == 21 and ("Henkilö3", "Suku3", "h3@example.fi") in parallel
+    # The same file again adds nobody: every row is a known person now (or still bad).
+    again = import_customers(db, manager, path)
+    assert (again.imported, again.rejected, again.unchanged) == (0, 2, 22)
+
+
+def test_a_failing_batch_stops_the_import_with_its_error(db, manager, tmp_path: Path,
+                                                         monkeypatch) -> None:
+    from core import importing
+
+    path = _mixed_file(tmp_path, "fails.csv")
+    monkeypatch.setattr(importing, "BATCH", 4)
+    calls = []
+
+    def broken(session, actor, batch, label):
+        calls.append(len(batch.rows))
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(session, actor, batch, label)
+
+    real = importing.insert_prepared
+    monkeypatch.setattr(importing, "insert_prepared", broken)
+    try:
+        import_customers(db, manager, path)
+    except OSError as exc:
+        assert "disk full" in str(exc)
+    else:
+        raise AssertionError("the writer's error was not raised")
+    assert len(_people(db)) == 4  # the first batch is committed whole, the second not at all
+
+
+def test_an_aborted_import_keeps_the_committed_batches_only(db, manager, tmp_path: Path,
+                                                            monkeypatch) -> None:
+    from core import importing
+
+    path = _mixed_file(tmp_path, "abort.csv")
+    monkeypatch.setattr(importing, "BATCH", 4)
+    rows_seen = []
+    report = import_customers(db, manager, path,
+                              should_abort=lambda: rows_seen.append(1) or len(rows_seen) > 12)
+    assert report.aborted
+    assert report.imported % 4 == 0 and report.imported == len(_people(db))
