@@ -217,15 +217,31 @@ def bench_list_and_detail(db: Database, actor: object) -> None:
 
 
 def bench_access_report(db: Database, actor: object) -> None:
-    try:
-        from core.documents import samples
-        from core.documents.access_report import build_access_report
-    except ImportError:
-        line("access_report_pdf_1000_orders", None, "(core.documents missing)")
-        return
-    data = samples.access_report(n_orders=1000)
-    seconds = timed(lambda: build_access_report(data, samples.letterhead(), "fi"))
-    line("access_report_pdf_1000_orders", seconds, "(builder only; sample data)")
+    """What the manager's "Access report" does for the customer with 1,000 orders: collect
+    everything stored on them (hetu decrypted, orders, history, requests) and build the PDF.
+    The transaction is rolled back so that the cached database stays as it was."""
+    from sqlalchemy import select
+
+    from core.documents.access_report import build_access_report
+    from core.models import Customer
+    from core.requests.access import collect_access_data
+    from core.requests.erasure import letterhead
+
+    def report() -> bytes:
+        session = db.session_factory()
+        try:
+            big = session.execute(select(Customer.id).where(
+                Customer.email == "iso.tilaaja@esimerkki.fi")).scalar_one()
+            data = collect_access_data(session, actor, customer_id=big)  # type: ignore[arg-type]
+            return build_access_report(data, letterhead(session), "fi")
+        finally:
+            session.rollback()
+            session.close()
+
+    report()  # fonts and modules loaded once, as in a running app
+    times = sorted(timed(report) for _ in range(3))
+    line("access_report_pdf_1000_orders", times[1],
+         f"(median of 3: data from the database and the PDF; {len(report()) // 1024} KB)")
 
 
 def _child(args: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:

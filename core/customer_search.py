@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import func, literal_column, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from core import validation
@@ -27,6 +28,9 @@ from core.models import Customer
 SPARSE = 3000
 # A two-letter term whose pair begins more trigrams than this is common: walk instead.
 PAIR_TERMS = 40
+# A term the index cannot narrow enough is first looked for by walking the list for at most
+# this many SQLite virtual-machine steps (a tenth of 100,000 customers, 1-3 ms).
+WALK_STEPS = 30_000
 # Characters the trigram index folds exactly as str.lower() does, for the pair lookup.
 _PAIR_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789åäöéüšžõ@.-_+'&/,")
 
@@ -84,33 +88,55 @@ class _NoMatch(Exception):
     """A two-letter term that begins no trigram: nobody matches."""
 
 
-def _fts_query(session: Session, query: str) -> str | None:
-    """The FTS5 MATCH expression giving a superset of the query's matches (the exact rule is
-    applied to the candidates afterwards), or None when no token can use the index.
-    Raises ``_NoMatch`` when a token occurs nowhere."""
-    groups = []
+def _tokens(query: str) -> list[str]:
+    tokens = []
     for token in query.lower().split():
         digits = "".join(ch for ch in token if ch.isdigit())
         if digits and len(digits) >= 3 and not token.isalpha() and digits != token:
             token = digits  # phone numbers by their digits, as the LIKE search does
-        if len(token) >= 3:
-            # A long token as a few of its trigrams (every third, and the last) rather than a
-            # phrase: reading three doclists is cheaper than matching seven by position, and
-            # the candidates are nearly the same.
-            starts = sorted({*range(0, len(token) - 2, 3), len(token) - 3})
-            groups.append(" AND ".join(_phrase(token[i:i + 3]) for i in starts))
-        elif len(token) == 2 and set(token) <= _PAIR_CHARS:
-            terms = session.execute(text(
-                "SELECT term FROM customers_fts_terms WHERE term >= :lo AND term < :hi "
-                "LIMIT :n"), {"lo": token, "hi": token + "\U0010ffff", "n": PAIR_TERMS + 1}
-            ).scalars().all()
-            if not terms:
-                raise _NoMatch
-            if len(terms) <= PAIR_TERMS:
-                groups.append("(" + " OR ".join(_phrase(t) for t in terms) + ")")
-        # One-letter tokens (and common pairs) are left to the exact rule.
-    # Several tokens together are usually rare: let the index intersect them.
+        tokens.append(token)
+    return tokens
+
+
+def _trigrams(token: str) -> str:
+    """A token of three or more letters as a few of its trigrams (every third, and the last)
+    rather than a phrase: reading three doclists is cheaper than matching seven by position,
+    and the candidates are nearly the same."""
+    starts = sorted({*range(0, len(token) - 2, 3), len(token) - 3})
+    return " AND ".join(_phrase(token[i:i + 3]) for i in starts)
+
+
+def _pairs_match(session: Session, pairs: list[str]) -> str | None:
+    """Two-letter tokens as the OR of the indexed trigrams each begins (their list comes from
+    the fts5vocab view, which counts each trigram's rows: cheap for the rare pairs this is
+    for). None when every pair is common; ``_NoMatch`` when one occurs nowhere."""
+    groups = []
+    for pair in pairs:
+        terms = session.execute(text(
+            "SELECT term FROM customers_fts_terms WHERE term >= :lo AND term < :hi LIMIT :n"),
+            {"lo": pair, "hi": pair + "\U0010ffff", "n": PAIR_TERMS + 1}).scalars().all()
+        if not terms:
+            raise _NoMatch
+        if len(terms) <= PAIR_TERMS:
+            groups.append("(" + " OR ".join(_phrase(t) for t in terms) + ")")
     return " AND ".join(groups) or None
+
+
+def _walk_briefly(session: Session, actor: Actor, query: str, include_archived: bool,
+                  limit: int) -> list[int] | None:
+    """The first ``limit`` matches in list order, or None when finding them takes longer than
+    ``WALK_STEPS`` (the term is rare: the index finds it faster)."""
+    raw: Any = session.connection().connection.driver_connection
+    raw.set_progress_handler(lambda: 1, WALK_STEPS)  # non-zero: interrupt the statement
+    try:
+        return search_customer_ids(session, actor, query, include_archived=include_archived,
+                                   limit=limit)
+    except OperationalError as exc:
+        if "interrupted" not in str(exc.orig):
+            raise
+        return None
+    finally:
+        raw.set_progress_handler(None, 0)
 
 
 def _is_hetu(query: str) -> bool:
@@ -122,27 +148,64 @@ def _is_hetu(query: str) -> bool:
 
 def matching_ids(session: Session, actor: Actor, query: str = "", *,
                  include_archived: bool = False, limit: int | None = None) -> SearchResult:
-    """Ids of matching customers in list order (last name, first name, id)."""
+    """Ids of matching customers in list order (last name, first name, id).
+
+    On SQLite: tokens of three or more letters give candidates from the trigram index, sorted
+    whole when there are few; otherwise the list index is walked for a moment, which finds a
+    common term's first page at once; two-letter tokens then give candidates through the
+    trigrams they begin; what remains walks the whole list index."""
     require(actor, Permission.CUSTOMERS)
-    try:
-        match = _fts_query(session, query) if _has_fts(session) and not _is_hetu(query) else None
-    except _NoMatch:
-        return SearchResult([], True)
-    if match is not None:
-        probe = session.execute(
-            text("SELECT rowid FROM customers_fts WHERE customers_fts MATCH :q LIMIT :n"),
-            {"q": match, "n": SPARSE + 1}).scalars().all()
-        if len(probe) <= SPARSE:
-            # The trigram match is a candidate set: the exact rule is applied on top. The ids
-            # travel as one JSON parameter (thousands of bound values cost more than the query).
-            among: Any = select(literal_column("value")).select_from(
-                func.json_each(json.dumps(probe)))
-            page = limit + 1 if limit and len(probe) > limit else None
-            ids = search_customer_ids(session, actor, query, include_archived=include_archived,
-                                      among=among, limit=page)
-            if page and len(ids) > page - 1:
-                return SearchResult(ids[:page - 1], False)
-            return SearchResult(ids, True)
+    if not _has_fts(session) or _is_hetu(query):
+        return _walk(session, actor, query, include_archived, limit)
+    tokens = _tokens(query)
+    # Several tokens together are usually rare: let the index intersect them. Shorter tokens
+    # are left to the exact rule applied to the candidates.
+    longer = " AND ".join(_trigrams(t) for t in tokens if len(t) >= 3)
+    if longer:
+        found = _sorted_candidates(session, actor, query, longer, include_archived, limit)
+        if found is not None:
+            return found
+    if limit:
+        ids = _walk_briefly(session, actor, query, include_archived, limit + 1)
+        if ids is not None:
+            return SearchResult(ids[:limit], len(ids) <= limit)
+    pairs = [t for t in tokens if len(t) == 2 and set(t) <= _PAIR_CHARS]
+    if pairs:
+        try:
+            match = _pairs_match(session, pairs)
+        except _NoMatch:
+            return SearchResult([], True)
+        if match:
+            found = _sorted_candidates(session, actor, query,
+                                       f"{longer} AND {match}" if longer else match,
+                                       include_archived, limit)
+            if found is not None:
+                return found
+    return _walk(session, actor, query, include_archived, limit)
+
+
+def _sorted_candidates(session: Session, actor: Actor, query: str, match: str,
+                       include_archived: bool, limit: int | None) -> SearchResult | None:
+    """The matches among the index's candidates for ``match``, or None when there are more
+    candidates than ``SPARSE``."""
+    probe = session.execute(
+        text("SELECT rowid FROM customers_fts WHERE customers_fts MATCH :q LIMIT :n"),
+        {"q": match, "n": SPARSE + 1}).scalars().all()
+    if len(probe) > SPARSE:
+        return None
+    # The trigram match is a candidate set: the exact rule is applied on top. The ids travel
+    # as one JSON parameter (thousands of bound values cost more than the query).
+    among: Any = select(literal_column("value")).select_from(func.json_each(json.dumps(probe)))
+    page = limit + 1 if limit and len(probe) > limit else None
+    ids = search_customer_ids(session, actor, query, include_archived=include_archived,
+                              among=among, limit=page)
+    if page and len(ids) > page - 1:
+        return SearchResult(ids[:page - 1], False)
+    return SearchResult(ids, True)
+
+
+def _walk(session: Session, actor: Actor, query: str, include_archived: bool,
+          limit: int | None) -> SearchResult:
     ids = search_customer_ids(session, actor, query, include_archived=include_archived,
                               limit=limit + 1 if limit else None)
     if limit and len(ids) > limit:
