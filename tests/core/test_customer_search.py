@@ -35,6 +35,24 @@ def test_search_answers_like_the_plain_search(db, manager, people, query):
         assert matching_ids(s, manager, query).ids == expected
 
 
+@pytest.mark.parametrize("query", ["kor", "o", "ni", "ii", "ka ii", "zq", "ai ko", "aino kor",
+                                   "0401234", "00100 ville"])
+@pytest.mark.parametrize("steps,sparse", [(1, 3000), (1, 1), (30_000, 1)])
+def test_every_route_gives_the_plain_answer(db, manager, people, monkeypatch, query, steps,
+                                            sparse):
+    """Whether the list walk is cut short at once (a rare term on a big register) and whether
+    the index's candidates count as few or many, the answer is the plain search's, first page
+    and whole list alike."""
+    monkeypatch.setattr(customer_search, "WALK_STEPS", steps)
+    monkeypatch.setattr(customer_search, "SPARSE", sparse)
+    with db.begin() as s:
+        expected = customers.search_customer_ids(s, manager, query)
+        assert matching_ids(s, manager, query).ids == expected
+        first = matching_ids(s, manager, query, limit=1)
+        assert first.ids == expected[:1]
+        assert first.complete == (len(expected) <= 1)
+
+
 def test_a_full_hetu_finds_its_person_exactly(db, manager, people):
     with db.begin() as s:
         assert matching_ids(s, manager, valid_hetu(individual=202)).ids == [people[2]]
