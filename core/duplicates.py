@@ -11,6 +11,7 @@ customer, and audits it all.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import String, cast, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -70,7 +71,7 @@ def find_duplicates(session: Session, actor: Actor,
     """Pairs of likely duplicates, strongest reason first; each group of N same-key customers
     gives N-1 pairs (the oldest with each of the others)."""
     require(actor, Permission.CUSTOMERS)
-    queries = {
+    queries: dict[str, tuple[list[Any], list[Any]]] = {
         SAME_HETU: ([Customer.hetu_index], [Customer.hetu_index.is_not(None)]),
         SAME_EMAIL: ([func.lower(Customer.email)], [Customer.email != ""]),
         SAME_NAME_POSTAL: ([func.lower(Customer.first_name), func.lower(Customer.last_name),

@@ -150,9 +150,9 @@ def notification_targets(session: Session, actor: Actor, request_id: int) -> lis
     for change in changes:
         if _is_internal(change.source):
             continue
-        wanted = fields if change.field == "*" else (change.field,)
+        wanted = tuple(fields) if change.field == "*" else (change.field,)
         bucket = by_source.setdefault(change.source, [])
         bucket.extend(f for f in wanted if f not in bucket)
-    for source, hit in by_source.items():
-        targets.append(NotifyTarget("source", source, "", None, tuple(hit)))
+    for source, named in by_source.items():
+        targets.append(NotifyTarget("source", source, "", None, tuple(named)))
     return targets
