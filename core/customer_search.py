@@ -1,9 +1,10 @@
 """Search-as-you-type over the customer list, fast on 100,000 customers.
 
 ``matching_ids`` answers in two steps when a term is common: the first page in list order at
-once (``complete`` False), the whole id list on a second call without a limit. On SQLite a
-trigram FTS5 index (migration 0002) finds rare terms directly; common terms and short ones
-walk the covering listing index in list order and stop after a page. PostgreSQL uses LIKE.
+once (``complete`` False), the whole id list on a second call without a limit. On SQLite the
+trigram FTS5 index (migrations 0002, 0003) gives candidates for rare terms, which are sorted;
+a common term walks the covering listing index in list order and stops after a page.
+PostgreSQL uses LIKE.
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ from sqlalchemy import func, literal_column, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from core import validation
 from core.auth import Actor, Permission, require
-from core.customers import search_customer_ids
-from core.errors import ValidationError
+from core.customers import query_hetu, search_customer_ids, search_tokens
 from core.models import Customer
 
 # A term matching at most this many customers is read from the FTS index and sorted whole
@@ -88,16 +87,6 @@ class _NoMatch(Exception):
     """A two-letter term that begins no trigram: nobody matches."""
 
 
-def _tokens(query: str) -> list[str]:
-    tokens = []
-    for token in query.lower().split():
-        digits = "".join(ch for ch in token if ch.isdigit())
-        if digits and len(digits) >= 3 and not token.isalpha() and digits != token:
-            token = digits  # phone numbers by their digits, as the LIKE search does
-        tokens.append(token)
-    return tokens
-
-
 def _trigrams(token: str) -> str:
     """A token of three or more letters as a few of its trigrams (every third, and the last)
     rather than a phrase: reading three doclists is cheaper than matching seven by position,
@@ -139,13 +128,6 @@ def _walk_briefly(session: Session, actor: Actor, query: str, include_archived: 
         raw.set_progress_handler(None, 0)
 
 
-def _is_hetu(query: str) -> bool:
-    try:
-        return bool(validation.hetu(query))
-    except ValidationError:
-        return False
-
-
 def matching_ids(session: Session, actor: Actor, query: str = "", *,
                  include_archived: bool = False, limit: int | None = None) -> SearchResult:
     """Ids of matching customers in list order (last name, first name, id).
@@ -155,9 +137,9 @@ def matching_ids(session: Session, actor: Actor, query: str = "", *,
     common term's first page at once; two-letter tokens then give candidates through the
     trigrams they begin; what remains walks the whole list index."""
     require(actor, Permission.CUSTOMERS)
-    if not _has_fts(session) or _is_hetu(query):
+    if not _has_fts(session) or query_hetu(query.strip()):
         return _walk(session, actor, query, include_archived, limit)
-    tokens = _tokens(query)
+    tokens = search_tokens(query)
     # Several tokens together are usually rare: let the index intersect them. Shorter tokens
     # are left to the exact rule applied to the candidates.
     longer = " AND ".join(_trigrams(t) for t in tokens if len(t) >= 3)
@@ -168,7 +150,7 @@ def matching_ids(session: Session, actor: Actor, query: str = "", *,
     if limit:
         ids = _walk_briefly(session, actor, query, include_archived, limit + 1)
         if ids is not None:
-            return SearchResult(ids[:limit], len(ids) <= limit)
+            return _first_page(ids, limit)
     pairs = [t for t in tokens if len(t) == 2 and set(t) <= _PAIR_CHARS]
     if pairs:
         try:
@@ -196,18 +178,22 @@ def _sorted_candidates(session: Session, actor: Actor, query: str, match: str,
     # The trigram match is a candidate set: the exact rule is applied on top. The ids travel
     # as one JSON parameter (thousands of bound values cost more than the query).
     among: Any = select(literal_column("value")).select_from(func.json_each(json.dumps(probe)))
-    page = limit + 1 if limit and len(probe) > limit else None
+    if not limit or len(probe) <= limit:
+        limit = None  # every candidate fits the page
     ids = search_customer_ids(session, actor, query, include_archived=include_archived,
-                              among=among, limit=page)
-    if page and len(ids) > page - 1:
-        return SearchResult(ids[:page - 1], False)
-    return SearchResult(ids, True)
+                              among=among, limit=limit + 1 if limit else None)
+    return _first_page(ids, limit)
 
 
 def _walk(session: Session, actor: Actor, query: str, include_archived: bool,
           limit: int | None) -> SearchResult:
     ids = search_customer_ids(session, actor, query, include_archived=include_archived,
                               limit=limit + 1 if limit else None)
+    return _first_page(ids, limit)
+
+
+def _first_page(ids: list[int], limit: int | None) -> SearchResult:
+    """``ids`` asked for with one more than ``limit``: the page, and whether it is all."""
     if limit and len(ids) > limit:
         return SearchResult(ids[:limit], False)
     return SearchResult(ids, True)

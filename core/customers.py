@@ -348,24 +348,36 @@ def _row(c: Customer) -> CustomerRow:
                        c.archived)
 
 
+def query_hetu(query: str) -> str:
+    """The hetu a search query is, if it is one (it then finds its person exactly)."""
+    try:
+        return validation.hetu(query)
+    except ValidationError:
+        return ""
+
+
+def search_tokens(query: str) -> list[str]:
+    """The words a search looks for, lower-cased; phone numbers by their digits ("040 123"
+    and "040123" both match)."""
+    tokens = []
+    for token in query.lower().split():
+        digits = _digits(token)
+        if digits and len(digits) >= 3 and not token.isalpha() and digits != token:
+            token = digits
+        tokens.append(token)
+    return tokens
+
+
 def _search_filter(session: Session, query: str) -> Any:
     """Tokens must all appear in the search text; a full valid hetu finds its person exactly."""
     text = query.strip()
     if not text:
         return None
-    try:
-        hetu = validation.hetu(text)
-    except ValidationError:
-        hetu = ""
+    hetu = query_hetu(text)
     if hetu:
         return Customer.hetu_index == data_key(session).blind_index(hetu)
-    tokens = [t for t in text.lower().split() if t]
     conds = []
-    for token in tokens:
-        digits = _digits(token)
-        # Phone numbers are searched by their digits ("040 123" and "040123" both match).
-        if digits and len(digits) >= 3 and not token.isalpha() and digits != token:
-            token = digits
+    for token in search_tokens(text):
         escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conds.append(Customer.search_text.like(f"%{escaped}%", escape="\\"))
     return and_(*conds)

@@ -208,6 +208,7 @@ class _BatchWriter:
         self._queue: queue.Queue[NewCustomers | None] = queue.Queue(1)
         self._error: BaseException | None = None
         self._discard = False
+        self._ended = False
         self.committed = 0  # customers
         self._thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
         self._thread.start()
@@ -229,7 +230,7 @@ class _BatchWriter:
         except BaseException as exc:  # handed to the importing thread
             self._error = self._error or exc
             self._discard = True
-            while self._queue.get() is not None:  # let the importing thread finish
+            while not self._ended and self._queue.get() is not None:  # let the importer end
                 pass
 
     def _write_all(self, conn: Connection) -> None:
@@ -241,6 +242,7 @@ class _BatchWriter:
                     self.committed += len(batch.rows)
                 except BaseException as exc:
                     self._error = exc
+        self._ended = True  # the importing thread has said it is done
 
     def check(self) -> None:
         if self._error is not None:
@@ -326,7 +328,6 @@ def _cleaned(table: CsvTable) -> Generator[Cleaned, None, None]:
                 cleaned = future.result()
             except (BrokenProcessPool, OSError):  # the helper process died: go on here
                 cleaned = _clean_rows(chunk(start))
-            del future
             yield from cleaned
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
