@@ -164,3 +164,17 @@ def valid_hetu(day: int = 13, month: int = 10, year: int = 1952, individual: int
         sign = "-" if 1900 <= year < 2000 else ("A" if year >= 2000 else "+")
     digits = f"{day:02d}{month:02d}{year % 100:02d}{individual:03d}"
     return f"{digits[:6]}{sign}{digits[6:]}{'0123456789ABCDEFHJKLMNPRSTUVWXY'[int(digits) % 31]}"
+
+
+CLI_PASSWORD = "Kirjahylly-Aurinko-77"
+
+
+def cli_env(home: Path, lang: str = "fi") -> dict[str, str]:
+    """The environment of a command-line run in a throwaway home: a plain-text keyring there
+    (never the user's), the password from the environment, no database from the caller's."""
+    home.mkdir(exist_ok=True)
+    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
+           "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+           "ASIAKASREKISTERI_PASSWORD": CLI_PASSWORD, "ASIAKASREKISTERI_LANG": lang}
+    env.pop("ASIAKASREKISTERI_DB", None)
+    return env

@@ -48,12 +48,7 @@ class Asker:
             hint.setStyleSheet("color: #5a5a5a;")
             layout.addWidget(hint)
         layout.addWidget(edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("req.gui.cancel"))
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(_ok_cancel(dialog))
         dialog.resize(480, 260)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -71,12 +66,7 @@ class Asker:
         spin.setAccessibleName(label)
         layout.addWidget(caption)
         layout.addWidget(spin)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("req.gui.cancel"))
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(_ok_cancel(dialog))
         return spin.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def confirm(self, text: str) -> bool:
@@ -132,3 +122,13 @@ def show_inline(label: QLabel, exc: BaseException | None) -> None:
     else:
         label.setText(error_text(exc))
         label.setVisible(True)
+
+
+def _ok_cancel(dialog: QDialog) -> QDialogButtonBox:
+    """OK and Cancel (in the interface's language) that accept and reject ``dialog``."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("req.gui.cancel"))
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

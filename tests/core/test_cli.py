@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import CLI_PASSWORD, cli_env
+
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "Kirjahylly-Aurinko-77"
+PASSWORD = CLI_PASSWORD
 
 
 @pytest.fixture
 def cli(tmp_path: Path):
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
-           "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
-           "ASIAKASREKISTERI_PASSWORD": PASSWORD, "ASIAKASREKISTERI_LANG": "fi"}
-    env.pop("ASIAKASREKISTERI_DB", None)
+    env = cli_env(tmp_path / "home")
     db = tmp_path / "register.sqlite3"
 
     def run(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import cli_env
+
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "Kirjahylly-Aurinko-77"
 BATCH = 2000  # core.demo.generate's default batch
 KILLS = 20
 
@@ -45,11 +46,7 @@ def _state(path: Path) -> tuple[int, int, int, int]:
 
 def test_killed_demo_leaves_whole_batches_and_a_valid_database(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    home.mkdir()
-    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
-           "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
-           "ASIAKASREKISTERI_PASSWORD": PASSWORD, "ASIAKASREKISTERI_LANG": "en"}
-    env.pop("ASIAKASREKISTERI_DB", None)
+    env = cli_env(home, lang="en")
     db = tmp_path / "crash.sqlite3"
     main = [sys.executable, str(ROOT / "main.py"), "--db", str(db)]
     subprocess.run([*main, "init", "--company", "Kaatuu Oy", "--manager", "anna"],
