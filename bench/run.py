@@ -199,7 +199,7 @@ def machine_reference(db: Database) -> None:
     with db.engine.connect() as conn:
         raw = conn.connection.driver_connection
         ids = [r[0] for r in raw.execute(
-            "SELECT rowid FROM customers_fts WHERE customers_fts MATCH '\"söderberg\"'")]
+            "SELECT rowid FROM customers_fts WHERE customers_fts MATCH '\"söd\" AND \"erb\" AND \"erg\"'")]
         query = ("SELECT id FROM customers WHERE id IN (SELECT value FROM json_each(?)) "
                  "AND search_text LIKE '%söderberg%' ORDER BY last_name, first_name, id "
                  "LIMIT 61")

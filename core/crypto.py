@@ -73,7 +73,7 @@ class DataKey:
             raise AppError("crypto.decrypt_failed") from exc
 
     def blind_index(self, value: str) -> str:
-        return hmac.new(self._index_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+        return hmac.digest(self._index_key, value.encode("utf-8"), "sha256").hex()
 
     def key_check(self) -> str:
         """A value stored in Settings that proves a key belongs to this database."""

@@ -10,6 +10,9 @@ PostgreSQL uses LIKE.
 from __future__ import annotations
 
 import json
+import time
+from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -18,18 +21,21 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from core.auth import Actor, Permission, require
-from core.customers import query_hetu, search_customer_ids, search_tokens
+from core.customers import customer_id_query, query_hetu, search_customer_ids, search_tokens
 from core.models import Customer
 
 # A term matching at most this many customers is read from the FTS index and sorted whole
-# (about 5 ms for 3,000 on the benchmark machine); a commoner one walks the listing index in list
-# order and stops after the first page, which is quick because matches come early.
+# (about 5 ms for 3,000 on the benchmark machine when SQLite sorts them, 2 ms in the list order
+# kept in memory); a commoner one walks the listing index in list order and stops after the
+# first page, which is quick because matches come early.
 SPARSE = 3000
 # A two-letter term whose pair begins more trigrams than this is common: walk instead.
 PAIR_TERMS = 40
 # A term the index cannot narrow enough is first looked for by walking the list for at most
 # this many SQLite virtual-machine steps (a tenth of 100,000 customers, 1-3 ms).
 WALK_STEPS = 30_000
+# Trigrams are counted up to this many customers when choosing which to read.
+TRIGRAM_COUNT = 30_000
 # Characters the trigram index folds exactly as str.lower() does, for the pair lookup.
 _PAIR_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789åäöéüšžõ@.-_+'&/,")
 
@@ -69,14 +75,99 @@ def list_rows(session: Session, actor: Actor, ids: list[int]) -> list[CustomerLi
     return [found[i] for i in ids if i in found]
 
 
-def _has_fts(session: Session) -> bool:
+def _engine(session: Session) -> Any:
     bind = session.get_bind()
-    cached = getattr(bind, "_customers_fts", None)
+    return getattr(bind, "engine", bind)  # a session may be bound to one connection
+
+
+def _sqlite_objects(session: Session) -> frozenset[str]:
+    """The search's SQLite tables present (none on PostgreSQL), looked up once per engine."""
+    engine = _engine(session)
+    cached = getattr(engine, "_customer_search_objects", None)
     if cached is None:
-        cached = bind.dialect.name == "sqlite" and session.execute(text(
-            "SELECT 1 FROM sqlite_master WHERE name = 'customers_fts'")).first() is not None
-        bind._customers_fts = cached  # type: ignore[union-attr]
-    return bool(cached)
+        cached = frozenset()
+        if engine.dialect.name == "sqlite":
+            cached = frozenset(session.execute(text(
+                "SELECT name FROM sqlite_master WHERE name IN "
+                "('customers_fts', 'customer_list_version')")).scalars())
+        engine._customer_search_objects = cached
+    return cast(frozenset[str], cached)
+
+
+def _has_fts(session: Session) -> bool:
+    return "customers_fts" in _sqlite_objects(session)
+
+
+# --- the list order in memory -----------------------------------------------------------------
+# A common term has a few thousand candidates; having SQLite read each of them to sort them
+# costs more than the rest of the keystroke. Instead every customer's place in the list is kept
+# here, and only the first page's candidates are read (to apply the exact rule). Triggers give
+# ``customer_list_version`` a new random number whenever someone is added or removed or a name
+# changes (migration 0004), on any desk or process; a different number means a new order.
+
+# The order is read again at most this often (about 30 ms for 100,000 customers); in between,
+# a list that keeps changing (another desk importing) is sorted by SQLite as before.
+ORDER_REFRESH = 1.0  # seconds
+
+
+@dataclass(frozen=True)
+class _ListOrder:
+    version: int
+    place: Callable[[int], int]  # a customer id's place in the list; -1 or an error: unknown
+    read_at: float
+
+    def arrange(self, ids: list[int]) -> list[int] | None:
+        """``ids`` in list order, or None when one of them is not known (added meanwhile)."""
+        try:
+            places = list(map(self.place, ids))
+        except (IndexError, KeyError):
+            return None
+        if places and min(places) < 0:
+            return None
+        return [ids[k] for k in sorted(range(len(ids)), key=places.__getitem__)]
+
+
+def _read_order(session: Session, version: int) -> _ListOrder:
+    raw: Any = session.connection().connection.driver_connection
+    ids = [r[0] for r in raw.execute(
+        "SELECT id FROM customers ORDER BY last_name, first_name, id").fetchall()]
+    highest = max(ids, default=0)
+    if highest > 4 * len(ids) + 10_000:  # sparse ids (many removed): a mapping, not a table
+        places = {cid: n for n, cid in enumerate(ids)}
+        return _ListOrder(version, places.__getitem__, time.monotonic())
+    table = array("l", [-1]) * (highest + 1)
+    for n, cid in enumerate(ids):
+        table[cid] = n
+    return _ListOrder(version, table.__getitem__, time.monotonic())
+
+
+def _list_order(session: Session) -> _ListOrder | None:
+    """The list order as it is now, or None when it is not kept (PostgreSQL, an older
+    schema) or changed less than ``ORDER_REFRESH`` ago."""
+    if "customer_list_version" not in _sqlite_objects(session):
+        return None
+    # The version is read before the order: an order newer than its version number is only
+    # read again, never an older one taken for current.
+    version = session.execute(text("SELECT version FROM customer_list_version")).scalar()
+    if version is None:
+        return None
+    engine = _engine(session)
+    order: _ListOrder | None = getattr(engine, "_customer_list_order", None)
+    if order is not None and order.version == version:
+        return order
+    if order is not None and time.monotonic() - order.read_at < ORDER_REFRESH:
+        return None
+    order = _read_order(session, int(version))
+    engine._customer_list_order = order
+    return order
+
+
+def bump_list_version(session: Session) -> None:
+    """Make every process read the list order again (a restored database: its version number
+    could equal one read from the data it replaces)."""
+    if session.get_bind().dialect.name == "sqlite" and session.execute(text(
+            "SELECT 1 FROM sqlite_master WHERE name = 'customer_list_version'")).first():
+        session.execute(text("UPDATE customer_list_version SET version = random()"))
 
 
 def _phrase(token: str) -> str:
@@ -87,12 +178,33 @@ class _NoMatch(Exception):
     """A two-letter term that begins no trigram: nobody matches."""
 
 
-def _trigrams(token: str) -> str:
-    """A token of three or more letters as a few of its trigrams (every third, and the last)
-    rather than a phrase: reading three doclists is cheaper than matching seven by position,
-    and the candidates are nearly the same."""
+def _trigrams(session: Session, token: str) -> str:
+    """A token of three or more letters as a few of its trigrams rather than all of them (or a
+    phrase): every third and the last, which narrow nearly as well as all seven of a
+    nine-letter name, less those ten times commoner than the rarest. A common ending ("nen" is
+    in three customers of four) costs more to read than the rest together and narrows nothing
+    that the others have not."""
     starts = sorted({*range(0, len(token) - 2, 3), len(token) - 3})
-    return " AND ".join(_phrase(token[i:i + 3]) for i in starts)
+    grams = list(dict.fromkeys(token[i:i + 3] for i in starts))
+    docs = _trigram_docs(session, grams)
+    bound = 10 * max(min(docs[g] for g in grams), 50)
+    return " AND ".join(_phrase(g) for g in grams if docs[g] < bound)
+
+
+def _trigram_docs(session: Session, grams: list[str]) -> dict[str, int]:
+    """How many customers have each of ``grams``, counted up to ``TRIGRAM_COUNT`` once per
+    process (at most a few ms, for the commonest): the numbers only choose what to read, never
+    what is found, so they may age."""
+    engine = _engine(session)
+    known: dict[str, int] | None = getattr(engine, "_customer_trigram_docs", None)
+    if known is None or len(known) > 100_000:
+        known = engine._customer_trigram_docs = {}
+    for gram in grams:
+        if gram not in known:
+            known[gram] = int(session.execute(text(
+                "SELECT count(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts "
+                "MATCH :q LIMIT :n)"), {"q": _phrase(gram), "n": TRIGRAM_COUNT}).scalar_one())
+    return known
 
 
 def _pairs_match(session: Session, pairs: list[str]) -> str | None:
@@ -142,7 +254,7 @@ def matching_ids(session: Session, actor: Actor, query: str = "", *,
     tokens = search_tokens(query)
     # Several tokens together are usually rare: let the index intersect them. Shorter tokens
     # are left to the exact rule applied to the candidates.
-    longer = " AND ".join(_trigrams(t) for t in tokens if len(t) >= 3)
+    longer = " AND ".join(_trigrams(session, t) for t in tokens if len(t) >= 3)
     if longer:
         found = _sorted_candidates(session, actor, query, longer, include_archived, limit)
         if found is not None:
@@ -175,6 +287,10 @@ def _sorted_candidates(session: Session, actor: Actor, query: str, match: str,
         {"q": match, "n": SPARSE + 1}).scalars().all()
     if len(probe) > SPARSE:
         return None
+    order = _list_order(session)
+    ranked = order.arrange(list(probe)) if order is not None else None
+    if ranked is not None:
+        return _first_in_order(session, query, ranked, include_archived, limit)
     # The trigram match is a candidate set: the exact rule is applied on top. The ids travel
     # as one JSON parameter (thousands of bound values cost more than the query).
     among: Any = select(literal_column("value")).select_from(func.json_each(json.dumps(probe)))
@@ -183,6 +299,32 @@ def _sorted_candidates(session: Session, actor: Actor, query: str, match: str,
     ids = search_customer_ids(session, actor, query, include_archived=include_archived,
                               among=among, limit=limit + 1 if limit else None)
     return _first_page(ids, limit)
+
+
+def _first_in_order(session: Session, query: str, ranked: list[int], include_archived: bool,
+                    limit: int | None) -> SearchResult:
+    """The candidates ``ranked`` (in list order) that match exactly: for a first page, only
+    as many are read as it takes to fill it."""
+    if not limit:
+        passing = _passing(session, query, ranked, include_archived)
+        return SearchResult([i for i in ranked if i in passing], True)
+    found: list[int] = []
+    start, size = 0, limit + 1 + 16  # a few spare: a candidate may be archived or inexact
+    while len(found) <= limit and start < len(ranked):
+        chunk = ranked[start:start + size]
+        passing = _passing(session, query, chunk, include_archived)
+        found += [i for i in chunk if i in passing]
+        start += len(chunk)
+        # Most candidates usually match. When few do (a second word the index did not
+        # narrow), the rest are read at once rather than in ever larger pieces.
+        size = size * 2 if 2 * len(passing) >= len(chunk) else len(ranked)
+    return _first_page(found[:limit + 1], limit)
+
+
+def _passing(session: Session, query: str, ids: list[int], include_archived: bool) -> set[int]:
+    among: Any = select(literal_column("value")).select_from(func.json_each(json.dumps(ids)))
+    return set(session.execute(customer_id_query(
+        session, query, include_archived=include_archived, among=among)).scalars())
 
 
 def _walk(session: Session, actor: Actor, query: str, include_archived: bool,

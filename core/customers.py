@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from core import audit, validation
@@ -390,6 +390,16 @@ def search_customer_ids(session: Session, actor: Actor, query: str = "", *,
     ``among`` narrows the search to candidate ids (a list, or a query giving them, e.g. from
     the search index)."""
     require(actor, Permission.CUSTOMERS)
+    q = customer_id_query(session, query, include_archived=include_archived, among=among)
+    q = q.order_by(Customer.last_name, Customer.first_name, Customer.id)
+    if limit:
+        q = q.limit(limit)
+    return list(session.execute(q).scalars())
+
+
+def customer_id_query(session: Session, query: str = "", *, include_archived: bool = False,
+                      among: list[int] | Any = None) -> Select[Any]:
+    """The ids of the customers a search finds, in no particular order."""
     q = select(Customer.id)
     if among is not None:
         q = q.where(Customer.id.in_(among))
@@ -398,11 +408,7 @@ def search_customer_ids(session: Session, actor: Actor, query: str = "", *,
         q = q.where(cond)
     if not include_archived:
         q = q.where(Customer.archived.is_(False))
-    q = q.where(Customer.state != CustomerState.ANONYMISED.value)
-    q = q.order_by(Customer.last_name, Customer.first_name, Customer.id)
-    if limit:
-        q = q.limit(limit)
-    return list(session.execute(q).scalars())
+    return q.where(Customer.state != CustomerState.ANONYMISED.value)
 
 
 def customer_rows(session: Session, actor: Actor, ids: list[int]) -> list[CustomerRow]:

@@ -36,6 +36,7 @@ from core.backup import (
     reapply_erasures,
 )
 from core.clock import now
+from core.customer_search import bump_list_version
 from core.db import (
     Database,
     head_revision,
@@ -196,6 +197,7 @@ def restore(db_url: str | URL | None, src: Path, *, actor: Actor | None = None,
         with factory.begin() as s:
             _check_key(s, recovery_key)
             applied = reapply_erasures(s, erasures or [])
+            bump_list_version(s)  # processes that kept the replaced list's order read it anew
             audit.record(s, actor, "backup.restore", "database", "",
                          ["erasures_reapplied"] if applied else [])
             folder = folder or backup_folder(s)

@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from core import backup as backup_mod
 from core import clock
@@ -337,3 +337,16 @@ def test_restore_migrates_a_backup_from_an_older_version(db, manager, folder) ->
     assert report.migrated_from == "0001"
     with db.begin() as s:
         assert [r.first_name for r in search_customers(s, manager, "ain")] == ["Aino"]
+
+
+def test_a_restore_makes_every_desk_read_the_list_order_again(db, manager, folder) -> None:
+    """The restored file's list version could equal one a running app read from the data it
+    replaces; the restore gives it a new one."""
+    _sqlite_only(db)
+    _add(db, manager, "Ennen")
+    taken = backup(db, manager)
+    with db.begin() as s:
+        version = s.execute(text("SELECT version FROM customer_list_version")).scalar_one()
+    restore(db.url, taken, actor=manager)
+    with db.begin() as s:
+        assert s.execute(text("SELECT version FROM customer_list_version")).scalar_one() != version

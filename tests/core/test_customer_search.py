@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from core import customer_search, customers
 from core.customer_search import matching_ids
@@ -112,3 +113,73 @@ def test_upgrading_an_older_register_makes_two_letters_at_the_end_findable(db, m
     with db.begin() as s:
         assert matching_ids(s, manager, "ii").ids == [people[3]]
         assert matching_ids(s, manager, "ka ii").ids == [people[3]]
+
+
+def _version(s) -> int:
+    return s.execute(text("SELECT version FROM customer_list_version")).scalar_one()
+
+
+def test_the_list_order_in_memory_sorts_like_the_database(db, manager, people, monkeypatch):
+    """Candidates are put in list order from memory (SQLite); the order is read again when a
+    customer is added, removed or renamed, on this desk or any other."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the list order is kept for SQLite")
+    monkeypatch.setattr(customer_search, "ORDER_REFRESH", 3600)
+    with db.begin() as s:
+        order = customer_search._list_order(s)
+        assert order is not None
+        assert order.arrange(list(reversed(people))) == customers.search_customer_ids(s, manager)
+        assert order.arrange([people[0], 999_999]) is None  # unknown: SQLite sorts instead
+        before = _version(s)
+    with db.begin() as s:
+        customers.update_customer(s, manager, people[2], {"last_name": "Aalto"}, None)
+    with db.begin() as s:
+        renamed = _version(s)
+        assert renamed != before
+        customers.update_customer(s, manager, people[2], {"city": "Espoo"}, None)
+    with db.begin() as s:
+        assert _version(s) == renamed  # not a change of the order
+        added = customers.create_customer(s, manager, {"first_name": "Olli", "last_name": "Ö"}).id
+    with db.begin() as s:
+        assert _version(s) != renamed
+        s.execute(text("DELETE FROM customers WHERE id = :i"), {"i": added})
+        after_add = _version(s)
+    with db.begin() as s:
+        assert _version(s) == after_add  # the delete's own number, committed with it
+        # The id of a removed customer can be given again: the order must follow.
+        again = customers.create_customer(s, manager, {"first_name": "Olli", "last_name": "Aa"})
+        assert again.id == added
+    with db.begin() as s:
+        assert customer_search._list_order(s) is None  # read too recently: SQLite sorts
+        monkeypatch.setattr(customer_search, "ORDER_REFRESH", 0)
+        order = customer_search._list_order(s)
+        expected = customers.search_customer_ids(s, manager)
+        assert expected[:2] == [added, people[2]]  # Aa, Aalto
+        assert order.arrange(sorted(expected)) == expected
+
+
+@pytest.mark.parametrize("query", ["kor", "o", "ni", "ka ii", "aino kor", "example"])
+def test_searches_in_the_kept_order_follow_changes_at_once(db, manager, people, monkeypatch,
+                                                         query):
+    """Read again at once (no pause between reads): after every change the answers, first
+    page and whole list, are the plain search's."""
+    monkeypatch.setattr(customer_search, "ORDER_REFRESH", 0)
+    monkeypatch.setattr(customer_search, "WALK_STEPS", 1)  # the index's route every time
+
+    def same() -> None:
+        with db.begin() as s:
+            expected = customers.search_customer_ids(s, manager, query)
+            assert matching_ids(s, manager, query).ids == expected
+            assert matching_ids(s, manager, query, limit=1).ids == expected[:1]
+
+    same()
+    with db.begin() as s:
+        customers.update_customer(s, manager, people[1], {"last_name": "Aaltonen"}, None)
+    same()
+    with db.begin() as s:
+        customers.create_customer(s, manager, {"first_name": "Kaino", "last_name": "Aho",
+                                               "email": "kaino@example.fi", "city": "Ii"})
+    same()
+    with db.begin() as s:
+        customers.set_archived(s, manager, people[0], True)
+    same()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
 from core import customers, orders
 from core.errors import Conflict, PermissionDenied, ValidationErrors
@@ -218,3 +218,24 @@ def test_last_contact_date_can_be_given_at_creation(db, manager) -> None:
     with db.begin() as s:
         c = customers.create_customer(s, manager, {**MATTI, "last_contact_on": date(2020, 5, 1)})
         assert c.last_contact_on == date(2020, 5, 1)
+
+
+def test_finding_a_customer_by_email_reads_the_index_not_the_list(db, manager) -> None:
+    """Email lookups compare lower(email); the index is on that (both backends), so a request
+    by email finds its person without reading every customer, whatever the letter case."""
+    with db.begin() as s:
+        cid = customers.create_customer(s, manager, MATTI).id
+    with db.begin() as s:
+        found = customers.find_duplicate(s, {"email": "Matti@Example.FI", "first_name": "x",
+                                             "last_name": "y"})
+        assert found is not None and found.id == cid
+        lookup = select(Customer.id).where(func.lower(Customer.email) == "matti@example.fi")
+        if db.is_sqlite:
+            plan = " ".join(str(r[-1]) for r in s.execute(
+                text("EXPLAIN QUERY PLAN " + str(lookup.compile(
+                    s.get_bind(), compile_kwargs={"literal_binds": True})))))
+        else:
+            s.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = " ".join(r[0] for r in s.execute(text("EXPLAIN " + str(lookup.compile(
+                s.get_bind(), compile_kwargs={"literal_binds": True})))))
+        assert "ix_customers_email_lower" in plan

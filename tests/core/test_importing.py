@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 from pathlib import Path
 
@@ -171,6 +172,7 @@ def test_a_failing_batch_stops_the_import_with_its_error(db, manager, tmp_path: 
     else:
         raise AssertionError("the writer's error was not raised")
     assert len(_people(db)) == 4  # the first batch is committed whole, the second not at all
+    assert gc.isenabled()  # paused during the import only, also when it fails
 
 
 def test_an_aborted_import_keeps_the_committed_batches_only(db, manager, tmp_path: Path,
@@ -184,3 +186,4 @@ def test_an_aborted_import_keeps_the_committed_batches_only(db, manager, tmp_pat
                               should_abort=lambda: rows_seen.append(1) or len(rows_seen) > 12)
     assert report.aborted
     assert report.imported % 4 == 0 and report.imported == len(_people(db))
+    assert gc.isenabled()
