@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.auth import Actor, Permission, require
 from core.clock import now, today
+from core.crypto import DataKey
 from core.csvio import CsvTable, read_table, write_table
 from core.customers import build_search_text, clean_customer
 from core.db import WAL_AUTOCHECKPOINT, Database, bulk_insert
@@ -119,6 +120,15 @@ class NewCustomers:
     hetus: list[str]
     fields: list[str]  # the fields given for someone, for the audit entry
     hetu_indexes: list[str | None] | None = None  # when the caller has them already
+    sealed_from: int | None = None  # the first id the hetus in ``sealed`` are encrypted under
+    sealed: list[bytes | None] | None = None
+
+    def seal(self, key: DataKey, first: int) -> None:
+        """Encrypt the hetus under the ids the rows get if they are stored from ``first`` on
+        (an import does this while the batch before is being written). Stored under other
+        ids, they are encrypted again."""
+        self.sealed_from = first
+        self.sealed = [key.encrypt(h, first + n) if h else None for n, h in enumerate(self.hetus)]
 
 
 def prepare_customers(actor: Actor, rows: list[tuple[dict[str, Any], str]],
@@ -171,9 +181,11 @@ def insert_prepared(session: Session, actor: Actor, new: NewCustomers,
         first = int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
         ids = list(range(first, first + len(params)))
         indexes = new.hetu_indexes or [key.blind_index(h) if h else None for h in new.hetus]
-        for cid, row, hetu, index in zip(ids, params, new.hetus, indexes, strict=True):
+        sealed = new.sealed if new.sealed_from == first else [
+            key.encrypt(h, cid) if h else None for cid, h in zip(ids, new.hetus, strict=True)]
+        for cid, row, blob, index in zip(ids, params, sealed or [], indexes, strict=True):
             row["id"] = cid
-            row["hetu_encrypted"] = key.encrypt(hetu, cid) if hetu else None
+            row["hetu_encrypted"] = blob
             row["hetu_index"] = index
         bulk_insert(conn, table, params)
     else:
@@ -369,6 +381,10 @@ def _import(db: Database, actor: Actor, path: Path, lang: str | None,
         raise AppError("import.missing_name_columns")
     with db.begin() as s:
         key = data_key(s)
+        # The ids the new customers will get, so that their hetus are encrypted here rather
+        # than on the writer's thread (SQLite: ids are given by the import, see insert_prepared).
+        next_id = (int(s.execute(select(func.coalesce(func.max(Customer.id), 0))).scalar_one())
+                   + 1 if db.is_sqlite else None)
     existing = _ExistingKeys(db)
     report = ImportReport()
     total = len(table.rows)
@@ -380,6 +396,13 @@ def _import(db: Database, actor: Actor, path: Path, lang: str | None,
         insert_prepared(s, actor, batch, source_label)
         audit.record(s, actor, "customer.import", "import", path.name, batch.fields)
         s.flush()
+
+    def sealed(batch: NewCustomers) -> NewCustomers:
+        nonlocal next_id
+        if next_id is not None:
+            batch.seal(key, next_id)
+            next_id += len(batch.rows)
+        return batch
 
     cleaned = _cleaned(table)
     writer = _BatchWriter(db, write_batch)
@@ -406,12 +429,12 @@ def _import(db: Database, actor: Actor, path: Path, lang: str | None,
             pending.append((clean, hetu))
             pending_indexes.append(index)
             if len(pending) >= BATCH:
-                writer.put(prepare_customers(actor, pending, pending_indexes))
+                writer.put(sealed(prepare_customers(actor, pending, pending_indexes)))
                 pending, pending_indexes = [], []
             if progress and done % 500 == 0:
                 progress(done, total, t("import.progress", lang=lang, done=done, total=total))
         if pending and not report.aborted:
-            writer.put(prepare_customers(actor, pending, pending_indexes))
+            writer.put(sealed(prepare_customers(actor, pending, pending_indexes)))
     except BaseException:
         cleaned.close()
         writer.close(discard=True, quiet=True)  # the first error is the one to report
