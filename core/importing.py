@@ -397,8 +397,14 @@ def _import(db: Database, actor: Actor, path: Path, lang: str | None,
         audit.record(s, actor, "customer.import", "import", path.name, batch.fields)
         s.flush()
 
-    def sealed(batch: NewCustomers) -> NewCustomers:
+    def sealed(rows: list[tuple[dict[str, Any], str]],
+               indexes: list[str | None]) -> NewCustomers:
         nonlocal next_id
+        # In list order, a batch's rows land side by side in the list index instead of all
+        # over it: a sixth less work for SQLite. (Their ids follow that order, not the file's.)
+        order = sorted(range(len(rows)), key=lambda k: (rows[k][0]["last_name"],
+                                                        rows[k][0]["first_name"]))
+        batch = prepare_customers(actor, [rows[k] for k in order], [indexes[k] for k in order])
         if next_id is not None:
             batch.seal(key, next_id)
             next_id += len(batch.rows)
@@ -429,12 +435,12 @@ def _import(db: Database, actor: Actor, path: Path, lang: str | None,
             pending.append((clean, hetu))
             pending_indexes.append(index)
             if len(pending) >= BATCH:
-                writer.put(sealed(prepare_customers(actor, pending, pending_indexes)))
+                writer.put(sealed(pending, pending_indexes))
                 pending, pending_indexes = [], []
             if progress and done % 500 == 0:
                 progress(done, total, t("import.progress", lang=lang, done=done, total=total))
         if pending and not report.aborted:
-            writer.put(sealed(prepare_customers(actor, pending, pending_indexes)))
+            writer.put(sealed(pending, pending_indexes))
     except BaseException:
         cleaned.close()
         writer.close(discard=True, quiet=True)  # the first error is the one to report
