@@ -106,6 +106,9 @@ class CustomerListModel(QAbstractTableModel):
         self.complete = result.complete
         self.endResetModel()
         self.first_rows_ms = (time.perf_counter() - started) * 1000
+        # Told before the rest is asked for: a task runner may answer at once, and its
+        # "all counted" must come after this "first page, still counting".
+        self.searched.emit(len(self._ids), result.complete)
         if result.complete:
             self.all_rows_ms = self.first_rows_ms
         else:
@@ -113,7 +116,6 @@ class CustomerListModel(QAbstractTableModel):
             self._ctx.tasks.run(lambda: search_all(self._ctx, query, archived),
                                 lambda ids: self._apply_rest(generation, started, ids),
                                 self._fail)
-        self.searched.emit(len(self._ids), result.complete)
 
     def _apply_rest(self, generation: int, started: float, ids: list[int]) -> None:
         if generation != self._generation:

@@ -250,3 +250,15 @@ def test_print_form_prefills_the_customer_and_records_it(page, qtbot, db, manage
         assert doc.kind == "form_access"
         assert s.execute(select(AuditEntry.action).order_by(AuditEntry.id.desc())).scalar() \
             == "customer.form_printed"
+
+
+def test_a_long_list_shows_its_count_once_the_rest_is_in(page, qtbot, db, manager,
+                                                         monkeypatch):
+    """The first page comes at once and the rest after it; when the task runner answers
+    at once, the count still ends as the whole list's, never "counting"."""
+    monkeypatch.setattr(model_module, "FIRST", 2)
+    for i in range(5):
+        add_customer(db, manager, last_name=f"Pitka{i}")
+    search(page, qtbot, "pitka")
+    assert page.model.rowCount() == 5
+    assert page.count.text() == "5 asiakasta"
