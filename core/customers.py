@@ -16,6 +16,7 @@ from core import audit, validation
 from core.auth import Actor, Permission, require
 from core.clock import now, today
 from core.errors import Conflict, NotFound, ValidationError, ValidationErrors
+from core.i18n import t
 from core.models import (
     Customer,
     CustomerState,
@@ -85,6 +86,25 @@ def build_search_text(c: Any) -> str:
              national, _digits(phone)]
     words = " ".join(p for p in parts if p).lower()
     return words + " " if words else ""
+
+
+# A rectification request's changes are recorded under this and the request's number.
+RECTIFICATION_SOURCE = "rectification request "
+
+
+def history_source_text(source: str, lang: str | None = None) -> str:
+    """What a field-history source says to a person, in their language: catalogue keys
+    (``source.shop``) translated, an import's file and a request's number named; other free
+    text (an authority update's line, written in the user's language) as stored."""
+    if source.startswith("import:"):
+        return t("history.source.import", lang=lang, file=source[len("import:"):])
+    if source.startswith(RECTIFICATION_SOURCE):
+        return t("history.source.rectification", lang=lang,
+                 number=source[len(RECTIFICATION_SOURCE):])
+    special = {"demo": "history.source.demo", "erasure.partly": "history.source.erasure_partly"}
+    key = special.get(source, source)
+    text = t(key, lang=lang)
+    return source if text == key else text
 
 
 def _hetu_in_use(session: Session, index: str, except_id: int | None = None) -> bool:

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import asdict
 from decimal import Decimal
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, Paragraph, Table
 
 from core.clock import today
+from core.customers import history_source_text
 from core.documents import layout as L
 from core.documents.data import AccessReportData, Letterhead
 from core.exporting import json_bytes
@@ -67,26 +68,35 @@ def _orders(data: AccessReportData, lang: str) -> list[Flowable]:
         )
         total += o.amount
     bold, bold_right = L.STYLES["cell_bold"], L.STYLES["cell_bold_right"]
-    total_label = Paragraph(L.esc(t("doc.access.total", lang)), bold)
-    # The sum spans the channel, invoice and amount columns: a big total never wraps.
-    rows.append(("", "", total_label, Paragraph(format_money(total, lang), bold_right), "", ""))
     header = [
         t(f"doc.access.col.{c}", lang)
         for c in ("number", "date", "item", "channel", "invoice", "amount")
     ]
-    table = L.data_table(
-        header,
-        rows,
-        [24 * mm, 21 * mm, 53 * mm, 22 * mm, 20 * mm, 30 * mm],
-        right=(5,),
-        indent=False,
-        long=True,
-    )
-    table.setStyle(
-        [("LINEABOVE", (0, -1), (-1, -1), 0.6, L.colors.black), ("SPAN", (3, -1), (5, -1))]
-    )
-    story.append(table)
+    widths = [24 * mm, 21 * mm, 53 * mm, 22 * mm, 20 * mm, 30 * mm]
+    story.append(L.data_table(header, rows, widths, right=(5,), indent=False, long=True))
+    # The sum, in a table of its own right under the orders: it spans the channel, invoice
+    # and amount columns (a big total never wraps), and a span in the long table made
+    # reportlab measure every row again at each page break (a fifth of a 1,000-order report).
+    total_row = Table(
+        [["", "", Paragraph(L.esc(t("doc.access.total", lang)), bold),
+          Paragraph(format_money(total, lang), bold_right), "", ""]],
+        colWidths=widths, hAlign="LEFT")
+    total_row.setStyle([
+        ("LINEABOVE", (0, 0), (-1, 0), 0.6, L.colors.black), ("SPAN", (3, 0), (5, 0)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ])
+    story.append(total_row)
     return story
+
+
+def _source_name(source: str, lang: str) -> str:
+    """A history source in the letter's words: a catalogue source as the letter names it
+    ("myymälä"), anything else as the customer screen shows it."""
+    if source.startswith("source."):
+        return L.label("source", source[len("source."):], lang)
+    return history_source_text(source, lang)
 
 
 def _sources(data: AccessReportData, lang: str) -> list[Flowable]:
@@ -101,12 +111,16 @@ def _sources(data: AccessReportData, lang: str) -> list[Flowable]:
             "full",
         )
     )
-    later = []
+    later: list[str] = []
     for change in data.field_history:
-        if change.source and change.source not in later and change.source != data.person.source:
-            later.append(change.source)
+        # The record of someone's creation names their source as a catalogue key
+        # ("source.shop"), the same source as above: not a later one.
+        if change.source and change.source != f"source.{data.person.source}":
+            name = _source_name(change.source, lang)
+            if name not in later:
+                later.append(name)
     if later:
-        names = ", ".join(L.label("source", s, lang) for s in later)
+        names = ", ".join(later)
         story.append(L.para(t("doc.access.source_updates", lang, sources=L.esc(names)), "full"))
     return story
 
@@ -169,7 +183,7 @@ def _history(data: AccessReportData, lang: str) -> list[Flowable]:
             L.label("field", c.field, lang),
             c.old_value or empty,
             c.new_value or empty,
-            L.label("source", c.source, lang) if c.source else "",
+            _source_name(c.source, lang) if c.source else "",
         )
         for c in data.field_history
     ]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.auth import Actor, Permission, require
 from core.clock import now
-from core.customers import get_customer, update_customer
+from core.customers import RECTIFICATION_SOURCE, get_customer, update_customer
 from core.errors import NotFound, ValidationError
 from core.i18n import t
 from core.models import (
@@ -28,7 +28,7 @@ from core.models import (
 from core.requests.intake import current_value, requested_value
 from core.requests.workflow import complete, get_request, move, require_in_progress
 
-HISTORY_SOURCE = "rectification request {number}"
+HISTORY_SOURCE = RECTIFICATION_SOURCE + "{number}"
 # History sources that are the office itself, not someone to notify.
 _INTERNAL_SOURCES = ("source.manual", "rectification request ", "erasure request ",
                      "source.other", "demo", "erasure.")

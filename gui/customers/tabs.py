@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
+from core.customers import history_source_text
 from core.i18n import format_date, format_datetime, format_money, t
 from gui.rowmodel import Column, RowTableModel
-
-
-def _source_text(source: str) -> str:
-    # History sources are catalogue keys ("source.shop") or a free text (a request number).
-    text = t(source)
-    return text if text != source else source
 
 
 def _field_text(field: str) -> str:
@@ -59,6 +54,6 @@ def history_model(parent=None) -> RowTableModel:
         Column("lists.col.field", lambda r: _field_text(r.field)),
         Column("lists.col.old", lambda r: r.old_value),
         Column("lists.col.new", lambda r: r.new_value),
-        Column("lists.col.source", lambda r: _source_text(r.source)),
+        Column("lists.col.source", lambda r: history_source_text(r.source)),
         Column("lists.col.by", lambda r: r.changed_by),
     ], parent)

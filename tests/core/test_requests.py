@@ -236,3 +236,37 @@ def test_attachment_stored_with_sha256(db, receptionist) -> None:
     with db.begin() as s:
         detail = request_detail(s, receptionist, rid)
         assert detail.attachments[0].sha256 == hashlib.sha256(PDF).hexdigest()
+
+
+def test_access_report_names_the_sources_of_the_data_in_words(db, manager, receptionist):
+    """The record of someone's creation names the same source as the report's first line,
+    not a later one; an import is named by its file; no catalogue key shows in the letter."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from core.models import FieldChange
+
+    cid = make_customer(db, manager)
+    with db.begin() as s:
+        s.add(FieldChange(customer_id=cid, field="email", old_value="", new_value="x",
+                          source="import:asiakkaat.csv", changed_by="manager"))
+    rid = new_request(db, receptionist, "access", customer_id=cid)
+    with db.begin() as s:
+        pdf = produce_access_report(s, receptionist, rid).content
+    content = re.sub(r"\s+", " ", " ".join(
+        p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert "Tuonti tiedostosta asiakkaat.csv" in content
+    assert "source." not in content and "import:" not in content
+
+
+@pytest.mark.parametrize("source,shown", [
+    ("source.shop", "Myymälä"), ("import:a.csv", "Tuonti tiedostosta a.csv"),
+    ("rectification request 2026-0007", "Oikaisupyyntö 2026-0007"),
+    ("demo", "Esittelyaineisto"), ("Viranomaisen päivitys, tiedosto x", "Viranomaisen päivitys, tiedosto x"),
+])
+def test_history_sources_read_as_words(source, shown):
+    from core.customers import history_source_text
+
+    assert history_source_text(source, "fi") == shown
