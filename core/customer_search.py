@@ -178,8 +178,7 @@ def _list_order(session: Session, *, stale: bool = False) -> _ListOrder | None:
 def bump_list_version(session: Session) -> None:
     """Make every process read the list order again (a restored database: its version number
     could equal one read from the data it replaces)."""
-    if session.get_bind().dialect.name == "sqlite" and session.execute(text(
-            "SELECT 1 FROM sqlite_master WHERE name = 'customer_list_version'")).first():
+    if "customer_list_version" in _sqlite_objects(session):
         session.execute(text("UPDATE customer_list_version SET version = random()"))
 
 
@@ -302,19 +301,17 @@ def _sorted_candidates(session: Session, actor: Actor, query: str, match: str,
     if len(probe) > SPARSE:
         return None
     order = _list_order(session)
-    ranked = order.arrange(list(probe)) if order is not None else None
+    ranked = order.arrange(probe) if order is not None else None
     if ranked is None and order is not None:  # someone added since the order was read
         order = _list_order(session, stale=True)
-        ranked = order.arrange(list(probe)) if order is not None else None
+        ranked = order.arrange(probe) if order is not None else None
     if ranked is not None:
         return _first_in_order(session, query, ranked, include_archived, limit)
-    # The trigram match is a candidate set: the exact rule is applied on top. The ids travel
-    # as one JSON parameter (thousands of bound values cost more than the query).
-    among: Any = select(literal_column("value")).select_from(func.json_each(json.dumps(probe)))
+    # The trigram match is a candidate set: the exact rule is applied on top.
     if not limit or len(probe) <= limit:
         limit = None  # every candidate fits the page
     ids = search_customer_ids(session, actor, query, include_archived=include_archived,
-                              among=among, limit=limit + 1 if limit else None)
+                              among=_among(probe), limit=limit + 1 if limit else None)
     return _first_page(ids, limit)
 
 
@@ -339,9 +336,14 @@ def _first_in_order(session: Session, query: str, ranked: list[int], include_arc
 
 
 def _passing(session: Session, query: str, ids: list[int], include_archived: bool) -> set[int]:
-    among: Any = select(literal_column("value")).select_from(func.json_each(json.dumps(ids)))
     return set(session.execute(customer_id_query(
-        session, query, include_archived=include_archived, among=among)).scalars())
+        session, query, include_archived=include_archived, among=_among(ids))).scalars())
+
+
+def _among(ids: list[int]) -> Any:
+    """Candidate ids for ``customer_id_query``, as one JSON parameter: thousands of bound
+    values cost more than the query."""
+    return select(literal_column("value")).select_from(func.json_each(json.dumps(ids)))
 
 
 def _walk(session: Session, actor: Actor, query: str, include_archived: bool,
