@@ -163,6 +163,11 @@ def insert_customers(session: Session, actor: Actor, rows: list[tuple[dict[str, 
     return insert_prepared(session, actor, prepare_customers(actor, rows), source_label)
 
 
+def _first_free_id(session: Session) -> int:
+    """The id the next customer gets when the import gives ids itself (SQLite)."""
+    return int(session.execute(select(func.coalesce(func.max(Customer.id), 0))).scalar_one()) + 1
+
+
 def insert_prepared(session: Session, actor: Actor, new: NewCustomers,
                     source_label: str) -> list[int]:
     """Insert prepared customers, encrypt their hetus under their ids, and record their
@@ -178,12 +183,12 @@ def insert_prepared(session: Session, actor: Actor, new: NewCustomers,
         # One executemany with the ids given (and the hetu encrypted under them) instead of a
         # RETURNING round trip and a second pass. If a desk inserted meanwhile, the taken ids
         # collide and the batch fails whole, never mixes.
-        first = int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
+        first = _first_free_id(session)
         ids = list(range(first, first + len(params)))
         indexes = new.hetu_indexes or [key.blind_index(h) if h else None for h in new.hetus]
-        sealed = new.sealed if new.sealed_from == first else [
+        sealed = new.sealed if new.sealed is not None and new.sealed_from == first else [
             key.encrypt(h, cid) if h else None for cid, h in zip(ids, new.hetus, strict=True)]
-        for cid, row, blob, index in zip(ids, params, sealed or [], indexes, strict=True):
+        for cid, row, blob, index in zip(ids, params, sealed, indexes, strict=True):
             row["id"] = cid
             row["hetu_encrypted"] = blob
             row["hetu_index"] = index
@@ -383,13 +388,11 @@ def _import(db: Database, actor: Actor, path: Path, lang: str | None,
         key = data_key(s)
         # The ids the new customers will get, so that their hetus are encrypted here rather
         # than on the writer's thread (SQLite: ids are given by the import, see insert_prepared).
-        next_id = (int(s.execute(select(func.coalesce(func.max(Customer.id), 0))).scalar_one())
-                   + 1 if db.is_sqlite else None)
+        next_id = _first_free_id(s) if db.is_sqlite else None
     existing = _ExistingKeys(db)
     report = ImportReport()
     total = len(table.rows)
-    pending: list[tuple[dict[str, Any], str]] = []
-    pending_indexes: list[str | None] = []
+    pending: list[tuple[dict[str, Any], str, str | None]] = []  # clean data, hetu, its index
     source_label = f"import:{path.name}"
 
     def write_batch(s: Session, batch: NewCustomers) -> None:
@@ -397,14 +400,12 @@ def _import(db: Database, actor: Actor, path: Path, lang: str | None,
         audit.record(s, actor, "customer.import", "import", path.name, batch.fields)
         s.flush()
 
-    def sealed(rows: list[tuple[dict[str, Any], str]],
-               indexes: list[str | None]) -> NewCustomers:
+    def sealed(rows: list[tuple[dict[str, Any], str, str | None]]) -> NewCustomers:
         nonlocal next_id
         # In list order, a batch's rows land side by side in the list index instead of all
         # over it: a sixth less work for SQLite. (Their ids follow that order, not the file's.)
-        order = sorted(range(len(rows)), key=lambda k: (rows[k][0]["last_name"],
-                                                        rows[k][0]["first_name"]))
-        batch = prepare_customers(actor, [rows[k] for k in order], [indexes[k] for k in order])
+        rows = sorted(rows, key=lambda r: (r[0]["last_name"], r[0]["first_name"]))
+        batch = prepare_customers(actor, [(c, h) for c, h, _i in rows], [i for _c, _h, i in rows])
         if next_id is not None:
             batch.seal(key, next_id)
             next_id += len(batch.rows)
@@ -432,15 +433,14 @@ def _import(db: Database, actor: Actor, path: Path, lang: str | None,
                 report.unchanged += 1
                 continue
             existing.add(clean, index)
-            pending.append((clean, hetu))
-            pending_indexes.append(index)
+            pending.append((clean, hetu, index))
             if len(pending) >= BATCH:
-                writer.put(sealed(pending, pending_indexes))
-                pending, pending_indexes = [], []
+                writer.put(sealed(pending))
+                pending = []
             if progress and done % 500 == 0:
                 progress(done, total, t("import.progress", lang=lang, done=done, total=total))
         if pending and not report.aborted:
-            writer.put(sealed(pending, pending_indexes))
+            writer.put(sealed(pending))
     except BaseException:
         cleaned.close()
         writer.close(discard=True, quiet=True)  # the first error is the one to report
