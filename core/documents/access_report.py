@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from decimal import Decimal
 
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import Flowable, Paragraph
 
 from core.clock import today
 from core.customers import history_source_text
@@ -74,29 +74,20 @@ def _orders(data: AccessReportData, lang: str) -> list[Flowable]:
     ]
     widths = [24 * mm, 21 * mm, 53 * mm, 22 * mm, 20 * mm, 30 * mm]
     story.append(L.data_table(header, rows, widths, right=(5,), indent=False, long=True))
-    # The sum, in a table of its own right under the orders: it spans the channel, invoice
-    # and amount columns (a big total never wraps), and a span in the long table made
-    # reportlab measure every row again at each page break (a fifth of a 1,000-order report).
-    total_row = Table(
-        [["", "", Paragraph(L.esc(t("doc.access.total", lang)), bold),
-          Paragraph(format_money(total, lang), bold_right), "", ""]],
-        colWidths=widths, hAlign="LEFT")
-    total_row.setStyle([
-        ("LINEABOVE", (0, 0), (-1, 0), 0.6, L.colors.black), ("SPAN", (3, 0), (5, 0)),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ])
-    story.append(total_row)
+    # The sum spans the channel, invoice and amount columns.
+    story.append(L.total_row(
+        ["", "", Paragraph(L.esc(t("doc.access.total", lang)), bold),
+         Paragraph(format_money(total, lang), bold_right), "", ""], widths, span=(3, 5)))
     return story
 
 
 def _source_name(source: str, lang: str) -> str:
-    """A history source in the letter's words: a catalogue source as the letter names it
-    ("myymälä"), anything else as the customer screen shows it."""
-    if source.startswith("source."):
-        return L.label("source", source[len("source."):], lang)
-    return history_source_text(source, lang)
+    """A history source in the letter's words: a source of data ("source.shop" as stored, or
+    "shop") as the letter names it ("myymälä"), anything else as the customer screen shows
+    it."""
+    bare = source.removeprefix("source.")
+    named = L.label("source", bare, lang)
+    return named if named != bare else history_source_text(source, lang)
 
 
 def _sources(data: AccessReportData, lang: str) -> list[Flowable]:
@@ -115,7 +106,7 @@ def _sources(data: AccessReportData, lang: str) -> list[Flowable]:
     for change in data.field_history:
         # The record of someone's creation names their source as a catalogue key
         # ("source.shop"), the same source as above: not a later one.
-        if change.source and change.source != f"source.{data.person.source}":
+        if change.source and change.source.removeprefix("source.") != data.person.source:
             name = _source_name(change.source, lang)
             if name not in later:
                 later.append(name)

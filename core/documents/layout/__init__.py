@@ -9,7 +9,8 @@ under ``resources/fonts`` and embedded, so Finnish letters and the euro sign pri
 Builders use it as ``from core.documents import layout as L``:
 
 - ``styles``: page geometry, fonts, paragraph styles, text helpers;
-- ``blocks``: tables whose header repeats on every page, signature, the Ombudsman's details;
+- ``blocks``: tables whose header repeats on every page, a sum line under one, signature, the
+  Ombudsman's details;
 - ``page``: ``Letter``, which draws the letterhead, addressee and footer and builds the PDF.
 """
 
@@ -25,6 +26,7 @@ from core.documents.layout.blocks import (
     ombudsman,
     ombudsman_block,
     signature_block,
+    total_row,
 )
 from core.documents.layout.page import DocumentAborted, Letter, Progress
 from core.documents.layout.styles import (
@@ -84,6 +86,7 @@ __all__ = [
     "register_fonts",
     "shown_value",
     "signature_block",
+    "total_row",
     "spacer",
     "subject",
 ]

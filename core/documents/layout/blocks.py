@@ -119,17 +119,37 @@ def data_table(
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        *_CELL_BOX,
     ]
     commands += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i in right]
     table.setStyle(TableStyle(commands))
     if indent:
         return _indented(table)
     return table
+
+
+# The cells of a data table: top-aligned, 3 pt either side, 2 pt above and below.
+_CELL_BOX: list[Any] = [
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ("TOPPADDING", (0, 0), (-1, -1), 2),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+]
+
+
+def total_row(cells: Sequence[Any], widths: Sequence[float], *,
+              span: tuple[int, int] | None = None) -> Table:
+    """A sum line to stand right under a ``data_table`` with the same ``widths``: its cells
+    line up with the table's, a rule above it. ``span`` joins columns (first, last) so that a
+    big amount never wraps. A table of its own: a span inside a long table makes reportlab
+    measure every row again at each page break."""
+    row = Table([list(cells)], colWidths=list(widths), hAlign="LEFT")
+    commands: list[Any] = [("LINEABOVE", (0, 0), (-1, 0), 0.6, colors.black), *_CELL_BOX]
+    if span:
+        commands.append(("SPAN", (span[0], 0), (span[1], 0)))
+    row.setStyle(TableStyle(commands))
+    return row
 
 
 def _indented(flowable: Flowable) -> Table:
