@@ -137,6 +137,7 @@ def test_access_report_contains_the_persons_data_and_hetu(lang: str) -> None:
     for disclosure in data.disclosures:
         assert disclosure.recipient in content
     assert "Hämeentie 1 B 4" in content  # field history: the old address
+    assert "update_service" not in content and "customer_notice" not in content  # in words
     assert "tietosuoja@om.fi" in content  # the right to complain
     expected = {
         "fi": ("Henkilötunnus", "Tarkastusoikeus", "suoramainonta"),
