@@ -178,3 +178,19 @@ def cli_env(home: Path, lang: str = "fi") -> dict[str, str]:
            "ASIAKASREKISTERI_PASSWORD": CLI_PASSWORD, "ASIAKASREKISTERI_LANG": lang}
     env.pop("ASIAKASREKISTERI_DB", None)
     return env
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """Text of each page of a PDF, whitespace collapsed (wrapped lines join with a space)."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    assert pdf.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(pdf))
+    return [re.sub(r"\s+", " ", page.extract_text() or "") for page in reader.pages]
+
+
+def pdf_text(pdf: bytes) -> str:
+    return " ".join(pdf_pages(pdf))

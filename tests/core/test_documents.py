@@ -4,7 +4,6 @@ but in the access report, both languages, long tables repeat their header."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import time
@@ -14,7 +13,6 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
@@ -38,20 +36,11 @@ from core.documents.refusal_certificate import build_refusal_certificate
 from core.documents.registry import KINDS, record_document
 from core.documents.statement import build_statement
 from core.i18n import CATALOGUE_DIR, RESOURCES
+from tests.conftest import pdf_pages as pages
+from tests.conftest import pdf_text as text
 
 LH = s.letterhead()
 LANGS = ("fi", "en")
-
-
-def pages(pdf: bytes) -> list[str]:
-    """Text of each page, whitespace collapsed (wrapped lines join with a space)."""
-    assert pdf.startswith(b"%PDF")
-    reader = PdfReader(io.BytesIO(pdf))
-    return [re.sub(r"\s+", " ", page.extract_text() or "") for page in reader.pages]
-
-
-def text(pdf: bytes) -> str:
-    return " ".join(pages(pdf))
 
 
 def _refusal_with_hetu() -> RectificationDecisionData:

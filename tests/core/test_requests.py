@@ -241,12 +241,8 @@ def test_attachment_stored_with_sha256(db, receptionist) -> None:
 def test_access_report_names_the_sources_of_the_data_in_words(db, manager, receptionist):
     """The record of someone's creation names the same source as the report's first line,
     not a later one; an import is named by its file; no catalogue key shows in the letter."""
-    import io
-    import re
-
-    from pypdf import PdfReader
-
     from core.models import FieldChange
+    from tests.conftest import pdf_text
 
     cid = make_customer(db, manager)
     with db.begin() as s:
@@ -255,8 +251,7 @@ def test_access_report_names_the_sources_of_the_data_in_words(db, manager, recep
     rid = new_request(db, receptionist, "access", customer_id=cid)
     with db.begin() as s:
         pdf = produce_access_report(s, receptionist, rid).content
-    content = re.sub(r"\s+", " ", " ".join(
-        p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages))
+    content = pdf_text(pdf)
     assert "Tuonti tiedostosta asiakkaat.csv" in content
     assert "source." not in content and "import:" not in content
 
