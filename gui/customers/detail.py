@@ -82,6 +82,9 @@ def _table(model, stretch: int) -> QTableView:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    # A long cell (a history source naming its file) is cut short, whole in its tooltip,
+    # rather than squeezing the stretching column to nothing.
+    header.setMaximumSectionSize(view.fontMetrics().horizontalAdvance("M") * 16)
     return view
 
 
