@@ -12,7 +12,7 @@ def launch_gui(db: str | None, demo: bool) -> int:
 
 
 def main() -> int:
-    from core.cli import main as cli_main
+    from core.cli.main import main as cli_main
 
     return cli_main(sys.argv[1:], gui_launcher=launch_gui)
 

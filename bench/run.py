@@ -36,8 +36,8 @@ os.environ.update(ENV)
 os.environ.pop("ASIAKASREKISTERI_DB", None)
 sys.path.insert(0, str(ROOT))
 
-from core.auth import attempt_login  # noqa: E402
 from core.db import Database, open_database  # noqa: E402
+from core.security.auth import attempt_login  # noqa: E402
 
 TARGETS = {  # name: (target, unit, smaller is better)
     "startup_to_login": (0.6, "s"),
@@ -93,7 +93,7 @@ def _add_big_customer(db: Database, actor: object) -> None:
 
     from sqlalchemy import insert
 
-    from core.customers import create_customer
+    from core.customers.service import create_customer
     from core.models import Order
 
     with db.begin() as s:
@@ -131,7 +131,7 @@ def query_mix(db: Database, actor: object) -> list[str]:
     postal code, city, organisation, and an exact hetu."""
     from sqlalchemy import select
 
-    from core.customers import hetu_of
+    from core.customers.service import hetu_of
     from core.models import Customer
 
     with db.begin() as s:
@@ -159,8 +159,8 @@ def _first_page() -> int:
 
 def bench_search(db: Database, actor: object) -> None:
     """What the customer list does per keystroke: the first page of ids in list order
-    (core.customer_search.matching_ids) and their rows; the rest of the ids come after."""
-    from core.customer_search import list_rows, matching_ids
+    (core.customers.search.matching_ids) and their rows; the rest of the ids come after."""
+    from core.customers.search import list_rows, matching_ids
 
     page = _first_page()
     queries = query_mix(db, actor)
@@ -212,8 +212,8 @@ def machine_reference(db: Database) -> None:
 def bench_list_and_detail(db: Database, actor: object) -> None:
     from sqlalchemy import select
 
-    from core.customer_search import list_rows, matching_ids
-    from core.customers import customer_detail, customer_history
+    from core.customers.search import list_rows, matching_ids
+    from core.customers.service import customer_detail, customer_history
     from core.models import Customer
     from core.orders import list_orders
 

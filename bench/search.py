@@ -34,9 +34,9 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
     from sqlalchemy import func, select
 
-    from core.auth import attempt_login
     from core.db import open_database
     from core.models import Customer
+    from core.security.auth import attempt_login
     from gui.context import AppContext
     from gui.customers.view import CustomersPage
     from gui.tasks import SyncTaskRunner, TaskRunner

@@ -1,0 +1,29 @@
+"""The core of Asiakasrekisteri: domain, storage, rules and documents. Never imports Qt.
+
+Every rule of the privacy statement [S1]..[S17] lives here, so the command line, the GUI and the
+tests all get it. Imports point down this map (a test fails on any import cycle)::
+
+    foundation     clock, dates, errors, i18n, validation, files (owner-only files)
+    storage        db (engine, pragmas, migrations at open), models, migrations/
+    security/      permissions (Actor, Permission, require), auth (users, passwords,
+                   logins), audit (the chained log), crypto (data key, hetu, blind index)
+    settings       the company's settings, a new register (initialise), the data key
+    customers/     service (create, update, objections, hetu), search (the one search
+                   engine: plain rule and fast routes), views (a customer's requests and
+                   disclosures), duplicates (find and merge), updates (address updates),
+                   wipe (the one definition of what erasure removes)
+    orders, disclosures, legal_holds, retention, statistics
+    requests/      intake, workflow (states, deadlines), queries, and one module per kind:
+                   access, rectification, objection, erasure, anonymisation; documents
+                   (the letters of a request)
+    transfer/      csvio (CSV in and out), importing, exporting, mailing (labels, lists)
+    documents/     reportlab builders, one module per document kind over layout/; data
+                   (their inputs), registry (what was produced), office (blank forms and the
+                   statement produced for the office)
+    backup/        files (copy, check, names, rotation), create, restore, replay (erasures
+                   applied again after a restore), cli (the backup and restore commands)
+    demo           the demonstration register and synthetic data
+    verify         integrity, audit chain and key check
+    cli/           common (errors, password, login), main (the command line of DESIGN.md
+                   section 8)
+"""

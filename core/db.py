@@ -16,6 +16,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import AppError
+from core.files import make_private, open_private
 
 APP_NAME = "Asiakasrekisteri"
 DB_ENV = "ASIAKASREKISTERI_DB"
@@ -127,16 +128,18 @@ def quick_check(target: Database | URL | str | os.PathLike[str] | None) -> bool:
     return quick_check_path(path)
 
 
+def remove_sqlite_files(path: Path) -> None:
+    """Delete a SQLite file with its WAL, shared-memory and journal files."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
 def _create_private_file(path: Path) -> None:
     """Create the database file readable by the owner only, before SQLite touches it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-    try:
-        os.chmod(path, 0o600)
-    except OSError:  # pragma: no cover - platforms without POSIX modes
-        pass
+        open_private(path, exclusive=True).close()
+    make_private(path)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]

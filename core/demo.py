@@ -14,12 +14,9 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from core import audit
-from core.auth import Actor, Permission, require
 from core.clock import now, today
 from core.dates import add_months
 from core.db import Database
-from core.importing import insert_customers
 from core.models import (
     InvoiceState,
     Objection,
@@ -33,6 +30,32 @@ from core.models import (
     Source,
     table_of,
 )
+from core.security import audit
+from core.security.permissions import Actor, Permission, require
+from core.settings import Initialised, create_register
+from core.transfer.importing import insert_customers
+
+# The demonstration register: an invented company and its manager ``demo`` (the GUI's --demo
+# and ``main.py demo`` on a database that does not exist yet).
+DEMO_COMPANY = "Esimerkkiasunnot Oy"
+DEMO_USER = "demo"
+DEMO_PASSWORD = "Esittely-Kahvi-2024"  # the GUI's --demo database only; shown at its login
+DEMO_MANAGER = "Demo Esihenkilö"
+DEMO_CUSTOMERS = 2000
+DEMO_SETTINGS: dict[str, Any] = {
+    "business_id": "1572860-0", "controller_person": DEMO_COMPANY,
+    "street": "Mannerheimintie 12 B", "postal_code": "00100", "city": "Helsinki",
+    "phone": "+358 9 1234 5678", "email": "asiakaspalvelu@esimerkki.fi",
+    "contact_person": DEMO_MANAGER, "contact_email": "tietosuoja@esimerkki.fi",
+}
+DEMO_TITLE = "Toimitusjohtaja"
+
+
+def create_demo_register(location: Any, password: str) -> tuple[Database, Initialised]:
+    """A new database holding the demonstration company and its manager ``demo``."""
+    return create_register(location, DEMO_COMPANY, DEMO_USER, DEMO_MANAGER, password,
+                           manager_title=DEMO_TITLE, **DEMO_SETTINGS)
+
 
 FIRST_NAMES = (
     "Aino Anna Anne Anneli Eeva Elina Elisa Emilia Emma Helena Hanna Heidi Ilona Inkeri Johanna "

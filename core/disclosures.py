@@ -9,12 +9,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import audit, validation
-from core.auth import Actor, Permission, require
+from core import validation
 from core.clock import today
-from core.customers import FIELDS, get_customer
+from core.customers.service import FIELDS, get_customer
 from core.errors import ValidationError, ValidationErrors
 from core.models import Disclosure, DisclosurePurpose
+from core.security import audit
+from core.security.permissions import Actor, Permission, require
 
 # What may be disclosed: the customer's fields and their orders.
 DISCLOSABLE = (*FIELDS, "orders")

@@ -11,12 +11,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import audit, validation
-from core.auth import Actor, Permission, require
+from core import validation
 from core.clock import now, today
-from core.customers import get_customer
+from core.customers.service import get_customer
 from core.errors import Conflict, NotFound, ValidationError, ValidationErrors
 from core.models import Customer, CustomerState, InvoiceState, Order, SalesChannel
+from core.security import audit
+from core.security.permissions import Actor, Permission, require
 
 MAX_AMOUNT = Decimal("9999999999.99")
 

@@ -9,7 +9,7 @@ missing, or the newest order) for ``Settings.retention_years``. Then:
   customer is anonymised and the orders stay for statistics [S4]; before that nothing happens.
 
 Customers with an open invoice or one in collection, or with a request still being handled,
-are never due. Applying re-checks every customer, wipes through ``core.erasure_ops`` and writes
+are never due. Applying re-checks every customer, wipes through ``core.customers.wipe`` and writes
 an ``ErasureRecord`` per customer so a restored backup re-applies it.
 """
 
@@ -22,11 +22,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.auth import Actor, Permission, require
 from core.clock import today
+from core.customers.wipe import wipe_customer
 from core.dates import add_years
-from core.erasure_ops import wipe_customer
 from core.i18n import format_date, t
 from core.models import (
     Customer,
@@ -37,6 +35,8 @@ from core.models import (
     Request,
     RequestState,
 )
+from core.security import audit
+from core.security.permissions import Actor, Permission, require
 from core.settings import get_settings
 
 DELETE = "delete"

@@ -9,11 +9,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core import audit, validation
-from core.auth import Actor, Permission, create_first_manager, require
-from core.crypto import DataKey, load_key, store_key
-from core.errors import AppError, Conflict, KeyUnavailable, ValidationError
+from core import validation
+from core.db import Database, open_database, remove_sqlite_files
+from core.errors import AppError, Conflict, KeyUnavailable, ValidationError, ValidationErrors
 from core.models import Settings
+from core.security import audit
+from core.security.auth import create_first_manager
+from core.security.crypto import DataKey, load_key, store_key
+from core.security.permissions import Actor, Permission, require
 
 _key_cache: dict[str, DataKey] = {}
 
@@ -79,6 +82,29 @@ class Initialised:
     install_id: str
 
 
+# What a new register needs before anything is printed: the letterhead's name, business ID
+# and the contact person for register matters [S2].
+REQUIRED_AT_SETUP = ("company_name", "business_id", "contact_person")
+
+
+def check_settings(values: dict[str, Any],
+                   required: tuple[str, ...] = REQUIRED_AT_SETUP) -> dict[str, Any]:
+    """Every field checked at once (the first-run wizard shows them all together); returns the
+    clean values or raises ``ValidationErrors`` naming each bad field."""
+    errors: list[ValidationError] = []
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        try:
+            if key in required and not str(value or "").strip():
+                raise ValidationError(key, "validation.required")
+            out.update(_clean({key: value}))
+        except ValidationError as exc:
+            errors.append(exc)
+    if errors:
+        raise ValidationErrors(errors)
+    return out
+
+
 def initialise(session: Session, company_name: str, manager_username: str,
                manager_full_name: str, manager_password: str,
                confidentiality_signed_on: date | None = None,
@@ -103,6 +129,26 @@ def initialise(session: Session, company_name: str, manager_username: str,
     audit.record(session, actor, "settings.initialise", "settings", 1, sorted(values))
     return Initialised(actor, key.recovery_text(), install_id)
 
+
+
+def create_register(location: Any, company_name: str, manager_username: str,
+                    manager_full_name: str, manager_password: str,
+                    confidentiality_signed_on: date | None = None, manager_title: str = "",
+                    **settings: Any) -> tuple[Database, Initialised]:
+    """A new database at ``location`` (a path or URL) made by ``initialise``; on any failure
+    a new SQLite file is removed again, so nothing half-made is left behind."""
+    db = open_database(location, create=True)
+    try:
+        with db.begin() as s:
+            result = initialise(s, company_name, manager_username, manager_full_name,
+                                manager_password, confidentiality_signed_on, manager_title,
+                                **settings)
+    except BaseException:
+        db.dispose()
+        if db.path is not None:
+            remove_sqlite_files(db.path)
+        raise
+    return db, result
 
 def data_key(session: Session) -> DataKey:
     """This database's data key from the OS keyring, checked against Settings."""

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import Date, Integer, cast, extract, func, select
 from sqlalchemy.orm import Session
 
-from core.auth import Actor, Permission, require
-from core.csvio import write_table
 from core.i18n import t
 from core.models import Customer, Order, Request, RequestKind, RequestState, SalesChannel, Source
+from core.security.permissions import Actor, Permission, require
+from core.transfer.csvio import write_table
 
 ANSWERED_STATES = (RequestState.COMPLETED.value, RequestState.REFUSED.value)
 CENT = Decimal("0.01")

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, text
 
-from core.audit import verify_chain
 from core.db import Database
 from core.errors import AppError
 from core.i18n import t
 from core.models import Customer
+from core.security.audit import verify_chain
 from core.settings import data_key
 
 

@@ -25,9 +25,6 @@ APP_NAME = "Asiakasrekisteri"  # the same as core.db.APP_NAME (tests check)
 DB_FILE = "asiakasrekisteri.sqlite3"  # the same as core.db.default_db_path() (tests check)
 DB_ENV = "ASIAKASREKISTERI_DB"
 DEMO_FILE = "demo.sqlite3"
-DEMO_USER = "demo"
-DEMO_PASSWORD = "Esittely-Kahvi-2024"
-DEMO_CUSTOMERS = 2000
 BENCH_ENV = "ASIAKASREKISTERI_BENCH_STARTUP"  # print the time to the login window, then quit
 
 
@@ -113,7 +110,7 @@ class Opener:
             from core.db import open_database
 
             self.db = open_database(self.location, create=False)
-            import core.auth  # noqa: F401  (its import computes a dummy argon2 hash)
+            import core.security.auth  # noqa: F401  (its import computes a dummy argon2 hash)
         except BaseException as exc:  # handed to the GUI thread by get()
             self.error = exc
 
@@ -164,9 +161,13 @@ class Shell(QObject):
 
         # Open the database once the window is up, so the two do not compete for the GIL.
         QTimer.singleShot(30, self._start_opening)
-        dialog = LoginDialog(self.authenticate,
-                             username=username or (DEMO_USER if self.demo else ""),
-                             demo_hint=DEMO_PASSWORD if self.demo else "")
+        demo_user = demo_hint = ""
+        if self.demo:
+            from core.demo import DEMO_PASSWORD, DEMO_USER
+
+            demo_user, demo_hint = DEMO_USER, DEMO_PASSWORD
+        dialog = LoginDialog(self.authenticate, username=username or demo_user,
+                             demo_hint=demo_hint)
         dialog.language_changed.connect(lambda lang: apply_language(lang))
         dialog.accepted.connect(lambda: self.logged_in(dialog.actor))
         dialog.rejected.connect(QApplication.quit)
@@ -221,7 +222,7 @@ class Shell(QObject):
         QApplication.quit()
 
     def authenticate(self, username: str, password: str) -> Any:
-        from core.auth import attempt_login
+        from core.security.auth import attempt_login
 
         return attempt_login(self.db, username, password)
 
@@ -240,6 +241,8 @@ class Shell(QObject):
         return create_database(self.location, company, manager)
 
     def create_demo(self) -> None:
+        from core.demo import DEMO_CUSTOMERS
+
         progress = QProgressDialog(t("gui.demo.creating"), "", 0, DEMO_CUSTOMERS)
         progress.setCancelButton(None)
         progress.setWindowTitle(t("gui.app.title"))
@@ -302,7 +305,7 @@ class Shell(QObject):
         db = self.db
 
         def change(old: str, new: str) -> None:
-            from core.auth import change_own_password
+            from core.security.auth import change_own_password
 
             with db.begin() as s:
                 change_own_password(s, actor, old, new)
@@ -310,15 +313,15 @@ class Shell(QObject):
         return bool(ChangePasswordDialog(change, forced=True).exec())
 
     def warn_due(self, actor: Any) -> None:
-        from core.auth import Permission
         from core.i18n import format_date
+        from core.security.permissions import Permission
 
         if not actor.can(Permission.REQUEST_INTAKE):
             return
         from core.requests import requests_due_within
 
         with self.db.begin() as s:
-            due = requests_due_within(s, actor, 7)
+            due = requests_due_within(s, actor)
         if not due:
             return
         lines = [t("gui.due.line", number=r.number, kind=t(f"gui.kind.{r.kind}"),
@@ -368,62 +371,36 @@ class Shell(QObject):
 
 # --- creating databases (the wizard and --demo) -----------------------------------------------
 
-def _remove_new_sqlite(db: Any) -> None:
-    path = db.path
-    if path is not None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-
-
 def create_database(location: str, company: dict[str, str], manager: dict[str, Any]) -> Any:
     """A new database with the wizard's settings and first manager; nothing left on failure."""
-    from core.db import open_database
     from core.documents.data import Letterhead
-    from core.settings import get_settings, initialise
+    from core.settings import create_register, get_settings
     from gui.first_run import Created
 
     values = dict(company)
     company_name = values.pop("company_name")
-    db = open_database(location, create=True)
-    try:
-        with db.begin() as s:
-            result = initialise(s, company_name, manager["username"], manager["full_name"],
-                                manager["password"], manager["confidentiality_signed_on"],
-                                manager.get("title", ""), **values)
-            letterhead = Letterhead.from_settings(get_settings(s))
-    except Exception:
-        db.dispose()
-        _remove_new_sqlite(db)
-        raise
+    db, result = create_register(location, company_name, manager["username"],
+                                 manager["full_name"], manager["password"],
+                                 manager["confidentiality_signed_on"], manager.get("title", ""),
+                                 **values)
+    with db.begin() as s:
+        letterhead = Letterhead.from_settings(get_settings(s))
     db.dispose()
     return Created(result.recovery_key, result.install_id, company_name,
                    manager["full_name"], letterhead)
 
 
-def make_demo_database(location: str, progress: Any = None,
-                       customers: int = DEMO_CUSTOMERS) -> None:
+def make_demo_database(location: str, progress: Any = None, customers: int | None = None) -> None:
     """The demonstration database: an invented company, manager ``demo``, 2000 customers."""
-    from core.db import open_database
-    from core.demo import generate
-    from core.settings import initialise
+    from core.demo import DEMO_CUSTOMERS, DEMO_PASSWORD, create_demo_register, generate
 
     Path(location).parent.mkdir(parents=True, exist_ok=True)
-    db = open_database(location, create=True)
+    db, result = create_demo_register(location, DEMO_PASSWORD)
     try:
-        with db.begin() as s:
-            result = initialise(
-                s, "Esimerkkiasunnot Oy", DEMO_USER, "Demo Esihenkilö", DEMO_PASSWORD,
-                manager_title="Toimitusjohtaja", business_id="1572860-0",
-                controller_person="Esimerkkiasunnot Oy", street="Mannerheimintie 12 B",
-                postal_code="00100", city="Helsinki", phone="+358 9 1234 5678",
-                email="asiakaspalvelu@esimerkki.fi", contact_person="Demo Esihenkilö",
-                contact_email="tietosuoja@esimerkki.fi")
-        generate(db, result.actor, customers, seed=1, progress=progress)
-    except Exception:
+        generate(db, result.actor, DEMO_CUSTOMERS if customers is None else customers, seed=1,
+                 progress=progress)
+    finally:
         db.dispose()
-        _remove_new_sqlite(db)
-        raise
-    db.dispose()
 
 
 GC_INTERVAL_MS = 1000

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.auth import Actor, Permission
 from core.db import Database
+from core.security.permissions import Actor, Permission
 
 
 @dataclass

@@ -13,7 +13,6 @@ the result when it arrives.
 from __future__ import annotations
 
 import atexit
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from core.errors import AppError
+from core.files import write_private
 from core.i18n import t
 
 PDF, CSV = "pdf", "csv"
@@ -36,17 +36,6 @@ def documents_folder() -> Path:
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     folder = Path(location) if location else Path.home()
     return folder if folder.is_dir() else Path.home()
-
-
-def write_private(path: Path, content: bytes) -> None:
-    """Write ``content`` readable by the owner only (where the OS has file modes)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(content)
-    try:
-        os.chmod(path, 0o600)  # an existing file keeps its old mode through os.open
-    except OSError:
-        pass
 
 
 def ask_save_path(parent: QWidget | None, suggested_name: str, kind: str = PDF) -> Path | None:

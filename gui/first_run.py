@@ -7,7 +7,6 @@ before "I have stored it" is ticked.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,12 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import AppError, ValidationError, ValidationErrors
+from core.files import write_private
 from core.i18n import t
+from core.settings import REQUIRED_AT_SETUP, check_settings
 from gui.widgets import Form, app_icon, date_edit, date_of, show_error
 
 COMPANY_FIELDS = ("company_name", "business_id", "street", "postal_code", "city", "phone",
                   "email", "contact_person")
-REQUIRED = ("company_name", "business_id", "contact_person")
 
 
 @dataclass(frozen=True)
@@ -47,32 +47,6 @@ class Created:
     letterhead: Any = None  # core.documents.data.Letterhead when available
 
 
-def check_company(values: dict[str, str]) -> None:
-    """Field-by-field check with the core's validators; raises ValidationErrors."""
-    from core import validation
-
-    errors: list[ValidationError] = []
-    for name in COMPANY_FIELDS:
-        value = values.get(name, "")
-        try:
-            if name in REQUIRED and not value.strip():
-                raise ValidationError(name, "validation.required")
-            if name == "business_id":
-                validation.business_id(value, required=True)
-            elif name == "postal_code":
-                validation.postal_code(value)
-            elif name == "phone":
-                validation.phone(value)
-            elif name == "email":
-                validation.email(value)
-            else:
-                validation.text(name, value, max_len=200)
-        except ValidationError as exc:
-            errors.append(exc)
-    if errors:
-        raise ValidationErrors(errors)
-
-
 class CompanyPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
@@ -83,7 +57,7 @@ class CompanyPage(QWizardPage):
         for name in COMPANY_FIELDS:
             edit = QLineEdit()
             edit.setObjectName(name)
-            label = t(f"field.{name}") + (" *" if name in REQUIRED else "")
+            label = t(f"field.{name}") + (" *" if name in REQUIRED_AT_SETUP else "")
             self.form.add(name, label, edit, t(f"gui.wizard.hint.{name}")
                           if name in ("business_id", "contact_person") else "")
             self.edits[name] = edit
@@ -96,7 +70,7 @@ class CompanyPage(QWizardPage):
     def validatePage(self) -> bool:  # noqa: N802 (Qt name)
         self.form.clear_errors()
         try:
-            check_company(self.values())
+            check_settings(self.values())
         except ValidationError as exc:
             self.form.show_validation(exc)
             return False
@@ -142,23 +116,21 @@ class ManagerPage(QWizardPage):
                 "confidentiality_signed_on": date_of(self.signed_on)}
 
     def validatePage(self) -> bool:  # noqa: N802 (Qt name)
-        from core.auth import check_password_rules
-        from core.clock import today
+        from core.models import Role
+        from core.security.auth import check_new_user
 
         self.form.clear_errors()
         values = self.values()
         errors: dict[str, str] = {}
-        for name in ("username", "full_name"):
-            if not values[name]:
-                errors[name] = t("validation.required")
         try:
-            check_password_rules(values["password"], values["username"])
+            check_new_user(values["username"], values["full_name"], Role.MANAGER.value,
+                           values["password"], values["confidentiality_signed_on"])
+        except ValidationErrors as exc:
+            errors = exc.by_field()
         except ValidationError as exc:
-            errors["password"] = t(exc.code, **exc.params)
+            errors = {exc.field: t(exc.code, **exc.params)}
         if "password" not in errors and values["password"] != self.again.text():
             errors["again"] = t("gui.password.mismatch")
-        if values["confidentiality_signed_on"] > today():
-            errors["confidentiality_signed_on"] = t("validation.date_in_future")
         if errors:
             self.form.set_errors(errors)
             return False
@@ -227,34 +199,19 @@ def key_lines(key: str, per_line: int = 5) -> str:
 
 
 def write_recovery_sheet(created: Created, path: Path) -> Path:
-    """The recovery sheet PDF (the documents module), or a plain text sheet if it is missing."""
+    """The recovery sheet PDF, written owner-only; returns its path."""
     from core import i18n
     from core.clock import today
+    from core.documents.data import Letterhead, RecoverySheetData
+    from core.documents.recovery_sheet import build_recovery_sheet
 
-    if importlib.util.find_spec("core.documents.recovery_sheet") is not None:
-        from core.documents.data import Letterhead, RecoverySheetData
-        from core.documents.recovery_sheet import build_recovery_sheet
-
-        letterhead = created.letterhead or Letterhead(company_name=created.company_name)
-        data = RecoverySheetData(created.recovery_key, created.install_id, created.company_name,
-                                 today(), created.created_by)
-        pdf = build_recovery_sheet(data, letterhead, i18n.language())
-        path = path.with_suffix(".pdf")
-        _write_private(path, pdf)
-        return path
-    path = path.with_suffix(".txt")
-    text = t("gui.wizard.sheet_text", company=created.company_name, key=created.recovery_key,
-             install_id=created.install_id)
-    _write_private(path, text.encode("utf-8"))
+    letterhead = created.letterhead or Letterhead(company_name=created.company_name)
+    data = RecoverySheetData(created.recovery_key, created.install_id, created.company_name,
+                             today(), created.created_by)
+    pdf = build_recovery_sheet(data, letterhead, i18n.language())
+    path = path.with_suffix(".pdf")
+    write_private(path, pdf)
     return path
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    import os
-
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
 
 
 class FirstRunWizard(QWizard):

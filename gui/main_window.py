@@ -17,14 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.auth import Permission
 from core.i18n import t
+from core.requests.workflow import DUE_SOON_DAYS
+from core.security.permissions import Permission
 from gui.context import AppContext
 from gui.idle import IdleWatcher, LockController, LockScreen
 from gui.pages import PageSpec, pages_for
 from gui.widgets import app_icon, confirm, role_text, show_error
 
-DUE_DAYS = 7
 DUE_REFRESH_MS = 5 * 60 * 1000
 
 
@@ -230,7 +230,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def refresh_due(self) -> None:
         """The due-requests count, and the idle lock minutes if a manager changed them."""
-        from core.auth import Permission
+        from core.security.permissions import Permission
 
         ctx = self.ctx
         can_see = ctx.can(Permission.REQUEST_INTAKE)
@@ -241,12 +241,12 @@ class MainWindow(QMainWindow):
             from core.settings import get_settings
 
             with ctx.session() as s:
-                due = count_requests_due_within(s, ctx.actor, DUE_DAYS) if can_see else 0
+                due = count_requests_due_within(s, ctx.actor) if can_see else 0
                 return due, int(get_settings(s).idle_lock_minutes or 10)
 
         def show(result: tuple[int, int]) -> None:
             n, minutes = result
-            self.due_label.setText(t("gui.status.due", count=n, days=DUE_DAYS))
+            self.due_label.setText(t("gui.status.due", count=n, days=DUE_SOON_DAYS))
             self.due_label.setStyleSheet("color: #b3261e; font-weight: 600;" if n else "")
             if not self.fixed_idle and self.idle.timer.interval() != minutes * 60 * 1000:
                 self.idle.set_interval(minutes * 60 * 1000)
@@ -280,8 +280,8 @@ class MainWindow(QMainWindow):
         self.locker.lock()
 
     def _verify_password(self, password: str) -> None:
-        from core.auth import attempt_login
         from core.errors import AuthError
+        from core.security.auth import attempt_login
 
         actor = attempt_login(self.ctx.db, self.ctx.actor.username, password)
         if actor.user_id != self.ctx.actor.user_id:
@@ -324,7 +324,7 @@ class MainWindow(QMainWindow):
         ctx = self.ctx
 
         def change(old: str, new: str) -> None:
-            from core.auth import change_own_password
+            from core.security.auth import change_own_password
 
             with ctx.session() as s:
                 change_own_password(s, ctx.actor, old, new)

@@ -1,5 +1,6 @@
-"""The pages of the main window's sidebar. Each screen's module is imported only when its page
-is first opened, and a page whose module does not exist (yet) is left out of the sidebar.
+"""The pages of the main window's sidebar. Each screen's module is imported when its page is
+first opened (start-up stays quick), through a plain import statement in its factory below, so a
+freezer such as PyInstaller sees and packs every screen.
 
 A page is a ``QWidget`` constructed as ``Page(ctx)`` (ctx: ``gui.context.AppContext``). If it
 holds a form it may also offer ``has_unsaved_changes() -> bool`` and ``discard_changes()``, which
@@ -8,13 +9,11 @@ the idle lock and "log in as another user" use, and ``refresh()``, called when i
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.auth import Permission
+from core.security.permissions import Permission
 
 
 @dataclass(frozen=True)
@@ -22,49 +21,84 @@ class PageSpec:
     key: str
     title_key: str
     permission: Permission | None
-    target: str  # "package.module:ClassName"
+    factory: Callable[[Any], Any]
     shortcut: str
 
-    @property
-    def module(self) -> str:
-        return self.target.split(":")[0]
 
-    def available(self) -> bool:
-        try:
-            return importlib.util.find_spec(self.module) is not None
-        except ModuleNotFoundError:  # a parent package is missing
-            return False
+def _customers(ctx: Any) -> Any:
+    from gui.customers.view import CustomersPage
 
-    @property
-    def factory(self) -> Callable[[Any], Any]:
-        module, name = self.target.split(":")
-        return getattr(importlib.import_module(module), name)
+    return CustomersPage(ctx)
+
+
+def _orders(ctx: Any) -> Any:
+    from gui.orders.view import OrdersPage
+
+    return OrdersPage(ctx)
+
+
+def _requests(ctx: Any) -> Any:
+    from gui.requests.view import RequestsPage
+
+    return RequestsPage(ctx)
+
+
+def _lists(ctx: Any) -> Any:
+    from gui.lists.view import ListsPage
+
+    return ListsPage(ctx)
+
+
+def _statistics(ctx: Any) -> Any:
+    from gui.statistics.view import StatisticsPage
+
+    return StatisticsPage(ctx)
+
+
+def _duplicates(ctx: Any) -> Any:
+    from gui.duplicates.view import DuplicatesPage
+
+    return DuplicatesPage(ctx)
+
+
+def _retention(ctx: Any) -> Any:
+    from gui.retention.view import RetentionPage
+
+    return RetentionPage(ctx)
+
+
+def _users(ctx: Any) -> Any:
+    from gui.users.view import UsersPage
+
+    return UsersPage(ctx)
+
+
+def _audit(ctx: Any) -> Any:
+    from gui.audit.view import AuditPage
+
+    return AuditPage(ctx)
+
+
+def _settings(ctx: Any) -> Any:
+    from gui.settings.view import SettingsPage
+
+    return SettingsPage(ctx)
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("customers", "gui.page.customers", Permission.CUSTOMERS,
-             "gui.customers.view:CustomersPage", "Ctrl+1"),
-    PageSpec("orders", "gui.page.orders", Permission.ORDERS,
-             "gui.orders.view:OrdersPage", "Ctrl+2"),
-    PageSpec("requests", "gui.page.requests", Permission.REQUEST_INTAKE,
-             "gui.requests.view:RequestsPage", "Ctrl+3"),
-    PageSpec("lists", "gui.page.lists", Permission.EXPORT,
-             "gui.lists.view:ListsPage", "Ctrl+4"),
-    PageSpec("statistics", "gui.page.statistics", Permission.STATISTICS,
-             "gui.statistics.view:StatisticsPage", "Ctrl+5"),
-    PageSpec("duplicates", "gui.page.duplicates", Permission.MERGE,
-             "gui.duplicates.view:DuplicatesPage", "Ctrl+9"),
-    PageSpec("retention", "gui.page.retention", Permission.RETENTION,
-             "gui.retention.view:RetentionPage", "Ctrl+0"),
-    PageSpec("users", "gui.page.users", Permission.USERS,
-             "gui.users.view:UsersPage", "Ctrl+6"),
-    PageSpec("audit", "gui.page.audit", Permission.AUDIT_LOG,
-             "gui.audit.view:AuditPage", "Ctrl+7"),
-    PageSpec("settings", "gui.page.settings", Permission.SETTINGS,
-             "gui.settings.view:SettingsPage", "Ctrl+8"),
+    PageSpec("customers", "gui.page.customers", Permission.CUSTOMERS, _customers, "Ctrl+1"),
+    PageSpec("orders", "gui.page.orders", Permission.ORDERS, _orders, "Ctrl+2"),
+    PageSpec("requests", "gui.page.requests", Permission.REQUEST_INTAKE, _requests, "Ctrl+3"),
+    PageSpec("lists", "gui.page.lists", Permission.EXPORT, _lists, "Ctrl+4"),
+    PageSpec("statistics", "gui.page.statistics", Permission.STATISTICS, _statistics, "Ctrl+5"),
+    PageSpec("duplicates", "gui.page.duplicates", Permission.MERGE, _duplicates, "Ctrl+9"),
+    PageSpec("retention", "gui.page.retention", Permission.RETENTION, _retention, "Ctrl+0"),
+    PageSpec("users", "gui.page.users", Permission.USERS, _users, "Ctrl+6"),
+    PageSpec("audit", "gui.page.audit", Permission.AUDIT_LOG, _audit, "Ctrl+7"),
+    PageSpec("settings", "gui.page.settings", Permission.SETTINGS, _settings, "Ctrl+8"),
 ]
 
 
 def pages_for(ctx: Any) -> list[PageSpec]:
-    """The pages this user may open and that exist in this build, in sidebar order."""
-    return [p for p in PAGES if (p.permission is None or ctx.can(p.permission)) and p.available()]
+    """The pages this user may open, in sidebar order."""
+    return [p for p in PAGES if p.permission is None or ctx.can(p.permission)]

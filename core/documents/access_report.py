@@ -10,11 +10,11 @@ from decimal import Decimal
 from reportlab.platypus import Flowable, Paragraph
 
 from core.clock import today
-from core.customers import history_source_text
+from core.customers.service import history_source_text
 from core.documents import layout as L
 from core.documents.data import AccessReportData, Letterhead
-from core.exporting import json_bytes
 from core.i18n import format_date, format_datetime, format_money, t
+from core.transfer.exporting import json_bytes
 
 mm = L.mm
 

@@ -14,10 +14,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from core.csvio import EXPORT_HEADERS
 from core.documents import layout as L
 from core.documents.data import Addressee, LabelEntry, Letterhead
 from core.i18n import t
+from core.transfer.csvio import EXPORT_HEADERS
 
 mm = L.mm
 COLUMNS, ROWS = 3, 7

@@ -5,15 +5,10 @@ The public functions are re-exported here; ``core.requests.documents`` produces 
 
 from __future__ import annotations
 
+from core.legal_holds import LegalHoldInfo, check_legal_holds
 from core.requests.access import collect_access_data, finish_access
 from core.requests.anonymisation import anonymise
-from core.requests.erasure import (
-    ErasureOutcome,
-    LegalHoldInfo,
-    check_legal_holds,
-    erase,
-    purge_expired_restrictions,
-)
+from core.requests.erasure import ErasureOutcome, erase, purge_expired_restrictions
 from core.requests.intake import (
     RECTIFIABLE,
     Attachment,

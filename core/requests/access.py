@@ -6,9 +6,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.auth import Actor, Permission, require
-from core.customers import get_customer, hetu_of
+from core.customers.service import get_customer, hetu_of
 from core.documents.data import (
     AccessReportData,
     DisclosureRow,
@@ -31,6 +29,8 @@ from core.models import (
 )
 from core.requests.erasure import addressee_of, signatory_of
 from core.requests.workflow import complete, get_request, require_in_progress
+from core.security import audit
+from core.security.permissions import Actor, Permission, require
 from core.settings import get_settings
 
 

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.auth import Actor
 from core.clock import now
-from core.customers import get_customer
-from core.erasure_ops import wipe_customer
+from core.customers.service import get_customer
+from core.customers.wipe import wipe_customer
+from core.legal_holds import check_legal_holds
 from core.models import RequestKind
 from core.requests.erasure import (
     ErasureOutcome,
     check_decidable,
-    check_legal_holds,
     decision_data,
     recipients_of,
     record_erasure,
     refuse_for_holds,
 )
 from core.requests.workflow import complete
+from core.security import audit
+from core.security.permissions import Actor
 
 
 def anonymise(session: Session, actor: Actor, request_id: int,

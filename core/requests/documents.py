@@ -9,9 +9,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from core.auth import Actor, Permission, require
 from core.clock import today
-from core.customers import get_customer
+from core.customers.service import get_customer
 from core.documents.access_report import build_access_json, build_access_report
 from core.documents.correction_notice import build_correction_notice
 from core.documents.data import (
@@ -39,6 +38,7 @@ from core.requests.intake import shown_requested_value
 from core.requests.objection import objection_confirmation_data
 from core.requests.rectification import NotifyTarget, notification_targets
 from core.requests.workflow import get_request
+from core.security.permissions import Actor, Permission, require
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core import audit, validation
-from core.auth import Actor, Permission, require
+from core import validation
 from core.clock import today
-from core.customers import FIELDS, find_by_hetu, get_customer, hetu_of
+from core.customers.service import FIELDS, find_by_hetu, get_customer, hetu_of
 from core.errors import Conflict, ValidationError, ValidationErrors
 from core.models import (
     Customer,
@@ -35,6 +34,8 @@ from core.requests.workflow import (
     next_number,
     require_open,
 )
+from core.security import audit
+from core.security.permissions import Actor, Permission, require
 from core.settings import data_key
 
 # Fields a rectification request may concern (the source of the data is the office's own).

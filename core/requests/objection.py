@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from core.auth import Actor, Permission, require
 from core.clock import today
-from core.customers import add_objections, get_customer
+from core.customers.service import add_objections, get_customer
 from core.documents.data import LabelEntry, ObjectionConfirmationData
 from core.errors import ValidationError
 from core.models import Request, RequestKind
 from core.requests.erasure import addressee_of, signatory_of
 from core.requests.workflow import complete, get_request, require_in_progress
+from core.security.permissions import Actor, Permission, require
 
 
 # Prohibitions that keep a customer off address labels and mailing lists [S6].
@@ -52,7 +52,7 @@ def objection_confirmation_data(session: Session, actor: Actor,
 
 
 def mailing_candidates(session: Session, actor: Actor) -> list[LabelEntry]:
-    """Who may get direct mail or appear on labels [S6] (the rule lives in core.mailing)."""
-    from core import mailing
+    """Who may get direct mail or appear on labels [S6] (the rule lives in core.transfer.mailing)."""
+    from core.transfer import mailing
 
     return list(mailing.mailing_candidates(session, actor).entries)

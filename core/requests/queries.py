@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.auth import Actor, Permission, require
 from core.clock import today
-from core.models import Customer, Document, Request, User
+from core.models import Customer, Document, ItemDecision, Request, RequestKind, RequestState, User
 from core.requests.intake import shown_requested_value
-from core.requests.workflow import OPEN_STATES, effective_due, get_request
+from core.requests.workflow import DUE_SOON_DAYS, OPEN_STATES, effective_due, get_request
+from core.security.permissions import Actor, Permission, require
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,19 @@ class RequestRow:
     @property
     def overdue(self) -> bool:
         return self.is_open and self.days_left < 0
+
+    @property
+    def urgency(self) -> str:
+        return urgency(self.state, self.days_left)
+
+
+def urgency(state: str, days_left: int) -> str:
+    """"overdue", "soon" (due within ``DUE_SOON_DAYS``) or "" for a request in this state."""
+    if state not in OPEN_STATES:
+        return ""
+    if days_left < 0:
+        return "overdue"
+    return "soon" if days_left <= DUE_SOON_DAYS else ""
 
 
 def _person(req: Request, customer: Customer | None) -> str:
@@ -86,7 +99,7 @@ def _due_within(days: int):  # type: ignore[no-untyped-def]
     return (Request.state.in_(OPEN_STATES), due <= today() + timedelta(days=days))
 
 
-def requests_due_within(session: Session, actor: Actor, days: int = 7) -> list[RequestRow]:
+def requests_due_within(session: Session, actor: Actor, days: int = DUE_SOON_DAYS) -> list[RequestRow]:
     """Open requests due within ``days`` days, overdue ones included, the soonest first
     (the login warning)."""
     require(actor, Permission.REQUEST_INTAKE)
@@ -94,7 +107,8 @@ def requests_due_within(session: Session, actor: Actor, days: int = 7) -> list[R
     return sorted(rows, key=lambda r: (r.due_on, r.number))
 
 
-def count_requests_due_within(session: Session, actor: Actor, days: int = 7) -> int:
+def count_requests_due_within(session: Session, actor: Actor,
+                              days: int = DUE_SOON_DAYS) -> int:
     """How many open requests are due within ``days`` days (the status bar)."""
     require(actor, Permission.REQUEST_INTAKE)
     return int(session.execute(select(func.count(Request.id)).where(*_due_within(days)))
@@ -171,10 +185,15 @@ class RequestDetail:
     attachments: tuple[AttachmentRow, ...]
     documents: tuple[DocumentInfo, ...]
     version: int
+    actions: frozenset[str] = frozenset()  # what this user may do now (``request_actions``)
 
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def urgency(self) -> str:
+        return urgency(self.state, self.days_left)
 
 
 def _user_name(session: Session, user_id: int | None) -> str:
@@ -205,7 +224,7 @@ def request_detail(session: Session, actor: Actor, request_id: int) -> RequestDe
                               d.sha256)
                  for d in session.execute(select(Document).where(Document.request_id == req.id)
                                           .order_by(Document.id)).scalars())
-    return RequestDetail(
+    detail = RequestDetail(
         req.id, req.number, req.kind, req.state, _person(req, customer), req.customer_id,
         req.subject_name, req.subject_email, req.subject_address, req.pseudonym,
         req.received_on, req.channel, req.language, req.signed_on_file, req.original_location,
@@ -213,6 +232,47 @@ def request_detail(session: Session, actor: Actor, request_id: int) -> RequestDe
         req.extended_due_on, req.extension_reasons, due, (due - today()).days, req.decision,
         req.decision_reasons, _user_name(session, req.decided_by_id), req.decided_at,
         _full_name(session, req.created_by), items, attachments, docs, req.version)
+    return replace(detail, actions=request_actions(detail, actor))
+
+
+def request_actions(d: RequestDetail, actor: Actor) -> frozenset[str]:
+    """The actions the request's state and the user's role allow now, by the names the request
+    screen gives its buttons. The services check the same rules again when called; this is
+    what the screen offers."""
+    in_progress = d.state == RequestState.IN_PROGRESS.value
+    completed = d.state == RequestState.COMPLETED.value
+    has_customer = d.customer_id is not None
+    decide = actor.can(Permission.REQUEST_DECIDE)
+    letters = actor.can(Permission.LETTERS)
+    pending = any(i.decision == ItemDecision.PENDING.value for i in d.items)
+    refused_item = any(i.decision == ItemDecision.REFUSED.value for i in d.items)
+    allowed = {
+        "attach": d.is_open,
+        "identity": d.is_open,
+        "form": d.is_open and actor.can(Permission.BLANK_FORMS),
+        "match": d.is_open,
+        "withdraw": d.is_open and actor.can(Permission.REQUEST_INTAKE),
+        "extend": decide and d.is_open and d.extended_due_on is None and today() <= d.due_on,
+        "extension_notice": letters and d.extended_due_on is not None,
+        "refuse": decide and in_progress,
+    }
+    if d.kind == RequestKind.ACCESS.value:
+        report = actor.can(Permission.ACCESS_REPORT) and has_customer and (in_progress
+                                                                           or completed)
+        allowed.update(report=report, json=report,
+                       finish_access=in_progress and actor.can(Permission.ACCESS_REPORT))
+    elif d.kind == RequestKind.RECTIFICATION.value:
+        deciding = in_progress and has_customer and decide
+        allowed.update(accept=deciding and pending, refuse_item=deciding and pending,
+                       finish_rect=deciding and not pending,
+                       refusal_cert=letters and refused_item and has_customer, notices=letters)
+    elif d.kind == RequestKind.OBJECTION.value:
+        allowed.update(apply_objection=in_progress and has_customer,
+                       confirmation=has_customer and completed and letters)
+    else:
+        erasing = in_progress and has_customer and actor.can(Permission.ERASE)
+        allowed["erase" if d.kind == RequestKind.ERASURE.value else "anonymise"] = erasing
+    return frozenset(name for name, ok in allowed.items() if ok)
 
 
 def attachment_content(session: Session, actor: Actor, attachment_id: int) -> tuple[str, bytes]:

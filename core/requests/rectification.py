@@ -10,10 +10,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.auth import Actor, Permission, require
 from core.clock import now
-from core.customers import RECTIFICATION_SOURCE, get_customer, update_customer
+from core.customers.service import RECTIFICATION_SOURCE, get_customer, update_customer
 from core.errors import NotFound, ValidationError
 from core.i18n import t
 from core.models import (
@@ -27,6 +25,8 @@ from core.models import (
 )
 from core.requests.intake import current_value, requested_value
 from core.requests.workflow import complete, get_request, move, require_in_progress
+from core.security import audit
+from core.security.permissions import Actor, Permission, require
 
 HISTORY_SOURCE = RECTIFICATION_SOURCE + "{number}"
 # History sources that are the office itself, not someone to notify.

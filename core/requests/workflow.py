@@ -17,13 +17,13 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.auth import Actor, Permission, require
 from core.clock import now, today
 from core.dates import add_months
 from core.errors import InvalidTransition, NotFound, ValidationError
 from core.i18n import t
 from core.models import Request, RequestKind, RequestState
+from core.security import audit
+from core.security.permissions import Actor, Permission, require
 
 S = RequestState
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -43,6 +43,9 @@ FINAL_STATES = frozenset({S.COMPLETED.value, S.REFUSED.value, S.WITHDRAWN.value}
 SIGNATURE_REQUIRED = frozenset({RequestKind.ACCESS.value, RequestKind.RECTIFICATION.value,
                                 RequestKind.ERASURE.value, RequestKind.ANONYMISATION.value})
 MAX_EXTENSION_MONTHS = 2
+# An open request due within this many days is "due soon": the login warning, the status bar
+# and the request list all use it.
+DUE_SOON_DAYS = 7
 
 
 def due_date(received_on: date) -> date:

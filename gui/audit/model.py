@@ -1,4 +1,4 @@
-"""The audit log table: a model over core.audit.list_entries rows (newest first)."""
+"""The audit log table: a model over core.security.audit.list_entries rows (newest first)."""
 
 from __future__ import annotations
 

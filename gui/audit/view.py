@@ -118,7 +118,7 @@ class AuditPage(QWidget):
         filters = self._filters()
 
         def load() -> list[Any]:
-            from core.audit import list_entries
+            from core.security.audit import list_entries
 
             with ctx.session() as s:
                 return list_entries(s, ctx.actor, limit=PAGE_SIZE + 1, offset=offset, **filters)
@@ -148,7 +148,7 @@ class AuditPage(QWidget):
         ctx = self.ctx
 
         def load() -> list[str]:
-            from core.audit import distinct_actions
+            from core.security.audit import distinct_actions
 
             with ctx.session() as s:
                 return distinct_actions(s)
@@ -169,7 +169,7 @@ class AuditPage(QWidget):
         self.chain.setStyleSheet("")
 
         def verify() -> Any:
-            from core.audit import verify_chain
+            from core.security.audit import verify_chain
 
             with ctx.session() as s:
                 return verify_chain(s)

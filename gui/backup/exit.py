@@ -24,8 +24,9 @@ LIMIT_MS = 10 * 60 * 1000  # give up (and remove the unfinished file) after ten 
 def backup_on_exit(parent: QWidget | None, ctx: AppContext, limit_ms: int = LIMIT_MS,
                    delay_ms: int = BUSY_DELAY_MS) -> Path | None:
     """The automatic backup if one is due; returns its file (None: not due, cancelled, failed)."""
-    from core.auth import Permission
-    from core.backup import BackupAborted, backup, backup_due
+    from core.backup.create import backup, backup_due
+    from core.backup.files import BackupAborted
+    from core.security.permissions import Permission
 
     if not ctx.can(Permission.BACKUP) or not ctx.db.is_sqlite:
         return None

@@ -28,7 +28,7 @@ from gui.widgets import Form, show_error
 class BackupGroup(QGroupBox):
     """``restored`` is emitted after a restore replaced the database (the app logs out)."""
 
-    restored = Signal(object)  # core.restore.RestoreReport
+    restored = Signal(object)  # core.backup.restore.RestoreReport
 
     def __init__(self, ctx: AppContext, folder_edit: QLineEdit,
                  folder_row: QWidget | None = None, parent: QWidget | None = None) -> None:
@@ -90,7 +90,7 @@ class BackupGroup(QGroupBox):
 
     @Slot()
     def backup_now(self) -> None:
-        from core.backup import backup
+        from core.backup.create import backup
 
         ctx = self.ctx
         if not ctx.db.is_sqlite:
@@ -115,7 +115,7 @@ class BackupGroup(QGroupBox):
         box.exec()
 
     def _backup_failed(self, exc: BaseException) -> None:
-        from core.backup import BackupAborted
+        from core.backup.files import BackupAborted
 
         self._busy(False)
         if isinstance(exc, BackupAborted):
@@ -125,8 +125,8 @@ class BackupGroup(QGroupBox):
         show_error(self, exc, t("bgui.backup_title"))
 
     def _postgres(self, restore: bool) -> None:
-        from core.backup import backup
-        from core.restore import restore as core_restore
+        from core.backup.create import backup
+        from core.backup.restore import restore as core_restore
 
         try:  # core refuses at once on a server database, with the guidance to show
             if restore:
@@ -164,7 +164,7 @@ class BackupGroup(QGroupBox):
         self._start_restore(path, None)
 
     def _start_restore(self, path: Path, recovery_key: str | None) -> None:
-        from core.restore import restore
+        from core.backup.restore import restore
 
         ctx = self.ctx
         url = ctx.db.url
@@ -233,7 +233,7 @@ def confirm_replace(parent: QWidget | None, path: Path) -> bool:
 
 def ask_recovery_key(parent: QWidget | None, reason: str) -> str:
     """The recovery key typed in (its form checked here); empty when the user gives up."""
-    from core.crypto import DataKey
+    from core.security.crypto import DataKey
     from gui.key_dialogs import RecoveryKeyDialog
 
     given: list[str] = []

@@ -52,7 +52,7 @@ def check_database(location: str) -> Damage | None:
 
     Runs ``PRAGMA quick_check`` read-only; call it off the GUI thread for a large file.
     """
-    from core.backup import latest_good_backup
+    from core.backup.files import latest_good_backup
     from core.db import quick_check, resolve_url, sqlite_path
 
     url = resolve_url(location)
@@ -168,7 +168,7 @@ class DamagedDatabaseDialog(QDialog):
 
     @Slot()
     def restore_chosen(self, recovery_key: str | None = None) -> None:
-        from core.restore import restore
+        from core.backup.restore import restore
 
         if self.chosen is None:
             return

@@ -27,13 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import customers, orders
-from core.auth import Permission
-from core.customer_views import customer_disclosures, customer_requests
-from core.customers import CustomerDetail
+from core import orders
+from core.customers import service as customers
+from core.customers.service import CustomerDetail
+from core.customers.views import customer_disclosures, customer_requests
 from core.errors import Conflict, ValidationError
 from core.i18n import format_date, format_datetime, t
 from core.models import ObjectionKind, Source
+from core.security.permissions import Permission
 from gui.customers import tabs
 from gui.customers.form import FieldErrors, MessageBar, error_text, messages_of
 
@@ -254,7 +255,7 @@ class CustomerDetailPanel(QWidget):
     # --- loading -----------------------------------------------------------------------------
     def print_form(self, kind: str, lang: str) -> bool:
         """A request form prefilled with this customer's name and address, saved and opened."""
-        from core.printouts import produce_prefilled_form
+        from core.documents.office import produce_prefilled_form
         from gui.documents import produce_and_save
 
         if self.customer_id is None:

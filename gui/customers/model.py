@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from core.customer_search import CustomerListRow, SearchResult, list_rows, matching_ids
+from core.customers.search import CustomerListRow, SearchResult, list_rows, matching_ids
 from core.i18n import t
 from core.validation import format_phone
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.customers import history_source_text
+from core.customers.service import history_source_text
 from core.i18n import format_date, format_datetime, format_money, t
 from gui.rowmodel import Column, RowTableModel
 

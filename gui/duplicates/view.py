@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.auth import Permission
-from core.duplicates import (
+from core.customers.duplicates import (
     Comparison,
     DuplicatePair,
     MergeResult,
@@ -28,6 +27,7 @@ from core.duplicates import (
     merge_customers,
 )
 from core.i18n import t
+from core.security.permissions import Permission
 from gui.data_common import Column, RowsModel, show_error
 
 PAIR_LIMIT = 5000

@@ -1,7 +1,7 @@
 """Lists & labels: the objection-aware label run and mailing list [S6], blank signed-request
 forms and the privacy statement.
 
-Who gets mail is the core's rule (``core.mailing``); this page shows the selection, how many
+Who gets mail is the core's rule (``core.transfer.mailing``); this page shows the selection, how many
 were left out and why, and hands the documents to ``gui.documents``. Labels and the mailing
 list are the manager's (the core refuses anyone else; the buttons say so); any user may print
 the blank forms and the statement.
@@ -28,12 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import i18n, mailing, printouts
-from core.auth import Permission
+from core import i18n
 from core.clock import today
+from core.documents import office as printouts
 from core.documents.data import FORM_KINDS
 from core.i18n import t
 from core.models import Source
+from core.security.permissions import Permission
+from core.transfer import mailing
 from gui import documents
 from gui.lists.model import MailingModel
 

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import customers, orders
+from core import orders
 from core.clock import today
+from core.customers import search as customer_search
 from core.errors import Conflict, ValidationError
 from core.i18n import format_money, language, t
 from core.models import InvoiceState, SalesChannel
@@ -27,7 +28,7 @@ from core.orders import OrderRow
 from gui.customers.form import FieldErrors, MessageBar, error_text, messages_of
 
 
-def customer_label(row: customers.CustomerRow) -> str:
+def customer_label(row: customer_search.CustomerRow) -> str:
     name = f"{row.last_name} {row.first_name}".strip()
     extra = ", ".join(p for p in (row.organisation, row.email, row.city) if p)
     return f"{name} ({extra})" if extra else name
@@ -121,9 +122,9 @@ class OrderDialog(QDialog):
 
     # --- customer ----------------------------------------------------------------------------
     def _load_preset_customer(self, customer_id: int) -> None:
-        def work() -> list[customers.CustomerRow]:
+        def work() -> list[customer_search.CustomerRow]:
             with self.ctx.session() as s:
-                return customers.customer_rows(s, self.ctx.actor, [customer_id])
+                return customer_search.customer_rows(s, self.ctx.actor, [customer_id])
 
         self.ctx.tasks.run(work, lambda rows: rows and self.customer.setText(
             customer_label(rows[0])), self._failed)
@@ -139,13 +140,13 @@ class OrderDialog(QDialog):
         if len(query) < 2:
             return
 
-        def work() -> list[customers.CustomerRow]:
+        def work() -> list[customer_search.CustomerRow]:
             with self.ctx.session() as s:
-                return customers.search_customers(s, self.ctx.actor, query, limit=20)
+                return customer_search.search_customers(s, self.ctx.actor, query, limit=20)
 
         self.ctx.tasks.run(work, lambda rows: self._show_choices(query, rows), self._failed)
 
-    def _show_choices(self, query: str, rows: list[customers.CustomerRow]) -> None:
+    def _show_choices(self, query: str, rows: list[customer_search.CustomerRow]) -> None:
         if query != self.customer.text().strip():
             return  # typed on meanwhile
         self._choices = {customer_label(r): r.id for r in rows if r.state == "active"}

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.csvio import private_open
 from core.errors import AppError
+from core.files import write_private
 from core.i18n import t
 
 
@@ -94,8 +94,7 @@ def save_produced(asker: Any, produced: Any, open_after: bool = True) -> Path | 
     path = asker.save_path(produced.filename)
     if path is None:
         return None
-    with private_open(path) as f:
-        f.write(produced.content)
+    write_private(path, produced.content)
     if open_after:
         asker.show_file(path)
     return path

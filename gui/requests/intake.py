@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.clock import today
-from core.customers import search_customers
+from core.customers.search import search_customers
 from core.errors import ValidationError, ValidationErrors
 from core.i18n import t
 from core.models import ObjectionKind, RequestChannel, RequestKind

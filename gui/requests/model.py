@@ -15,7 +15,6 @@ OVERDUE_BG = QColor("#f8d7da")
 OVERDUE_FG = QColor("#8a1c24")
 SOON_BG = QColor("#fff3cd")
 SOON_FG = QColor("#7a5200")
-SOON_DAYS = 7
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -46,13 +45,6 @@ class RequestTableModel(QAbstractTableModel):
             return t(f"req.col.{COLUMNS[section]}")
         return None
 
-    def _urgency(self, r: RequestRow) -> str:
-        if not r.is_open:
-            return ""
-        if r.days_left < 0:
-            return "overdue"
-        return "soon" if r.days_left <= SOON_DAYS else ""
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
@@ -64,7 +56,7 @@ class RequestTableModel(QAbstractTableModel):
             return {"received_on": r.received_on.toordinal(), "due_on": r.due_on.toordinal(),
                     "days_left": r.days_left if r.is_open else 10**6}.get(
                 col, self._display(r, col))
-        urgency = self._urgency(r)
+        urgency = r.urgency
         if role == Qt.ItemDataRole.BackgroundRole and urgency:
             return QBrush(OVERDUE_BG if urgency == "overdue" else SOON_BG)
         if role == Qt.ItemDataRole.ForegroundRole and urgency:

@@ -23,16 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.auth import Permission
-from core.clock import today
-from core.customers import search_customers
+from core.customers.search import search_customers
 from core.i18n import format_date, format_datetime, t
+from core.legal_holds import check_legal_holds
 from core.models import ItemDecision, RequestKind, RequestState
 from core.requests import (
     anonymise,
     apply_objection,
     attach_signature,
-    check_legal_holds,
     decide_rectification,
     erase,
     extend_deadline,
@@ -47,6 +45,7 @@ from core.requests import (
 )
 from core.requests import documents as docs
 from core.requests.intake import Attachment
+from core.security.permissions import Permission
 from gui.requests import sections
 from gui.requests.common import Asker, error_label, save_produced, show_inline
 from gui.requests.sections import hrow, make_button, para
@@ -137,7 +136,11 @@ class RequestPage(QWidget):
     def in_progress(self) -> bool:
         return self.detail.state == RequestState.IN_PROGRESS.value
 
-    def _add(self, key: str, text: str, slot: Callable[[], None], enabled: bool) -> QPushButton:
+    def _add(self, key: str, text: str, slot: Callable[[], None],
+             enabled: bool | None = None) -> QPushButton:
+        """A button for action ``key``, enabled when the core allows it now (``d.actions``)."""
+        if enabled is None:
+            enabled = key in self.detail.actions
         b = make_button(text, slot, enabled)
         b.setObjectName(key)
         if not enabled and not self._permitted(key):
@@ -164,9 +167,9 @@ class RequestPage(QWidget):
             due += " — " + (t("req.gui.days_overdue", days=-d.days_left) if d.days_left < 0
                              else t("req.gui.days_left", days=d.days_left))
         due_label = para(due)
-        if d.is_open and d.days_left < 0:
+        if d.urgency == "overdue":
             due_label.setStyleSheet("color: #8a1c24; font-weight: bold;")
-        elif d.is_open and d.days_left <= 7:
+        elif d.urgency == "soon":
             due_label.setStyleSheet("color: #7a5200; font-weight: bold;")
         lay.addWidget(due_label)
         if d.extended_due_on:
@@ -202,11 +205,9 @@ class RequestPage(QWidget):
         else:
             lay.addWidget(para(t("req.gui.identity_missing"), muted=True))
         lay.addLayout(hrow(
-            self._add("attach", t("req.gui.attach_signed"), self.attach_signed, d.is_open),
-            self._add("form", t("req.gui.print_form"), self.print_form,
-                      d.is_open and self.can(Permission.BLANK_FORMS)),
-            self._add("identity", t("req.gui.record_identity"), self.record_identity,
-                      d.is_open)))
+            self._add("attach", t("req.gui.attach_signed"), self.attach_signed),
+            self._add("form", t("req.gui.print_form"), self.print_form),
+            self._add("identity", t("req.gui.record_identity"), self.record_identity)))
         return box
 
     def _customer_box(self) -> QGroupBox:
@@ -239,44 +240,32 @@ class RequestPage(QWidget):
         has_customer = d.customer_id is not None
         if d.kind == K.ACCESS:
             lay.addWidget(para(t("req.gui.access_help"), muted=True))
-            can_report = self.can(Permission.ACCESS_REPORT) and has_customer and \
-                d.state in (RequestState.IN_PROGRESS.value, RequestState.COMPLETED.value)
             lay.addLayout(hrow(
-                self._add("report", t("req.gui.access_report"), self.access_report, can_report),
-                self._add("json", t("req.gui.access_json"), self.access_json, can_report),
+                self._add("report", t("req.gui.access_report"), self.access_report),
+                self._add("json", t("req.gui.access_json"), self.access_json),
                 self._add("finish_access", t("req.gui.finish_access" if has_customer
-                                             else "req.gui.finish_no_data"), self.finish_access,
-                          self.in_progress and self.can(Permission.ACCESS_REPORT))))
+                                             else "req.gui.finish_no_data"), self.finish_access)))
         elif d.kind == K.RECTIFICATION:
             sections.rectification(self, lay, has_customer)
         elif d.kind == K.OBJECTION:
             for item in d.items:
                 lay.addWidget(para("• " + t(f"doc.objection.{item.field}")))
             lay.addLayout(hrow(
-                self._add("apply_objection", t("req.gui.apply_objection"), self.apply_objection,
-                          self.in_progress and has_customer),
-                self._add("confirmation", t("req.gui.confirmation"), self.confirmation,
-                          has_customer and d.state == RequestState.COMPLETED.value
-                          and self.can(Permission.LETTERS))))
+                self._add("apply_objection", t("req.gui.apply_objection"), self.apply_objection),
+                self._add("confirmation", t("req.gui.confirmation"), self.confirmation)))
         else:
             sections.erasure(self, lay, has_customer)
         return box
 
     def _decision_box(self) -> QGroupBox:
-        d = self.detail
         box = QGroupBox(t("req.gui.h.step_decision"))
         lay = QVBoxLayout(box)
-        decide = self.can(Permission.REQUEST_DECIDE)
-        can_extend = decide and d.is_open and d.extended_due_on is None and \
-            today() <= d.due_on
         lay.addWidget(para(t("req.gui.refuse_note"), muted=True))
         lay.addLayout(hrow(
-            self._add("extend", t("req.gui.extend"), self.extend, can_extend),
-            self._add("extension_notice", t("req.gui.extension_notice"), self.extension_notice,
-                      self.can(Permission.LETTERS) and d.extended_due_on is not None),
-            self._add("refuse", t("req.gui.refuse"), self.refuse, decide and self.in_progress),
-            self._add("withdraw", t("req.gui.withdraw"), self.withdraw,
-                      d.is_open and self.can(Permission.REQUEST_INTAKE))))
+            self._add("extend", t("req.gui.extend"), self.extend),
+            self._add("extension_notice", t("req.gui.extension_notice"), self.extension_notice),
+            self._add("refuse", t("req.gui.refuse"), self.refuse),
+            self._add("withdraw", t("req.gui.withdraw"), self.withdraw)))
         return box
 
     def _documents_box(self) -> QGroupBox:

@@ -19,9 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.auth import Permission
 from core.i18n import t
-from core.models import ItemDecision, RequestKind
+from core.models import RequestKind
 
 K = RequestKind
 
@@ -70,14 +69,10 @@ def rectification(self: Any, lay: QVBoxLayout, has_customer: bool) -> None:
             self.items_table.setItem(r, c, cell)
     self.items_table.setFixedHeight(min(220, 60 + 30 * len(d.items)))
     lay.addWidget(self.items_table)
-    deciding = self.in_progress and has_customer and self.can(Permission.REQUEST_DECIDE)
-    pending = any(i.decision == ItemDecision.PENDING.value for i in d.items)
     lay.addLayout(hrow(
-        self._add("accept", t("req.gui.accept_item"), self.accept_item, deciding and pending),
-        self._add("refuse_item", t("req.gui.refuse_item"), self.refuse_item,
-                  deciding and pending),
-        self._add("finish_rect", t("req.gui.finish_rect"), self.finish_rectification,
-                  deciding and not pending)))
+        self._add("accept", t("req.gui.accept_item"), self.accept_item),
+        self._add("refuse_item", t("req.gui.refuse_item"), self.refuse_item),
+        self._add("finish_rect", t("req.gui.finish_rect"), self.finish_rectification)))
     if self.targets:
         lay.addWidget(para(t("req.gui.notify_heading")))
         for target in self.targets:
@@ -85,13 +80,10 @@ def rectification(self: Any, lay: QVBoxLayout, has_customer: bool) -> None:
             lay.addWidget(para(f"• {target.label()} "
                                 f"({t(f'req.gui.relation_{target.relation}')}: {fields})",
                                 muted=True))
-    letters = self.can(Permission.LETTERS)
-    refused = any(i.decision == ItemDecision.REFUSED.value for i in d.items)
     lay.addLayout(hrow(
-        self._add("refusal_cert", t("req.gui.refusal_cert"), self.refusal_certificate,
-                  letters and refused and has_customer),
+        self._add("refusal_cert", t("req.gui.refusal_cert"), self.refusal_certificate),
         self._add("notices", t("req.gui.notices"), self.correction_notices,
-                  letters and bool(self.targets))))
+                  "notices" in d.actions and bool(self.targets))))
 
 def erasure(self: Any, lay: QVBoxLayout, has_customer: bool) -> None:
     d = self.detail
@@ -108,12 +100,11 @@ def erasure(self: Any, lay: QVBoxLayout, has_customer: bool) -> None:
         blocking = any(h.blocks for h in self.holds)
         lay.addWidget(para(t("req.gui.holds_refuse" if blocking else "req.gui.holds_partly"),
                             muted=True))
-    erasing = self.in_progress and has_customer and self.can(Permission.ERASE)
     blocked = any(h.blocks for h in self.holds)
     if d.kind == K.ERASURE:
         text = ("req.gui.erase_refused" if blocked else
                 "req.gui.erase_partly" if self.holds else "req.gui.erase_all")
-        lay.addLayout(hrow(self._add("erase", t(text), self.erase, erasing)))
+        lay.addLayout(hrow(self._add("erase", t(text), self.erase)))
     else:
         text = "req.gui.anonymise_refused" if blocked else "req.gui.anonymise"
-        lay.addLayout(hrow(self._add("anonymise", t(text), self.anonymise, erasing)))
+        lay.addLayout(hrow(self._add("anonymise", t(text), self.anonymise)))

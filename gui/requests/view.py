@@ -1,4 +1,4 @@
-"""The Requests screen: the list (days left, red when overdue, amber within 7 days, filters)
+"""The Requests screen: the list (days left, red when overdue, amber when due soon, filters)
 and, on Enter or double-click, the request's own page."""
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.auth import Permission
 from core.i18n import t
 from core.models import RequestKind, RequestState
-from core.requests import OPEN_STATES, list_requests
+from core.requests import list_requests
+from core.security.permissions import Permission
 from gui.requests.common import Asker, error_label, show_inline
 from gui.requests.intake import NewRequestDialog
 from gui.requests.model import RequestTableModel
@@ -128,8 +128,8 @@ class RequestsPage(QWidget):
         show_inline(self.error, None)
         self.model.set_rows(rows)
         self.proxy.sort(-1)
-        overdue = sum(1 for r in rows if r.state in OPEN_STATES and r.days_left < 0)
-        soon = sum(1 for r in rows if r.state in OPEN_STATES and 0 <= r.days_left <= 7)
+        overdue = sum(1 for r in rows if r.urgency == "overdue")
+        soon = sum(1 for r in rows if r.urgency == "soon")
         self.summary.setText(t("req.gui.summary", count=len(rows), overdue=overdue, soon=soon))
 
     @Slot(QModelIndex)

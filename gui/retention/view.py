@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.auth import Permission
 from core.i18n import format_date, t
 from core.retention import (
     RetentionCandidate,
@@ -25,6 +24,7 @@ from core.retention import (
     apply_retention,
     retention_candidates,
 )
+from core.security.permissions import Permission
 from core.settings import get_settings
 from gui.data_common import Column, RowsModel, show_error
 

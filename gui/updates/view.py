@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.customers.updates import SOURCES, UpdatePreview, apply_updates, preview_updates
 from core.i18n import t
-from core.updates import SOURCES, UpdatePreview, apply_updates, preview_updates
 from gui.data_common import Column, RowsModel, show_error
 
 

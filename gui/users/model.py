@@ -1,4 +1,4 @@
-"""The users table: a model over core.auth.list_users rows."""
+"""The users table: a model over core.security.auth.list_users rows."""
 
 from __future__ import annotations
 

@@ -207,7 +207,7 @@ class UsersPage(QWidget):
         keep = select_id if select_id is not None else (current.id if current else None)
 
         def load() -> list[Any]:
-            from core.auth import list_users
+            from core.security.auth import list_users
 
             with ctx.session() as s:
                 return list_users(s, ctx.actor)
@@ -257,7 +257,7 @@ class UsersPage(QWidget):
         created: list[int] = []
 
         def save(values: dict[str, Any]) -> None:
-            from core.auth import create_user
+            from core.security.auth import create_user
 
             with ctx.session() as s:
                 user = create_user(s, ctx.actor, values["username"], values["full_name"],
@@ -277,7 +277,7 @@ class UsersPage(QWidget):
         ctx = self.ctx
 
         def save(values: dict[str, Any]) -> None:
-            from core.auth import update_user
+            from core.security.auth import update_user
 
             with ctx.session() as s:
                 update_user(s, ctx.actor, row.id, full_name=values["full_name"],
@@ -289,7 +289,7 @@ class UsersPage(QWidget):
 
     @Slot()
     def toggle_active(self) -> None:
-        from core.auth import set_active
+        from core.security.auth import set_active
 
         row = self.selected()
         if row is None:
@@ -301,7 +301,7 @@ class UsersPage(QWidget):
 
     @Slot()
     def unlock(self) -> None:
-        from core.auth import unlock_user
+        from core.security.auth import unlock_user
 
         row = self.selected()
         if row is not None and self._call(lambda s: unlock_user(s, self.ctx.actor, row.id),
@@ -317,7 +317,7 @@ class UsersPage(QWidget):
         ctx = self.ctx
 
         def reset(password: str) -> None:
-            from core.auth import reset_password
+            from core.security.auth import reset_password
 
             with ctx.session() as s:
                 reset_password(s, ctx.actor, row.id, password)

@@ -6,8 +6,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from core import customers, orders
+from core import orders
 from core.clock import today
+from core.customers import service as customers
 from core.requests import Attachment, ItemInput, register_request
 
 PDF = b"%PDF-1.4\n% scanned signed request\n%%EOF\n"

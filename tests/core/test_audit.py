@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select, update
 
-from core import audit, customers
-from core.audit import verify_chain
+from core.customers import service as customers
 from core.models import AuditEntry
+from core.security import audit
+from core.security.audit import verify_chain
 
 
 def _some_entries(db, manager) -> None:

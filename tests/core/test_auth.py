@@ -5,10 +5,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from core import auth, clock
-from core.auth import attempt_login
+from core import clock
 from core.errors import AuthError, PermissionDenied, ValidationError
 from core.models import AuditEntry, User
+from core.security import auth
+from core.security.auth import attempt_login
 from tests.conftest import MANAGER_PASSWORD, RECEPTIONIST_PASSWORD
 
 

@@ -10,16 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from core import backup as backup_mod
 from core import clock
-from core.backup import (
-    auto_backup_if_due,
-    backup,
-    latest_good_backup,
-    list_backups,
-    restore,
-)
-from core.customers import create_customer, find_by_hetu, update_customer
+from core.backup import files as backup_files
+from core.backup.create import auto_backup_if_due, backup
+from core.backup.files import latest_good_backup, list_backups
+from core.backup.restore import restore
+from core.customers.service import create_customer, find_by_hetu, update_customer
+from core.customers.wipe import MODE_FOR_ACTION, wipe_customer
 from core.db import Database, open_database, quick_check
 from core.errors import AppError, KeyUnavailable, PermissionDenied
 from core.models import Customer, ErasureRecord, Settings
@@ -42,9 +39,9 @@ def _add(db: Database, actor, first: str, hetu: str = "") -> int:
 
 
 def _erase(db: Database, actor, customer_id: int, action: str = "erased") -> None:
-    """What the requests module records when it erases someone (stand-in for its service)."""
+    """What an erasure leaves: the wiped data and its record (what a restore replays)."""
     with db.begin() as s:
-        backup_mod.erase_customer_data(s, customer_id, action)
+        wipe_customer(s, customer_id, MODE_FOR_ACTION[action])
         s.add(ErasureRecord(customer_id=customer_id, action=action,
                             performed_by=actor.username, performed_at=clock.now()))
 
@@ -236,7 +233,7 @@ def test_restore_refuses_a_backup_from_a_newer_version(db, manager, folder) -> N
 def test_damaged_database_fails_quick_check_and_the_latest_good_backup_is_offered(
         db, manager, folder, monkeypatch) -> None:
     _sqlite_only(db)
-    monkeypatch.setattr(backup_mod, "default_data_dir", lambda: folder.parent / "nowhere")
+    monkeypatch.setattr(backup_files, "default_data_dir", lambda: folder.parent / "nowhere")
     _add(db, manager, "Aino")
     first = backup(db, manager)
     clock.shift(2)
@@ -321,7 +318,7 @@ def test_restore_migrates_a_backup_from_an_older_version(db, manager, folder) ->
     from alembic.config import Config
     from sqlalchemy import create_engine
 
-    from core.customers import search_customers
+    from core.customers.search import search_customers
     from core.db import MIGRATIONS
 
     _add(db, manager, "Aino")

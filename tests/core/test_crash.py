@@ -97,8 +97,8 @@ def _verify(db: Path, home: Path):  # type: ignore[no-untyped-def]
     import keyring
     from keyrings.alt.file import PlaintextKeyring
 
-    from core.crypto import KEYRING_SERVICE
     from core.db import open_database
+    from core.security.crypto import KEYRING_SERVICE
     from core.settings import clear_key_cache
     from core.verify import verify_database
 

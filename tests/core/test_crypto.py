@@ -3,9 +3,9 @@ from __future__ import annotations
 import keyring
 import pytest
 
-from core import crypto
-from core.crypto import DataKey
 from core.errors import AppError, KeyUnavailable, ValidationError
+from core.security import crypto
+from core.security.crypto import DataKey
 
 
 def test_encryption_round_trip_bound_to_row_id() -> None:
@@ -45,7 +45,8 @@ def test_plaintext_keyring_never_chosen_silently(monkeypatch) -> None:
 
 
 def test_new_desk_unlocks_with_recovery_key(db, manager, memory_keyring) -> None:
-    from core import customers, settings
+    from core import settings
+    from core.customers import service as customers
 
     with db.begin() as s:
         cid = customers.create_customer(s, manager, {"first_name": "A", "last_name": "B",

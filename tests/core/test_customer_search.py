@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from core import customer_search, customers
-from core.customer_search import matching_ids
+from core.customers import search as customer_search
+from core.customers import service as customers
+from core.customers.search import matching_ids
 from tests.conftest import valid_hetu
 
 PEOPLE = [("Aino", "Korhonen", "aino@example.fi", "+358401234567", "00100", "Helsinki"),
@@ -32,7 +33,7 @@ def people(db, manager):
                                    "virtanen95100", "läh"])
 def test_search_answers_like_the_plain_search(db, manager, people, query):
     with db.begin() as s:
-        expected = customers.search_customer_ids(s, manager, query)
+        expected = customer_search.search_customer_ids(s, manager, query)
         assert matching_ids(s, manager, query).ids == expected
 
 
@@ -47,7 +48,7 @@ def test_every_route_gives_the_plain_answer(db, manager, people, monkeypatch, qu
     monkeypatch.setattr(customer_search, "WALK_STEPS", steps)
     monkeypatch.setattr(customer_search, "SPARSE", sparse)
     with db.begin() as s:
-        expected = customers.search_customer_ids(s, manager, query)
+        expected = customer_search.search_customer_ids(s, manager, query)
         assert matching_ids(s, manager, query).ids == expected
         first = matching_ids(s, manager, query, limit=1)
         assert first.ids == expected[:1]
@@ -108,7 +109,7 @@ def test_upgrading_an_older_register_makes_two_letters_at_the_end_findable(db, m
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0002_gui_lists_fts")
     with db.begin() as s:
-        assert customers.search_customer_ids(s, manager, "ii") == [people[3]]  # the LIKE rule
+        assert customer_search.search_customer_ids(s, manager, "ii") == [people[3]]  # the LIKE rule
     run_migrations(db.engine)
     with db.begin() as s:
         assert matching_ids(s, manager, "ii").ids == [people[3]]
@@ -129,7 +130,7 @@ def test_the_list_order_in_memory_sorts_like_the_database(db, manager, people, m
     with db.begin() as s:
         order = customer_search._list_order(s)
         assert order is not None
-        assert order.arrange(list(reversed(people))) == customers.search_customer_ids(s, manager)
+        assert order.arrange(list(reversed(people))) == customer_search.search_customer_ids(s, manager)
         assert order.arrange([people[0], 999_999]) is None  # unknown: SQLite sorts instead
         before = _version(s)
     with db.begin() as s:
@@ -159,7 +160,7 @@ def test_the_list_order_in_memory_sorts_like_the_database(db, manager, people, m
         assert again.id == added
     with db.begin() as s:
         order = customer_search._list_order(s)
-        expected = customers.search_customer_ids(s, manager)
+        expected = customer_search.search_customer_ids(s, manager)
         assert expected[:2] == [added, people[2]]  # Aa, Aalto
         assert order.arrange(sorted(expected)) == expected
 
@@ -174,7 +175,7 @@ def test_searches_in_the_kept_order_follow_changes_at_once(db, manager, people, 
 
     def same() -> None:
         with db.begin() as s:
-            expected = customers.search_customer_ids(s, manager, query)
+            expected = customer_search.search_customer_ids(s, manager, query)
             assert matching_ids(s, manager, query).ids == expected
             assert matching_ids(s, manager, query, limit=1).ids == expected[:1]
 

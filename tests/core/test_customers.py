@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from core import customers, orders
+from core import orders
+from core.customers import search as customer_search
+from core.customers import service as customers
 from core.errors import Conflict, PermissionDenied, ValidationErrors
 from core.models import AuditEntry, Customer, FieldChange
 from tests.conftest import valid_hetu
@@ -108,7 +110,7 @@ def test_search_finds_by_name_org_email_phone_postal_code(db, manager, query: st
         customers.create_customer(s, manager, {"first_name": "Liisa", "last_name": "Virtanen",
                                                "postal_code": "33100"})
     with db.begin() as s:
-        rows = customers.search_customers(s, manager, query)
+        rows = customer_search.search_customers(s, manager, query)
     assert [r.last_name for r in rows] == ["Meikäläinen"]
 
 
@@ -118,20 +120,20 @@ def test_full_hetu_finds_exactly_its_person_partial_does_not(db, manager) -> Non
         customers.create_customer(s, manager, {"first_name": "Liisa", "last_name": "Virtanen",
                                                "hetu": valid_hetu(13, 10, 1952, 310)})
     with db.begin() as s:
-        assert [r.first_name for r in customers.search_customers(s, manager, "131052-308t")] \
+        assert [r.first_name for r in customer_search.search_customers(s, manager, "131052-308t")] \
             == ["Matti"]
-        assert customers.search_customers(s, manager, "131052") == []
+        assert customer_search.search_customers(s, manager, "131052") == []
 
 
 def test_archived_customer_hidden_from_list_and_export(db, manager, tmp_path) -> None:
-    from core.exporting import export_customers
+    from core.transfer.exporting import export_customers
 
     with db.begin() as s:
         cid = customers.create_customer(s, manager, MATTI).id
         customers.set_archived(s, manager, cid, True)
     with db.begin() as s:
-        assert customers.search_customers(s, manager, "") == []
-        assert len(customers.search_customers(s, manager, "", include_archived=True)) == 1
+        assert customer_search.search_customers(s, manager, "") == []
+        assert len(customer_search.search_customers(s, manager, "", include_archived=True)) == 1
         assert export_customers(s, manager, tmp_path / "x.csv") == 0
 
 

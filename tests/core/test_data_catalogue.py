@@ -25,7 +25,7 @@ def test_every_data_key_used_in_code_exists() -> None:
 
 def test_every_parametrised_data_key_exists() -> None:
     """Keys built at run time (f-strings) for each value they can take."""
-    from core.erasure_ops import MODE_FOR_ACTION
+    from core.customers.wipe import MODE_FOR_ACTION
     from core.models import ObjectionKind
 
     catalogue = load_catalogue()

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from core.audit import verify_chain
-from core.customers import (
+from core.customers.duplicates import find_duplicates, merge_customers
+from core.customers.service import (
     create_customer,
     customer_detail,
     customer_history,
@@ -16,10 +16,10 @@ from core.customers import (
     set_objections,
     update_customer,
 )
-from core.duplicates import find_duplicates, merge_customers
 from core.errors import PermissionDenied, ValidationError
 from core.models import Customer, Disclosure, Document, Objection, Order, Request
 from core.orders import create_order
+from core.security.audit import verify_chain
 from tests.conftest import valid_hetu
 
 HETU = valid_hetu(13, 10, 1952, 308)

@@ -11,6 +11,7 @@ from core import clock
 from core.clock import today
 from core.disclosures import record_disclosure
 from core.errors import PermissionDenied, ValidationErrors
+from core.legal_holds import check_legal_holds
 from core.models import (
     AuditEntry,
     Customer,
@@ -24,7 +25,6 @@ from core.models import (
 from core.requests import (
     ItemInput,
     anonymise,
-    check_legal_holds,
     decide_rectification,
     erase,
     mailing_candidates,
@@ -125,7 +125,7 @@ def test_full_erasure_leaves_no_personal_value_in_the_database_file(db, manager)
     cid = make_customer(db, manager, hetu=hetu, **unique)
     add_order(db, manager, cid, date(EXPIRED_YEAR, 4, 1))
     with db.begin() as s:
-        from core.customers import update_customer
+        from core.customers.service import update_customer
         update_customer(s, manager, cid, {"city": "Oulunsalohelmi"}, None)
         record_disclosure(s, manager, cid, "Luottotieto Oy", "credit_decision", ["first_name"])
     rid = new_request(db, manager, "erasure", customer_id=cid,

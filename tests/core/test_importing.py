@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from core.importing import import_customers
 from core.models import Customer
+from core.transfer.importing import import_customers
 
 
 def test_messy_file_windows_1252_commas_english_headers(db, manager, tmp_path: Path) -> None:
@@ -95,7 +95,7 @@ def test_arbitrary_rows_import_or_are_rejected_never_raise(db, manager, tmp_path
 def test_demo_data_passes_every_validation_rule() -> None:
     import random
 
-    from core.customers import clean_customer
+    from core.customers.service import clean_customer
     from core.demo import make_customer
 
     rng, used = random.Random(5), set()
@@ -127,7 +127,7 @@ def test_a_big_import_validated_in_a_helper_process_gives_the_same_result(
         db, manager, tmp_path: Path, monkeypatch) -> None:
     """Big files are validated in a second process, a few rows at a time, while batches are
     written on a thread; the outcome is the same as validating everything here."""
-    from core import importing
+    from core.transfer import importing
 
     path = _mixed_file(tmp_path, "big.csv")
     monkeypatch.setattr(importing, "PARALLEL_FROM", 1)
@@ -151,7 +151,7 @@ def test_a_big_import_validated_in_a_helper_process_gives_the_same_result(
 
 def test_a_failing_batch_stops_the_import_with_its_error(db, manager, tmp_path: Path,
                                                          monkeypatch) -> None:
-    from core import importing
+    from core.transfer import importing
 
     path = _mixed_file(tmp_path, "fails.csv")
     monkeypatch.setattr(importing, "BATCH", 4)
@@ -177,7 +177,7 @@ def test_a_failing_batch_stops_the_import_with_its_error(db, manager, tmp_path: 
 
 def test_an_aborted_import_keeps_the_committed_batches_only(db, manager, tmp_path: Path,
                                                             monkeypatch) -> None:
-    from core import importing
+    from core.transfer import importing
 
     path = _mixed_file(tmp_path, "abort.csv")
     monkeypatch.setattr(importing, "BATCH", 4)
@@ -192,8 +192,9 @@ def test_an_aborted_import_keeps_the_committed_batches_only(db, manager, tmp_pat
 def test_hetus_encrypted_for_other_ids_are_encrypted_again(db, manager) -> None:
     """An import encrypts each batch's hetus under the ids it expects the rows to get; if a
     desk added someone meanwhile, the rows get other ids and their hetus must still open."""
-    from core import customers, importing
+    from core.customers import service as customers
     from core.settings import data_key
+    from core.transfer import importing
     from tests.conftest import valid_hetu
 
     hetu = valid_hetu(individual=321)

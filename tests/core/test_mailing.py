@@ -8,9 +8,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from core import customers, mailing
+from core.customers import service as customers
 from core.errors import PermissionDenied
 from core.models import AuditEntry, Customer, CustomerState, Document
+from core.transfer import mailing
 
 
 def _add(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.customers import customer_history, reveal_hetu
+from core.customers.service import customer_history, reveal_hetu
 from core.disclosures import record_disclosure
 from core.errors import PermissionDenied, ValidationError
 from core.models import Customer, RequestItem

@@ -262,6 +262,6 @@ def test_access_report_names_the_sources_of_the_data_in_words(db, manager, recep
     ("demo", "Esittelyaineisto"), ("Viranomaisen päivitys, tiedosto x", "Viranomaisen päivitys, tiedosto x"),
 ])
 def test_history_sources_read_as_words(source, shown):
-    from core.customers import history_source_text
+    from core.customers.service import history_source_text
 
     assert history_source_text(source, "fi") == shown

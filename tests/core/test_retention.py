@@ -7,9 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core.audit import verify_chain
 from core.clock import today
-from core.customers import create_customer, set_objections
+from core.customers.service import create_customer, set_objections
 from core.errors import PermissionDenied
 from core.models import (
     Customer,
@@ -22,6 +21,7 @@ from core.models import (
 )
 from core.orders import create_order
 from core.retention import apply_retention, retention_candidates
+from core.security.audit import verify_chain
 from tests.conftest import valid_hetu
 
 

@@ -8,8 +8,9 @@ import phonenumbers
 import pytest
 
 from core import validation
-from core.backup import fallback_erase_customer_data
-from core.customers import create_customer, search_customers, update_customer
+from core.customers.search import search_customers
+from core.customers.service import create_customer, update_customer
+from core.customers.wipe import wipe_customer
 from core.errors import ValidationError
 
 
@@ -36,7 +37,7 @@ def test_search_finds_fragments_after_create_update_and_delete(db, receptionist)
         assert search_customers(s, receptionist, "söder") == []
         assert _names(search_customers(s, receptionist, "lindr")) == ["Aino Lindroos"]
     with db.begin() as s:
-        fallback_erase_customer_data(s, a.id, "erased")
+        wipe_customer(s, a.id, "delete")
     with db.begin() as s:
         assert search_customers(s, receptionist, "lindr") == []
         assert search_customers(s, receptionist, "aino@") == []

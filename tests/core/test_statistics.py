@@ -10,9 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.customers import create_customer
+from core.customers.service import create_customer
 from core.errors import PermissionDenied
-from core.exporting import write_json
 from core.models import Request
 from core.orders import create_order
 from core.statistics import (
@@ -22,6 +21,7 @@ from core.statistics import (
     export_statistics_csv,
     label,
 )
+from core.transfer.exporting import write_json
 
 
 def _request(s, number, kind, received, due, state="in_progress", completed=None,
@@ -134,7 +134,7 @@ def test_every_source_channel_and_kind_has_a_label_in_both_languages() -> None:
 
 
 def test_statistics_need_the_statistics_permission(db) -> None:
-    from core.auth import Actor
+    from core.security.permissions import Actor
 
     with db.begin() as s, pytest.raises(PermissionDenied):
         compute_statistics(s, Actor(5, "guest", "guest"))

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.customers import create_customer, customer_history, update_customer
+from core.customers.service import create_customer, customer_history, update_customer
+from core.customers.updates import apply_updates, preview_updates
 from core.errors import AppError, Conflict, PermissionDenied
 from core.models import Customer
-from core.updates import apply_updates, preview_updates
 from tests.conftest import valid_hetu
 from tests.core.test_cli import cli  # noqa: F401  (the command-line fixture)
 
@@ -126,7 +126,7 @@ def test_update_service_label_and_permissions(db, manager, receptionist, people,
         apply_updates(s, receptionist, preview, "update_service")
         history = customer_history(s, manager, people[2])
     assert history[0].source.startswith("Päivityspalveluyritys, tiedosto posti.csv")
-    from core.auth import Actor
+    from core.security.permissions import Actor
 
     nobody = Actor(99, "x", "guest")
     with db.begin() as s, pytest.raises(PermissionDenied):

@@ -6,8 +6,8 @@ import gc
 
 import pytest
 
-from core.auth import Actor
 from core.db import Database
+from core.security.permissions import Actor
 from gui.context import AppContext
 from gui.tasks import SyncTaskRunner
 
@@ -28,7 +28,7 @@ def _garbage_collected_on_the_gui_thread():
 def _backups_in_tmp(tmp_path, monkeypatch) -> None:
     """Closing a manager's window may take the automatic backup: never into the real user's
     data folder (a test's database has no backup folder of its own)."""
-    from core import backup
+    from core.backup import files as backup
 
     monkeypatch.setattr(backup, "default_data_dir", lambda: tmp_path / "user-data")
 

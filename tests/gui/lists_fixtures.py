@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from core import customers, orders
-from core.auth import Actor
+from core import orders
+from core.customers import service as customers
 from core.db import Database
+from core.security.permissions import Actor
 from gui.context import AppContext
 from gui.tasks import SyncTaskRunner
 

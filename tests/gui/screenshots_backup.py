@@ -30,18 +30,19 @@ def main(argv: list[str] | None = None) -> int:
     keyring.set_keyring(MemoryKeyring())
     from PySide6.QtWidgets import QApplication, QMessageBox, QScrollArea, QWidget
 
-    from core import backup as backup_mod
-    from core.auth import attempt_login
+    from core.backup import files as backup_files
+    from core.backup.create import backup
     from core.db import open_database
     from core.errors import AuthError
     from core.i18n import t
+    from core.security.auth import attempt_login
     from core.settings import get_settings, initialise
     from gui.app import apply_language
 
     app = QApplication.instance() or QApplication(sys.argv)
     apply_language(args.lang, save=False)
     tmp = Path(tempfile.mkdtemp())
-    backup_mod.default_data_dir = lambda: tmp / "user-data"  # type: ignore[assignment]
+    backup_files.default_data_dir = lambda: tmp / "user-data"  # type: ignore[assignment]
 
     def shot(widget: QWidget, name: str, size: tuple[int, int] | None = (1280, 800)) -> None:
         if size:
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
                    date(2024, 1, 2), "Toimitusjohtaja", business_id="1572860-0")
         get_settings(s).backup_folder = str(tmp / "varmuuskopiot")
     actor = attempt_login(db, "manager", MANAGER_PASSWORD)
-    taken = backup_mod.backup(db, actor)
+    taken = backup(db, actor)
 
     from gui.backup.progress import ProgressRun
     from gui.backup.startup import Damage, DamagedDatabaseDialog, backup_time

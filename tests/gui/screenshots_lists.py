@@ -19,8 +19,8 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from core import i18n
-    from core.auth import attempt_login
     from core.db import open_database
+    from core.security.auth import attempt_login
     from gui.context import AppContext
     from gui.customers.view import CustomersPage
     from gui.orders.dialog import OrderDialog

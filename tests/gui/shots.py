@@ -33,9 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from core import i18n
-    from core.auth import attempt_login, create_user
     from core.db import open_database
     from core.demo import generate
+    from core.security.auth import attempt_login, create_user
     from core.settings import initialise
     from gui.app import apply_language
 

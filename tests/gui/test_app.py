@@ -5,13 +5,13 @@ from __future__ import annotations
 import keyring
 from keyring.backends import fail
 
-from core.auth import attempt_login
-from core.crypto import KEYRING_SERVICE, DataKey
 from core.db import default_db_path, open_database
+from core.demo import DEMO_CUSTOMERS, DEMO_PASSWORD, DEMO_USER
+from core.security.auth import attempt_login
+from core.security.crypto import KEYRING_SERVICE, DataKey
 from core.settings import clear_key_cache
-from gui import app as app_module
 from gui import key_dialogs
-from gui.app import DEMO_PASSWORD, DEMO_USER, Shell, make_demo_database, quick_location
+from gui.app import Shell, make_demo_database, quick_location
 from gui.first_run import FirstRunWizard
 from gui.login import LoginDialog
 from gui.main_window import MainWindow
@@ -98,4 +98,4 @@ def test_demo_database_logs_in_with_the_password_shown(tmp_path):
         assert attempt_login(db, DEMO_USER, DEMO_PASSWORD).is_manager
     finally:
         db.dispose()
-    assert app_module.DEMO_CUSTOMERS == 2000
+    assert DEMO_CUSTOMERS == 2000

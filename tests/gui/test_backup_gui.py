@@ -11,10 +11,13 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from sqlalchemy import select
 
-from core import backup as backup_mod
 from core import clock
-from core.backup import backup, list_backups
-from core.customers import create_customer
+from core.backup import create as backup_create
+from core.backup import files as backup_files
+from core.backup.create import backup
+from core.backup.files import BackupAborted, list_backups
+from core.customers.service import create_customer
+from core.customers.wipe import wipe_customer
 from core.models import Customer, ErasureRecord
 from core.settings import get_settings
 from gui.backup.progress import ProgressRun
@@ -40,7 +43,7 @@ def _no_blocking_boxes(monkeypatch):
 def folder(tmp_path: Path, db, monkeypatch) -> Path:
     if not db.is_sqlite:
         pytest.skip("SQLite backups (PostgreSQL uses pg_dump)")
-    monkeypatch.setattr(backup_mod, "default_data_dir", lambda: tmp_path / "nowhere")
+    monkeypatch.setattr(backup_files, "default_data_dir", lambda: tmp_path / "nowhere")
     target = tmp_path / "varmuuskopiot"
     with db.begin() as s:
         get_settings(s).backup_folder = str(target)
@@ -73,7 +76,7 @@ def _watch_progress(monkeypatch, cancel: bool = False) -> list[tuple[int, int]]:
 
 def test_backup_now_writes_a_checked_file_and_shows_progress(qtbot, gui_ctx_manager, folder,
                                                               monkeypatch, _no_blocking_boxes):
-    monkeypatch.setattr(backup_mod, "PAGES_PER_STEP", 4)
+    monkeypatch.setattr(backup_files, "PAGES_PER_STEP", 4)
     seen = _watch_progress(monkeypatch)
     page = SettingsPage(gui_ctx_manager)
     qtbot.addWidget(page)
@@ -90,7 +93,7 @@ def test_backup_now_writes_a_checked_file_and_shows_progress(qtbot, gui_ctx_mana
 
 
 def test_cancelled_backup_leaves_no_file(qtbot, gui_ctx_manager, folder, monkeypatch):
-    monkeypatch.setattr(backup_mod, "PAGES_PER_STEP", 1)
+    monkeypatch.setattr(backup_files, "PAGES_PER_STEP", 1)
     _watch_progress(monkeypatch, cancel=True)
     page = SettingsPage(gui_ctx_manager)
     qtbot.addWidget(page)
@@ -98,7 +101,7 @@ def test_cancelled_backup_leaves_no_file(qtbot, gui_ctx_manager, folder, monkeyp
     assert list_backups(folder) == []
     assert not folder.exists() or not any(folder.iterdir())
     assert page.backup_group.backup_button.isEnabled()
-    assert page.backup_group.status.text() == backup_mod.BackupAborted().message()
+    assert page.backup_group.status.text() == BackupAborted().message()
 
 
 def test_restore_brings_back_the_backup_and_an_erased_customer_stays_gone(
@@ -110,7 +113,7 @@ def test_restore_brings_back_the_backup_and_an_erased_customer_stays_gone(
     taken = backup(db, manager)
     _add(db, manager, "Cecilia")  # after the backup: the restore loses it
     with db.begin() as s:  # Aino erased after the backup
-        backup_mod.erase_customer_data(s, gone, "erased")
+        wipe_customer(s, gone, "delete")
         s.add(ErasureRecord(customer_id=gone, action="erased", performed_by="manager",
                             performed_at=clock.now()))
     window = MainWindow(ctx, idle_ms=3_600_000)
@@ -200,7 +203,7 @@ def test_a_failing_automatic_backup_is_shown_and_closing_goes_on(qtbot, gui_ctx_
     def broken(*_a, **_k):
         raise OSError("disk full")
 
-    monkeypatch.setattr(backup_mod, "backup", broken)
+    monkeypatch.setattr(backup_create, "backup", broken)
     window = MainWindow(gui_ctx_manager, idle_ms=3_600_000)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.closed, timeout=5000):
@@ -312,7 +315,7 @@ def test_a_slow_automatic_backup_gives_up_at_the_time_limit_and_leaves_no_file(
     from gui.context import AppContext
     from gui.tasks import TaskRunner
 
-    original = backup_mod.copy_sqlite
+    original = backup_files.copy_sqlite
 
     def slow(src, dst, progress=None, should_abort=None, message=""):
         def step(done, total, text):
@@ -320,8 +323,8 @@ def test_a_slow_automatic_backup_gives_up_at_the_time_limit_and_leaves_no_file(
             progress(done, total, text)
         return original(src, dst, step, should_abort, message)
 
-    monkeypatch.setattr(backup_mod, "PAGES_PER_STEP", 1)
-    monkeypatch.setattr(backup_mod, "copy_sqlite", slow)
+    monkeypatch.setattr(backup_files, "PAGES_PER_STEP", 1)
+    monkeypatch.setattr(backup_create, "copy_sqlite", slow)
     runner = TaskRunner()
     ctx = AppContext(gui_ctx_manager.db, gui_ctx_manager.actor, runner)
     started = time.monotonic()

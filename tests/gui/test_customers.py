@@ -7,8 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from sqlalchemy import func, select
 
-from core import audit, customers
+from core.customers import service as customers
 from core.models import AuditEntry, Customer
+from core.security import audit
 from gui.customers import model as model_module
 from gui.customers.view import CustomersPage
 from tests.conftest import valid_hetu

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from core.clock import today
-from core.customers import create_customer
+from core.customers.service import create_customer
 from core.models import Customer
 from core.orders import create_order
 from gui.context import AppContext

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWizard
 
-from core.auth import attempt_login
 from core.db import open_database
 from core.i18n import t
+from core.security.auth import attempt_login
 from gui.app import create_database
 from gui.first_run import FirstRunWizard
 

@@ -11,7 +11,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from sqlalchemy import select
 
-from core import customers, i18n
+from core import i18n
+from core.customers import service as customers
 from core.models import Document
 from gui.context import AppContext
 from gui.lists.view import ListsPage
@@ -180,7 +181,7 @@ def test_a_failed_build_shows_the_message_and_frees_the_buttons(qtbot, db, manag
                                                                 monkeypatch) -> None:
     _customers(db, manager)
     page = _page(qtbot, db, manager)
-    monkeypatch.setattr("core.mailing.build_labels", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("core.transfer.mailing.build_labels", lambda *a, **k: 1 / 0)
     save_to("tarrat.pdf")
     qtbot.mouseClick(page.labels_button, Qt.MouseButton.LeftButton)
     assert warnings and "epäonnistui" in warnings[0]

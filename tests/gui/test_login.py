@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from core.auth import attempt_login
 from core.i18n import t
+from core.security.auth import attempt_login
 from gui.login import ChangePasswordDialog, LoginDialog
 from tests.conftest import MANAGER_PASSWORD
 
@@ -65,7 +65,7 @@ def test_language_switch_translates_the_login_dialog(qtbot, db):
 
 def test_password_change_refuses_mismatch_and_rule_breaks_inline(qtbot, db, manager):
     def change(old: str, new: str) -> None:
-        from core.auth import change_own_password
+        from core.security.auth import change_own_password
 
         with db.begin() as s:
             change_own_password(s, manager, old, new)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.auth import list_users
 from core.errors import PermissionDenied
 from core.i18n import t
+from core.security.auth import list_users
 from gui import main_window as main_window_module
 from gui.main_window import MainWindow
 from tests.conftest import MANAGER_PASSWORD

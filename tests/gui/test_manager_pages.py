@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.auth import list_users
 from core.i18n import t
+from core.security.auth import list_users
 from core.settings import get_settings
 from gui.audit.model import AuditModel
 from gui.audit.view import AuditPage
@@ -23,7 +23,7 @@ def test_users_model_passes_the_model_tester(qtmodeltester, gui_ctx_manager):
 
 
 def test_audit_model_passes_the_model_tester(qtmodeltester, gui_ctx_manager):
-    from core.audit import list_entries
+    from core.security.audit import list_entries
 
     with gui_ctx_manager.session() as s:
         rows = list_entries(s, gui_ctx_manager.actor)
@@ -43,7 +43,7 @@ def test_new_user_appears_and_must_change_password(qtbot, gui_ctx_manager):
         saved.append(values)
 
     # Drive the real dialog through the page's own save function.
-    from core.auth import create_user
+    from core.security.auth import create_user
 
     def page_save(values):
         with gui_ctx_manager.session() as s:
@@ -65,7 +65,7 @@ def test_new_user_appears_and_must_change_password(qtbot, gui_ctx_manager):
 
 
 def test_add_user_shows_the_cores_refusal_under_the_field(qtbot, gui_ctx_manager):
-    from core.auth import create_user
+    from core.security.auth import create_user
 
     def save(values):
         with gui_ctx_manager.session() as s:
@@ -96,8 +96,8 @@ def test_last_manager_cannot_be_deactivated(qtbot, gui_ctx_manager, monkeypatch)
 
 
 def test_unlock_button_unlocks_a_locked_user(qtbot, gui_ctx_manager, monkeypatch):
-    from core.auth import attempt_login
     from core.errors import AuthError
+    from core.security.auth import attempt_login
 
     for _ in range(5):
         try:
@@ -161,7 +161,7 @@ def test_settings_save_idle_lock_minutes(qtbot, gui_ctx_manager):
 
 
 def test_settings_print_a_new_recovery_sheet_is_audited(qtbot, gui_ctx_manager, tmp_path):
-    from core.audit import list_entries
+    from core.security.audit import list_entries
 
     page = SettingsPage(gui_ctx_manager)
     qtbot.addWidget(page)

@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.auth import Actor, Permission, require
 from core.documents.data import LabelEntry, Letterhead
 from core.documents.labels import CSV_FIELDS, build_labels, build_mailing_csv
 from core.documents.registry import record_document
 from core.models import Customer, CustomerState, Objection, ObjectionKind, Source
+from core.security import audit
+from core.security.permissions import Actor, Permission, require
 from core.settings import get_settings
 from core.validation import choice
 

@@ -34,7 +34,7 @@ def _digest(entry_id: int, at: datetime, user_id: int | None, username: str, act
 
 def record(session: Session, actor: object | None, action: str, entity: str = "",
            entity_id: object = "", fields: Iterable[str] = ()) -> AuditEntry:
-    """Append one entry. ``actor`` is a core.auth.Actor (or None for the system)."""
+    """Append one entry. ``actor`` is a core.security.permissions.Actor (or None for the system)."""
     head = session.execute(
         select(AuditHead).where(AuditHead.id == 1).with_for_update()
     ).scalar_one_or_none()
@@ -115,7 +115,7 @@ def list_entries(session: Session, actor: object, *, username: str | None = None
                  until: datetime | None = None, limit: int = 1000,
                  offset: int = 0) -> list[AuditRow]:
     """The newest entries first, filtered (manager only)."""
-    from core.auth import Permission, require
+    from core.security.permissions import Permission, require
 
     require(actor, Permission.AUDIT_LOG)
     q = select(AuditEntry)

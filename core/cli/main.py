@@ -7,99 +7,40 @@ Errors are one line on stderr in the user's language, never a traceback.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
 
 from core import i18n
+from core.backup import cli as backup_cli
+from core.cli.common import (
+    CliError,
+    Parser,
+    cli_language,
+    login,
+    open_db,
+    print_progress,
+    read_password,
+)
 from core.errors import AppError, AuthError, KeyUnavailable, PermissionDenied, ValidationError
 from core.i18n import t
-
-PASSWORD_ENV = "ASIAKASREKISTERI_PASSWORD"
-LANG_ENV = "ASIAKASREKISTERI_LANG"
-
-
-class CliError(Exception):
-    def __init__(self, message: str, code: int = 2) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise CliError(t("cli.usage_error", detail=message, prog=self.prog), 2)
-
-
-def cli_language() -> str:
-    for var in (LANG_ENV, "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value[:2] in i18n.LANGUAGES:
-            return value[:2]
-    return i18n.DEFAULT_LANGUAGE
-
-
-def read_password(prompt_key: str, confirm: bool = False) -> str:
-    value = os.environ.get(PASSWORD_ENV)
-    if value:
-        return value
-    if not sys.stdin or not sys.stdin.isatty():
-        raise CliError(t("cli.no_password", env=PASSWORD_ENV), 2)
-    first = getpass.getpass(t(prompt_key) + ": ")
-    if confirm:
-        second = getpass.getpass(t("cli.password_again") + ": ")
-        if first != second:
-            raise CliError(t("cli.passwords_differ"), 2)
-    return first
-
-
-def open_db(args: argparse.Namespace, *, create: bool = False):  # type: ignore[no-untyped-def]
-    from core.db import database_exists, open_database, resolve_url
-
-    url = resolve_url(args.db)
-    if not create and not database_exists(url):
-        raise CliError(t("cli.no_database", location=str(url.database or url)), 2)
-    return open_database(url)
-
-
-def login(db, username: str | None):  # type: ignore[no-untyped-def]
-    from core.auth import attempt_login
-
-    if not username:
-        raise CliError(t("cli.user_required"), 2)
-    password = read_password("cli.password_prompt")
-    return attempt_login(db, username, password)
-
-
-def _print_progress(done: int, total: int, message: str) -> None:
-    if sys.stderr.isatty():
-        print(f"\r{message}", end="" if done < total else "\n", file=sys.stderr, flush=True)
-
 
 # --- commands ---------------------------------------------------------------------------------
 
 def cmd_init(args: argparse.Namespace) -> int:
     from core.db import database_exists, resolve_url
-    from core.settings import initialise
+    from core.settings import create_register
 
     if database_exists(resolve_url(args.db)):
         raise CliError(t("cli.database_exists"), 2)
     password = read_password("cli.new_password_prompt", confirm=True)
     # Validate before creating anything, so a bad password leaves no file behind.
-    from core.auth import check_password_rules
+    from core.security.auth import check_password_rules
 
     check_password_rules(password, args.manager)
-    db = open_db(args, create=True)
-    try:
-        with db.begin() as s:
-            result = initialise(s, args.company, args.manager, args.full_name or args.manager,
-                                password)
-    except Exception:
-        db.dispose()
-        _remove_new_sqlite(db)
-        raise
+    db, result = create_register(resolve_url(args.db), args.company, args.manager,
+                                 args.full_name or args.manager, password)
     print(t("cli.init_done", company=args.company, manager=args.manager,
             location=db.display_location()))
     print(t("cli.recovery_key_intro"))
@@ -107,59 +48,38 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _remove_new_sqlite(db) -> None:  # type: ignore[no-untyped-def]
-    path = db.path
-    if path is not None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
     from core.db import database_exists, resolve_url
-    from core.demo import generate
-    from core.settings import initialise
+    from core.demo import DEMO_COMPANY, DEMO_USER, create_demo_register, generate
 
     url = resolve_url(args.db)
     if database_exists(url):
         db = open_db(args)
-        actor = login(db, args.user or "demo")
+        actor = login(db, args.user or DEMO_USER)
     else:
         password = read_password("cli.new_password_prompt", confirm=True)
-        from core.auth import check_password_rules
+        from core.security.auth import check_password_rules
 
-        check_password_rules(password, "demo")
-        db = open_db(args, create=True)
-        try:
-            with db.begin() as s:
-                result = initialise(
-                    s, "Esimerkkiasunnot Oy", "demo", "Demo Manager", password,
-                    manager_title="Toimitusjohtaja", business_id="1572860-0",
-                    controller_person="Esimerkkiasunnot Oy", street="Mannerheimintie 12 B",
-                    postal_code="00100", city="Helsinki", phone="+358 9 1234 5678",
-                    email="asiakaspalvelu@esimerkki.fi", contact_person="Demo Manager",
-                    contact_email="tietosuoja@esimerkki.fi")
-        except Exception:
-            db.dispose()
-            _remove_new_sqlite(db)
-            raise
+        check_password_rules(password, DEMO_USER)
+        db, result = create_demo_register(url, password)
         actor = result.actor
-        print(t("cli.init_done", company="Esimerkkiasunnot Oy", manager="demo",
+        print(t("cli.init_done", company=DEMO_COMPANY, manager=DEMO_USER,
                 location=db.display_location()))
         print(t("cli.recovery_key_intro"))
         print(f"\n    {result.recovery_key}\n")
-    made = generate(db, actor, args.customers, seed=args.seed, progress=_print_progress)
+    made = generate(db, actor, args.customers, seed=args.seed, progress=print_progress)
     print(t("cli.demo_done", customers=made["customers"], orders=made["orders"],
             objections=made["objections"], requests=made["requests"]))
     return 0
 
 
 def cmd_import_customers(args: argparse.Namespace) -> int:
-    from core.importing import import_customers
+    from core.transfer.importing import import_customers
 
     db = open_db(args)
     actor = login(db, args.user)
     report = import_customers(db, actor, Path(args.file), lang=i18n.language(),
-                              progress=_print_progress)
+                              progress=print_progress)
     print(report.summary())
     if report.rejected_path:
         print(t("import.rejected_written", path=str(report.rejected_path)))
@@ -172,7 +92,7 @@ def cmd_import_customers(args: argparse.Namespace) -> int:
 
 
 def cmd_import_updates(args: argparse.Namespace) -> int:
-    from core.updates import apply_updates, preview_updates
+    from core.customers.updates import apply_updates, preview_updates
 
     db = open_db(args)
     actor = login(db, args.user)
@@ -186,7 +106,7 @@ def cmd_import_updates(args: argparse.Namespace) -> int:
 
 
 def cmd_export_customers(args: argparse.Namespace) -> int:
-    from core.exporting import export_customers
+    from core.transfer.exporting import export_customers
 
     db = open_db(args)
     actor = login(db, args.user)
@@ -231,11 +151,10 @@ def _letterhead(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _write_pdf(path: str, pdf: bytes) -> None:
-    from core.csvio import private_open
+    from core.files import write_private
 
     try:
-        with private_open(Path(path)) as f:
-            f.write(pdf)
+        write_private(Path(path), pdf)
     except OSError as exc:
         raise CliError(t("cli.cannot_write", path=path, detail=exc.strerror or ""), 1) from exc
 
@@ -265,11 +184,11 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="asiakasrekisteri", description=t("cli.description"))
+    parser = Parser(prog="asiakasrekisteri", description=t("cli.description"))
     parser.add_argument("--db", help=t("cli.help_db"))
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help=t("cli.help_lang"))
     parser.add_argument("--demo", action="store_true", help=t("cli.help_demo_gui"))
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
 
     p = sub.add_parser("init", help=t("cli.help_init"))
     p.add_argument("--company", required=True)
@@ -316,25 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_print_statement)
 
-    for register in EXTRA_COMMANDS:
-        register(sub)
+    backup_cli.register(sub)
     return parser
-
-
-# Other modules add their subcommands here: a function taking the subparsers object.
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
-
-
-def _load_extra_commands() -> None:
-    """Subcommands that live beside their feature (backup, documents, updates...)."""
-    import importlib
-
-    for name in ("core.backup_cli",):
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
 
 
 GuiLauncher = Callable[[str | None, bool], int]
@@ -343,7 +245,6 @@ GuiLauncher = Callable[[str | None, bool], int]
 def main(argv: Sequence[str] | None = None, gui_launcher: GuiLauncher | None = None) -> int:
     """Run a subcommand; with none, hand over to ``gui_launcher`` (main.py passes the GUI)."""
     i18n.set_language(cli_language())
-    _load_extra_commands()
     try:
         parser = build_parser()
         args = parser.parse_args(argv)

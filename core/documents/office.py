@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.auth import Actor, Permission, require
-from core.customers import get_customer
+from core.customers.service import get_customer
 from core.documents.data import FORM_KINDS, Addressee, FormData, Letterhead, StatementData
 from core.documents.forms import build_form
 from core.documents.registry import record_document
 from core.documents.statement import build_statement
+from core.security import audit
+from core.security.permissions import Actor, Permission, require
 from core.settings import get_settings
 from core.validation import choice, format_phone
 

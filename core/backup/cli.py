@@ -8,29 +8,29 @@ import os
 import sys
 from pathlib import Path
 
-from core import cli
+from core.cli import common as cli
 from core.i18n import t
 
 RECOVERY_KEY_ENV = "ASIAKASREKISTERI_RECOVERY_KEY"
 
 
 def _refuse_on_server(args: argparse.Namespace, restore: bool) -> None:
-    from core.backup import _postgres_refusal
+    from core.backup.files import postgres_refusal
     from core.db import is_sqlite, resolve_url
 
     url = resolve_url(args.db)
     if not is_sqlite(url):
-        raise cli.CliError(_postgres_refusal(url, restore).message(), 2)
+        raise cli.CliError(postgres_refusal(url, restore).message(), 2)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from core.backup import backup
+    from core.backup.create import backup
 
     _refuse_on_server(args, restore=False)
     db = cli.open_db(args)
     actor = cli.login(db, args.user)
     path = backup(db, actor, Path(args.dest) if args.dest else None,
-                  progress=cli._print_progress)
+                  progress=cli.print_progress)
     print(t("backup.done", path=str(path)))
     return 0
 
@@ -45,7 +45,7 @@ def _recovery_key(wanted: bool) -> str | None:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from core.backup import restore
+    from core.backup.restore import restore
 
     _refuse_on_server(args, restore=True)
     if not args.user:
@@ -53,7 +53,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     password = cli.read_password("cli.password_prompt")
     report = restore(args.db, Path(args.src), username=args.user, password=password,
                      recovery_key=_recovery_key(args.recovery_key),
-                     progress=cli._print_progress)
+                     progress=cli.print_progress)
     print(t("backup.restore_done", source=str(report.source)))
     if report.migrated_from:
         print(t("backup.migrated", revision=report.migrated_from))
@@ -78,7 +78,3 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--recovery-key", action="store_true", dest="recovery_key",
                    help=t("backup.help_recovery_key"))
     p.set_defaults(func=cmd_restore)
-
-
-if register not in cli.EXTRA_COMMANDS:
-    cli.EXTRA_COMMANDS.append(register)

@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.auth import Actor, Permission, require
 from core.models import Disclosure, Request
+from core.security.permissions import Actor, Permission, require
 
 
 @dataclass(frozen=True)

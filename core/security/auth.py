@@ -8,7 +8,6 @@ here, whatever calls it.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -18,11 +17,12 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import audit
 from core.clock import now, today
-from core.errors import AuthError, NotFound, PermissionDenied, ValidationError
+from core.errors import AuthError, NotFound, ValidationError, ValidationErrors
 from core.i18n import RESOURCES
 from core.models import Role, User
+from core.security import audit
+from core.security.permissions import ROLE_PERMISSIONS, Actor, Permission, require
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 128
@@ -30,67 +30,6 @@ MAX_FAILED = 5
 LOCKOUT = timedelta(minutes=15)
 
 _hasher = PasswordHasher()  # argon2id, m=64 MiB, t=3, p=4 (above OWASP's m=19 MiB, t=2)
-
-
-class Permission(enum.StrEnum):
-    CUSTOMERS = "customers"
-    ORDERS = "orders"
-    HETU_REVEAL = "hetu_reveal"
-    IMPORT = "import"
-    EXPORT = "export"
-    EXPORT_HETU = "export_hetu"
-    REQUEST_INTAKE = "request_intake"
-    ACCESS_REPORT = "access_report"
-    BLANK_FORMS = "blank_forms"
-    STATISTICS = "statistics"
-    REQUEST_DECIDE = "request_decide"
-    ERASE = "erase"
-    LETTERS = "letters"
-    USERS = "users"
-    AUDIT_LOG = "audit_log"
-    SETTINGS = "settings"
-    BACKUP = "backup"
-    RETENTION = "retention"
-    MERGE = "merge"
-
-
-RECEPTIONIST_PERMISSIONS = frozenset({
-    Permission.CUSTOMERS, Permission.ORDERS, Permission.HETU_REVEAL, Permission.IMPORT,
-    Permission.EXPORT, Permission.REQUEST_INTAKE, Permission.ACCESS_REPORT,
-    Permission.BLANK_FORMS, Permission.STATISTICS,
-})
-ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
-    Role.RECEPTIONIST.value: RECEPTIONIST_PERMISSIONS,
-    Role.MANAGER.value: frozenset(Permission),
-}
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The logged-in user every service call acts as."""
-
-    user_id: int
-    username: str
-    role: str
-    full_name: str = ""
-    title: str = ""
-    must_change_password: bool = False
-
-    def can(self, permission: Permission) -> bool:
-        return permission in ROLE_PERMISSIONS.get(self.role, frozenset())
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role == Role.MANAGER.value
-
-
-SYSTEM = Actor(user_id=0, username="system", role=Role.MANAGER.value, full_name="system")
-
-
-def require(actor: object, permission: Permission) -> None:
-    if not isinstance(actor, Actor) or not actor.can(permission):
-        raise PermissionDenied("error.permission_denied",
-                               action=f"permission.{permission.value}")
 
 
 # --- passwords --------------------------------------------------------------------------------
@@ -166,14 +105,39 @@ def create_first_manager(session: Session, username: str, full_name: str, passwo
 
 
 def _check_user_fields(full_name: str, role: str, signed_on: date | None) -> None:
+    errors = []
     if not full_name.strip():
-        raise ValidationError("full_name", "validation.required")
+        errors.append(ValidationError("full_name", "validation.required"))
     if role not in ROLE_PERMISSIONS:
-        raise ValidationError("role", "validation.invalid_choice")
+        errors.append(ValidationError("role", "validation.invalid_choice"))
     if signed_on is None:
-        raise ValidationError("confidentiality_signed_on", "validation.confidentiality_required")
-    if signed_on > today():
-        raise ValidationError("confidentiality_signed_on", "validation.date_in_future")
+        errors.append(ValidationError("confidentiality_signed_on",
+                                      "validation.confidentiality_required"))
+    elif signed_on > today():
+        errors.append(ValidationError("confidentiality_signed_on", "validation.date_in_future"))
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ValidationErrors(errors)
+
+
+def check_new_user(username: str, full_name: str, role: str, password: str,
+                   confidentiality_signed_on: date | None) -> None:
+    """The checks ``create_user`` makes, every field at once (for forms); raises
+    ``ValidationErrors`` naming each bad field."""
+    errors: list[ValidationError] = []
+    checks = (lambda: _validate_username(username),
+              lambda: _check_user_fields(full_name, role, confidentiality_signed_on),
+              lambda: check_password_rules(password, username))
+    for check in checks:
+        try:
+            check()
+        except ValidationErrors as exc:
+            errors.extend(exc.errors)
+        except ValidationError as exc:
+            errors.append(exc)
+    if errors:
+        raise ValidationErrors(errors)
 
 
 def create_user(session: Session, actor: Actor, username: str, full_name: str, role: str,

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from core.errors import AppError
+from core.files import write_private
 
 # field -> accepted header names (lower case)
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -124,13 +124,6 @@ def _read_rows(reader: Any, path: Path, delimiter: str) -> CsvTable:
     return CsvTable(headers, fields, rows, delimiter)
 
 
-def private_open(path: Path) -> io.BufferedWriter:
-    """Open a file for writing readable by the owner only (exports hold personal data)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    return os.fdopen(fd, "wb")
-
-
 def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -139,8 +132,8 @@ def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[obje
     for row in rows:
         writer.writerow(["" if v is None else _safe_cell(str(v)) for v in row])
         count += 1
-    with private_open(path) as f:
-        f.write(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_private(path, b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
     return count
 
 

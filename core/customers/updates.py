@@ -18,13 +18,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import validation
-from core.auth import Actor, Permission, require
 from core.clock import today
-from core.csvio import read_table
-from core.customers import FIELDS, clean_customer, find_by_hetu, hetu_of, update_customer
+from core.customers.service import FIELDS, clean_customer, find_by_hetu, hetu_of, update_customer
 from core.errors import AppError, ValidationError, ValidationErrors
 from core.i18n import format_date, t
 from core.models import Customer, CustomerState, Source
+from core.security.permissions import Actor, Permission, require
+from core.transfer.csvio import read_table
 
 # The fields an update may change (hetu identifies the person; the data source stays).
 UPDATABLE = tuple(f for f in FIELDS if f not in ("hetu", "source"))

@@ -1,20 +1,19 @@
 """Customers [S7][S8]: create, update with optimistic locking and field history, archive,
-search, objections [S6][S15][S17], and the encrypted hetu."""
+objections [S6][S15][S17], and the encrypted hetu."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from core import audit, validation
-from core.auth import Actor, Permission, require
+from core import validation
 from core.clock import now, today
+from core.customers.search import build_search_text
 from core.errors import Conflict, NotFound, ValidationError, ValidationErrors
 from core.i18n import t
 from core.models import (
@@ -25,6 +24,8 @@ from core.models import (
     ObjectionKind,
     Source,
 )
+from core.security import audit
+from core.security.permissions import Actor, Permission, require
 from core.settings import data_key
 
 # The editable fields of a customer, in form order.
@@ -67,25 +68,6 @@ def clean_customer(data: Mapping[str, Any], *, partial: bool = False) -> dict[st
     if "last_contact_on" in data:
         out["last_contact_on"] = data["last_contact_on"]
     return out
-
-
-_NON_DIGITS = re.compile(r"\D")
-
-
-def _digits(value: str) -> str:
-    return _NON_DIGITS.sub("", value)
-
-
-def build_search_text(c: Any) -> str:
-    """Lower-cased words a search matches; phone numbers as digits, Finnish ones also in
-    their national form (``+358401234567`` is found by ``0401234567``). The text ends with a
-    space so that every two-letter substring begins a trigram of the search index."""
-    phone = c.phone or ""
-    national = "0" + phone[4:] if phone.startswith("+358") else ""
-    parts = [c.first_name, c.last_name, c.organisation, c.email, c.postal_code, c.city,
-             national, _digits(phone)]
-    words = " ".join(p for p in parts if p).lower()
-    return words + " " if words else ""
 
 
 # A rectification request's changes are recorded under this and the request's number.
@@ -279,20 +261,6 @@ def add_objections(session: Session, actor: Actor, customer_id: int, kinds: Iter
 # --- reading ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class CustomerRow:
-    id: int
-    first_name: str
-    last_name: str
-    organisation: str
-    email: str
-    phone: str  # shown nicely
-    postal_code: str
-    city: str
-    state: str
-    archived: bool
-
-
-@dataclass(frozen=True)
 class ObjectionRow:
     kind: str
     set_on: date
@@ -360,92 +328,6 @@ def customer_history(session: Session, actor: Actor, customer_id: int) -> list[H
     ).scalars()
     return [HistoryRow(r.field, r.old_value, r.new_value, r.source, r.changed_by, r.changed_at)
             for r in rows]
-
-
-def _row(c: Customer) -> CustomerRow:
-    return CustomerRow(c.id, c.first_name, c.last_name, c.organisation, c.email,
-                       validation.format_phone(c.phone), c.postal_code, c.city, c.state,
-                       c.archived)
-
-
-def query_hetu(query: str) -> str:
-    """The hetu a search query is, if it is one (it then finds its person exactly)."""
-    try:
-        return validation.hetu(query)
-    except ValidationError:
-        return ""
-
-
-def search_tokens(query: str) -> list[str]:
-    """The words a search looks for, lower-cased; phone numbers by their digits ("040 123"
-    and "040123" both match)."""
-    tokens = []
-    for token in query.lower().split():
-        digits = _digits(token)
-        if digits and len(digits) >= 3 and not token.isalpha() and digits != token:
-            token = digits
-        tokens.append(token)
-    return tokens
-
-
-def _search_filter(session: Session, query: str) -> Any:
-    """Tokens must all appear in the search text; a full valid hetu finds its person exactly."""
-    text = query.strip()
-    if not text:
-        return None
-    hetu = query_hetu(text)
-    if hetu:
-        return Customer.hetu_index == data_key(session).blind_index(hetu)
-    conds = []
-    for token in search_tokens(text):
-        escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conds.append(Customer.search_text.like(f"%{escaped}%", escape="\\"))
-    return and_(*conds)
-
-
-def search_customer_ids(session: Session, actor: Actor, query: str = "", *,
-                        include_archived: bool = False, limit: int | None = None,
-                        among: list[int] | Any = None) -> list[int]:
-    """Ids of matching customers ordered by last name, first name (for lazy list models);
-    ``among`` narrows the search to candidate ids (a list, or a query giving them, e.g. from
-    the search index)."""
-    require(actor, Permission.CUSTOMERS)
-    q = customer_id_query(session, query, include_archived=include_archived, among=among)
-    q = q.order_by(Customer.last_name, Customer.first_name, Customer.id)
-    if limit:
-        q = q.limit(limit)
-    return list(session.execute(q).scalars())
-
-
-def customer_id_query(session: Session, query: str = "", *, include_archived: bool = False,
-                      among: list[int] | Any = None) -> Select[Any]:
-    """The ids of the customers a search finds, in no particular order."""
-    q = select(Customer.id)
-    if among is not None:
-        q = q.where(Customer.id.in_(among))
-    cond = _search_filter(session, query)
-    if cond is not None:
-        q = q.where(cond)
-    if not include_archived:
-        q = q.where(Customer.archived.is_(False))
-    return q.where(Customer.state != CustomerState.ANONYMISED.value)
-
-
-def customer_rows(session: Session, actor: Actor, ids: list[int]) -> list[CustomerRow]:
-    """Rows for the given ids, in the given order."""
-    require(actor, Permission.CUSTOMERS)
-    if not ids:
-        return []
-    found = {c.id: c for c in session.execute(select(Customer).where(Customer.id.in_(ids)))
-             .scalars()}
-    return [_row(found[i]) for i in ids if i in found]
-
-
-def search_customers(session: Session, actor: Actor, query: str = "", limit: int = 200,
-                     include_archived: bool = False) -> list[CustomerRow]:
-    ids = search_customer_ids(session, actor, query, include_archived=include_archived,
-                              limit=limit)
-    return customer_rows(session, actor, ids)
 
 
 def count_customers(session: Session, active_only: bool = True) -> int:

@@ -1,7 +1,7 @@
 """The one place that removes a customer's personal data: ``wipe_customer``.
 
 Erasure and anonymisation requests (core/requests), retention (core/retention.py) and a
-restore that re-applies earlier erasures (core/backup.py) all call it, so "what erasure
+restore that re-applies earlier erasures (core/backup/replay.py) all call it, so "what erasure
 removes" is defined once.
 
 - ``delete``: the customer row goes with its orders (callers have checked the legal holds),
@@ -25,7 +25,9 @@ from typing import Literal
 from sqlalchemy import delete, or_, select, text
 from sqlalchemy.orm import Session
 
-from core.customers import build_search_text, get_customer
+from core.customers.search import build_search_text
+from core.customers.service import get_customer
+from core.legal_holds import check_legal_holds
 from core.models import (
     Customer,
     CustomerState,
@@ -100,9 +102,8 @@ def forget_links(session: Session, customer_id: int) -> None:
         session.expire(customer, ["objections"])
 
 
-def _restriction_end(session: Session, customer_id: int) -> date | None:
-    from core.requests.erasure import check_legal_holds  # the one rule for accounting holds
 
+def _restriction_end(session: Session, customer_id: int) -> date | None:
     ends = [h.until for h in check_legal_holds(session, customer_id) if h.until]
     return max(ends) if ends else None
 

@@ -1,4 +1,4 @@
-"""A verified restore of a SQLite backup (DESIGN.md section 7); see core/backup.py.
+"""A verified restore of a SQLite backup (DESIGN.md section 7).
 
 Order of work, nothing replaced until every check has passed:
 1. copy the backup aside (online backup API) and check its integrity;
@@ -20,35 +20,35 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import audit
-from core.auth import Actor, Permission, attempt_login, require
-from core.backup import (
-    ErasureFact,
+from core.backup.files import (
     Progress,
-    _erasure_facts,
-    _new_private_file,
-    _postgres_refusal,
-    _remove_sqlite_files,
-    _stem,
     backup_folder,
+    backup_stem,
     copy_sqlite,
     integrity_ok,
-    reapply_erasures,
+    new_private_file,
+    postgres_refusal,
 )
+from core.backup.replay import ErasureFact, erasure_facts, reapply_erasures
 from core.clock import now
-from core.customer_search import bump_list_version
+from core.customers.search import bump_list_version
 from core.db import (
     Database,
     head_revision,
     open_database,
     quick_check_path,
+    remove_sqlite_files,
     resolve_url,
     run_migrations,
     schema_revision,
     sqlite_path,
 )
 from core.errors import AppError, KeyUnavailable
+from core.files import make_private
 from core.models import Customer
+from core.security import audit
+from core.security.auth import attempt_login
+from core.security.permissions import Actor, Permission, require
 from core.settings import data_key, install_recovery_key
 
 
@@ -124,7 +124,7 @@ def _read_current(target: Path) -> tuple[Database | None, list[ErasureFact] | No
         try:
             db = open_database(target, create=False)
             with db.begin() as s:
-                return db, _erasure_facts(s), backup_folder(s)
+                return db, erasure_facts(s), backup_folder(s)
         except Exception:
             pass
     # Damaged: read what can still be read (the erasure records matter most).
@@ -155,10 +155,7 @@ def _copy_into_live(staged: Path, target: Path) -> None:
     finally:
         dest.close()
         source.close()
-    try:
-        os.chmod(target, 0o600)
-    except OSError:  # pragma: no cover - platforms without POSIX modes
-        pass
+    make_private(target)
 
 
 def restore(db_url: str | URL | None, src: Path, *, actor: Actor | None = None,
@@ -168,14 +165,14 @@ def restore(db_url: str | URL | None, src: Path, *, actor: Actor | None = None,
     url = db_url if isinstance(db_url, URL) else resolve_url(db_url)
     target = sqlite_path(url)
     if target is None:
-        raise _postgres_refusal(url, restore=True)
+        raise postgres_refusal(url, restore=True)
     src = Path(src).expanduser()
     if not src.is_file():
         raise AppError("backup.missing_file", path=str(src))
     if src.resolve() == target.resolve():
         raise AppError("backup.same_file")
     stamp = now().strftime("%Y%m%d-%H%M%S")
-    staged = target.parent / f".{_stem(target)}-restore-{stamp}.sqlite3"
+    staged = target.parent / f".{backup_stem(target)}-restore-{stamp}.sqlite3"
     current: Database | None = None
     engine: Engine | None = None
     try:
@@ -208,7 +205,7 @@ def restore(db_url: str | URL | None, src: Path, *, actor: Actor | None = None,
             current.dispose()
             _copy_into_live(staged, target)
         else:
-            _remove_sqlite_files(target)
+            remove_sqlite_files(target)
             copy_sqlite(staged, target)
         if progress:
             progress(1, 1, target.name)
@@ -218,20 +215,20 @@ def restore(db_url: str | URL | None, src: Path, *, actor: Actor | None = None,
             engine.dispose()
         if current is not None:
             current.dispose()
-        _remove_sqlite_files(staged)
+        remove_sqlite_files(staged)
 
 
 def _keep_replaced(target: Path, current: Database | None, folder: Path, stamp: str) -> Path | None:
     if not target.exists() or target.stat().st_size == 0:
         return None
     if current is not None:
-        kept = folder / f"{_stem(target)}-{stamp}-replaced.sqlite3"
+        kept = folder / f"{backup_stem(target)}-{stamp}-replaced.sqlite3"
         current.dispose()
         copy_sqlite(target, kept)
         return kept
     # A damaged file cannot be copied page by page: move it aside as it is.
-    kept = folder / f"{_stem(target)}-{stamp}-damaged.sqlite3"
-    _new_private_file(kept)
+    kept = folder / f"{backup_stem(target)}-{stamp}-damaged.sqlite3"
+    new_private_file(kept)
     os.replace(target, kept)
     for suffix in ("-wal", "-shm"):
         extra = Path(str(target) + suffix)

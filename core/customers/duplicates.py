@@ -16,9 +16,7 @@ from typing import Any
 from sqlalchemy import String, cast, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.auth import Actor, Permission, require
-from core.customers import FIELDS, customer_detail, get_customer, hetu_of, update_customer
+from core.customers.service import FIELDS, customer_detail, get_customer, hetu_of, update_customer
 from core.errors import Conflict, ValidationError
 from core.i18n import format_date, t
 from core.models import (
@@ -31,6 +29,8 @@ from core.models import (
     Order,
     Request,
 )
+from core.security import audit
+from core.security.permissions import Actor, Permission, require
 from core.validation import format_phone
 
 SAME_HETU = "same_hetu"

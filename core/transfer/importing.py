@@ -24,17 +24,18 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.auth import Actor, Permission, require
 from core.clock import now, today
-from core.crypto import DataKey
-from core.csvio import CsvTable, read_table, write_table
-from core.customers import build_search_text, clean_customer
+from core.customers.search import build_search_text
+from core.customers.service import clean_customer
 from core.db import WAL_AUTOCHECKPOINT, Database, bulk_insert
 from core.errors import AppError, ValidationError, ValidationErrors
 from core.i18n import t
 from core.models import Customer, CustomerState, FieldChange, Source, table_of
+from core.security import audit
+from core.security.crypto import DataKey
+from core.security.permissions import Actor, Permission, require
 from core.settings import data_key
+from core.transfer.csvio import CsvTable, read_table, write_table
 
 BATCH = 5000  # rows a transaction
 Progress = Callable[[int, int, str], None]

@@ -1,7 +1,7 @@
 """Exports: the customer list for the office's own use (CSV in the import's own headers) and
 the one JSON writer (a person's own data from the access report goes through ``write_json``).
 
-Both go through owner-only files: CSV by ``core.csvio.write_table``, JSON by ``write_json``.
+Both go through owner-only files: CSV by ``core.transfer.csvio.write_table``, JSON by ``write_json``.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.auth import Actor, Permission, require
-from core.csvio import EXPORT_HEADERS, private_open, write_table
-from core.customers import hetu_of
+from core.customers.service import hetu_of
+from core.files import write_private
 from core.models import Customer, CustomerState
+from core.security import audit
+from core.security.permissions import Actor, Permission, require
+from core.transfer.csvio import EXPORT_HEADERS, write_table
 
 EXPORT_FIELDS = ("first_name", "last_name", "organisation", "email", "street", "postal_code",
                  "city", "country", "phone", "source")
@@ -79,5 +80,4 @@ def json_bytes(data: Any) -> bytes:
 
 def write_json(path: Path, data: Any) -> None:
     """Write ``data`` as JSON (``json_bytes``) to a file readable by the owner only."""
-    with private_open(Path(path)) as f:
-        f.write(json_bytes(data))
+    write_private(Path(path), json_bytes(data))

@@ -1,0 +1,71 @@
+"""What every command shares: one-line errors, the password, opening the database, the login."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from typing import NoReturn
+
+from core import i18n
+from core.i18n import t
+
+PASSWORD_ENV = "ASIAKASREKISTERI_PASSWORD"
+LANG_ENV = "ASIAKASREKISTERI_LANG"
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise CliError(t("cli.usage_error", detail=message, prog=self.prog), 2)
+
+
+def cli_language() -> str:
+    for var in (LANG_ENV, "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value[:2] in i18n.LANGUAGES:
+            return value[:2]
+    return i18n.DEFAULT_LANGUAGE
+
+
+def read_password(prompt_key: str, confirm: bool = False) -> str:
+    value = os.environ.get(PASSWORD_ENV)
+    if value:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CliError(t("cli.no_password", env=PASSWORD_ENV), 2)
+    first = getpass.getpass(t(prompt_key) + ": ")
+    if confirm:
+        second = getpass.getpass(t("cli.password_again") + ": ")
+        if first != second:
+            raise CliError(t("cli.passwords_differ"), 2)
+    return first
+
+
+def open_db(args: argparse.Namespace, *, create: bool = False):  # type: ignore[no-untyped-def]
+    from core.db import database_exists, open_database, resolve_url
+
+    url = resolve_url(args.db)
+    if not create and not database_exists(url):
+        raise CliError(t("cli.no_database", location=str(url.database or url)), 2)
+    return open_database(url)
+
+
+def login(db, username: str | None):  # type: ignore[no-untyped-def]
+    from core.security.auth import attempt_login
+
+    if not username:
+        raise CliError(t("cli.user_required"), 2)
+    password = read_password("cli.password_prompt")
+    return attempt_login(db, username, password)
+
+
+def print_progress(done: int, total: int, message: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r{message}", end="" if done < total else "\n", file=sys.stderr, flush=True)
