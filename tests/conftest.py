@@ -3,6 +3,7 @@ when ASIAKASREKISTERI_TEST_PG_URL names a server), logged-in actors."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import uuid
@@ -12,15 +13,24 @@ from pathlib import Path
 
 import keyring
 import pytest
+from argon2 import PasswordHasher
 from keyring.backend import KeyringBackend
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("ASIAKASREKISTERI_DB", None)
 
 from core import clock, i18n  # noqa: E402
-from core.auth import Actor, create_user  # noqa: E402
 from core.db import Database, open_database  # noqa: E402
+from core.security import auth  # noqa: E402
+from core.security.auth import create_user  # noqa: E402
+from core.security.permissions import Actor  # noqa: E402
 from core.settings import clear_key_cache, initialise  # noqa: E402
+
+# Every fixture logs in and the template makes two users: with the app's argon2 parameters
+# (64 MiB, t=3) that is 0.17 s a login. The tests hash with the cheapest parameters instead;
+# test_auth checks the app's own parameters and the rehash on login when they rise.
+PRODUCTION_HASHER = auth._hasher
+auth._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 PG_URL = os.environ.get("ASIAKASREKISTERI_TEST_PG_URL", "")
 MANAGER_PASSWORD = "Kirjahylly-Aurinko-77"
@@ -112,25 +122,61 @@ def db(request: pytest.FixtureRequest, tmp_path: Path, template_dir: Path,
         _drop_postgres(database)
 
 
-def _fresh_postgres(memory_keyring: MemoryKeyring) -> Database:
+def _postgres_template(memory_keyring: MemoryKeyring) -> tuple[str, dict]:
+    """Create the initialised database once per session; tests copy it with TEMPLATE."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
+    if "pg_name" not in _template:
+        base = make_url(PG_URL).set(drivername="postgresql+psycopg")
+        name = f"tmpl_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        saved = dict(memory_keyring.store)
+        memory_keyring.store.clear()
+        database = open_database(base.set(database=name))
+        with database.begin() as s:
+            result = initialise(s, "Testiasunnot Oy", "manager", "Maija Manageri",
+                                MANAGER_PASSWORD, date(2024, 1, 2), "Toimitusjohtaja",
+                                business_id="1572860-0", street="Esplanadi 1",
+                                postal_code="00130", city="Helsinki",
+                                email="info@testiasunnot.fi", contact_person="Maija Manageri")
+            create_user(s, result.actor, "reception", "Riitta Vastaanotto", "receptionist",
+                        RECEPTIONIST_PASSWORD, date(2024, 1, 3), must_change_password=False)
+        database.dispose()  # a template database must have no connections
+        _template["pg_name"] = name
+        _template["pg_keys"] = dict(memory_keyring.store)
+        memory_keyring.store.clear()
+        memory_keyring.store.update(saved)
+        atexit.register(_drop_postgres_database, base, name)
+    return _template["pg_name"], _template["pg_keys"]  # type: ignore[return-value]
+
+
+def _fresh_postgres(memory_keyring: MemoryKeyring) -> Database:
+    """A copy of the session's template database (CREATE DATABASE ... TEMPLATE)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    template, keys = _postgres_template(memory_keyring)
     base = make_url(PG_URL).set(drivername="postgresql+psycopg")
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     admin.dispose()
-    database = open_database(base.set(database=name))
-    with database.begin() as s:
-        result = initialise(s, "Testiasunnot Oy", "manager", "Maija Manageri", MANAGER_PASSWORD,
-                            date(2024, 1, 2), "Toimitusjohtaja", business_id="1572860-0",
-                            street="Esplanadi 1", postal_code="00130", city="Helsinki",
-                            email="info@testiasunnot.fi", contact_person="Maija Manageri")
-        create_user(s, result.actor, "reception", "Riitta Vastaanotto", "receptionist",
-                    RECEPTIONIST_PASSWORD, date(2024, 1, 3), must_change_password=False)
-    return database
+    memory_keyring.store.update(keys)
+    return open_database(base.set(database=name))
+
+
+def _drop_postgres_database(base, name: str) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _drop_postgres(database: Database) -> None:
@@ -145,14 +191,14 @@ def _drop_postgres(database: Database) -> None:
 
 @pytest.fixture
 def manager(db: Database) -> Actor:
-    from core.auth import attempt_login
+    from core.security.auth import attempt_login
 
     return attempt_login(db, "manager", MANAGER_PASSWORD)
 
 
 @pytest.fixture
 def receptionist(db: Database) -> Actor:
-    from core.auth import attempt_login
+    from core.security.auth import attempt_login
 
     return attempt_login(db, "reception", RECEPTIONIST_PASSWORD)
 
