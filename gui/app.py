@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from core import i18n
 from core.i18n import t
-from gui.widgets import app_icon, show_error
+from gui.messages import show_error
+from gui.widgets import app_icon
 
 APP_NAME = "Asiakasrekisteri"  # the same as core.db.APP_NAME (tests check)
 DB_FILE = "asiakasrekisteri.sqlite3"  # the same as core.db.default_db_path() (tests check)

@@ -1,13 +1,17 @@
-"""Saving, opening and printing the documents the app produces (shared by every screen).
+"""The one document pipeline: produce, save, open (or print) what the app makes.
+
+Producing runs as a ``gui.ops.DbOp`` (the build gets the session, off the GUI thread); saving
+asks for the file in the Documents folder and writes it readable by the owner only
+(``core.files.write_private``); opening hands the file to the system's program for it.
+
+- ``produce_and_save`` / ``produce_and_print``: ask for the file first, then build, write, open.
+- ``save_and_open``: the save and open steps for content already made (the request screens
+  produce their letters inside the action's own transaction).
 
 PySide6-Essentials has no QtPdf, so the app cannot rasterise a PDF for a QPrintDialog itself:
 printing opens the PDF in the system's PDF viewer, and the user prints from there (the "system
-PDF viewer" route of the design). Files holding personal data are written readable by the
-owner only; the print copies go to a private temporary folder removed when the app exits.
-
-Big documents are built off the GUI thread: ``produce_and_save`` / ``produce_and_print`` ask
-for the file first (on the GUI thread), then run the build on ``ctx.tasks`` and write and open
-the result when it arrives.
+PDF viewer" route of the design). The print copies go to a private temporary folder removed
+when the app exits.
 """
 
 from __future__ import annotations
@@ -17,18 +21,24 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
+from sqlalchemy.orm import Session
 
-from core.errors import AppError
 from core.files import write_private
 from core.i18n import t
+from gui import messages
+from gui.context import AppContext
+from gui.ops import DbOp
 
-PDF, CSV = "pdf", "csv"
+PDF, CSV, JSON = "pdf", "csv", "json"
+_FILTERS = {PDF: "listsdoc.filter_pdf", CSV: "listsdoc.filter_csv", JSON: "documents.filter_json"}
 _print_dir: Path | None = None
+
+AskPath = Callable[[str], Path | None]  # suggested file name -> the chosen path, None: cancel
+ShowFile = Callable[[Path], object]
 
 
 def documents_folder() -> Path:
@@ -38,16 +48,19 @@ def documents_folder() -> Path:
     return folder if folder.is_dir() else Path.home()
 
 
-def ask_save_path(parent: QWidget | None, suggested_name: str, kind: str = PDF) -> Path | None:
-    """A save dialog in the Documents folder; None when the user cancels."""
-    name_filter = t("listsdoc.filter_csv") if kind == CSV else t("listsdoc.filter_pdf")
+def ask_save_path(parent: QWidget | None, suggested_name: str,
+                  kind: str | None = None) -> Path | None:
+    """A save dialog in the Documents folder; None when the user cancels. ``kind`` (default:
+    the suggested name's extension) picks the file filter and the extension added if missing."""
+    kind = kind or Path(suggested_name).suffix.lstrip(".").lower()
+    name_filter = t(_FILTERS[kind]) if kind in _FILTERS else ""
     chosen, _ = QFileDialog.getSaveFileName(
         parent, t("listsdoc.save_title"), str(documents_folder() / suggested_name), name_filter
     )
     if not chosen:
         return None
     path = Path(chosen)
-    if path.suffix.lower() != f".{kind}":
+    if kind and path.suffix.lower() != f".{kind}":
         path = path.with_name(path.name + f".{kind}")
     return path
 
@@ -56,27 +69,32 @@ def open_file(parent: QWidget | None, path: Path) -> bool:
     """Open ``path`` in the program the system uses for it (the PDF viewer for PDFs)."""
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
         return True
-    QMessageBox.warning(parent, t("listsdoc.open_failed_title"),
-                        t("listsdoc.open_failed", path=str(path)))
+    messages.warn(parent, t("listsdoc.open_failed_title"),
+                  t("listsdoc.open_failed", path=str(path)))
     return False
 
 
-def _write_or_warn(parent: QWidget | None, path: Path, content: bytes) -> bool:
+def write_document(parent: QWidget | None, path: Path, content: bytes) -> bool:
+    """Write ``content`` readable by the owner only; on failure say so and return False."""
     try:
         write_private(path, content)
     except OSError as exc:
-        QMessageBox.warning(parent, t("listsdoc.write_failed_title"),
-                            t("listsdoc.write_failed", path=str(path), reason=exc.strerror or ""))
+        messages.warn(parent, t("listsdoc.write_failed_title"),
+                      t("listsdoc.write_failed", path=str(path), reason=exc.strerror or ""))
         return False
     return True
 
 
-def save_and_open_pdf(parent: QWidget | None, pdf_bytes: bytes, suggested_name: str) -> Path | None:
-    """Ask where to save, write the PDF (owner-only) and open it; the path, or None."""
-    path = ask_save_path(parent, suggested_name, PDF)
-    if path is None or not _write_or_warn(parent, path, pdf_bytes):
+def save_and_open(parent: QWidget | None, content: bytes, suggested_name: str,
+                  kind: str | None = None, open_after: bool = True,
+                  ask_path: AskPath | None = None, show: ShowFile | None = None) -> Path | None:
+    """Ask where to save, write (owner-only) and open; the path, or None if cancelled or
+    failed. ``ask_path`` and ``show`` replace the file dialog and the opener (tests)."""
+    path = (ask_path or (lambda name: ask_save_path(parent, name, kind)))(suggested_name)
+    if path is None or not write_document(parent, path, content):
         return None
-    open_file(parent, path)
+    if open_after:
+        (show or (lambda p: open_file(parent, p)))(path)
     return path
 
 
@@ -96,19 +114,16 @@ def print_pdf(parent: QWidget | None, pdf_bytes: bytes, name: str = "tulostus.pd
     while path.exists():  # a viewer may still hold the previous copy open (Windows locks it)
         number += 1
         path = folder / f"{Path(name).stem}-{number}{Path(name).suffix}"
-    if not _write_or_warn(parent, path, pdf_bytes):
+    if not write_document(parent, path, pdf_bytes):
         return None
     return path if open_file(parent, path) else None
 
 
-def show_error(parent: QWidget | None, exc: BaseException) -> None:
-    """A failed build: the catalogue message for the app's own errors, a generic one else."""
-    text = exc.message() if isinstance(exc, AppError) else t("listsdoc.build_failed")
-    QMessageBox.warning(parent, t("listsdoc.error_title"), text)
+Build = Callable[[Session, str], bytes]  # (session, file name) -> the document's bytes
 
 
-def _run(ctx: Any, parent: QWidget | None, build: Callable[[], bytes],
-         deliver: Callable[[bytes], Any], on_finished: Callable[[], None] | None) -> None:
+def _produce(ctx: AppContext, parent: QWidget | None, build: Build, filename: str,
+             deliver: Callable[[bytes], object], on_finished: Callable[[], None] | None) -> None:
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
 
     def finish() -> None:
@@ -122,33 +137,33 @@ def _run(ctx: Any, parent: QWidget | None, build: Callable[[], bytes],
 
     def failed(exc: BaseException) -> None:
         finish()
-        show_error(parent, exc)
+        messages.show_error(parent, exc, t("listsdoc.error_title"))
 
-    ctx.tasks.run(build, done, failed)
+    DbOp(ctx, parent, lambda s: build(s, filename)).success(done).failure(failed).run()
 
 
-def produce_and_save(ctx: Any, parent: QWidget | None, build: Callable[[str], bytes],
+def produce_and_save(ctx: AppContext, parent: QWidget | None, build: Build,
                      suggested_name: str, kind: str = PDF, open_after: bool = True,
                      on_saved: Callable[[Path], None] | None = None,
                      on_finished: Callable[[], None] | None = None) -> bool:
-    """Ask for the file, then run ``build(filename)`` off the GUI thread (it opens its own
-    transaction and returns the bytes), write the result and open it. False if cancelled."""
+    """Ask for the file, then run ``build(session, filename)`` off the GUI thread, write the
+    result and open it. False if the user cancelled."""
     path = ask_save_path(parent, suggested_name, kind)
     if path is None:
         return False
 
     def deliver(content: bytes) -> None:
-        if _write_or_warn(parent, path, content):
+        if write_document(parent, path, content):
             if on_saved is not None:
                 on_saved(path)
             if open_after:
                 open_file(parent, path)
 
-    _run(ctx, parent, lambda: build(path.name), deliver, on_finished)
+    _produce(ctx, parent, build, path.name, deliver, on_finished)
     return True
 
 
-def produce_and_print(ctx: Any, parent: QWidget | None, build: Callable[[str], bytes],
-                      name: str, on_finished: Callable[[], None] | None = None) -> None:
-    """Run ``build(name)`` off the GUI thread and open the PDF in the system viewer to print."""
-    _run(ctx, parent, lambda: build(name), lambda pdf: print_pdf(parent, pdf, name), on_finished)
+def produce_and_print(ctx: AppContext, parent: QWidget | None, build: Build, name: str,
+                      on_finished: Callable[[], None] | None = None) -> None:
+    """Run ``build(session, name)`` off the GUI thread and open the PDF in the system viewer."""
+    _produce(ctx, parent, build, name, lambda pdf: print_pdf(parent, pdf, name), on_finished)

@@ -30,7 +30,8 @@ from core.errors import AppError, ValidationError, ValidationErrors
 from core.files import write_private
 from core.i18n import t
 from core.settings import REQUIRED_AT_SETUP, check_settings
-from gui.widgets import Form, app_icon, date_edit, date_of, show_error
+from gui.messages import show_error
+from gui.widgets import Form, app_icon, date_edit, date_of
 
 COMPANY_FIELDS = ("company_name", "business_id", "street", "postal_code", "city", "phone",
                   "email", "contact_person")

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import t
-from gui.widgets import ERROR_COLOUR
+from gui.messages import ERROR_COLOUR
 
 INPUT_EVENTS = frozenset({
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,

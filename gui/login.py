@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from core import i18n
 from core.i18n import t
-from gui.widgets import ERROR_COLOUR, Form, app_icon
+from gui.messages import ERROR_COLOUR
+from gui.widgets import Form, app_icon
 
 LANGUAGE_NAMES = (("fi", "Suomi"), ("en", "English"))
 

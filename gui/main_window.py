@@ -16,14 +16,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from core.i18n import t
 from core.requests.workflow import DUE_SOON_DAYS
 from core.security.permissions import Permission
 from gui.context import AppContext
 from gui.idle import IdleWatcher, LockController, LockScreen
+from gui.messages import confirm, error_text
+from gui.ops import DbOp
 from gui.pages import PageSpec, pages_for
-from gui.widgets import app_icon, confirm, role_text, show_error
+from gui.widgets import app_icon, role_text
 
 DUE_REFRESH_MS = 5 * 60 * 1000
 
@@ -236,13 +239,12 @@ class MainWindow(QMainWindow):
         can_see = ctx.can(Permission.REQUEST_INTAKE)
         self.due_label.setVisible(can_see)
 
-        def load() -> tuple[int, int]:
+        def count_due(s: Session) -> tuple[int, int]:
             from core.requests import count_requests_due_within
             from core.settings import get_settings
 
-            with ctx.session() as s:
-                due = count_requests_due_within(s, ctx.actor) if can_see else 0
-                return due, int(get_settings(s).idle_lock_minutes or 10)
+            due = count_requests_due_within(s, ctx.actor) if can_see else 0
+            return due, int(get_settings(s).idle_lock_minutes or 10)
 
         def show(result: tuple[int, int]) -> None:
             n, minutes = result
@@ -251,7 +253,11 @@ class MainWindow(QMainWindow):
             if not self.fixed_idle and self.idle.timer.interval() != minutes * 60 * 1000:
                 self.idle.set_interval(minutes * 60 * 1000)
 
-        ctx.tasks.run(load, show, lambda _exc: None)
+        def failed(exc: BaseException) -> None:  # a status line, not a dialog every minute
+            self.due_label.setText(error_text(exc))
+            self.due_label.setStyleSheet("color: #b3261e;")
+
+        DbOp(ctx, self, count_due).success(show).failure(failed).run()
 
     # --- lock, logout, quit -----------------------------------------------------------------
 
@@ -291,7 +297,7 @@ class MainWindow(QMainWindow):
         if not self.has_unsaved_changes():
             return True
         parent = QApplication.activeModalWidget() or self
-        return confirm(parent, t(text_key))
+        return confirm(parent, t(text_key), t("messages.action.discard_changes"))
 
     @Slot()
     def switch_user(self) -> None:
@@ -340,7 +346,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         if not self._leaving and not self.is_locked and self.has_unsaved_changes() \
-                and not confirm(self, t("gui.main.quit_confirm")):
+                and not confirm(self, t("gui.main.quit_confirm"),
+                                t("messages.action.discard_changes")):
             event.ignore()
             return
         if self.is_locked and not self._leaving and self.has_unsaved_changes():
@@ -361,4 +368,4 @@ class MainWindow(QMainWindow):
         backup_on_exit(self, self.ctx)
 
 
-__all__ = ["MainWindow", "show_error"]
+__all__ = ["MainWindow"]

@@ -1,8 +1,10 @@
 """One task runner with a single worker for database work; results come back by signal.
 
-Screens call ``ctx.tasks.run(fn, on_done, on_error)``: ``fn`` runs off the GUI thread (it opens
-its own transaction), ``on_done(result)`` / ``on_error(exc)`` run on the GUI thread. Tests use
-``SyncTaskRunner``, which runs everything at once (like Picard's FakeThreadPool).
+Screens run database work through ``gui.ops.DbOp``, which calls
+``ctx.tasks.run(fn, on_done, on_error)``: ``fn`` runs off the GUI thread, ``on_done(result)`` or
+``on_error(exc)`` runs on the GUI thread. ``on_error`` is required: a failure always has somewhere
+to go. Tests use ``SyncTaskRunner``, which runs everything at once (like Picard's
+FakeThreadPool) and delivers through the same ``_outcome`` as the real runner.
 """
 
 from __future__ import annotations
@@ -13,6 +15,16 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
+def _outcome(fn: Callable[[], Any], on_done: Callable[[Any], None] | None,
+             on_error: Callable[[BaseException], None]) -> tuple[Callable[[Any], None], Any] | None:
+    """Run ``fn``; the callback to call on the GUI thread and its argument (None: nothing)."""
+    try:
+        result = fn()
+    except BaseException as exc:  # delivered to the GUI thread, never lost
+        return on_error, exc
+    return (on_done, result) if on_done is not None else None
+
+
 class _Relay(QObject):
     done = Signal(object, object)  # (callback, result)
 
@@ -20,19 +32,14 @@ class _Relay(QObject):
 class _Job(QRunnable):
     def __init__(self, fn: Callable[[], Any], relay: _Relay,
                  on_done: Callable[[Any], None] | None,
-                 on_error: Callable[[BaseException], None] | None) -> None:
+                 on_error: Callable[[BaseException], None]) -> None:
         super().__init__()
         self.fn, self.relay, self.on_done, self.on_error = fn, relay, on_done, on_error
 
     def run(self) -> None:
-        try:
-            result = self.fn()
-        except BaseException as exc:  # delivered to the GUI thread, never lost
-            if self.on_error is not None:
-                self.relay.done.emit(self.on_error, exc)
-            return
-        if self.on_done is not None:
-            self.relay.done.emit(self.on_done, result)
+        outcome = _outcome(self.fn, self.on_done, self.on_error)
+        if outcome is not None:
+            self.relay.done.emit(*outcome)
 
 
 class TaskRunner(QObject):
@@ -47,8 +54,8 @@ class TaskRunner(QObject):
     def _deliver(self, callback: Callable[[Any], None], value: Any) -> None:
         callback(value)
 
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[BaseException], None] | None = None) -> None:
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None,
+            on_error: Callable[[BaseException], None]) -> None:
         self.pool.start(_Job(fn, self.relay, on_done, on_error))
 
     def wait(self, msecs: int = 30000) -> bool:
@@ -56,19 +63,14 @@ class TaskRunner(QObject):
 
 
 class SyncTaskRunner:
-    """Runs tasks immediately on the calling thread (tests)."""
+    """Runs tasks immediately on the calling thread (tests); delivers like ``TaskRunner``."""
 
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[BaseException], None] | None = None) -> None:
-        try:
-            result = fn()
-        except BaseException as exc:
-            if on_error is None:
-                raise
-            on_error(exc)
-            return
-        if on_done is not None:
-            on_done(result)
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None,
+            on_error: Callable[[BaseException], None]) -> None:
+        outcome = _outcome(fn, on_done, on_error)
+        if outcome is not None:
+            callback, value = outcome
+            callback(value)
 
     def wait(self, msecs: int = 0) -> bool:
         return True

@@ -1,4 +1,4 @@
-"""Shared widgets: forms with inline errors, error messages, a busy indicator, dates, the icon.
+"""Shared widgets: forms with inline errors, dates, the icon (messages: ``gui.messages``).
 
 ``Form`` puts a label bound to each field (``setBuddy``, so Alt+letter and screen readers find
 it), an accessible name, and an error line under the field that core validation fills::
@@ -12,20 +12,16 @@ it), an accessible name, and an error line under the field that core validation 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QDateEdit,
     QFormLayout,
     QLabel,
-    QMessageBox,
-    QProgressDialog,
     QVBoxLayout,
     QWidget,
 )
@@ -33,10 +29,10 @@ from PySide6.QtWidgets import (
 from core import i18n
 from core.clock import today
 from core.i18n import t
+from gui.messages import error_label
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-ERROR_COLOUR = "#b3261e"  # contrast 6.5:1 on white
-BUSY_DELAY_MS = 600
+BUSY_DELAY_MS = 600  # a progress dialog appears only when the work lasts longer
 
 
 def app_icon() -> QIcon:
@@ -48,16 +44,6 @@ def app_icon() -> QIcon:
     if icon.isNull():
         icon.addFile(str(RESOURCES / "icons" / "app.svg"))
     return icon
-
-
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("fieldError")
-    label.setWordWrap(True)
-    label.setStyleSheet(f"color: {ERROR_COLOUR};")
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.hide()
-    return label
 
 
 class Form(QWidget):
@@ -137,68 +123,6 @@ class Form(QWidget):
             return False
         self.set_errors(known)
         return True
-
-
-def show_error(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
-    """A message box with the error's catalogue text (never a traceback)."""
-    from core.errors import AppError
-
-    text = exc.message() if isinstance(exc, AppError) else t("gui.error.unexpected",
-                                                              kind=type(exc).__name__)
-    box = QMessageBox(QMessageBox.Icon.Warning, title or t("gui.app.title"), text,
-                      QMessageBox.StandardButton.Ok, parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.exec()
-
-
-def confirm(parent: QWidget | None, text: str, title: str | None = None) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, title or t("gui.app.title"), text,
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-    box.setDefaultButton(QMessageBox.StandardButton.No)
-    return box.exec() == QMessageBox.StandardButton.Yes
-
-
-class Busy:
-    """A progress dialog that appears only if the work lasts longer than ~600 ms."""
-
-    def __init__(self, parent: QWidget | None, text: str, delay_ms: int = BUSY_DELAY_MS) -> None:
-        self.dialog = QProgressDialog(text, "", 0, 0, parent)
-        self.dialog.setCancelButton(None)
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(0)
-        self.dialog.setAutoClose(False)
-        self.dialog.hide()
-        self.timer = QTimer(self.dialog)
-        self.timer.setSingleShot(True)
-        self.timer.timeout.connect(self.dialog.show)
-        self.timer.start(delay_ms)
-
-    def finish(self) -> None:
-        self.timer.stop()
-        self.dialog.hide()
-        self.dialog.deleteLater()
-
-
-def run_busy(parent: QWidget | None, tasks: Any, fn: Callable[[], Any],
-             on_done: Callable[[Any], None] | None = None,
-             on_error: Callable[[BaseException], None] | None = None,
-             text: str | None = None) -> None:
-    """Run ``fn`` on the task runner with a busy dialog; errors go to ``show_error`` by default."""
-    busy = Busy(parent, text or t("gui.busy.working"))
-
-    def done(result: Any) -> None:
-        busy.finish()
-        if on_done is not None:
-            on_done(result)
-
-    def failed(exc: BaseException) -> None:
-        busy.finish()
-        if on_error is not None:
-            on_error(exc)
-        else:
-            show_error(parent, exc)
-
-    tasks.run(fn, done, failed)
 
 
 def date_edit(value: date | None = None) -> QDateEdit:

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
 from core.i18n import format_datetime, t
-
-COLUMNS = ("id", "at", "username", "action", "entity", "entity_id", "fields")
-Index = QModelIndex | QPersistentModelIndex
+from gui.rows import Column, RowsModel, no_tooltip
 
 
 def _known(key: str, fallback: str) -> str:
@@ -29,54 +25,17 @@ def action_text(action: str) -> str:
     return action if text == key else text
 
 
-class AuditModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Any] = []
+COLUMNS = [  # the tooltip of a translated cell is the code stored in the log
+    Column("gui.audit.col.id", lambda r: str(r.id), right=True, tooltip=no_tooltip),
+    Column("gui.audit.col.at", lambda r: format_datetime(r.at), tooltip=no_tooltip),
+    Column("gui.audit.col.username", lambda r: str(r.username), tooltip=no_tooltip),
+    Column("gui.audit.col.action", lambda r: action_text(r.action), tooltip=lambda r: r.action),
+    Column("gui.audit.col.entity", lambda r: _known(f"gui.audit.entity.{r.entity}", r.entity),
+           tooltip=lambda r: r.entity),
+    Column("gui.audit.col.entity_id", lambda r: str(r.entity_id), tooltip=no_tooltip),
+    Column("gui.audit.col.fields", lambda r: fields_text(r.fields), tooltip=lambda r: r.fields),
+]
 
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
 
-    def append_rows(self, rows: list[Any]) -> None:
-        if not rows:
-            return
-        first = len(self.rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self.rows.extend(rows)
-        self.endInsertRows()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        column = COLUMNS[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if column == "at":
-                return format_datetime(row.at)
-            if column == "action":
-                return action_text(row.action)
-            if column == "fields":
-                return fields_text(row.fields)
-            if column == "entity":
-                return _known(f"gui.audit.entity.{row.entity}", row.entity)
-            return str(getattr(row, column))
-        if role == Qt.ItemDataRole.ToolTipRole and column in ("action", "fields", "entity"):
-            return getattr(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == "id":
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(COLUMNS):
-            return t(f"gui.audit.col.{COLUMNS[section]}")
-        return None
+def audit_model(parent: Any = None) -> RowsModel:
+    return RowsModel(COLUMNS, parent)

@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 
 from core.clock import today
 from core.i18n import t
-from gui.audit.model import AuditModel, action_text
+from core.security.audit import distinct_actions, list_entries, verify_chain
+from gui.audit.model import action_text, audit_model
 from gui.context import AppContext
-from gui.widgets import date_edit, date_of, show_error
+from gui.ops import DbOp
+from gui.widgets import date_edit, date_of
 
 PAGE_SIZE = 500
 
@@ -32,7 +34,7 @@ class AuditPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.model = AuditModel(self)
+        self.model = audit_model(self)
         self.has_more = False
 
         heading = QLabel(t("gui.page.audit"))
@@ -117,12 +119,6 @@ class AuditPage(QWidget):
         ctx = self.ctx
         filters = self._filters()
 
-        def load() -> list[Any]:
-            from core.security.audit import list_entries
-
-            with ctx.session() as s:
-                return list_entries(s, ctx.actor, limit=PAGE_SIZE + 1, offset=offset, **filters)
-
         def show(rows: list[Any]) -> None:
             self.has_more = len(rows) > PAGE_SIZE
             rows = rows[:PAGE_SIZE]
@@ -134,7 +130,8 @@ class AuditPage(QWidget):
             self.more_button.setVisible(self.has_more)
             self.count_label.setText(t("gui.audit.count", count=self.model.rowCount()))
 
-        ctx.tasks.run(load, show, lambda exc: show_error(self, exc))
+        DbOp(ctx, self, lambda s: list_entries(s, ctx.actor, limit=PAGE_SIZE + 1, offset=offset,
+                                               **filters)).success(show).run()
 
     @Slot()
     def reload(self) -> None:
@@ -147,12 +144,6 @@ class AuditPage(QWidget):
     def _load_actions(self) -> None:
         ctx = self.ctx
 
-        def load() -> list[str]:
-            from core.security.audit import distinct_actions
-
-            with ctx.session() as s:
-                return distinct_actions(s)
-
         def show(actions: list[str]) -> None:
             current = self.action.currentData()
             for action in actions:
@@ -160,19 +151,13 @@ class AuditPage(QWidget):
                     self.action.addItem(action_text(action), action)
             self.action.setCurrentIndex(max(0, self.action.findData(current)))
 
-        ctx.tasks.run(load, show, lambda _exc: None)
+        DbOp(ctx, self, distinct_actions).success(show).run()
 
     @Slot()
     def check_chain(self) -> None:
         ctx = self.ctx
         self.chain.setText(t("gui.audit.chain_checking"))
         self.chain.setStyleSheet("")
-
-        def verify() -> Any:
-            from core.security.audit import verify_chain
-
-            with ctx.session() as s:
-                return verify_chain(s)
 
         def show(status: Any) -> None:
             if status.ok:
@@ -183,4 +168,4 @@ class AuditPage(QWidget):
                                      reason=t(f"gui.audit.reason.{status.reason or 'edited'}")))
                 self.chain.setStyleSheet("color: #b3261e; font-weight: 600;")
 
-        ctx.tasks.run(verify, show, lambda exc: show_error(self, exc))
+        DbOp(ctx, self, verify_chain).success(show).run()

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QWidget
 from core.i18n import t
 from gui.backup.progress import ProgressRun
 from gui.context import AppContext
-from gui.widgets import BUSY_DELAY_MS, show_error
+from gui.messages import show_error
+from gui.widgets import BUSY_DELAY_MS
 
 LIMIT_MS = 10 * 60 * 1000  # give up (and remove the unfinished file) after ten minutes
 

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from core.i18n import format_datetime, t
 from gui.backup.progress import ProgressRun
 from gui.context import AppContext
-from gui.widgets import Form, show_error
+from gui.messages import show_error
+from gui.widgets import Form
 
 
 class BackupGroup(QGroupBox):

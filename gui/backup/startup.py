@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from core.i18n import format_datetime, t
 from gui.backup.progress import ProgressRun
-from gui.widgets import ERROR_COLOUR, Form, app_icon, show_error
+from gui.messages import ERROR_COLOUR, show_error
+from gui.widgets import Form, app_icon
 
 _STAMP = re.compile(r"-(\d{8}-\d{6})(?:-[a-z]+)?\.sqlite3$")
 

@@ -3,6 +3,7 @@ and tabs for orders, requests, disclosures and history. A new customer uses the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,13 +20,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from core import orders
 from core.customers import service as customers
@@ -34,9 +35,11 @@ from core.customers.views import customer_disclosures, customer_requests
 from core.errors import Conflict, ValidationError
 from core.i18n import format_date, format_datetime, t
 from core.models import ObjectionKind, Source
-from core.security.permissions import Permission
+from core.security.permissions import Actor, Permission
 from gui.customers import tabs
-from gui.customers.form import FieldErrors, MessageBar, error_text, messages_of
+from gui.customers.form import FieldErrors, MessageBar, messages_of
+from gui.messages import confirm, error_text
+from gui.ops import DbOp
 
 HETU_VISIBLE_MS = 30_000
 CLIPBOARD_MS = 10_000
@@ -56,18 +59,16 @@ class Loaded:
     history: list
 
 
-def load_customer(ctx: Any, customer_id: int) -> Loaded:
+def load_customer(s: Session, actor: Actor, customer_id: int) -> Loaded:
     """Runs on the worker: everything the panel shows, in one transaction."""
-    with ctx.session() as s:
-        actor = ctx.actor
-        return Loaded(
-            customers.customer_detail(s, actor, customer_id),
-            orders.list_orders(s, actor, customer_id=customer_id, include_archived=True)
-            if ctx.can(Permission.ORDERS) else [],
-            customer_requests(s, actor, customer_id),
-            customer_disclosures(s, actor, customer_id),
-            customers.customer_history(s, actor, customer_id),
-        )
+    return Loaded(
+        customers.customer_detail(s, actor, customer_id),
+        orders.list_orders(s, actor, customer_id=customer_id, include_archived=True)
+        if actor.can(Permission.ORDERS) else [],
+        customer_requests(s, actor, customer_id),
+        customer_disclosures(s, actor, customer_id),
+        customers.customer_history(s, actor, customer_id),
+    )
 
 
 def _table(model, stretch: int) -> QTableView:
@@ -262,19 +263,18 @@ class CustomerDetailPanel(QWidget):
             return False
         ctx, cid = self.ctx, self.customer_id
 
-        def build(filename: str) -> bytes:
-            with ctx.session() as s:
-                return produce_prefilled_form(s, ctx.actor, kind, lang, cid, filename)
-
         name = f"{t('lists.detail.form_file')}-{kind}-{lang}.pdf"
-        return produce_and_save(ctx, self, build, name)
+        return produce_and_save(
+            ctx, self, lambda s, filename: produce_prefilled_form(s, ctx.actor, kind, lang, cid,
+                                                                 filename), name)
 
     def load(self, customer_id: int, keep_message: bool = False) -> None:
         self.customer_id = customer_id
         if not keep_message:
             self.message.hide()
-        self.ctx.tasks.run(lambda: load_customer(self.ctx, customer_id), self._show_loaded,
-                           self._load_failed)
+        actor = self.ctx.actor
+        DbOp(self.ctx, self, lambda s: load_customer(s, actor, customer_id)) \
+            .success(self._show_loaded).failure(self._load_failed).run()
 
     def _load_failed(self, exc: BaseException) -> None:
         self.message.show_message(error_text(exc), "error")
@@ -405,16 +405,18 @@ class CustomerDetailPanel(QWidget):
             return
         values = self.values()
         kinds = values.pop("objections")
-        customer_id, detail = self.customer_id, self.detail
+        customer_id, detail, actor = self.customer_id, self.detail, self.ctx.actor
+        save: Callable[[Session], int]
         if customer_id is None:
             data = {k: v for k, v in values.items()}
 
-            def work() -> int:
-                with self.ctx.session() as s:
-                    created = customers.create_customer(s, self.ctx.actor, data)
-                    if kinds:
-                        customers.set_objections(s, self.ctx.actor, created.id, kinds)
-                    return created.id
+            def create(s: Session) -> int:
+                created = customers.create_customer(s, actor, data)
+                if kinds:
+                    customers.set_objections(s, actor, created.id, kinds)
+                return created.id
+
+            save = create
         else:
             old = self._snapshot
             changes = {k: v for k, v in values.items() if k != "hetu" and v != old.get(k)}
@@ -423,17 +425,18 @@ class CustomerDetailPanel(QWidget):
             objections_changed = kinds != old.get("objections")
             version = detail.version if detail else None
 
-            def work() -> int:
-                with self.ctx.session() as s:
-                    if changes:
-                        customers.update_customer(s, self.ctx.actor, customer_id, changes,
-                                                  expected_version=version)
-                    if objections_changed:
-                        customers.set_objections(s, self.ctx.actor, customer_id, kinds)
-                    return customer_id
+            def update(s: Session) -> int:
+                if changes:
+                    customers.update_customer(s, actor, customer_id, changes,
+                                              expected_version=version)
+                if objections_changed:
+                    customers.set_objections(s, actor, customer_id, kinds)
+                return customer_id
+
+            save = update
 
         self.save_button.setEnabled(False)
-        self.ctx.tasks.run(work, self._saved, self._save_failed)
+        DbOp(self.ctx, self, save).success(self._saved).failure(self._save_failed).run()
 
     def _saved(self, customer_id: int) -> None:
         created = self.customer_id is None
@@ -462,22 +465,19 @@ class CustomerDetailPanel(QWidget):
             self.load(self.customer_id)
 
     # --- archive -----------------------------------------------------------------------------
-    def confirm(self, text: str) -> bool:
-        answer = QMessageBox.question(self, t("lists.confirm_title"), text)
-        return answer == QMessageBox.StandardButton.Yes
-
     @Slot()
     def toggle_archived(self) -> None:
         d = self.detail
         if d is None:
             return
         archive = not d.archived
-        if archive and not self.confirm(t("lists.detail.archive_confirm", name=d.display_name)):
+        if archive and not confirm(self, t("lists.detail.archive_confirm", name=d.display_name),
+                                   t("messages.action.archive")):
             return
+        actor = self.ctx.actor
 
-        def work() -> int:
-            with self.ctx.session() as s:
-                customers.set_archived(s, self.ctx.actor, d.id, archive)
+        def set_archived(s: Session) -> int:
+            customers.set_archived(s, actor, d.id, archive)
             return d.id
 
         def done(customer_id: int) -> None:
@@ -486,7 +486,7 @@ class CustomerDetailPanel(QWidget):
             self.load(customer_id, keep_message=True)
             self.saved.emit(customer_id)
 
-        self.ctx.tasks.run(work, done, self._save_failed)
+        DbOp(self.ctx, self, set_archived).success(done).failure(self._save_failed).run()
 
     # --- hetu --------------------------------------------------------------------------------
     def _reveal(self, then) -> None:
@@ -494,11 +494,9 @@ class CustomerDetailPanel(QWidget):
         if customer_id is None:
             return
 
-        def work() -> str:
-            with self.ctx.session() as s:
-                return customers.reveal_hetu(s, self.ctx.actor, customer_id)
-
-        self.ctx.tasks.run(work, then, self._save_failed)
+        actor = self.ctx.actor
+        DbOp(self.ctx, self, lambda s: customers.reveal_hetu(s, actor, customer_id)) \
+            .success(then).failure(self._save_failed).run()
 
     @Slot()
     def toggle_hetu(self) -> None:

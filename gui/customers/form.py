@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import AppError, ValidationError, ValidationErrors
+from core.errors import ValidationError, ValidationErrors
 from core.i18n import language, t
 
 ERROR_STYLE = "color: #b3261e;"
@@ -89,12 +89,6 @@ def messages_of(exc: BaseException) -> dict[str, str]:
     if isinstance(exc, ValidationError):
         return {exc.field: t(exc.code, **exc.params)}
     return {}
-
-
-def error_text(exc: BaseException) -> str:
-    if isinstance(exc, AppError):
-        return exc.message()
-    return t("lists.error.unexpected", kind=type(exc).__name__)
 
 
 class MessageBar(QFrame):

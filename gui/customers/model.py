@@ -15,10 +15,13 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from sqlalchemy.orm import Session
 
 from core.customers.search import CustomerListRow, SearchResult, list_rows, matching_ids
 from core.i18n import t
+from core.security.permissions import Actor
 from core.validation import format_phone
+from gui.ops import DbOp
 
 PAGE = 100  # rows fetched at a time as the view scrolls
 FIRST = 60  # rows fetched with a search: more than a screenful at 1280x800
@@ -39,20 +42,17 @@ def state_text(row: CustomerListRow) -> str:
     return f"{text}, {t('lists.state.archived')}" if row.archived else text
 
 
-def search_page(ctx: Any, query: str, include_archived: bool) -> tuple[SearchResult,
-                                                                     list[CustomerListRow]]:
+def search_page(s: Session, actor: Actor, query: str,
+                include_archived: bool) -> tuple[SearchResult, list[CustomerListRow]]:
     """Runs on the worker: the first page of matching ids (all of them when there are few)
     and their rows."""
-    with ctx.session() as s:
-        result = matching_ids(s, ctx.actor, query, include_archived=include_archived,
-                              limit=FIRST)
-        return result, list_rows(s, ctx.actor, result.ids[:FIRST])
+    result = matching_ids(s, actor, query, include_archived=include_archived, limit=FIRST)
+    return result, list_rows(s, actor, result.ids[:FIRST])
 
 
-def search_all(ctx: Any, query: str, include_archived: bool) -> list[int]:
+def search_all(s: Session, actor: Actor, query: str, include_archived: bool) -> list[int]:
     """Runs on the worker: every matching id (the second step for a common term)."""
-    with ctx.session() as s:
-        return matching_ids(s, ctx.actor, query, include_archived=include_archived).ids
+    return matching_ids(s, actor, query, include_archived=include_archived).ids
 
 
 class CustomerListModel(QAbstractTableModel):
@@ -82,12 +82,10 @@ class CustomerListModel(QAbstractTableModel):
             self.include_archived = include_archived
         self._generation += 1
         generation, started = self._generation, time.perf_counter()
-        archived = self.include_archived
-        self._ctx.tasks.run(
-            lambda: search_page(self._ctx, query, archived),
-            lambda result: self._apply(generation, started, *result),
-            self._fail,
-        )
+        archived, actor = self.include_archived, self._ctx.actor
+        DbOp(self._ctx, None, lambda s: search_page(s, actor, query, archived)) \
+            .success(lambda result: self._apply(generation, started, *result)) \
+            .failure(self._fail).run()
 
     def refresh(self) -> None:
         self.search(self.query)
@@ -112,10 +110,10 @@ class CustomerListModel(QAbstractTableModel):
         if result.complete:
             self.all_rows_ms = self.first_rows_ms
         else:
-            query, archived = self.query, self.include_archived
-            self._ctx.tasks.run(lambda: search_all(self._ctx, query, archived),
-                                lambda ids: self._apply_rest(generation, started, ids),
-                                self._fail)
+            query, archived, actor = self.query, self.include_archived, self._ctx.actor
+            DbOp(self._ctx, None, lambda s: search_all(s, actor, query, archived)) \
+                .success(lambda ids: self._apply_rest(generation, started, ids)) \
+                .failure(self._fail).run()
 
     def _apply_rest(self, generation: int, started: float, ids: list[int]) -> None:
         if generation != self._generation:
@@ -152,14 +150,10 @@ class CustomerListModel(QAbstractTableModel):
     def _fetch_page(self, generation: int, page: int) -> None:
         if generation != self._generation:
             return
-        ids = self._ids[page * PAGE:(page + 1) * PAGE]
-
-        def fetch() -> list[CustomerListRow]:
-            with self._ctx.session() as s:
-                return list_rows(s, self._ctx.actor, ids)
-
-        self._ctx.tasks.run(fetch, lambda rows: self._page_loaded(generation, page, ids, rows),
-                            self._fail)
+        ids, actor = self._ids[page * PAGE:(page + 1) * PAGE], self._ctx.actor
+        DbOp(self._ctx, None, lambda s: list_rows(s, actor, ids)) \
+            .success(lambda rows: self._page_loaded(generation, page, ids, rows)) \
+            .failure(self._fail).run()
 
     def _page_loaded(self, generation: int, page: int, ids: list[int],
                      rows: list[CustomerListRow]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.customers.service import history_source_text
 from core.i18n import format_date, format_datetime, format_money, t
-from gui.rowmodel import Column, RowTableModel
+from gui.rows import Column, RowsModel
 
 
 def _field_text(field: str) -> str:
@@ -23,12 +23,12 @@ def order_columns() -> list[Column]:
     ]
 
 
-def orders_model(parent=None) -> RowTableModel:
-    return RowTableModel(order_columns(), parent)
+def orders_model(parent=None) -> RowsModel:
+    return RowsModel(order_columns(), parent)
 
 
-def requests_model(parent=None) -> RowTableModel:
-    return RowTableModel([
+def requests_model(parent=None) -> RowsModel:
+    return RowsModel([
         Column("lists.col.number", lambda r: r.number),
         Column("lists.col.kind", lambda r: t(f"lists.request_kind.{r.kind}")),
         Column("field.state", lambda r: t(f"lists.request_state.{r.state}")),
@@ -37,8 +37,8 @@ def requests_model(parent=None) -> RowTableModel:
     ], parent)
 
 
-def disclosures_model(parent=None) -> RowTableModel:
-    return RowTableModel([
+def disclosures_model(parent=None) -> RowsModel:
+    return RowsModel([
         Column("lists.col.date", lambda r: format_date(r.disclosed_on)),
         Column("lists.col.recipient", lambda r: r.recipient),
         Column("lists.col.purpose", lambda r: t(f"lists.purpose.{r.purpose}")),
@@ -48,8 +48,8 @@ def disclosures_model(parent=None) -> RowTableModel:
     ], parent)
 
 
-def history_model(parent=None) -> RowTableModel:
-    return RowTableModel([
+def history_model(parent=None) -> RowsModel:
+    return RowsModel([
         Column("lists.col.time", lambda r: format_datetime(r.changed_at)),
         Column("lists.col.field", lambda r: _field_text(r.field)),
         Column("lists.col.old", lambda r: r.old_value),

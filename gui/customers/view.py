@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 
 from core.i18n import t
 from gui.customers.detail import CustomerDetailPanel
-from gui.customers.form import MessageBar, error_text, format_count
+from gui.customers.form import MessageBar, format_count
 from gui.customers.model import CustomerListModel
+from gui.messages import error_text
 
 DEBOUNCE_MS = 150
 COLUMN_WIDTHS = (140, 110, 160, 0, 110, 90, 120, 100)  # 0: email takes the rest

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -28,7 +27,9 @@ from core.customers.duplicates import (
 )
 from core.i18n import t
 from core.security.permissions import Permission
-from gui.data_common import Column, RowsModel, show_error
+from gui.messages import confirm
+from gui.ops import DbOp
+from gui.rows import Column, RowsModel, RowStyle
 
 PAIR_LIMIT = 5000
 
@@ -54,9 +55,9 @@ class DuplicatesPage(QWidget):
         intro.setWordWrap(True)
 
         self.pairs = RowsModel([
-            Column(t("data.gui.duplicates.customer_a"), lambda p: f"{p.a_name} (#{p.a_id})"),
-            Column(t("data.gui.duplicates.customer_b"), lambda p: f"{p.b_name} (#{p.b_id})"),
-            Column(t("data.gui.duplicates.reason"),
+            Column("data.gui.duplicates.customer_a", lambda p: f"{p.a_name} (#{p.a_id})"),
+            Column("data.gui.duplicates.customer_b", lambda p: f"{p.b_name} (#{p.b_id})"),
+            Column("data.gui.duplicates.reason",
                    lambda p: t(f"data.gui.duplicates.reason_{p.reason}")),
         ], parent=self)
         self.pair_view = QTableView()
@@ -73,10 +74,10 @@ class DuplicatesPage(QWidget):
         self.pair_view.selectionModel().currentRowChanged.connect(self._pair_chosen)
 
         self.compare = RowsModel([
-            Column(t("data.gui.duplicates.field"), lambda r: field_label(r.field)),
-            Column(t("data.gui.duplicates.customer_a"), lambda r: r.a),
-            Column(t("data.gui.duplicates.customer_b"), lambda r: r.b),
-        ], parent=self, emphasis=lambda r: r.a != r.b)
+            Column("data.gui.duplicates.field", lambda r: field_label(r.field)),
+            Column("data.gui.duplicates.customer_a", lambda r: r.a),
+            Column("data.gui.duplicates.customer_b", lambda r: r.b),
+        ], parent=self, style=lambda r: RowStyle(bold=True) if r.a != r.b else None)
         self.compare_view = QTableView()
         self.compare_view.setModel(self.compare)
         self.compare_view.setAccessibleName(t("data.gui.duplicates.comparison"))
@@ -135,11 +136,8 @@ class DuplicatesPage(QWidget):
     def refresh(self) -> None:
         ctx = self.ctx
 
-        def work() -> list[DuplicatePair]:
-            with ctx.session() as s:
-                return find_duplicates(s, ctx.actor, limit=PAIR_LIMIT)
-
-        self.ctx.tasks.run(work, self._show_pairs, lambda exc: show_error(self, exc))
+        DbOp(ctx, self, lambda s: find_duplicates(s, ctx.actor, limit=PAIR_LIMIT)) \
+            .success(self._show_pairs).run()
 
     def _show_pairs(self, pairs: list[DuplicatePair]) -> None:
         self.comparison = None
@@ -157,14 +155,11 @@ class DuplicatesPage(QWidget):
         row = self.pair_view.currentIndex().row()
         if row < 0 or row >= self.pairs.rowCount():
             return
-        pair = self.pairs.row(row)
+        pair = self.pairs.row_at(row)
         ctx = self.ctx
 
-        def work() -> Comparison:
-            with ctx.session() as s:
-                return compare_customers(s, ctx.actor, pair.a_id, pair.b_id)
-
-        self.ctx.tasks.run(work, self._show_comparison, lambda exc: show_error(self, exc))
+        DbOp(ctx, self, lambda s: compare_customers(s, ctx.actor, pair.a_id, pair.b_id)) \
+            .success(self._show_comparison).run()
 
     def _show_comparison(self, comparison: Comparison) -> None:
         self.comparison = comparison
@@ -181,12 +176,8 @@ class DuplicatesPage(QWidget):
         if c is None:
             return
         keep, remove = (c.a_id, c.b_id) if keep_first else (c.b_id, c.a_id)
-        answer = QMessageBox.question(
-            self, t("data.gui.duplicates.merge"),
-            t("data.gui.duplicates.confirm", keep=keep, remove=remove),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        if answer == QMessageBox.StandardButton.Yes:
+        if confirm(self, t("data.gui.duplicates.confirm", keep=keep, remove=remove),
+                   t("messages.action.merge"), t("data.gui.duplicates.merge")):
             self.merge(keep_first)
 
     def merge(self, keep_first: bool) -> None:
@@ -199,14 +190,11 @@ class DuplicatesPage(QWidget):
             keep, remove, kv, rv = c.b_id, c.a_id, c.b_version, c.a_version
         ctx = self.ctx
 
-        def work() -> MergeResult:
-            with ctx.session() as s:
-                return merge_customers(s, ctx.actor, keep, remove, kv, rv)
-
         def done(result: MergeResult) -> None:
             self.last_result = t("data.gui.duplicates.merged", keep=result.kept_id,
                                  remove=result.removed_id)
             self.refresh()
 
-        self.ctx.tasks.run(work, done, lambda exc: show_error(self, exc))
+        DbOp(ctx, self, lambda s: merge_customers(s, ctx.actor, keep, remove, kv, rv)) \
+            .success(done).run()
 

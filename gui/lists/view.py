@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from core import i18n
 from core.clock import today
@@ -37,7 +38,8 @@ from core.models import Source
 from core.security.permissions import Permission
 from core.transfer import mailing
 from gui import documents
-from gui.lists.model import MailingModel
+from gui.lists.model import mailing_model
+from gui.ops import DbOp
 
 LABELS_PER_SHEET = 21
 FILTER_DELAY_MS = 300
@@ -137,7 +139,7 @@ class ListsPage(QWidget):
         self.left_out.setObjectName("left_out")
         self.left_out.setWordWrap(True)
 
-        self.model = MailingModel(self)
+        self.model = mailing_model(self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName(t("listsdoc.table_name"))
@@ -239,19 +241,17 @@ class ListsPage(QWidget):
         self._generation += 1
         generation, filters, actor = self._generation, self.filters(), self.ctx.actor
 
-        def query() -> mailing.MailingSelection:
-            with self.ctx.session() as s:
-                return mailing.mailing_candidates(s, actor, limit=PREVIEW_ROWS, **filters)
-
         def show(selection: mailing.MailingSelection) -> None:
             if generation == self._generation:
                 self.show_selection(selection)
 
-        self.ctx.tasks.run(query, show, lambda exc: documents.show_error(self, exc))
+        DbOp(self.ctx, self,
+             lambda s: mailing.mailing_candidates(s, actor, limit=PREVIEW_ROWS, **filters)) \
+            .success(show).run()
 
     def show_selection(self, selection: mailing.MailingSelection) -> None:
         self.selection = selection
-        self.model.set_entries(selection.entries)
+        self.model.set_rows(selection.entries)
         key = "listsdoc.summary_one" if selection.count == 1 else "listsdoc.summary"
         self.summary.setText(t(key, count=number(selection.count)))
         left_out = t("listsdoc.left_out", objection=number(selection.left_out_objection),
@@ -283,18 +283,17 @@ class ListsPage(QWidget):
     def _file_name(self, kind: str, ext: str) -> str:
         return f"{t(f'listsdoc.file.{kind}', self.doc_lang())}-{today().isoformat()}.{ext}"
 
-    def _mailing_build(self, csv: bool) -> Any:
+    def _mailing_build(self, csv: bool) -> documents.Build:
         # The selection is made again when the document is built, so a prohibition set since
         # the preview is honoured all the same.
         filters, actor, lang, skip = self.filters(), self.ctx.actor, self.doc_lang(), \
             self.skip.value()
 
-        def build(filename: str) -> bytes:
-            with self.ctx.session() as s:
-                selection = mailing.mailing_candidates(s, actor, **filters)
-                if csv:
-                    return mailing.produce_mailing_csv(s, actor, selection, lang, filename)
-                return mailing.produce_labels(s, actor, selection, lang, skip, filename)
+        def build(s: Session, filename: str) -> bytes:
+            selection = mailing.mailing_candidates(s, actor, **filters)
+            if csv:
+                return mailing.produce_mailing_csv(s, actor, selection, lang, filename)
+            return mailing.produce_labels(s, actor, selection, lang, skip, filename)
 
         return build
 
@@ -324,14 +323,13 @@ class ListsPage(QWidget):
         if not started:
             self._busy(False)
 
-    def _printout_build(self, kind: str) -> Any:
+    def _printout_build(self, kind: str) -> documents.Build:
         actor, lang = self.ctx.actor, self.doc_lang()
 
-        def build(filename: str) -> bytes:
-            with self.ctx.session() as s:
-                if kind == "statement":
-                    return printouts.produce_statement(s, actor, lang, filename)
-                return printouts.produce_blank_form(s, actor, kind, lang, filename)
+        def build(s: Session, filename: str) -> bytes:
+            if kind == "statement":
+                return printouts.produce_statement(s, actor, lang, filename)
+            return printouts.produce_blank_form(s, actor, kind, lang, filename)
 
         return build
 

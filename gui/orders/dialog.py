@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from core import orders
 from core.clock import today
@@ -25,7 +26,9 @@ from core.errors import Conflict, ValidationError
 from core.i18n import format_money, language, t
 from core.models import InvoiceState, SalesChannel
 from core.orders import OrderRow
-from gui.customers.form import FieldErrors, MessageBar, error_text, messages_of
+from gui.customers.form import FieldErrors, MessageBar, messages_of
+from gui.messages import error_text
+from gui.ops import DbOp
 
 
 def customer_label(row: customer_search.CustomerRow) -> str:
@@ -122,12 +125,13 @@ class OrderDialog(QDialog):
 
     # --- customer ----------------------------------------------------------------------------
     def _load_preset_customer(self, customer_id: int) -> None:
-        def work() -> list[customer_search.CustomerRow]:
-            with self.ctx.session() as s:
-                return customer_search.customer_rows(s, self.ctx.actor, [customer_id])
+        def show(rows: list[customer_search.CustomerRow]) -> None:
+            if rows:
+                self.customer.setText(customer_label(rows[0]))
 
-        self.ctx.tasks.run(work, lambda rows: rows and self.customer.setText(
-            customer_label(rows[0])), self._failed)
+        actor = self.ctx.actor
+        DbOp(self.ctx, self, lambda s: customer_search.customer_rows(s, actor, [customer_id])) \
+            .success(show).failure(self._failed).run()
 
     @Slot(str)
     def _customer_edited(self, _text: str) -> None:
@@ -140,11 +144,9 @@ class OrderDialog(QDialog):
         if len(query) < 2:
             return
 
-        def work() -> list[customer_search.CustomerRow]:
-            with self.ctx.session() as s:
-                return customer_search.search_customers(s, self.ctx.actor, query, limit=20)
-
-        self.ctx.tasks.run(work, lambda rows: self._show_choices(query, rows), self._failed)
+        actor = self.ctx.actor
+        DbOp(self.ctx, self, lambda s: customer_search.search_customers(s, actor, query, limit=20)) \
+            .success(lambda rows: self._show_choices(query, rows)).failure(self._failed).run()
 
     def _show_choices(self, query: str, rows: list[customer_search.CustomerRow]) -> None:
         if query != self.customer.text().strip():
@@ -180,16 +182,16 @@ class OrderDialog(QDialog):
         if self.customer_id is None:
             self.fields.show({"customer": t("lists.order.customer_required")})
             return
-        data, customer_id, order = self.values(), self.customer_id, self.order
+        data, customer_id, order, actor = self.values(), self.customer_id, self.order, \
+            self.ctx.actor
 
-        def work() -> int:
-            with self.ctx.session() as s:
-                if order is None:
-                    return orders.create_order(s, self.ctx.actor, customer_id, data).id
-                return orders.update_order(s, self.ctx.actor, order.id, data,
-                                           expected_version=order.version).id
+        def save_order(s: Session) -> int:
+            if order is None:
+                return orders.create_order(s, actor, customer_id, data).id
+            return orders.update_order(s, actor, order.id, data,
+                                       expected_version=order.version).id
 
-        self.ctx.tasks.run(work, self._saved, self._failed)
+        DbOp(self.ctx, self, save_order).success(self._saved).failure(self._failed).run()
 
     def _saved(self, order_id: int) -> None:
         self.saved_order_id = order_id

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -27,9 +26,11 @@ from core import orders
 from core.i18n import format_date, format_money, t
 from core.models import InvoiceState
 from core.orders import OrderRow
-from gui.customers.form import MessageBar, error_text, format_count
+from gui.customers.form import MessageBar, format_count
+from gui.messages import confirm, error_text
+from gui.ops import DbOp
 from gui.orders.dialog import OrderDialog, date_format
-from gui.rowmodel import Column, RowTableModel
+from gui.rows import Column, RowsModel
 
 NO_DATE = QDate(2000, 1, 1)  # the minimum of the date filters means "no limit"
 LIMIT = 5000
@@ -116,7 +117,7 @@ class OrdersPage(QWidget):
         self.message = MessageBar()
         layout.addWidget(self.message)
 
-        self.model = RowTableModel(order_columns(), self)
+        self.model = RowsModel(order_columns(), self)
         self.table = OrderTable(self)
         self.table.setObjectName("orderTable")
         self.table.setAccessibleName(t("lists.orders.table"))
@@ -183,11 +184,9 @@ class OrdersPage(QWidget):
         self._generation += 1
         generation, filters = self._generation, self.filters()
 
-        def work() -> list[OrderRow]:
-            with self.ctx.session() as s:
-                return orders.list_orders(s, self.ctx.actor, limit=LIMIT, **filters)
-
-        self.ctx.tasks.run(work, lambda rows: self._loaded(generation, rows), self._failed)
+        actor = self.ctx.actor
+        DbOp(self.ctx, self, lambda s: orders.list_orders(s, actor, limit=LIMIT, **filters)) \
+            .success(lambda rows: self._loaded(generation, rows)).failure(self._failed).run()
 
     def _loaded(self, generation: int, rows: list[OrderRow]) -> None:
         if generation != self._generation:
@@ -242,21 +241,15 @@ class OrdersPage(QWidget):
         if row is None:
             return
 
-        def work() -> None:
-            with self.ctx.session() as s:
-                orders.update_order(s, self.ctx.actor, row.id, {"invoice_state": state},
-                                    expected_version=row.version)
-
         def done(_result: None) -> None:
             self.message.show_message(t("lists.orders.state_set", number=row.number,
                                         state=t(f"lists.invoice.{state}")))
             self.reload()
 
-        self.ctx.tasks.run(work, done, self._failed)
-
-    def confirm(self, text: str) -> bool:
-        answer = QMessageBox.question(self, t("lists.confirm_title"), text)
-        return answer == QMessageBox.StandardButton.Yes
+        actor = self.ctx.actor
+        DbOp(self.ctx, self, lambda s: orders.update_order(
+            s, actor, row.id, {"invoice_state": state}, expected_version=row.version)) \
+            .success(done).failure(self._failed).run()
 
     @Slot()
     def toggle_archived(self) -> None:
@@ -264,14 +257,12 @@ class OrdersPage(QWidget):
         if row is None:
             return
         archive = not row.archived
-        if archive and not self.confirm(t("lists.orders.archive_confirm", number=row.number)):
+        if archive and not confirm(self, t("lists.orders.archive_confirm", number=row.number),
+                                   t("messages.action.archive")):
             return
-
-        def work() -> None:
-            with self.ctx.session() as s:
-                orders.set_archived(s, self.ctx.actor, row.id, archive)
-
-        self.ctx.tasks.run(work, lambda _r: self.reload(), self._failed)
+        actor = self.ctx.actor
+        DbOp(self.ctx, self, lambda s: orders.set_archived(s, actor, row.id, archive)) \
+            .success(lambda _r: self.reload()).failure(self._failed).run()
 
     def has_unsaved_changes(self) -> bool:
         return False  # the order form is a dialog that saves or cancels at once

@@ -1,28 +1,23 @@
 """What the request screens share: the questions they ask the user (one object, replaced by a
-fake in tests), saving a produced document, and showing a core error inline."""
+fake in tests). Errors are shown with ``gui.messages``, documents saved with ``gui.documents``."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QStandardPaths, QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from core.errors import AppError
-from core.files import write_private
 from core.i18n import t
+from gui import documents, messages
 
 
 class Asker:
@@ -69,9 +64,8 @@ class Asker:
         layout.addWidget(_ok_cancel(dialog))
         return spin.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
-    def confirm(self, text: str) -> bool:
-        answer = QMessageBox.question(self.parent, t("req.gui.confirm_title"), text)
-        return answer == QMessageBox.StandardButton.Yes
+    def confirm(self, text: str, action: str) -> bool:
+        return messages.confirm(self.parent, text, action)
 
     def open_file(self, title: str) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(self.parent, title, "",
@@ -79,48 +73,10 @@ class Asker:
         return Path(name) if name else None
 
     def save_path(self, suggested: str) -> Path | None:
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation)
-        name, _ = QFileDialog.getSaveFileName(self.parent, t("req.gui.save_title"),
-                                              str(Path(folder) / suggested))
-        return Path(name) if name else None
+        return documents.ask_save_path(self.parent, suggested)
 
     def show_file(self, path: Path) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
-def save_produced(asker: Any, produced: Any, open_after: bool = True) -> Path | None:
-    """Ask where to save a produced document, write it readable by the owner only, open it."""
-    path = asker.save_path(produced.filename)
-    if path is None:
-        return None
-    write_private(path, produced.content)
-    if open_after:
-        asker.show_file(path)
-    return path
-
-
-def error_text(exc: BaseException) -> str:
-    if isinstance(exc, AppError):
-        return exc.message()
-    return t("req.gui.unexpected_error", detail=type(exc).__name__)
-
-
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #a4000f; font-weight: bold;")
-    label.setVisible(False)
-    return label
-
-
-def show_inline(label: QLabel, exc: BaseException | None) -> None:
-    if exc is None:
-        label.clear()
-        label.setVisible(False)
-    else:
-        label.setText(error_text(exc))
-        label.setVisible(True)
+        documents.open_file(self.parent, path)
 
 
 def _ok_cancel(dialog: QDialog) -> QDialogButtonBox:

@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from core.clock import today
-from core.customers.search import search_customers
+from core.customers.search import CustomerRow, search_customers
 from core.errors import ValidationError, ValidationErrors
 from core.i18n import t
 from core.models import ObjectionKind, RequestChannel, RequestKind
 from core.requests import RECTIFIABLE, Attachment, ItemInput, register_request
-from gui.requests.common import Asker, error_label, show_inline
+from gui.messages import error_label, show_inline
+from gui.ops import DbOp
+from gui.requests.common import Asker
 
 
 def _label(text: str, widget: QWidget) -> QLabel:
@@ -53,7 +55,7 @@ class NewRequestDialog(QDialog):
         self.scan: Path | None = None
         self.setWindowTitle(t("req.gui.new_title"))
         layout = QVBoxLayout(self)
-        self.error = error_label()
+        self.error = error_label(strong=True)
         layout.addWidget(self.error)
 
         basics = QFormLayout()
@@ -190,13 +192,19 @@ class NewRequestDialog(QDialog):
         self.customer.addItem(t("req.gui.customer_auto"), None)
         if len(text.strip()) < 2:
             return
-        with self.ctx.session() as s:
-            rows = search_customers(s, self.ctx.actor, text, limit=30)
-        for r in rows:
-            place = f", {r.postal_code} {r.city}".rstrip(", ") if r.city else ""
-            self.customer.addItem(f"{r.first_name} {r.last_name}{place}", r.id)
-        if rows:
-            self.customer.setCurrentIndex(1)
+        actor = self.ctx.actor
+
+        def show(rows: list[CustomerRow]) -> None:
+            if text != self.customer_search.text():
+                return  # typed on meanwhile
+            for r in rows:
+                place = f", {r.postal_code} {r.city}".rstrip(", ") if r.city else ""
+                self.customer.addItem(f"{r.first_name} {r.last_name}{place}", r.id)
+            if rows:
+                self.customer.setCurrentIndex(1)
+
+        DbOp(self.ctx, self, lambda s: search_customers(s, actor, text, limit=30)) \
+            .success(show).failure(lambda exc: show_inline(self.error, exc)).run()
 
     @Slot()
     def _choose_scan(self) -> None:
@@ -228,26 +236,34 @@ class NewRequestDialog(QDialog):
         try:
             if self.scan is not None:
                 attachment = Attachment(self.scan.name, self.scan.read_bytes())
-            with self.ctx.session() as s:
-                req = register_request(
-                    s, self.ctx.actor, kind=kind, received_on=date(d.year(), d.month(), d.day()),
-                    channel=self.channel.currentData(), language=self.language.currentData(),
-                    signed_on_file=self.signed.isChecked(), original_location=self.location.text(),
-                    identity_method=self.identity.text(), subject_name=self.name.text(),
-                    subject_email=self.email.text(),
-                    subject_address=self.address.toPlainText(),
-                    customer_id=self.customer.currentData(), hetu=self.hetu.text().strip(),
-                    items=self._item_inputs() if kind == RequestKind.RECTIFICATION.value else (),
-                    objection_kinds=[k for k, c in self.objection_checks.items() if c.isChecked()]
-                    if kind == RequestKind.OBJECTION.value else (),
-                    attachment=attachment)
-                self.request_id = req.id
-        except (ValidationErrors, ValidationError) as exc:
+        except OSError as exc:
+            show_inline(self.error, exc)
+            return
+        # Everything the request says is read from the form here, on the GUI thread.
+        fields: dict[str, Any] = dict(
+            kind=kind, received_on=date(d.year(), d.month(), d.day()),
+            channel=self.channel.currentData(), language=self.language.currentData(),
+            signed_on_file=self.signed.isChecked(), original_location=self.location.text(),
+            identity_method=self.identity.text(), subject_name=self.name.text(),
+            subject_email=self.email.text(),
+            subject_address=self.address.toPlainText(),
+            customer_id=self.customer.currentData(), hetu=self.hetu.text().strip(),
+            items=self._item_inputs() if kind == RequestKind.RECTIFICATION.value else (),
+            objection_kinds=[k for k, c in self.objection_checks.items() if c.isChecked()]
+            if kind == RequestKind.OBJECTION.value else (),
+            attachment=attachment)
+        actor = self.ctx.actor
+        DbOp(self.ctx, self, lambda s: register_request(s, actor, **fields).id) \
+            .success(self._registered).failure(self._refused).run()
+
+    def _registered(self, request_id: int) -> None:
+        self.request_id = request_id
+        self.accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        if isinstance(exc, (ValidationErrors, ValidationError)):
             errors = exc.errors if isinstance(exc, ValidationErrors) else [exc]
             self.error.setText("\n".join(e.message() for e in errors))
             self.error.setVisible(True)
             return
-        except Exception as exc:  # shown, never lost
-            show_inline(self.error, exc)
-            return
-        self.accept()
+        show_inline(self.error, exc)

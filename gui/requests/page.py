@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from core.customers.search import search_customers
+from core.customers.search import CustomerRow, search_customers
 from core.i18n import format_date, format_datetime, t
 from core.legal_holds import check_legal_holds
 from core.models import ItemDecision, RequestKind, RequestState
@@ -46,8 +48,11 @@ from core.requests import (
 from core.requests import documents as docs
 from core.requests.intake import Attachment
 from core.security.permissions import Permission
+from gui import documents
+from gui.messages import error_label, show_inline
+from gui.ops import DbOp
 from gui.requests import sections
-from gui.requests.common import Asker, error_label, save_produced, show_inline
+from gui.requests.common import Asker
 from gui.requests.sections import hrow, make_button, para
 
 K = RequestKind
@@ -66,6 +71,7 @@ class RequestPage(QWidget):
         self.holds: list[Any] = []
         self.targets: list[Any] = []
         self.buttons: dict[str, QPushButton] = {}
+        self.item_table: QTableWidget | None = None  # the rectification's items
         outer = QVBoxLayout(self)
         top = QHBoxLayout()
         back = QPushButton(t("req.gui.back"))
@@ -76,12 +82,12 @@ class RequestPage(QWidget):
         top.addWidget(back)
         top.addWidget(self.title, 1)
         outer.addLayout(top)
-        self.error = error_label()
+        self.error = error_label(strong=True)
         outer.addWidget(self.error)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(self.scroll, 1)
+        self.body = QScrollArea()
+        self.body.setWidgetResizable(True)
+        self.body.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.body, 1)
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         if event.key() == Qt.Key.Key_Escape:
@@ -95,17 +101,17 @@ class RequestPage(QWidget):
         self.request_id = request_id
         ctx = self.ctx
 
-        def fetch() -> tuple[Any, list[Any], list[Any]]:
-            with ctx.session() as s:
-                detail = request_detail(s, ctx.actor, request_id)
-                holds = (check_legal_holds(s, detail.customer_id)
-                         if detail.customer_id and detail.kind in (K.ERASURE, K.ANONYMISATION)
-                         else [])
-                targets = (notification_targets(s, ctx.actor, request_id)
-                           if detail.kind == K.RECTIFICATION else [])
-                return detail, holds, targets
+        def fetch(s: Session) -> tuple[Any, list[Any], list[Any]]:
+            detail = request_detail(s, ctx.actor, request_id)
+            holds = (check_legal_holds(s, detail.customer_id)
+                     if detail.customer_id and detail.kind in (K.ERASURE, K.ANONYMISATION)
+                     else [])
+            targets = (notification_targets(s, ctx.actor, request_id)
+                       if detail.kind == K.RECTIFICATION else [])
+            return detail, holds, targets
 
-        self.ctx.tasks.run(fetch, self._show, lambda exc: show_inline(self.error, exc))
+        DbOp(ctx, self, fetch).success(self._show) \
+            .failure(lambda exc: show_inline(self.error, exc)).run()
 
     def reload(self) -> None:
         if self.request_id is not None:
@@ -125,7 +131,7 @@ class RequestPage(QWidget):
         layout.addWidget(self._decision_box())
         layout.addWidget(self._documents_box())
         layout.addStretch(1)
-        self.scroll.setWidget(body)
+        self.body.setWidget(body)
 
     # --- permissions --------------------------------------------------------------------------
 
@@ -281,13 +287,9 @@ class RequestPage(QWidget):
 
     # --- actions ------------------------------------------------------------------------------
 
-    def _act(self, fn: Callable[[Any], Any], after: Callable[[Any], None] | None = None) -> None:
+    def _act(self, fn: Callable[[Session], Any],
+             after: Callable[[Any], None] | None = None) -> None:
         """Run ``fn(session)`` in one transaction off the GUI thread, then reload."""
-        ctx = self.ctx
-
-        def work() -> Any:
-            with ctx.session() as s:
-                return fn(s)
 
         def done(result: Any) -> None:
             show_inline(self.error, None)
@@ -296,12 +298,15 @@ class RequestPage(QWidget):
             self.changed.emit()
             self.reload()
 
-        self.ctx.tasks.run(work, done, lambda exc: show_inline(self.error, exc))
+        DbOp(self.ctx, self, fn).success(done) \
+            .failure(lambda exc: show_inline(self.error, exc)).run()
 
     def _save(self, produced: Any) -> None:
+        """Save and open the letters the action produced (``core.requests.documents``)."""
         items = produced if isinstance(produced, list) else [produced]
         for p in items:
-            save_produced(self.asker, p)
+            documents.save_and_open(self, p.content, p.filename, ask_path=self.asker.save_path,
+                                    show=self.asker.show_file)
 
     @property
     def rid(self) -> int:
@@ -332,12 +337,21 @@ class RequestPage(QWidget):
     @Slot(str)
     def _search(self, text: str) -> None:
         self.candidates.clear()
-        if len(text.strip()) >= 2:
-            with self.ctx.session() as s:
-                for r in search_customers(s, self.ctx.actor, text, limit=30):
-                    place = f", {r.postal_code} {r.city}" if r.city else ""
-                    self.candidates.addItem(f"{r.first_name} {r.last_name}{place}", r.id)
-        self.buttons["match"].setEnabled(self.candidates.count() > 0)
+        self.buttons["match"].setEnabled(False)
+        if len(text.strip()) < 2:
+            return
+        actor = self.ctx.actor
+
+        def show(rows: list[CustomerRow]) -> None:
+            if text != self.search.text():
+                return  # typed on meanwhile
+            for r in rows:
+                place = f", {r.postal_code} {r.city}" if r.city else ""
+                self.candidates.addItem(f"{r.first_name} {r.last_name}{place}", r.id)
+            self.buttons["match"].setEnabled(self.candidates.count() > 0)
+
+        DbOp(self.ctx, self, lambda s: search_customers(s, actor, text, limit=30)) \
+            .success(show).failure(lambda exc: show_inline(self.error, exc)).run()
 
     @Slot()
     def match_selected(self) -> None:
@@ -358,7 +372,7 @@ class RequestPage(QWidget):
         self._act(lambda s: finish_access(s, self.ctx.actor, self.rid))
 
     def _selected_item(self) -> int | None:
-        row = self.items_table.currentRow()
+        row = self.item_table.currentRow() if self.item_table is not None else -1
         if row < 0:
             row = next((i for i, it in enumerate(self.detail.items)
                         if it.decision == ItemDecision.PENDING.value), -1)
@@ -403,8 +417,8 @@ class RequestPage(QWidget):
         self._act(lambda s: docs.produce_objection_confirmation(s, self.ctx.actor, self.rid),
                   self._save)
 
-    def _erase_with(self, action: Callable[..., Any], question: str) -> None:
-        if not self.asker.confirm(question):
+    def _erase_with(self, action: Callable[..., Any], question: str, button: str) -> None:
+        if not self.asker.confirm(question, button):
             return
 
         def run(s: Any) -> Any:
@@ -416,11 +430,12 @@ class RequestPage(QWidget):
 
     @Slot()
     def erase(self) -> None:
-        self._erase_with(erase, t("req.gui.confirm_erase"))
+        self._erase_with(erase, t("req.gui.confirm_erase"), t("messages.action.erase"))
 
     @Slot()
     def anonymise(self) -> None:
-        self._erase_with(anonymise, t("req.gui.confirm_anonymise"))
+        self._erase_with(anonymise, t("req.gui.confirm_anonymise"),
+                         t("messages.action.anonymise"))
 
     @Slot()
     def extend(self) -> None:
@@ -446,5 +461,5 @@ class RequestPage(QWidget):
 
     @Slot()
     def withdraw(self) -> None:
-        if self.asker.confirm(t("req.gui.confirm_withdraw")):
+        if self.asker.confirm(t("req.gui.confirm_withdraw"), t("messages.action.withdraw")):
             self._act(lambda s: withdraw_request(s, self.ctx.actor, self.rid))

@@ -53,22 +53,22 @@ def para(text: str, muted: bool = False) -> QLabel:
 def rectification(self: Any, lay: QVBoxLayout, has_customer: bool) -> None:
     d = self.detail
     cols = ("field", "current", "requested", "grounds", "decision", "reason")
-    self.items_table = QTableWidget(len(d.items), len(cols))
-    self.items_table.setHorizontalHeaderLabels([t(f"req.gui.col.{c}") for c in cols])
-    self.items_table.setAccessibleName(t("req.gui.h.items"))
-    self.items_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    self.items_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    self.items_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    self.items_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    self.item_table = QTableWidget(len(d.items), len(cols))
+    self.item_table.setHorizontalHeaderLabels([t(f"req.gui.col.{c}") for c in cols])
+    self.item_table.setAccessibleName(t("req.gui.h.items"))
+    self.item_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    self.item_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    self.item_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    self.item_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     for r, item in enumerate(d.items):
         values = (t(f"field.{item.field}"), item.current_value, item.requested_value,
                   item.grounds, t(f"req.item.{item.decision}"), item.reason)
         for c, value in enumerate(values):
             cell = QTableWidgetItem(value)
             cell.setToolTip(value)
-            self.items_table.setItem(r, c, cell)
-    self.items_table.setFixedHeight(min(220, 60 + 30 * len(d.items)))
-    lay.addWidget(self.items_table)
+            self.item_table.setItem(r, c, cell)
+    self.item_table.setFixedHeight(min(220, 60 + 30 * len(d.items)))
+    lay.addWidget(self.item_table)
     lay.addLayout(hrow(
         self._add("accept", t("req.gui.accept_item"), self.accept_item),
         self._add("refuse_item", t("req.gui.refuse_item"), self.refuse_item),

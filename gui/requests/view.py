@@ -24,9 +24,11 @@ from core.i18n import t
 from core.models import RequestKind, RequestState
 from core.requests import list_requests
 from core.security.permissions import Permission
-from gui.requests.common import Asker, error_label, show_inline
+from gui.messages import error_label, show_inline
+from gui.ops import DbOp
+from gui.requests.common import Asker
 from gui.requests.intake import NewRequestDialog
-from gui.requests.model import RequestTableModel
+from gui.requests.model import request_table_model
 from gui.requests.page import RequestPage
 
 
@@ -73,10 +75,10 @@ class RequestsPage(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.summary)
         lay.addLayout(bar)
-        self.error = error_label()
+        self.error = error_label(strong=True)
         lay.addWidget(self.error)
 
-        self.model = RequestTableModel(self)
+        self.model = request_table_model(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
@@ -115,14 +117,11 @@ class RequestsPage(QWidget):
         state = self.state_filter.currentData()
         kind = self.kind_filter.currentData()
 
-        def fetch() -> list[Any]:
-            with ctx.session() as s:
-                return list_requests(
-                    s, ctx.actor, open_only=state == "open",
-                    states=[state] if state not in ("open", "all") else None,
-                    kinds=[kind] if kind else None)
-
-        self.ctx.tasks.run(fetch, self._show_rows, lambda exc: show_inline(self.error, exc))
+        DbOp(ctx, self, lambda s: list_requests(
+            s, ctx.actor, open_only=state == "open",
+            states=[state] if state not in ("open", "all") else None,
+            kinds=[kind] if kind else None)) \
+            .success(self._show_rows).failure(lambda exc: show_inline(self.error, exc)).run()
 
     def _show_rows(self, rows: list[Any]) -> None:
         show_inline(self.error, None)

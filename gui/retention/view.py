@@ -10,12 +10,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from core.i18n import format_date, t
 from core.retention import (
@@ -26,7 +26,9 @@ from core.retention import (
 )
 from core.security.permissions import Permission
 from core.settings import get_settings
-from gui.data_common import Column, RowsModel, show_error
+from gui.messages import confirm
+from gui.ops import DbOp
+from gui.rows import Column, RowsModel
 
 
 def _action_text(c: RetentionCandidate) -> str:
@@ -47,10 +49,10 @@ class RetentionPage(QWidget):
         self.rule.setWordWrap(True)
 
         self.model = RowsModel([
-            Column(t("field.customer"), lambda c: c.name),
-            Column(t("data.gui.retention.last_contact"), lambda c: format_date(c.last_contact_on)),
-            Column(t("data.gui.retention.action"), _action_text),
-            Column(t("data.gui.retention.reason"), lambda c: c.reason),
+            Column("field.customer", lambda c: c.name),
+            Column("data.gui.retention.last_contact", lambda c: format_date(c.last_contact_on)),
+            Column("data.gui.retention.action", _action_text),
+            Column("data.gui.retention.reason", lambda c: c.reason),
         ], checkable=True, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -103,13 +105,12 @@ class RetentionPage(QWidget):
     def refresh(self) -> None:
         ctx = self.ctx
 
-        def work() -> tuple[list[RetentionCandidate], int, int]:
-            with ctx.session() as s:
-                settings = get_settings(s)
-                return (retention_candidates(s, ctx.actor), settings.retention_years,
-                        settings.bookkeeping_retention_years)
+        def candidates(s: Session) -> tuple[list[RetentionCandidate], int, int]:
+            settings = get_settings(s)
+            return (retention_candidates(s, ctx.actor), settings.retention_years,
+                    settings.bookkeeping_retention_years)
 
-        self.ctx.tasks.run(work, self._show, lambda exc: show_error(self, exc))
+        DbOp(ctx, self, candidates).success(self._show).run()
 
     def _show(self, result: tuple[list[RetentionCandidate], int, int]) -> None:
         candidates, years, books = result
@@ -124,7 +125,7 @@ class RetentionPage(QWidget):
     @Slot()
     def _update_buttons(self) -> None:
         self.apply_button.setEnabled(self.ctx.can(Permission.RETENTION)
-                                     and bool(self.model.checked))
+                                     and bool(self.model.checked_rows()))
 
     @Slot()
     def confirm_and_apply(self) -> None:
@@ -133,19 +134,11 @@ class RetentionPage(QWidget):
             return
         deletes = sum(1 for c in chosen if c.action == "delete")
         text = t("data.gui.retention.confirm", deletes=deletes, anonymises=len(chosen) - deletes)
-        answer = QMessageBox.question(self, t("data.gui.retention.apply"), text,
-                                      QMessageBox.StandardButton.Yes
-                                      | QMessageBox.StandardButton.Cancel,
-                                      QMessageBox.StandardButton.Cancel)
-        if answer == QMessageBox.StandardButton.Yes:
+        if confirm(self, text, t("messages.action.apply_retention")):
             self.apply([c.customer_id for c in chosen])
 
     def apply(self, customer_ids: list[int]) -> None:
         ctx = self.ctx
-
-        def work() -> RetentionResult:
-            with ctx.session() as s:
-                return apply_retention(s, ctx.actor, customer_ids)
 
         def done(result: RetentionResult) -> None:
             self.last_result = t("data.gui.retention.done", deleted=result.deleted,
@@ -155,5 +148,5 @@ class RetentionPage(QWidget):
                                             count=len(result.skipped))
             self.refresh()
 
-        self.ctx.tasks.run(work, done, lambda exc: show_error(self, exc))
+        DbOp(ctx, self, lambda s: apply_retention(s, ctx.actor, customer_ids)).success(done).run()
 

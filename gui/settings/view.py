@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from core.errors import AppError, Conflict, ValidationError
 from core.i18n import format_datetime, t
 from gui.context import AppContext
-from gui.widgets import Form, show_error
+from gui.messages import show_error
+from gui.widgets import Form
 
 COMPANY = ("company_name", "business_id", "controller_person", "street", "postal_code", "city",
            "phone", "email", "register_name")

@@ -30,7 +30,8 @@ from core.statistics import (
     export_statistics_csv,
     label,
 )
-from gui.data_common import show_error
+from gui.messages import show_error
+from gui.ops import DbOp
 from gui.statistics.charts import PALETTE, BarChart, HBarChart, Series
 
 CHANNELS = ("shop", "web", "reseller")
@@ -141,11 +142,8 @@ class StatisticsPage(QWidget):
         year = self.selected_year()
         ctx = self.ctx
 
-        def work() -> Statistics:
-            with ctx.session() as s:
-                return compute_statistics(s, ctx.actor, year)
-
-        self.ctx.tasks.run(work, self.show_statistics, lambda exc: show_error(self, exc))
+        DbOp(ctx, self, lambda s: compute_statistics(s, ctx.actor, year)) \
+            .success(self.show_statistics).run()
 
     # --- showing ----------------------------------------------------------------------------
 

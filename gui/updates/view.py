@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 
 from core.customers.updates import SOURCES, UpdatePreview, apply_updates, preview_updates
 from core.i18n import t
-from gui.data_common import Column, RowsModel, show_error
+from gui.messages import show_error
+from gui.ops import DbOp
+from gui.rows import Column, RowsModel
 
 
 def _change_rows(preview: UpdatePreview) -> list[tuple[int, str, str, str, str]]:
@@ -71,17 +73,17 @@ class UpdatesDialog(QDialog):
         form.addRow(source_label, self.source)
 
         self.changes = RowsModel([
-            Column(t("data.gui.updates.line"), lambda r: str(r[0]), align_right=True),
-            Column(t("field.customer"), lambda r: r[1]),
-            Column(t("data.gui.updates.field"), lambda r: r[2]),
-            Column(t("data.gui.updates.old"), lambda r: r[3]),
-            Column(t("data.gui.updates.new"), lambda r: r[4]),
+            Column("data.gui.updates.line", lambda r: str(r[0]), right=True),
+            Column("field.customer", lambda r: r[1]),
+            Column("data.gui.updates.field", lambda r: r[2]),
+            Column("data.gui.updates.old", lambda r: r[3]),
+            Column("data.gui.updates.new", lambda r: r[4]),
         ], parent=self)
         self.problems = RowsModel([
-            Column(t("data.gui.updates.line"), lambda r: str(r[0].line), align_right=True),
-            Column(t("data.gui.updates.kind"), lambda r: r[1]),
-            Column(t("data.gui.updates.who"), lambda r: r[0].who),
-            Column(t("data.gui.updates.reason"), lambda r: r[0].reason),
+            Column("data.gui.updates.line", lambda r: str(r[0].line), right=True),
+            Column("data.gui.updates.kind", lambda r: r[1]),
+            Column("data.gui.updates.who", lambda r: r[0].who),
+            Column("data.gui.updates.reason", lambda r: r[0].reason),
         ], parent=self)
         self.tabs = QTabWidget()
         self.change_view = self._table(self.changes, t("data.gui.updates.changes_tab"))
@@ -131,11 +133,8 @@ class UpdatesDialog(QDialog):
         self.applied = False
         ctx = self.ctx
 
-        def work() -> UpdatePreview:
-            with ctx.session() as s:
-                return preview_updates(s, ctx.actor, path)
-
-        self.ctx.tasks.run(work, self.show_preview, self._failed)
+        DbOp(ctx, self, lambda s: preview_updates(s, ctx.actor, path)) \
+            .success(self.show_preview).failure(self._failed).run()
 
     def _failed(self, exc: BaseException) -> None:
         self.preview = None
@@ -172,14 +171,10 @@ class UpdatesDialog(QDialog):
         source = self.source.currentData()
         ctx = self.ctx
 
-        def work() -> int:
-            with ctx.session() as s:
-                return apply_updates(s, ctx.actor, preview, source)
-
         def done(count: int) -> None:
             self.applied = True
             self.apply_button.setEnabled(False)
             self.summary.setText(t("data.gui.updates.applied",
                                    summary=preview.summary(updated=count)))
 
-        self.ctx.tasks.run(work, done, lambda exc: show_error(self, exc))
+        DbOp(ctx, self, lambda s: apply_updates(s, ctx.actor, preview, source)).success(done).run()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from core.i18n import format_date, format_datetime, t
+from gui.rows import Column, RowsModel, RowStyle, no_tooltip
 from gui.widgets import role_text
 
-COLUMNS = ("username", "full_name", "title", "role", "state", "confidentiality_signed_on",
-           "last_login_at")
-Index = QModelIndex | QPersistentModelIndex
+LOCKED = RowStyle(foreground=QColor("#b3261e"))
+INACTIVE = RowStyle(foreground=QColor("#6b6b6b"))
 
 
 def state_text(row: Any) -> str:
@@ -24,51 +24,25 @@ def state_text(row: Any) -> str:
     return t("gui.users.state.active")
 
 
-class UsersModel(QAbstractTableModel):
-    def __init__(self, rows: list[Any] | None = None, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Any] = list(rows or [])
+def _style(row: Any) -> RowStyle | None:
+    return LOCKED if row.locked else INACTIVE if not row.active else None
 
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
 
-    def row_at(self, row: int) -> Any:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
+def _column(name: str, text: Any) -> Column:
+    return Column(f"gui.users.col.{name}", text, tooltip=no_tooltip)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
+COLUMNS = [
+    _column("username", lambda r: str(r.username or "")),
+    _column("full_name", lambda r: str(r.full_name or "")),
+    _column("title", lambda r: str(r.title or "")),
+    _column("role", lambda r: role_text(r.role)),
+    _column("state", state_text),
+    _column("confidentiality_signed_on",
+            lambda r: format_date(r.confidentiality_signed_on) or t("gui.users.missing")),
+    _column("last_login_at", lambda r: format_datetime(r.last_login_at)),
+]
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        column = COLUMNS[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if column == "role":
-                return role_text(row.role)
-            if column == "state":
-                return state_text(row)
-            if column == "confidentiality_signed_on":
-                return format_date(row.confidentiality_signed_on) or t("gui.users.missing")
-            if column == "last_login_at":
-                return format_datetime(row.last_login_at)
-            return str(getattr(row, column) or "")
-        if role == Qt.ItemDataRole.ForegroundRole and (not row.active or row.locked):
-            from PySide6.QtGui import QBrush, QColor
 
-            return QBrush(QColor("#b3261e") if row.locked else QColor("#6b6b6b"))
-        if role == Qt.ItemDataRole.UserRole:
-            return row.id
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(COLUMNS):
-            return t(f"gui.users.col.{COLUMNS[section]}")
-        return None
+def users_model(parent: Any = None) -> RowsModel:
+    return RowsModel(COLUMNS, parent, style=_style)

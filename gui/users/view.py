@@ -26,13 +26,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from core.errors import AppError, ValidationError
 from core.i18n import t
 from core.models import Role
+from core.security.auth import list_users
 from gui.context import AppContext
-from gui.users.model import UsersModel
-from gui.widgets import Form, confirm, date_edit, date_of, role_text, show_error
+from gui.messages import confirm, show_error
+from gui.ops import DbOp
+from gui.users.model import users_model
+from gui.widgets import Form, date_edit, date_of, role_text
 
 
 class UserDialog(QDialog):
@@ -158,7 +162,7 @@ class UsersPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.model = UsersModel(parent=self)
+        self.model = users_model(self)
         self.table = QTableView()
         self.table.setObjectName("usersTable")
         self.table.setModel(self.model)
@@ -206,12 +210,6 @@ class UsersPage(QWidget):
         current = self.selected()
         keep = select_id if select_id is not None else (current.id if current else None)
 
-        def load() -> list[Any]:
-            from core.security.auth import list_users
-
-            with ctx.session() as s:
-                return list_users(s, ctx.actor)
-
         def show(rows: list[Any]) -> None:
             self.model.set_rows(rows)
             for i, row in enumerate(rows):
@@ -223,7 +221,7 @@ class UsersPage(QWidget):
                     self.table.selectRow(0)
             self._update_buttons()
 
-        ctx.tasks.run(load, show, lambda exc: show_error(self, exc))
+        DbOp(ctx, self, lambda s: list_users(s, ctx.actor)).success(show).run()
 
     def selected(self) -> Any:
         index = self.table.currentIndex()
@@ -238,16 +236,16 @@ class UsersPage(QWidget):
                 t("gui.users.deactivate") if row.active else t("gui.users.activate"))
             self.buttons["unlock"].setEnabled(bool(row.locked))
 
-    def _call(self, fn: Callable[[Any], None], select_id: int | None = None) -> bool:
-        """Run one core call in a transaction; show its message if it refuses."""
-        try:
-            with self.ctx.session() as s:
-                fn(s)
-        except AppError as exc:
-            show_error(self, exc)
-            return False
-        self.refresh(select_id)
-        return True
+    def _call(self, fn: Callable[[Session], None], select_id: int | None = None,
+              then: Callable[[], None] | None = None) -> None:
+        """Run one core call in a transaction, then refresh; its message if it refuses."""
+
+        def done(_result: None) -> None:
+            self.refresh(select_id)
+            if then is not None:
+                then()
+
+        DbOp(self.ctx, self, fn).success(done).run()
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -295,7 +293,8 @@ class UsersPage(QWidget):
         if row is None:
             return
         if row.active and not confirm(self, t("gui.users.deactivate_confirm",
-                                              name=row.full_name or row.username)):
+                                              name=row.full_name or row.username),
+                                      t("messages.action.deactivate_user")):
             return
         self._call(lambda s: set_active(s, self.ctx.actor, row.id, not row.active), row.id)
 
@@ -304,10 +303,11 @@ class UsersPage(QWidget):
         from core.security.auth import unlock_user
 
         row = self.selected()
-        if row is not None and self._call(lambda s: unlock_user(s, self.ctx.actor, row.id),
-                                          row.id):
-            QMessageBox.information(self, t("gui.page.users"),
-                                    t("gui.users.unlocked", username=row.username))
+        if row is not None:
+            self._call(lambda s: unlock_user(s, self.ctx.actor, row.id), row.id,
+                       lambda: QMessageBox.information(
+                           self, t("gui.page.users"),
+                           t("gui.users.unlocked", username=row.username)))
 
     @Slot()
     def reset_password(self) -> None:

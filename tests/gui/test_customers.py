@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from core.customers import service as customers
 from core.models import AuditEntry, Customer
 from core.security import audit
+from gui.customers import detail as detail_module
 from gui.customers import model as model_module
 from gui.customers.view import CustomersPage
 from tests.conftest import valid_hetu
@@ -161,12 +162,13 @@ def test_archiving_asks_first_and_hides_the_customer_from_search(page, qtbot, db
                                                                  monkeypatch):
     cid = add_customer(db, manager, last_name="Arkistoitava")
     page.open_customer(cid)
-    monkeypatch.setattr(page.detail, "confirm", lambda text: False)
+    monkeypatch.setattr(detail_module, "confirm", lambda parent, text, action: False)
     page.detail.archive_button.click()
     with db.begin() as s:
         assert not s.get(Customer, cid).archived
     asked = []
-    monkeypatch.setattr(page.detail, "confirm", lambda text: asked.append(text) or True)
+    monkeypatch.setattr(detail_module, "confirm",
+                        lambda parent, text, action: asked.append(text) or True)
     page.detail.archive_button.click()
     assert "Arkistoitava" in asked[0]
     with db.begin() as s:

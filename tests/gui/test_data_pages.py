@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from core.clock import today
@@ -25,8 +24,12 @@ def ctx(db, manager):
 
 @pytest.fixture
 def yes(monkeypatch):
-    monkeypatch.setattr(QMessageBox, "question",
-                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    """The user answers the confirmation with its action button."""
+    from gui.duplicates import view as duplicates_view
+    from gui.retention import view as retention_view
+
+    for module in (duplicates_view, retention_view):
+        monkeypatch.setattr(module, "confirm", lambda parent, text, action, title=None: True)
 
 
 def test_statistics_page_shows_the_year_and_exports_csv(qtbot, ctx, db, manager,

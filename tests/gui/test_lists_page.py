@@ -30,8 +30,14 @@ def opened(monkeypatch) -> list[Path]:
 
 @pytest.fixture
 def warnings(monkeypatch) -> list[str]:
+    """The texts of the message boxes shown (none blocks)."""
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+
+    def fake_exec(box: QMessageBox) -> int:
+        shown.append(box.text())
+        return QMessageBox.StandardButton.Ok.value
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
     return shown
 
 
@@ -184,7 +190,7 @@ def test_a_failed_build_shows_the_message_and_frees_the_buttons(qtbot, db, manag
     monkeypatch.setattr("core.transfer.mailing.build_labels", lambda *a, **k: 1 / 0)
     save_to("tarrat.pdf")
     qtbot.mouseClick(page.labels_button, Qt.MouseButton.LeftButton)
-    assert warnings and "epäonnistui" in warnings[0]
+    assert warnings and warnings[0].startswith("Odottamaton virhe (ZeroDivisionError).")
     assert opened == [] and page.labels_button.isEnabled()
 
 

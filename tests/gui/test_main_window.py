@@ -86,7 +86,7 @@ def test_other_user_at_lock_screen_discards_edits_after_confirmation(qtbot, gui_
     answers = iter([False, True])
     asked = []
     monkeypatch.setattr(main_window_module, "confirm",
-                        lambda parent, text: asked.append(text) or next(answers))
+                        lambda parent, text, action: asked.append(text) or next(answers))
     window.lock_screen.switch_user.emit()  # "no": stays locked, edit kept
     assert window.is_locked and settings.edits["city"].text() == "Espoo"
     with qtbot.waitSignal(window.logout_requested):

@@ -5,18 +5,20 @@ from __future__ import annotations
 from core.i18n import t
 from core.security.auth import list_users
 from core.settings import get_settings
-from gui.audit.model import AuditModel
+from gui import messages
+from gui.audit.model import audit_model
 from gui.audit.view import AuditPage
 from gui.settings.view import SettingsPage
 from gui.users import view as users_view
-from gui.users.model import UsersModel
+from gui.users.model import users_model
 from gui.users.view import UserDialog, UsersPage
 
 
 def test_users_model_passes_the_model_tester(qtmodeltester, gui_ctx_manager):
     with gui_ctx_manager.session() as s:
         rows = list_users(s, gui_ctx_manager.actor)
-    model = UsersModel(rows)
+    model = users_model()
+    model.set_rows(rows)
     qtmodeltester.check(model)
     assert model.rowCount() == 2
     assert model.index(0, 3).data() == "esihenkilö"
@@ -27,7 +29,7 @@ def test_audit_model_passes_the_model_tester(qtmodeltester, gui_ctx_manager):
 
     with gui_ctx_manager.session() as s:
         rows = list_entries(s, gui_ctx_manager.actor)
-    model = AuditModel()
+    model = audit_model()
     model.set_rows(rows)
     qtmodeltester.check(model)
     assert model.rowCount() == len(rows) > 0
@@ -60,7 +62,7 @@ def test_new_user_appears_and_must_change_password(qtbot, gui_ctx_manager):
     dialog.submit()
     assert saved and dialog.result() == dialog.DialogCode.Accepted
     page.refresh()
-    row = next(r for r in page.model.rows if r.username == "tiina")
+    row = next(r for r in page.model.rows() if r.username == "tiina")
     assert row.must_change_password and row.role == "receptionist"
 
 
@@ -86,8 +88,9 @@ def test_last_manager_cannot_be_deactivated(qtbot, gui_ctx_manager, monkeypatch)
     page = UsersPage(gui_ctx_manager)
     qtbot.addWidget(page)
     shown = []
-    monkeypatch.setattr(users_view, "show_error", lambda parent, exc: shown.append(exc.message()))
-    monkeypatch.setattr(users_view, "confirm", lambda parent, text: True)
+    monkeypatch.setattr(messages, "show_error",
+                        lambda parent, exc, title=None: shown.append(exc.message()))
+    monkeypatch.setattr(users_view, "confirm", lambda parent, text, action: True)
     page.table.selectRow(0)  # manager (sorted by username)
     assert page.selected().username == "manager"
     page.toggle_active()
@@ -121,7 +124,7 @@ def test_audit_page_shows_chain_intact_and_filters_by_action(qtbot, gui_ctx_mana
     page.action.setCurrentIndex(page.action.findData("login.success"))
     page.reload()
     assert page.model.rowCount() > 0
-    assert {r.action for r in page.model.rows} == {"login.success"}
+    assert {r.action for r in page.model.rows()} == {"login.success"}
 
 
 def test_audit_page_reports_where_the_chain_breaks(qtbot, gui_ctx_manager):

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from core.models import Order
+from gui.orders import view as orders_view
 from gui.orders.dialog import OrderDialog
 from gui.orders.view import OrdersPage
 from tests.gui.lists_fixtures import add_customer, add_order, make_ctx
@@ -112,7 +113,7 @@ def test_archiving_an_order_asks_and_hides_it(page, db, manager, monkeypatch):
     add_order(db, manager, cid)
     page.reload()
     page.table.selectRow(0)
-    monkeypatch.setattr(page, "confirm", lambda text: True)
+    monkeypatch.setattr(orders_view, "confirm", lambda parent, text, action: True)
     page.toggle_archived()
     assert numbers(page) == []
     page.archived.setChecked(True)

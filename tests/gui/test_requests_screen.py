@@ -14,7 +14,7 @@ from core.models import Customer, Request
 from core.requests import list_requests
 from gui.context import AppContext
 from gui.requests.intake import NewRequestDialog
-from gui.requests.model import OVERDUE_BG, SOON_BG, RequestTableModel
+from gui.requests.model import OVERDUE_BG, SOON_BG, request_table_model
 from gui.requests.view import RequestsPage
 from gui.tasks import SyncTaskRunner
 from tests.conftest import valid_hetu
@@ -37,7 +37,7 @@ class FakeAsker:
     def months(self, title, label):
         return 2
 
-    def confirm(self, text):
+    def confirm(self, text, action):
         return True
 
     def open_file(self, title):
@@ -103,7 +103,7 @@ def test_access_request_from_intake_to_completion(qtbot, db, manager, receptioni
     assert rp.detail.state == "completed"
     assert {d.kind for d in rp.detail.documents} >= {"access_report", "access_json"}
     from PySide6.QtWidgets import QLabel
-    texts = [w.text() for w in rp.scroll.widget().findChildren(QLabel)]
+    texts = [w.text() for w in rp.body.widget().findChildren(QLabel)]
     assert any("Rekisteriote" in x for x in texts)  # the documents made, by name
     assert not any("{" in x for x in texts)  # every placeholder filled
     qtbot.keyClick(rp, Qt.Key.Key_Escape)
@@ -116,7 +116,7 @@ def test_list_marks_overdue_red_and_due_soon_amber(qtbot, db, receptionist, qtmo
     new_request(db, receptionist, "objection", objection_kinds=("research",))
     with db.begin() as s:
         rows = list_requests(s, receptionist)
-    model = RequestTableModel()
+    model = request_table_model()
     model.set_rows(rows)
     qtmodeltester.check(model)
     colours = [model.data(model.index(r, 6), Qt.ItemDataRole.BackgroundRole)

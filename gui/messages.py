@@ -1,0 +1,79 @@
+"""The one place the app tells the user about an error or asks before doing something.
+
+``error_text(exc)`` is what the user reads for any exception: the catalogue message of the app's
+own errors (``AppError``), a file error, or the one "unexpected error" text, never a traceback.
+``show_error`` puts it in a message box, ``show_inline`` in an ``error_label``. ``confirm`` names
+the action on its button, and its default button is Cancel.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
+
+from core.errors import AppError
+from core.i18n import t
+
+UNEXPECTED_ERROR = "messages.unexpected_error"
+ERROR_COLOUR = "#b3261e"  # contrast 6.5:1 on white
+
+
+def error_text(exc: BaseException) -> str:
+    if isinstance(exc, AppError):
+        return exc.message()
+    if isinstance(exc, OSError):
+        return t("messages.file_error", detail=exc.strerror or str(exc))
+    return t(UNEXPECTED_ERROR, kind=type(exc).__name__)
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    """A warning box with plain text and OK."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
+                      parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+
+
+def show_error(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
+    warn(parent, title or t("messages.error_title"), error_text(exc))
+
+
+def confirmation_box(parent: QWidget | None, text: str, action: str,
+                     title: str | None = None) -> tuple[QMessageBox, QPushButton]:
+    """The question box of ``confirm`` and its action button (Cancel is the default)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title or t("messages.confirm_title"), text,
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    accept = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(t("messages.cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    return box, accept
+
+
+def confirm(parent: QWidget | None, text: str, action: str, title: str | None = None) -> bool:
+    """Ask ``text``; True only when the user chose the button ``action`` (what will happen)."""
+    box, accept = confirmation_box(parent, text, action, title)
+    box.exec()
+    return box.clickedButton() == accept
+
+
+def error_label(strong: bool = False) -> QLabel:
+    """A hidden label for an error under a field, or over a page (``strong``: in bold)."""
+    label = QLabel()
+    label.setObjectName("fieldError")
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {ERROR_COLOUR};" + (" font-weight: bold;" if strong else ""))
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.hide()
+    return label
+
+
+def show_inline(label: QLabel, exc: BaseException | None) -> None:
+    """Show ``exc`` in ``label``; None clears and hides it."""
+    if exc is None:
+        label.clear()
+        label.setVisible(False)
+    else:
+        label.setText(error_text(exc))
+        label.setVisible(True)
