@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -30,6 +30,7 @@ from core.errors import AppError, ValidationError, ValidationErrors
 from core.files import write_private
 from core.i18n import t
 from core.settings import REQUIRED_AT_SETUP, check_settings
+from gui import documents
 from gui.messages import show_error
 from gui.widgets import Form, app_icon, date_edit, date_of
 
@@ -221,7 +222,7 @@ class FirstRunWizard(QWizard):
     def __init__(self, create: Callable[[dict[str, str], dict[str, Any]], Created],
                  parent: Any = None) -> None:
         super().__init__(parent)
-        self.create = create
+        self.create_register = create
         self.created: Created | None = None
         self.setWindowTitle(t("gui.wizard.title"))
         self.setWindowIcon(app_icon())
@@ -242,7 +243,7 @@ class FirstRunWizard(QWizard):
 
     def create_database(self, form: Form, manager: dict[str, Any]) -> bool:
         try:
-            self.created = self.create(self.company_page.values(), manager)
+            self.created = self.create_register(self.company_page.values(), manager)
         except ValidationError as exc:
             if not form.show_validation(exc) and \
                     not self.company_page.form.show_validation(exc):
@@ -260,7 +261,7 @@ class FirstRunWizard(QWizard):
         return path
 
     def _open_file(self, path: Path) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        documents.open_file(self, path)
 
     def reject(self) -> None:
         if self.created is not None and not self.field("stored"):

@@ -38,22 +38,30 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str | None = N
     warn(parent, title or t("messages.error_title"), error_text(exc))
 
 
-def confirmation_box(parent: QWidget | None, text: str, action: str,
-                     title: str | None = None) -> tuple[QMessageBox, QPushButton]:
+def confirmation_box(parent: QWidget | None, text: str, action: str, title: str | None = None,
+                     detail: str = "", destructive: bool = False
+                     ) -> tuple[QMessageBox, QPushButton]:
     """The question box of ``confirm`` and its action button (Cancel is the default)."""
-    box = QMessageBox(QMessageBox.Icon.Question, title or t("messages.confirm_title"), text,
+    icon = QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question
+    box = QMessageBox(icon, title or t("messages.confirm_title"), text,
                       QMessageBox.StandardButton.NoButton, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
-    accept = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    if detail:
+        box.setInformativeText(detail)
+    role = QMessageBox.ButtonRole.DestructiveRole if destructive \
+        else QMessageBox.ButtonRole.AcceptRole
+    accept = box.addButton(action, role)
     cancel = box.addButton(t("messages.cancel"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
     return box, accept
 
 
-def confirm(parent: QWidget | None, text: str, action: str, title: str | None = None) -> bool:
-    """Ask ``text``; True only when the user chose the button ``action`` (what will happen)."""
-    box, accept = confirmation_box(parent, text, action, title)
+def confirm(parent: QWidget | None, text: str, action: str, title: str | None = None,
+            detail: str = "", destructive: bool = False) -> bool:
+    """Ask ``text``; True only when the user chose the button ``action`` (what will happen).
+    ``destructive``: cannot be undone (a warning icon)."""
+    box, accept = confirmation_box(parent, text, action, title, detail, destructive)
     box.exec()
     return box.clickedButton() == accept
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from core.i18n import format_datetime, t
 from gui.backup.progress import ProgressRun
 from gui.context import AppContext
-from gui.messages import show_error
+from gui.messages import confirm, show_error
 from gui.widgets import Form
 
 
@@ -221,15 +221,8 @@ def restore_summary(report: Any) -> str:
 
 
 def confirm_replace(parent: QWidget | None, path: Path) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Warning, t("bgui.restore_title"),
-                      t("bgui.confirm", path=str(path)), QMessageBox.StandardButton.NoButton,
-                      parent)
-    box.setInformativeText(t("bgui.confirm_detail"))
-    yes = box.addButton(t("bgui.confirm_yes"), QMessageBox.ButtonRole.DestructiveRole)
-    no = box.addButton(t("bgui.cancel"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(no)
-    box.exec()
-    return box.clickedButton() is yes
+    return confirm(parent, t("bgui.confirm", path=str(path)), t("bgui.confirm_yes"),
+                   t("bgui.restore_title"), t("bgui.confirm_detail"), destructive=True)
 
 
 def ask_recovery_key(parent: QWidget | None, reason: str) -> str:

@@ -177,7 +177,7 @@ class DuplicatesPage(QWidget):
             return
         keep, remove = (c.a_id, c.b_id) if keep_first else (c.b_id, c.a_id)
         if confirm(self, t("data.gui.duplicates.confirm", keep=keep, remove=remove),
-                   t("messages.action.merge"), t("data.gui.duplicates.merge")):
+                   t("messages.action.merge"), t("data.gui.duplicates.merge"), destructive=True):
             self.merge(keep_first)
 
     def merge(self, keep_first: bool) -> None:

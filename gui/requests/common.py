@@ -64,8 +64,8 @@ class Asker:
         layout.addWidget(_ok_cancel(dialog))
         return spin.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
-    def confirm(self, text: str, action: str) -> bool:
-        return messages.confirm(self.parent, text, action)
+    def confirm(self, text: str, action: str, destructive: bool = False) -> bool:
+        return messages.confirm(self.parent, text, action, destructive=destructive)
 
     def open_file(self, title: str) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(self.parent, title, "",

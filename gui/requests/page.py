@@ -418,7 +418,7 @@ class RequestPage(QWidget):
                   self._save)
 
     def _erase_with(self, action: Callable[..., Any], question: str, button: str) -> None:
-        if not self.asker.confirm(question, button):
+        if not self.asker.confirm(question, button, destructive=True):
             return
 
         def run(s: Any) -> Any:

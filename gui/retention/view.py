@@ -134,7 +134,7 @@ class RetentionPage(QWidget):
             return
         deletes = sum(1 for c in chosen if c.action == "delete")
         text = t("data.gui.retention.confirm", deletes=deletes, anonymises=len(chosen) - deletes)
-        if confirm(self, text, t("messages.action.apply_retention")):
+        if confirm(self, text, t("messages.action.apply_retention"), destructive=True):
             self.apply([c.customer_id for c in chosen])
 
     def apply(self, customer_ids: list[int]) -> None:

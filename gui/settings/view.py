@@ -18,11 +18,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from core.errors import AppError, Conflict, ValidationError
+from core.errors import ValidationError
 from core.i18n import format_datetime, t
+from gui import documents
 from gui.context import AppContext
 from gui.messages import show_error
+from gui.ops import DbOp
 from gui.widgets import Form
 
 COMPANY = ("company_name", "business_id", "controller_person", "street", "postal_code", "city",
@@ -172,22 +175,22 @@ class SettingsPage(QWidget):
         if not changes:
             self.status.setText(t("gui.settings.nothing"))
             return
-        try:
-            with self.ctx.session() as s:
-                update_settings(s, self.ctx.actor, expected_version=self.version, **changes)
-        except ValidationError as exc:
+        actor, version = self.ctx.actor, self.version
+        DbOp(self.ctx, self,
+             lambda s: update_settings(s, actor, expected_version=version, **changes)) \
+            .success(self._saved).failure(self._not_saved).run()
+
+    def _saved(self, _result: object) -> None:
+        self.load()
+        self.status.setText(t("gui.settings.saved"))
+
+    def _not_saved(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError):
             if not any(form.show_validation(exc) for form in self.forms()):
                 show_error(self, exc)
             self.status.setText(t("gui.settings.not_saved"))
             return
-        except Conflict as exc:
-            show_error(self, exc)
-            return
-        except AppError as exc:
-            show_error(self, exc)
-            return
-        self.load()
-        self.status.setText(t("gui.settings.saved"))
+        show_error(self, exc)  # a conflict (someone else saved first) or a refusal
 
     @Slot()
     def choose_folder(self) -> None:
@@ -207,10 +210,7 @@ class SettingsPage(QWidget):
         return path
 
     def _open_file(self, path: Any) -> None:
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
-
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        documents.open_file(self, path)
 
     @Slot()
     def print_recovery_sheet(self) -> None:
@@ -225,15 +225,20 @@ class SettingsPage(QWidget):
         if not path:
             return
         actor = self.ctx.actor
-        try:
-            with self.ctx.session() as s:
-                key = recovery_key_text(s, actor)
-                row = get_settings(s)
-                created = Created(key, row.install_id, row.company_name,
-                                  actor.full_name or actor.username, Letterhead.from_settings(row))
-            written = write_recovery_sheet(created, Path(path))
-        except (AppError, OSError) as exc:
-            show_error(self, exc)
-            return
-        self.status.setText(t("gui.wizard.printed", path=str(written)))
-        self.open_file(written)
+
+        def sheet_data(s: Session) -> Created:
+            key = recovery_key_text(s, actor)
+            row = get_settings(s)
+            return Created(key, row.install_id, row.company_name,
+                           actor.full_name or actor.username, Letterhead.from_settings(row))
+
+        def write(created: Created) -> None:
+            try:
+                written = write_recovery_sheet(created, Path(path))
+            except OSError as exc:
+                show_error(self, exc)
+                return
+            self.status.setText(t("gui.wizard.printed", path=str(written)))
+            self.open_file(written)
+
+        DbOp(self.ctx, self, sheet_data).success(write).run()

@@ -112,15 +112,16 @@ class StatisticsPage(QWidget):
         layout.addWidget(self.key_figures)
         layout.addWidget(scroll, 1)
 
-        self._load_years()
         self.year.currentIndexChanged.connect(self._year_changed)
-        self.refresh()
+        self._load_years()  # then the statistics of the first year
 
     # --- loading ----------------------------------------------------------------------------
 
     def _load_years(self) -> None:
-        with self.ctx.session() as s:
-            years = available_years(s, self.ctx.actor)
+        actor = self.ctx.actor
+        DbOp(self.ctx, self, lambda s: available_years(s, actor)).success(self._show_years).run()
+
+    def _show_years(self, years: list[int]) -> None:
         if today().year not in years:
             years.insert(0, today().year)
         self.year.blockSignals(True)
@@ -130,6 +131,7 @@ class StatisticsPage(QWidget):
         self.year.addItem(t("data.gui.stats.all_years"), None)
         self.year.setCurrentIndex(0)
         self.year.blockSignals(False)
+        self.refresh()
 
     def selected_year(self) -> int | None:
         return self.year.currentData()

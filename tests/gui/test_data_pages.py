@@ -29,7 +29,7 @@ def yes(monkeypatch):
     from gui.retention import view as retention_view
 
     for module in (duplicates_view, retention_view):
-        monkeypatch.setattr(module, "confirm", lambda parent, text, action, title=None: True)
+        monkeypatch.setattr(module, "confirm", lambda parent, text, action, *a, **k: True)
 
 
 def test_statistics_page_shows_the_year_and_exports_csv(qtbot, ctx, db, manager,

@@ -37,7 +37,7 @@ class FakeAsker:
     def months(self, title, label):
         return 2
 
-    def confirm(self, text, action):
+    def confirm(self, text, action, destructive=False):
         return True
 
     def open_file(self, title):
