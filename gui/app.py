@@ -253,8 +253,11 @@ class Shell(QObject):
         self.dialog = progress
         QApplication.processEvents()
         try:
-            make_demo_database(self.location, lambda done, total, _m: (
-                progress.setValue(done), QApplication.processEvents()))
+            def report(done: int, _total: int, _message: str) -> None:
+                progress.setValue(done)
+                QApplication.processEvents()
+
+            make_demo_database(self.location, report)
         except Exception as exc:
             progress.close()
             self._fatal(exc)
@@ -444,7 +447,8 @@ def collect_garbage_on_gui_thread(app: QApplication) -> None:
 
 def run(db: str | None = None, demo: bool = False) -> int:
     """Start the desktop app (``python main.py [--db ...] [--demo]``)."""
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setWindowIcon(app_icon())

@@ -83,7 +83,8 @@ class MainWindow(QMainWindow):
         row.addWidget(self.sidebar)
         row.addWidget(self.stack, 1)
         self.lock_holder = QWidget()
-        QVBoxLayout(self.lock_holder).setContentsMargins(0, 0, 0, 0)
+        self.lock_layout = QVBoxLayout(self.lock_holder)
+        self.lock_layout.setContentsMargins(0, 0, 0, 0)
         self.locked_blank = QLabel(t("gui.lock.covered"))
         self.locked_blank.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.top = QStackedWidget()
@@ -201,8 +202,9 @@ class MainWindow(QMainWindow):
             self.pages[spec.key] = page
             placeholder = self.stack.widget(index)
             self.stack.insertWidget(index, page)
-            self.stack.removeWidget(placeholder)
-            placeholder.deleteLater()
+            if placeholder is not None:
+                self.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
         elif hasattr(page, "refresh"):
             page.refresh()
         self.stack.setCurrentIndex(index)
@@ -264,7 +266,7 @@ class MainWindow(QMainWindow):
     def show_locked(self, locked: bool, with_screen: bool = True) -> None:
         if locked:
             if with_screen:
-                self.lock_holder.layout().addWidget(self.lock_screen)
+                self.lock_layout.addWidget(self.lock_screen)
                 self.lock_screen.show()
                 self.top.setCurrentWidget(self.lock_holder)
             else:

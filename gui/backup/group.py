@@ -199,8 +199,10 @@ class BackupGroup(QGroupBox):
         box.setInformativeText(restore_summary(report) + "\n\n" + t("bgui.logging_out"))
         box.exec()
         self.restored.emit(report)
+        from gui.main_window import MainWindow
+
         window = self.window()
-        if hasattr(window, "log_out"):  # the main window: everything is loaded again
+        if isinstance(window, MainWindow):  # everything is loaded again
             window.database_replaced = True
             window.discard_changes()
             window.log_out()

@@ -209,12 +209,12 @@ class CustomerDetailPanel(QWidget):
         form_menu = QMenu(self.form_button)
         from core.documents.data import FORM_KINDS
 
-        for kind in FORM_KINDS:
+        for form_kind in FORM_KINDS:
             for lang in ("fi", "en"):
                 action = form_menu.addAction(
-                    f"{t(f'listsdoc.doc.{kind}')} ({t(f'listsdoc.lang.{lang}')})")
+                    f"{t(f'listsdoc.doc.{form_kind}')} ({t(f'listsdoc.lang.{lang}')})")
                 action.triggered.connect(
-                    lambda _=False, k=kind, la=lang: self.print_form(k, la))
+                    lambda _=False, k=form_kind, la=lang: self.print_form(k, la))
         self.form_button.setMenu(form_menu)
         self.cancel_button = QPushButton(t("lists.detail.cancel"))
         self.cancel_button.setToolTip(t("lists.detail.cancel_tip"))

@@ -74,7 +74,7 @@ class OrderDialog(QDialog):
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.completer.activated[str].connect(self.choose_customer)
+        self.completer.activated.connect(self.choose_customer)  # the text overload
         self.customer.setCompleter(self.completer)
         self.lookup = QTimer(self, singleShot=True, interval=150)
         self.lookup.timeout.connect(self._lookup_customers)

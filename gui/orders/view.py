@@ -109,9 +109,9 @@ class OrdersPage(QWidget):
         self.state_button.setMenu(menu)
         self.archive_button = QPushButton(t("lists.orders.archive"))
         self.archive_button.clicked.connect(self.toggle_archived)
-        for widget in (self.new_button, self.edit_button, self.state_button,
+        for button in (self.new_button, self.edit_button, self.state_button,
                        self.archive_button):
-            actions.addWidget(widget)
+            actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
         self.message = MessageBar()
@@ -241,7 +241,7 @@ class OrdersPage(QWidget):
         if row is None:
             return
 
-        def done(_result: None) -> None:
+        def done(_order: object) -> None:
             self.message.show_message(t("lists.orders.state_set", number=row.number,
                                         state=t(f"lists.invoice.{state}")))
             self.reload()

@@ -93,13 +93,15 @@ class NewRequestDialog(QDialog):
         self.customer = QComboBox()
         self.customer.addItem(t("req.gui.customer_auto"), None)
         self.customer_search.textChanged.connect(self._search)
-        for text, widget in ((t("req.gui.f.subject_name"), self.name),
-                             (t("req.gui.f.subject_email"), self.email),
-                             (t("req.gui.f.subject_address"), self.address),
-                             (t("req.gui.f.hetu"), self.hetu),
-                             (t("req.gui.f.customer_search"), self.customer_search),
-                             (t("req.gui.f.customer"), self.customer)):
-            pform.addRow(_label(text, widget), widget)
+        person_fields: tuple[tuple[str, QWidget], ...] = (
+            (t("req.gui.f.subject_name"), self.name),
+            (t("req.gui.f.subject_email"), self.email),
+            (t("req.gui.f.subject_address"), self.address),
+            (t("req.gui.f.hetu"), self.hetu),
+            (t("req.gui.f.customer_search"), self.customer_search),
+            (t("req.gui.f.customer"), self.customer))
+        for text, person_field in person_fields:
+            pform.addRow(_label(text, person_field), person_field)
         layout.addWidget(person)
 
         signed = QGroupBox(t("req.gui.h.signature"))
@@ -145,9 +147,9 @@ class NewRequestDialog(QDialog):
         self.objection_box = QGroupBox(t("req.gui.h.objections"))
         obox = QVBoxLayout(self.objection_box)
         self.objection_checks: dict[str, QCheckBox] = {}
-        for k in ObjectionKind:
-            check = QCheckBox(t(f"doc.objection.{k.value}").capitalize())
-            self.objection_checks[k.value] = check
+        for objection in ObjectionKind:
+            check = QCheckBox(t(f"doc.objection.{objection.value}").capitalize())
+            self.objection_checks[objection.value] = check
             obox.addWidget(check)
         layout.addWidget(self.objection_box)
 
@@ -223,7 +225,8 @@ class NewRequestDialog(QDialog):
             value = requested.text() if requested else ""
             if not value.strip():
                 continue
-            out.append(ItemInput(combo.currentData(), value, grounds.text() if grounds else ""))
+            field = combo.currentData() if isinstance(combo, QComboBox) else ""
+            out.append(ItemInput(field, value, grounds.text() if grounds else ""))
         return out
 
     @Slot()

@@ -169,7 +169,8 @@ class StatisticsPage(QWidget):
                                           else "data.gui.stats.customers_by_year")
         self.revenue_by_month.title = t("data.gui.stats.revenue_by_month" if by_month
                                         else "data.gui.stats.revenue_by_year")
-        if by_month:
+        months: list[tuple[int, int]]
+        if stats.year is not None:
             months = [(stats.year, m) for m in range(1, 13)]
             names = month_names()
         else:
@@ -192,8 +193,8 @@ class StatisticsPage(QWidget):
 
         revenue: dict[tuple[str, tuple[int, int]], Decimal] = {}
         for o in stats.orders_by_month:
-            key = (o.channel, bucket(o.year, o.month))
-            revenue[key] = revenue.get(key, Decimal(0)) + o.revenue
+            channel_key = (o.channel, bucket(o.year, o.month))
+            revenue[channel_key] = revenue.get(channel_key, Decimal(0)) + o.revenue
         self.revenue_by_month.set_data(names, [
             Series(label("channel", ch), [float(revenue.get((ch, k), 0)) for k in months],
                    PALETTE[i]) for i, ch in enumerate(CHANNELS)], empty)

@@ -237,7 +237,7 @@ class UsersPage(QWidget):
             self.buttons["unlock"].setEnabled(bool(row.locked))
 
     def _call(self, fn: Callable[[Session], None], select_id: int | None = None,
-              then: Callable[[], None] | None = None) -> None:
+              then: Callable[[], object] | None = None) -> None:
         """Run one core call in a transaction, then refresh; its message if it refuses."""
 
         def done(_result: None) -> None:
