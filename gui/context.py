@@ -16,8 +16,12 @@ from core.security.permissions import Actor, Permission
 class Tasks(Protocol):
     """gui.tasks.TaskRunner, or SyncTaskRunner under tests."""
 
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None,
-            on_error: Callable[[BaseException], None]) -> None: ...
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None],
+    ) -> None: ...
 
     def wait(self, msecs: int = ...) -> bool: ...
 

@@ -48,8 +48,9 @@ def documents_folder() -> Path:
     return folder if folder.is_dir() else Path.home()
 
 
-def ask_save_path(parent: QWidget | None, suggested_name: str,
-                  kind: str | None = None) -> Path | None:
+def ask_save_path(
+    parent: QWidget | None, suggested_name: str, kind: str | None = None
+) -> Path | None:
     """A save dialog in the Documents folder; None when the user cancels. ``kind`` (default:
     the suggested name's extension) picks the file filter and the extension added if missing."""
     kind = kind or Path(suggested_name).suffix.lstrip(".").lower()
@@ -69,8 +70,9 @@ def open_file(parent: QWidget | None, path: Path) -> bool:
     """Open ``path`` in the program the system uses for it (the PDF viewer for PDFs)."""
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
         return True
-    messages.warn(parent, t("listsdoc.open_failed_title"),
-                  t("listsdoc.open_failed", path=str(path)))
+    messages.warn(
+        parent, t("listsdoc.open_failed_title"), t("listsdoc.open_failed", path=str(path))
+    )
     return False
 
 
@@ -79,15 +81,24 @@ def write_document(parent: QWidget | None, path: Path, content: bytes) -> bool:
     try:
         write_private(path, content)
     except OSError as exc:
-        messages.warn(parent, t("listsdoc.write_failed_title"),
-                      t("listsdoc.write_failed", path=str(path), reason=exc.strerror or ""))
+        messages.warn(
+            parent,
+            t("listsdoc.write_failed_title"),
+            t("listsdoc.write_failed", path=str(path), reason=exc.strerror or ""),
+        )
         return False
     return True
 
 
-def save_and_open(parent: QWidget | None, content: bytes, suggested_name: str,
-                  kind: str | None = None, open_after: bool = True,
-                  ask_path: AskPath | None = None, show: ShowFile | None = None) -> Path | None:
+def save_and_open(
+    parent: QWidget | None,
+    content: bytes,
+    suggested_name: str,
+    kind: str | None = None,
+    open_after: bool = True,
+    ask_path: AskPath | None = None,
+    show: ShowFile | None = None,
+) -> Path | None:
     """Ask where to save, write (owner-only) and open; the path, or None if cancelled or
     failed. ``ask_path`` and ``show`` replace the file dialog and the opener (tests)."""
     path = (ask_path or (lambda name: ask_save_path(parent, name, kind)))(suggested_name)
@@ -122,8 +133,14 @@ def print_pdf(parent: QWidget | None, pdf_bytes: bytes, name: str = "tulostus.pd
 Build = Callable[[Session, str], bytes]  # (session, file name) -> the document's bytes
 
 
-def _produce(ctx: AppContext, parent: QWidget | None, build: Build, filename: str,
-             deliver: Callable[[bytes], object], on_finished: Callable[[], None] | None) -> None:
+def _produce(
+    ctx: AppContext,
+    parent: QWidget | None,
+    build: Build,
+    filename: str,
+    deliver: Callable[[bytes], object],
+    on_finished: Callable[[], None] | None,
+) -> None:
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
 
     def finish() -> None:
@@ -142,10 +159,16 @@ def _produce(ctx: AppContext, parent: QWidget | None, build: Build, filename: st
     DbOp(ctx, parent, lambda s: build(s, filename)).success(done).failure(failed).run()
 
 
-def produce_and_save(ctx: AppContext, parent: QWidget | None, build: Build,
-                     suggested_name: str, kind: str = PDF, open_after: bool = True,
-                     on_saved: Callable[[Path], None] | None = None,
-                     on_finished: Callable[[], None] | None = None) -> bool:
+def produce_and_save(
+    ctx: AppContext,
+    parent: QWidget | None,
+    build: Build,
+    suggested_name: str,
+    kind: str = PDF,
+    open_after: bool = True,
+    on_saved: Callable[[Path], None] | None = None,
+    on_finished: Callable[[], None] | None = None,
+) -> bool:
     """Ask for the file, then run ``build(session, filename)`` off the GUI thread, write the
     result and open it. False if the user cancelled."""
     path = ask_save_path(parent, suggested_name, kind)
@@ -163,7 +186,12 @@ def produce_and_save(ctx: AppContext, parent: QWidget | None, build: Build,
     return True
 
 
-def produce_and_print(ctx: AppContext, parent: QWidget | None, build: Build, name: str,
-                      on_finished: Callable[[], None] | None = None) -> None:
+def produce_and_print(
+    ctx: AppContext,
+    parent: QWidget | None,
+    build: Build,
+    name: str,
+    on_finished: Callable[[], None] | None = None,
+) -> None:
     """Run ``build(session, name)`` off the GUI thread and open the PDF in the system viewer."""
     _produce(ctx, parent, build, name, lambda pdf: print_pdf(parent, pdf, name), on_finished)

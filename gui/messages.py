@@ -28,8 +28,7 @@ def error_text(exc: BaseException) -> str:
 
 def warn(parent: QWidget | None, title: str, text: str) -> None:
     """A warning box with plain text and OK."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
-                      parent)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.exec()
 
@@ -38,18 +37,29 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str | None = N
     warn(parent, title or t("messages.error_title"), error_text(exc))
 
 
-def confirmation_box(parent: QWidget | None, text: str, action: str, title: str | None = None,
-                     detail: str = "", destructive: bool = False
-                     ) -> tuple[QMessageBox, QPushButton]:
+def confirmation_box(
+    parent: QWidget | None,
+    text: str,
+    action: str,
+    title: str | None = None,
+    detail: str = "",
+    destructive: bool = False,
+) -> tuple[QMessageBox, QPushButton]:
     """The question box of ``confirm`` and its action button (Cancel is the default)."""
     icon = QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question
-    box = QMessageBox(icon, title or t("messages.confirm_title"), text,
-                      QMessageBox.StandardButton.NoButton, parent)
+    box = QMessageBox(
+        icon,
+        title or t("messages.confirm_title"),
+        text,
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
     box.setTextFormat(Qt.TextFormat.PlainText)
     if detail:
         box.setInformativeText(detail)
-    role = QMessageBox.ButtonRole.DestructiveRole if destructive \
-        else QMessageBox.ButtonRole.AcceptRole
+    role = (
+        QMessageBox.ButtonRole.DestructiveRole if destructive else QMessageBox.ButtonRole.AcceptRole
+    )
     accept = box.addButton(action, role)
     cancel = box.addButton(t("messages.cancel"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(cancel)
@@ -57,8 +67,14 @@ def confirmation_box(parent: QWidget | None, text: str, action: str, title: str 
     return box, accept
 
 
-def confirm(parent: QWidget | None, text: str, action: str, title: str | None = None,
-            detail: str = "", destructive: bool = False) -> bool:
+def confirm(
+    parent: QWidget | None,
+    text: str,
+    action: str,
+    title: str | None = None,
+    detail: str = "",
+    destructive: bool = False,
+) -> bool:
     """Ask ``text``; True only when the user chose the button ``action`` (what will happen).
     ``destructive``: cannot be undone (a warning icon)."""
     box, accept = confirmation_box(parent, text, action, title, detail, destructive)

@@ -23,8 +23,7 @@ T = TypeVar("T")
 
 
 class DbOp(Generic[T]):
-    def __init__(self, ctx: AppContext, parent: QWidget | None,
-                 op: Callable[[Session], T]) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None, op: Callable[[Session], T]) -> None:
         self._ctx = ctx
         self._parent = parent
         self._op = op

@@ -52,9 +52,14 @@ class RowStyle:
 
 
 class RowsModel(QAbstractTableModel):
-    def __init__(self, columns: Sequence[Column], parent: Any = None, *,
-                 checkable: bool = False,
-                 style: Callable[[Any], RowStyle | None] | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        parent: Any = None,
+        *,
+        checkable: bool = False,
+        style: Callable[[Any], RowStyle | None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._columns = list(columns)
         self._rows: list[Any] = []
@@ -90,8 +95,11 @@ class RowsModel(QAbstractTableModel):
     def set_all_checked(self, checked: bool) -> None:
         self._checked = set(range(len(self._rows))) if checked else set()
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0),
-                                  [Qt.ItemDataRole.CheckStateRole])
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(len(self._rows) - 1, 0),
+                [Qt.ItemDataRole.CheckStateRole],
+            )
 
     # --- Qt model -----------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -115,8 +123,9 @@ class RowsModel(QAbstractTableModel):
             horizontal = Qt.AlignmentFlag.AlignRight if column.right else Qt.AlignmentFlag.AlignLeft
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.CheckStateRole and self._checkable and index.column() == 0:
-            return (Qt.CheckState.Checked if index.row() in self._checked
-                    else Qt.CheckState.Unchecked)
+            return (
+                Qt.CheckState.Checked if index.row() in self._checked else Qt.CheckState.Unchecked
+            )
         style = self._style(row) if self._style is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if style is not None and style.tooltip:
@@ -135,8 +144,12 @@ class RowsModel(QAbstractTableModel):
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not (self._checkable and index.isValid() and index.column() == 0
-                and role == Qt.ItemDataRole.CheckStateRole):
+        if not (
+            self._checkable
+            and index.isValid()
+            and index.column() == 0
+            and role == Qt.ItemDataRole.CheckStateRole
+        ):
             return False
         state = value if isinstance(value, Qt.CheckState) else Qt.CheckState(value)
         if state == Qt.CheckState.Checked:
@@ -154,8 +167,9 @@ class RowsModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):

@@ -15,8 +15,11 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
-def _outcome(fn: Callable[[], Any], on_done: Callable[[Any], None] | None,
-             on_error: Callable[[BaseException], None]) -> tuple[Callable[[Any], None], Any] | None:
+def _outcome(
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None] | None,
+    on_error: Callable[[BaseException], None],
+) -> tuple[Callable[[Any], None], Any] | None:
     """Run ``fn``; the callback to call on the GUI thread and its argument (None: nothing)."""
     try:
         result = fn()
@@ -30,9 +33,13 @@ class _Relay(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay,
-                 on_done: Callable[[Any], None] | None,
-                 on_error: Callable[[BaseException], None]) -> None:
+    def __init__(
+        self,
+        fn: Callable[[], Any],
+        relay: _Relay,
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None],
+    ) -> None:
         super().__init__()
         self.fn, self.relay, self.on_done, self.on_error = fn, relay, on_done, on_error
 
@@ -54,8 +61,12 @@ class TaskRunner(QObject):
     def _deliver(self, callback: Callable[[Any], None], value: Any) -> None:
         callback(value)
 
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None,
-            on_error: Callable[[BaseException], None]) -> None:
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None],
+    ) -> None:
         self.pool.start(_Job(fn, self.relay, on_done, on_error))
 
     def wait(self, msecs: int = 30000) -> bool:
@@ -65,8 +76,12 @@ class TaskRunner(QObject):
 class SyncTaskRunner:
     """Runs tasks immediately on the calling thread (tests); delivers like ``TaskRunner``."""
 
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None,
-            on_error: Callable[[BaseException], None]) -> None:
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None],
+    ) -> None:
         outcome = _outcome(fn, on_done, on_error)
         if outcome is not None:
             callback, value = outcome

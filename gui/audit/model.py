@@ -30,8 +30,11 @@ COLUMNS = [  # the tooltip of a translated cell is the code stored in the log
     Column("gui.audit.col.at", lambda r: format_datetime(r.at), tooltip=no_tooltip),
     Column("gui.audit.col.username", lambda r: str(r.username), tooltip=no_tooltip),
     Column("gui.audit.col.action", lambda r: action_text(r.action), tooltip=lambda r: r.action),
-    Column("gui.audit.col.entity", lambda r: _known(f"gui.audit.entity.{r.entity}", r.entity),
-           tooltip=lambda r: r.entity),
+    Column(
+        "gui.audit.col.entity",
+        lambda r: _known(f"gui.audit.entity.{r.entity}", r.entity),
+        tooltip=lambda r: r.entity,
+    ),
     Column("gui.audit.col.entity_id", lambda r: str(r.entity_id), tooltip=no_tooltip),
     Column("gui.audit.col.fields", lambda r: fields_text(r.fields), tooltip=lambda r: r.fields),
 ]

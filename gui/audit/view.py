@@ -59,10 +59,12 @@ class AuditPage(QWidget):
         self.more_button.hide()
 
         filters = QHBoxLayout()
-        for label_key, widget in (("gui.audit.user", self.user),
-                                  ("gui.audit.action", self.action),
-                                  ("gui.audit.since", self.since),
-                                  ("gui.audit.until", self.until)):
+        for label_key, widget in (
+            ("gui.audit.user", self.user),
+            ("gui.audit.action", self.action),
+            ("gui.audit.since", self.since),
+            ("gui.audit.until", self.until),
+        ):
             label = QLabel(t(label_key))
             label.setMinimumWidth(label.sizeHint().width() + 6)
             label.setBuddy(widget)
@@ -110,10 +112,12 @@ class AuditPage(QWidget):
     # --- loading ------------------------------------------------------------------------------
 
     def _filters(self) -> dict[str, Any]:
-        return {"username": self.user.text().strip() or None,
-                "action": self.action.currentData() or None,
-                "since": datetime.combine(date_of(self.since), time.min),
-                "until": datetime.combine(date_of(self.until), time.max)}
+        return {
+            "username": self.user.text().strip() or None,
+            "action": self.action.currentData() or None,
+            "since": datetime.combine(date_of(self.since), time.min),
+            "until": datetime.combine(date_of(self.until), time.max),
+        }
 
     def _fetch(self, offset: int, append: bool) -> None:
         ctx = self.ctx
@@ -130,8 +134,11 @@ class AuditPage(QWidget):
             self.more_button.setVisible(self.has_more)
             self.count_label.setText(t("gui.audit.count", count=self.model.rowCount()))
 
-        DbOp(ctx, self, lambda s: list_entries(s, ctx.actor, limit=PAGE_SIZE + 1, offset=offset,
-                                               **filters)).success(show).run()
+        DbOp(
+            ctx,
+            self,
+            lambda s: list_entries(s, ctx.actor, limit=PAGE_SIZE + 1, offset=offset, **filters),
+        ).success(show).run()
 
     @Slot()
     def reload(self) -> None:
@@ -164,8 +171,13 @@ class AuditPage(QWidget):
                 self.chain.setText(t("gui.audit.chain_ok", count=status.entries))
                 self.chain.setStyleSheet("color: #1b6e2d; font-weight: 600;")
             else:
-                self.chain.setText(t("gui.audit.chain_broken", entry=status.broken_at,
-                                     reason=t(f"gui.audit.reason.{status.reason or 'edited'}")))
+                self.chain.setText(
+                    t(
+                        "gui.audit.chain_broken",
+                        entry=status.broken_at,
+                        reason=t(f"gui.audit.reason.{status.reason or 'edited'}"),
+                    )
+                )
                 self.chain.setStyleSheet("color: #b3261e; font-weight: 600;")
 
         DbOp(ctx, self, verify_chain).success(show).run()

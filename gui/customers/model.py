@@ -25,8 +25,16 @@ from gui.ops import DbOp
 
 PAGE = 100  # rows fetched at a time as the view scrolls
 FIRST = 60  # rows fetched with a search: more than a screenful at 1280x800
-COLUMNS = ("last_name", "first_name", "organisation", "email", "phone", "postal_code", "city",
-           "state")
+COLUMNS = (
+    "last_name",
+    "first_name",
+    "organisation",
+    "email",
+    "phone",
+    "postal_code",
+    "city",
+    "state",
+)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -42,8 +50,9 @@ def state_text(row: CustomerListRow) -> str:
     return f"{text}, {t('lists.state.archived')}" if row.archived else text
 
 
-def search_page(s: Session, actor: Actor, query: str,
-                include_archived: bool) -> tuple[SearchResult, list[CustomerListRow]]:
+def search_page(
+    s: Session, actor: Actor, query: str, include_archived: bool
+) -> tuple[SearchResult, list[CustomerListRow]]:
     """Runs on the worker: the first page of matching ids (all of them when there are few)
     and their rows."""
     result = matching_ids(s, actor, query, include_archived=include_archived, limit=FIRST)
@@ -83,9 +92,9 @@ class CustomerListModel(QAbstractTableModel):
         self._generation += 1
         generation, started = self._generation, time.perf_counter()
         archived, actor = self.include_archived, self._ctx.actor
-        DbOp(self._ctx, None, lambda s: search_page(s, actor, query, archived)) \
-            .success(lambda result: self._apply(generation, started, *result)) \
-            .failure(self._fail).run()
+        DbOp(self._ctx, None, lambda s: search_page(s, actor, query, archived)).success(
+            lambda result: self._apply(generation, started, *result)
+        ).failure(self._fail).run()
 
     def refresh(self) -> None:
         self.search(self.query)
@@ -93,8 +102,9 @@ class CustomerListModel(QAbstractTableModel):
     def _fail(self, exc: BaseException) -> None:
         self.failed.emit(exc)
 
-    def _apply(self, generation: int, started: float, result: SearchResult,
-               first: list[CustomerListRow]) -> None:
+    def _apply(
+        self, generation: int, started: float, result: SearchResult, first: list[CustomerListRow]
+    ) -> None:
         if generation != self._generation:
             return  # a newer search was typed meanwhile
         self.beginResetModel()
@@ -111,9 +121,9 @@ class CustomerListModel(QAbstractTableModel):
             self.all_rows_ms = self.first_rows_ms
         else:
             query, archived, actor = self.query, self.include_archived, self._ctx.actor
-            DbOp(self._ctx, None, lambda s: search_all(s, actor, query, archived)) \
-                .success(lambda ids: self._apply_rest(generation, started, ids)) \
-                .failure(self._fail).run()
+            DbOp(self._ctx, None, lambda s: search_all(s, actor, query, archived)).success(
+                lambda ids: self._apply_rest(generation, started, ids)
+            ).failure(self._fail).run()
 
     def _apply_rest(self, generation: int, started: float, ids: list[int]) -> None:
         if generation != self._generation:
@@ -150,21 +160,21 @@ class CustomerListModel(QAbstractTableModel):
     def _fetch_page(self, generation: int, page: int) -> None:
         if generation != self._generation:
             return
-        ids, actor = self._ids[page * PAGE:(page + 1) * PAGE], self._ctx.actor
-        DbOp(self._ctx, None, lambda s: list_rows(s, actor, ids)) \
-            .success(lambda rows: self._page_loaded(generation, page, ids, rows)) \
-            .failure(self._fail).run()
+        ids, actor = self._ids[page * PAGE : (page + 1) * PAGE], self._ctx.actor
+        DbOp(self._ctx, None, lambda s: list_rows(s, actor, ids)).success(
+            lambda rows: self._page_loaded(generation, page, ids, rows)
+        ).failure(self._fail).run()
 
-    def _page_loaded(self, generation: int, page: int, ids: list[int],
-                     rows: list[CustomerListRow]) -> None:
+    def _page_loaded(
+        self, generation: int, page: int, ids: list[int], rows: list[CustomerListRow]
+    ) -> None:
         if generation != self._generation:
             return
         self._pending.discard(page)
         by_id = {r.id: r for r in rows}
         # A customer erased meanwhile leaves a gap; keep positions stable with a placeholder.
         blank = ("", "", "", "", "", "", "", "", False)
-        self._pages[page] = [by_id.get(i) or CustomerListRow(i, *blank)
-                             for i in ids]
+        self._pages[page] = [by_id.get(i) or CustomerListRow(i, *blank) for i in ids]
         first = page * PAGE
         last = min(first + PAGE, len(self._ids)) - 1
         if last >= first:
@@ -205,8 +215,9 @@ class CustomerListModel(QAbstractTableModel):
             return state_text(row)
         return phone_text(row.phone) if field == "phone" else getattr(row, field)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):

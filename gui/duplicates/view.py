@@ -54,12 +54,17 @@ class DuplicatesPage(QWidget):
         intro = QLabel(t("data.gui.duplicates.intro"))
         intro.setWordWrap(True)
 
-        self.pairs = RowsModel([
-            Column("data.gui.duplicates.customer_a", lambda p: f"{p.a_name} (#{p.a_id})"),
-            Column("data.gui.duplicates.customer_b", lambda p: f"{p.b_name} (#{p.b_id})"),
-            Column("data.gui.duplicates.reason",
-                   lambda p: t(f"data.gui.duplicates.reason_{p.reason}")),
-        ], parent=self)
+        self.pairs = RowsModel(
+            [
+                Column("data.gui.duplicates.customer_a", lambda p: f"{p.a_name} (#{p.a_id})"),
+                Column("data.gui.duplicates.customer_b", lambda p: f"{p.b_name} (#{p.b_id})"),
+                Column(
+                    "data.gui.duplicates.reason",
+                    lambda p: t(f"data.gui.duplicates.reason_{p.reason}"),
+                ),
+            ],
+            parent=self,
+        )
         self.pair_view = QTableView()
         self.pair_view.setModel(self.pairs)
         self.pair_view.setAccessibleName(t("data.gui.duplicates.pairs"))
@@ -73,11 +78,15 @@ class DuplicatesPage(QWidget):
         pair_header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.pair_view.selectionModel().currentRowChanged.connect(self._pair_chosen)
 
-        self.compare = RowsModel([
-            Column("data.gui.duplicates.field", lambda r: field_label(r.field)),
-            Column("data.gui.duplicates.customer_a", lambda r: r.a),
-            Column("data.gui.duplicates.customer_b", lambda r: r.b),
-        ], parent=self, style=lambda r: RowStyle(bold=True) if r.a != r.b else None)
+        self.compare = RowsModel(
+            [
+                Column("data.gui.duplicates.field", lambda r: field_label(r.field)),
+                Column("data.gui.duplicates.customer_a", lambda r: r.a),
+                Column("data.gui.duplicates.customer_b", lambda r: r.b),
+            ],
+            parent=self,
+            style=lambda r: RowStyle(bold=True) if r.a != r.b else None,
+        )
         self.compare_view = QTableView()
         self.compare_view.setModel(self.compare)
         self.compare_view.setAccessibleName(t("data.gui.duplicates.comparison"))
@@ -136,15 +145,19 @@ class DuplicatesPage(QWidget):
     def refresh(self) -> None:
         ctx = self.ctx
 
-        DbOp(ctx, self, lambda s: find_duplicates(s, ctx.actor, limit=PAIR_LIMIT)) \
-            .success(self._show_pairs).run()
+        DbOp(ctx, self, lambda s: find_duplicates(s, ctx.actor, limit=PAIR_LIMIT)).success(
+            self._show_pairs
+        ).run()
 
     def _show_pairs(self, pairs: list[DuplicatePair]) -> None:
         self.comparison = None
         self.compare.set_rows([])
         self.pairs.set_rows(pairs)
-        count = (t("data.gui.duplicates.none") if not pairs
-                 else t("data.gui.duplicates.count", count=len(pairs)))
+        count = (
+            t("data.gui.duplicates.none")
+            if not pairs
+            else t("data.gui.duplicates.count", count=len(pairs))
+        )
         self.status.setText(f"{self.last_result} {count}".strip())
         self._update_buttons()
         if pairs:
@@ -158,8 +171,9 @@ class DuplicatesPage(QWidget):
         pair = self.pairs.row_at(row)
         ctx = self.ctx
 
-        DbOp(ctx, self, lambda s: compare_customers(s, ctx.actor, pair.a_id, pair.b_id)) \
-            .success(self._show_comparison).run()
+        DbOp(ctx, self, lambda s: compare_customers(s, ctx.actor, pair.a_id, pair.b_id)).success(
+            self._show_comparison
+        ).run()
 
     def _show_comparison(self, comparison: Comparison) -> None:
         self.comparison = comparison
@@ -176,8 +190,13 @@ class DuplicatesPage(QWidget):
         if c is None:
             return
         keep, remove = (c.a_id, c.b_id) if keep_first else (c.b_id, c.a_id)
-        if confirm(self, t("data.gui.duplicates.confirm", keep=keep, remove=remove),
-                   t("messages.action.merge"), t("data.gui.duplicates.merge"), destructive=True):
+        if confirm(
+            self,
+            t("data.gui.duplicates.confirm", keep=keep, remove=remove),
+            t("messages.action.merge"),
+            t("data.gui.duplicates.merge"),
+            destructive=True,
+        ):
             self.merge(keep_first)
 
     def merge(self, keep_first: bool) -> None:
@@ -191,10 +210,11 @@ class DuplicatesPage(QWidget):
         ctx = self.ctx
 
         def done(result: MergeResult) -> None:
-            self.last_result = t("data.gui.duplicates.merged", keep=result.kept_id,
-                                 remove=result.removed_id)
+            self.last_result = t(
+                "data.gui.duplicates.merged", keep=result.kept_id, remove=result.removed_id
+            )
             self.refresh()
 
-        DbOp(ctx, self, lambda s: merge_customers(s, ctx.actor, keep, remove, kv, rv)) \
-            .success(done).run()
-
+        DbOp(ctx, self, lambda s: merge_customers(s, ctx.actor, keep, remove, kv, rv)).success(
+            done
+        ).run()

@@ -47,16 +47,24 @@ def date_format() -> str:
 
 
 class OrderDialog(QDialog):
-    def __init__(self, ctx: Any, order: OrderRow | None = None, customer_id: int | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: Any,
+        order: OrderRow | None = None,
+        customer_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.order = order
         self.customer_id = order.customer_id if order else customer_id
         self.saved_order_id: int | None = None
         self._choices: dict[str, int] = {}
-        self.setWindowTitle(t("lists.order.title_edit", number=order.number) if order
-                            else t("lists.order.title_new"))
+        self.setWindowTitle(
+            t("lists.order.title_edit", number=order.number)
+            if order
+            else t("lists.order.title_new")
+        )
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         self.message = MessageBar()
@@ -113,8 +121,9 @@ class OrderDialog(QDialog):
         elif self.customer_id is not None:
             self._load_preset_customer(self.customer_id)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Save).setText(t("lists.detail.save"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("lists.cancel"))
         buttons.accepted.connect(self.save)
@@ -130,8 +139,9 @@ class OrderDialog(QDialog):
                 self.customer.setText(customer_label(rows[0]))
 
         actor = self.ctx.actor
-        DbOp(self.ctx, self, lambda s: customer_search.customer_rows(s, actor, [customer_id])) \
-            .success(show).failure(self._failed).run()
+        DbOp(
+            self.ctx, self, lambda s: customer_search.customer_rows(s, actor, [customer_id])
+        ).success(show).failure(self._failed).run()
 
     @Slot(str)
     def _customer_edited(self, _text: str) -> None:
@@ -145,8 +155,9 @@ class OrderDialog(QDialog):
             return
 
         actor = self.ctx.actor
-        DbOp(self.ctx, self, lambda s: customer_search.search_customers(s, actor, query, limit=20)) \
-            .success(lambda rows: self._show_choices(query, rows)).failure(self._failed).run()
+        DbOp(
+            self.ctx, self, lambda s: customer_search.search_customers(s, actor, query, limit=20)
+        ).success(lambda rows: self._show_choices(query, rows)).failure(self._failed).run()
 
     def _show_choices(self, query: str, rows: list[customer_search.CustomerRow]) -> None:
         if query != self.customer.text().strip():
@@ -182,14 +193,17 @@ class OrderDialog(QDialog):
         if self.customer_id is None:
             self.fields.show({"customer": t("lists.order.customer_required")})
             return
-        data, customer_id, order, actor = self.values(), self.customer_id, self.order, \
-            self.ctx.actor
+        data, customer_id, order, actor = (
+            self.values(),
+            self.customer_id,
+            self.order,
+            self.ctx.actor,
+        )
 
         def save_order(s: Session) -> int:
             if order is None:
                 return orders.create_order(s, actor, customer_id, data).id
-            return orders.update_order(s, actor, order.id, data,
-                                       expected_version=order.version).id
+            return orders.update_order(s, actor, order.id, data, expected_version=order.version).id
 
         DbOp(self.ctx, self, save_order).success(self._saved).failure(self._failed).run()
 

@@ -44,8 +44,13 @@ def order_columns() -> list[Column]:
         Column("field.item", lambda r: r.item),
         Column("field.amount", lambda r: format_money(r.amount), right=True),
         Column("field.channel", lambda r: t(f"lists.channel.{r.channel}")),
-        Column("field.invoice_state", lambda r: t(f"lists.invoice.{r.invoice_state}")
-               + (f", {t('lists.state.archived')}" if r.archived else "")),
+        Column(
+            "field.invoice_state",
+            lambda r: (
+                t(f"lists.invoice.{r.invoice_state}")
+                + (f", {t('lists.state.archived')}" if r.archived else "")
+            ),
+        ),
     ]
 
 
@@ -80,10 +85,12 @@ class OrdersPage(QWidget):
         self.text_filter.setPlaceholderText(t("lists.orders.text_placeholder"))
         self.text_filter.setClearButtonEnabled(True)
         self.archived = QCheckBox(t("lists.orders.show_archived"))
-        for text_key, widget in (("field.invoice_state", self.state_filter),
-                                 ("lists.orders.from", self.date_from),
-                                 ("lists.orders.to", self.date_to),
-                                 ("lists.orders.search", self.text_filter)):
+        for text_key, widget in (
+            ("field.invoice_state", self.state_filter),
+            ("lists.orders.from", self.date_from),
+            ("lists.orders.to", self.date_to),
+            ("lists.orders.search", self.text_filter),
+        ):
             label = QLabel(t(text_key))
             label.setBuddy(widget)
             widget.setAccessibleName(t(text_key))
@@ -109,8 +116,7 @@ class OrdersPage(QWidget):
         self.state_button.setMenu(menu)
         self.archive_button = QPushButton(t("lists.orders.archive"))
         self.archive_button.clicked.connect(self.toggle_archived)
-        for button in (self.new_button, self.edit_button, self.state_button,
-                       self.archive_button):
+        for button in (self.new_button, self.edit_button, self.state_button, self.archive_button):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -185,8 +191,9 @@ class OrdersPage(QWidget):
         generation, filters = self._generation, self.filters()
 
         actor = self.ctx.actor
-        DbOp(self.ctx, self, lambda s: orders.list_orders(s, actor, limit=LIMIT, **filters)) \
-            .success(lambda rows: self._loaded(generation, rows)).failure(self._failed).run()
+        DbOp(
+            self.ctx, self, lambda s: orders.list_orders(s, actor, limit=LIMIT, **filters)
+        ).success(lambda rows: self._loaded(generation, rows)).failure(self._failed).run()
 
     def _loaded(self, generation: int, rows: list[OrderRow]) -> None:
         if generation != self._generation:
@@ -195,8 +202,7 @@ class OrdersPage(QWidget):
         self.model.set_rows(rows)
         total = sum((r.amount for r in rows), Decimal(0))
         key = "lists.orders.count_limited" if len(rows) >= LIMIT else "lists.orders.count"
-        self.count.setText(t(key, count=format_count(len(rows)),
-                             total=format_money(total)))
+        self.count.setText(t(key, count=format_count(len(rows)), total=format_money(total)))
         if selected is not None:
             for i, row in enumerate(rows):
                 if row.id == selected.id:
@@ -215,8 +221,9 @@ class OrdersPage(QWidget):
         row = self.current()
         for widget in (self.edit_button, self.state_button, self.archive_button):
             widget.setEnabled(row is not None)
-        self.archive_button.setText(t("lists.orders.unarchive" if row and row.archived
-                                      else "lists.orders.archive"))
+        self.archive_button.setText(
+            t("lists.orders.unarchive" if row and row.archived else "lists.orders.archive")
+        )
 
     # --- actions -----------------------------------------------------------------------------
     def open_dialog(self, order: OrderRow | None = None, customer_id: int | None = None) -> bool:
@@ -242,14 +249,19 @@ class OrdersPage(QWidget):
             return
 
         def done(_order: object) -> None:
-            self.message.show_message(t("lists.orders.state_set", number=row.number,
-                                        state=t(f"lists.invoice.{state}")))
+            self.message.show_message(
+                t("lists.orders.state_set", number=row.number, state=t(f"lists.invoice.{state}"))
+            )
             self.reload()
 
         actor = self.ctx.actor
-        DbOp(self.ctx, self, lambda s: orders.update_order(
-            s, actor, row.id, {"invoice_state": state}, expected_version=row.version)) \
-            .success(done).failure(self._failed).run()
+        DbOp(
+            self.ctx,
+            self,
+            lambda s: orders.update_order(
+                s, actor, row.id, {"invoice_state": state}, expected_version=row.version
+            ),
+        ).success(done).failure(self._failed).run()
 
     @Slot()
     def toggle_archived(self) -> None:
@@ -257,12 +269,14 @@ class OrdersPage(QWidget):
         if row is None:
             return
         archive = not row.archived
-        if archive and not confirm(self, t("lists.orders.archive_confirm", number=row.number),
-                                   t("messages.action.archive")):
+        if archive and not confirm(
+            self, t("lists.orders.archive_confirm", number=row.number), t("messages.action.archive")
+        ):
             return
         actor = self.ctx.actor
-        DbOp(self.ctx, self, lambda s: orders.set_archived(s, actor, row.id, archive)) \
-            .success(lambda _r: self.reload()).failure(self._failed).run()
+        DbOp(self.ctx, self, lambda s: orders.set_archived(s, actor, row.id, archive)).success(
+            lambda _r: self.reload()
+        ).failure(self._failed).run()
 
     def has_unsaved_changes(self) -> bool:
         return False  # the order form is a dialog that saves or cancels at once

@@ -68,8 +68,7 @@ class Asker:
         return messages.confirm(self.parent, text, action, destructive=destructive)
 
     def open_file(self, title: str) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self.parent, title, "",
-                                              t("req.gui.scan_filter"))
+        name, _ = QFileDialog.getOpenFileName(self.parent, title, "", t("req.gui.scan_filter"))
         return Path(name) if name else None
 
     def save_path(self, suggested: str) -> Path | None:
@@ -81,8 +80,9 @@ class Asker:
 
 def _ok_cancel(dialog: QDialog) -> QDialogButtonBox:
     """OK and Cancel (in the interface's language) that accept and reject ``dialog``."""
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
     buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("req.gui.cancel"))
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)

@@ -46,8 +46,9 @@ def _label(text: str, widget: QWidget) -> QLabel:
 class NewRequestDialog(QDialog):
     """Registers a request; ``request_id`` holds the new id after ``accept()``."""
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None, kind: str = "access",
-                 asker: Any = None) -> None:
+    def __init__(
+        self, ctx: Any, parent: QWidget | None = None, kind: str = "access", asker: Any = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.asker = asker or Asker(self)
@@ -73,10 +74,12 @@ class NewRequestDialog(QDialog):
         self.language = QComboBox()
         self.language.addItem(t("req.lang.fi"), "fi")
         self.language.addItem(t("req.lang.en"), "en")
-        for text, widget in ((t("req.gui.f.kind"), self.kind),
-                             (t("req.gui.f.received_on"), self.received),
-                             (t("req.gui.f.channel"), self.channel),
-                             (t("req.gui.f.language"), self.language)):
+        for text, widget in (
+            (t("req.gui.f.kind"), self.kind),
+            (t("req.gui.f.received_on"), self.received),
+            (t("req.gui.f.channel"), self.channel),
+            (t("req.gui.f.language"), self.language),
+        ):
             basics.addRow(_label(text, widget), widget)
         layout.addLayout(basics)
 
@@ -99,7 +102,8 @@ class NewRequestDialog(QDialog):
             (t("req.gui.f.subject_address"), self.address),
             (t("req.gui.f.hetu"), self.hetu),
             (t("req.gui.f.customer_search"), self.customer_search),
-            (t("req.gui.f.customer"), self.customer))
+            (t("req.gui.f.customer"), self.customer),
+        )
         for text, person_field in person_fields:
             pform.addRow(_label(text, person_field), person_field)
         layout.addWidget(person)
@@ -127,9 +131,9 @@ class NewRequestDialog(QDialog):
         self.items_box = QGroupBox(t("req.gui.h.items"))
         ibox = QVBoxLayout(self.items_box)
         self.items = QTableWidget(0, 3)
-        self.items.setHorizontalHeaderLabels([t("req.gui.col.field"),
-                                              t("req.gui.col.requested"),
-                                              t("req.gui.col.grounds")])
+        self.items.setHorizontalHeaderLabels(
+            [t("req.gui.col.field"), t("req.gui.col.requested"), t("req.gui.col.grounds")]
+        )
         self.items.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.items.setAccessibleName(t("req.gui.h.items"))
         buttons_row = QHBoxLayout()
@@ -153,8 +157,9 @@ class NewRequestDialog(QDialog):
             obox.addWidget(check)
         layout.addWidget(self.objection_box)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("req.gui.register"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("req.gui.cancel"))
         self.buttons.accepted.connect(self.submit)
@@ -205,8 +210,9 @@ class NewRequestDialog(QDialog):
             if rows:
                 self.customer.setCurrentIndex(1)
 
-        DbOp(self.ctx, self, lambda s: search_customers(s, actor, text, limit=30)) \
-            .success(show).failure(lambda exc: show_inline(self.error, exc)).run()
+        DbOp(self.ctx, self, lambda s: search_customers(s, actor, text, limit=30)).success(
+            show
+        ).failure(lambda exc: show_inline(self.error, exc)).run()
 
     @Slot()
     def _choose_scan(self) -> None:
@@ -244,20 +250,28 @@ class NewRequestDialog(QDialog):
             return
         # Everything the request says is read from the form here, on the GUI thread.
         fields: dict[str, Any] = dict(
-            kind=kind, received_on=date(d.year(), d.month(), d.day()),
-            channel=self.channel.currentData(), language=self.language.currentData(),
-            signed_on_file=self.signed.isChecked(), original_location=self.location.text(),
-            identity_method=self.identity.text(), subject_name=self.name.text(),
+            kind=kind,
+            received_on=date(d.year(), d.month(), d.day()),
+            channel=self.channel.currentData(),
+            language=self.language.currentData(),
+            signed_on_file=self.signed.isChecked(),
+            original_location=self.location.text(),
+            identity_method=self.identity.text(),
+            subject_name=self.name.text(),
             subject_email=self.email.text(),
             subject_address=self.address.toPlainText(),
-            customer_id=self.customer.currentData(), hetu=self.hetu.text().strip(),
+            customer_id=self.customer.currentData(),
+            hetu=self.hetu.text().strip(),
             items=self._item_inputs() if kind == RequestKind.RECTIFICATION.value else (),
             objection_kinds=[k for k, c in self.objection_checks.items() if c.isChecked()]
-            if kind == RequestKind.OBJECTION.value else (),
-            attachment=attachment)
+            if kind == RequestKind.OBJECTION.value
+            else (),
+            attachment=attachment,
+        )
         actor = self.ctx.actor
-        DbOp(self.ctx, self, lambda s: register_request(s, actor, **fields).id) \
-            .success(self._registered).failure(self._refused).run()
+        DbOp(self.ctx, self, lambda s: register_request(s, actor, **fields).id).success(
+            self._registered
+        ).failure(self._refused).run()
 
     def _registered(self, request_id: int) -> None:
         self.request_id = request_id

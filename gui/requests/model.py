@@ -33,9 +33,11 @@ def _style(r: RequestRow) -> RowStyle | None:
     if not r.urgency:
         return None
     overdue = r.urgency == "overdue"
-    return RowStyle(background=OVERDUE_BG if overdue else SOON_BG,
-                    foreground=OVERDUE_FG if overdue else SOON_FG,
-                    tooltip=t(f"req.gui.tip_{r.urgency}"))
+    return RowStyle(
+        background=OVERDUE_BG if overdue else SOON_BG,
+        foreground=OVERDUE_FG if overdue else SOON_FG,
+        tooltip=t(f"req.gui.tip_{r.urgency}"),
+    )
 
 
 COLUMNS = [
@@ -43,12 +45,22 @@ COLUMNS = [
     Column("req.col.kind", lambda r: t(f"req.kind.{r.kind}"), tooltip=no_tooltip),
     Column("req.col.person", lambda r: str(r.person), tooltip=no_tooltip),
     Column("req.col.state", lambda r: t(f"req.state.{r.state}"), tooltip=no_tooltip),
-    Column("req.col.received_on", lambda r: format_date(r.received_on), tooltip=no_tooltip,
-           sort_key=lambda r: r.received_on.toordinal()),
-    Column("req.col.due_on", _due_text, tooltip=no_tooltip,
-           sort_key=lambda r: r.due_on.toordinal()),
-    Column("req.col.days_left", _days_left_text, right=True, tooltip=no_tooltip,
-           sort_key=lambda r: r.days_left if r.is_open else 10**6),
+    Column(
+        "req.col.received_on",
+        lambda r: format_date(r.received_on),
+        tooltip=no_tooltip,
+        sort_key=lambda r: r.received_on.toordinal(),
+    ),
+    Column(
+        "req.col.due_on", _due_text, tooltip=no_tooltip, sort_key=lambda r: r.due_on.toordinal()
+    ),
+    Column(
+        "req.col.days_left",
+        _days_left_text,
+        right=True,
+        tooltip=no_tooltip,
+        sort_key=lambda r: r.days_left if r.is_open else 10**6,
+    ),
 ]
 
 

@@ -117,11 +117,17 @@ class RequestsPage(QWidget):
         state = self.state_filter.currentData()
         kind = self.kind_filter.currentData()
 
-        DbOp(ctx, self, lambda s: list_requests(
-            s, ctx.actor, open_only=state == "open",
-            states=[state] if state not in ("open", "all") else None,
-            kinds=[kind] if kind else None)) \
-            .success(self._show_rows).failure(lambda exc: show_inline(self.error, exc)).run()
+        DbOp(
+            ctx,
+            self,
+            lambda s: list_requests(
+                s,
+                ctx.actor,
+                open_only=state == "open",
+                states=[state] if state not in ("open", "all") else None,
+                kinds=[kind] if kind else None,
+            ),
+        ).success(self._show_rows).failure(lambda exc: show_inline(self.error, exc)).run()
 
     def _show_rows(self, rows: list[Any]) -> None:
         show_inline(self.error, None)

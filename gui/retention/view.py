@@ -48,12 +48,16 @@ class RetentionPage(QWidget):
         self.rule = QLabel()
         self.rule.setWordWrap(True)
 
-        self.model = RowsModel([
-            Column("field.customer", lambda c: c.name),
-            Column("data.gui.retention.last_contact", lambda c: format_date(c.last_contact_on)),
-            Column("data.gui.retention.action", _action_text),
-            Column("data.gui.retention.reason", lambda c: c.reason),
-        ], checkable=True, parent=self)
+        self.model = RowsModel(
+            [
+                Column("field.customer", lambda c: c.name),
+                Column("data.gui.retention.last_contact", lambda c: format_date(c.last_contact_on)),
+                Column("data.gui.retention.action", _action_text),
+                Column("data.gui.retention.reason", lambda c: c.reason),
+            ],
+            checkable=True,
+            parent=self,
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName(t("data.gui.retention.table"))
@@ -107,8 +111,11 @@ class RetentionPage(QWidget):
 
         def candidates(s: Session) -> tuple[list[RetentionCandidate], int, int]:
             settings = get_settings(s)
-            return (retention_candidates(s, ctx.actor), settings.retention_years,
-                    settings.bookkeeping_retention_years)
+            return (
+                retention_candidates(s, ctx.actor),
+                settings.retention_years,
+                settings.bookkeeping_retention_years,
+            )
 
         DbOp(ctx, self, candidates).success(self._show).run()
 
@@ -118,14 +125,18 @@ class RetentionPage(QWidget):
         self.model.set_rows(candidates)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
-        count = (t("data.gui.retention.nobody") if not candidates else
-                 t("data.gui.retention.count", count=len(candidates)))
+        count = (
+            t("data.gui.retention.nobody")
+            if not candidates
+            else t("data.gui.retention.count", count=len(candidates))
+        )
         self.status.setText(f"{self.last_result} {count}".strip())
 
     @Slot()
     def _update_buttons(self) -> None:
-        self.apply_button.setEnabled(self.ctx.can(Permission.RETENTION)
-                                     and bool(self.model.checked_rows()))
+        self.apply_button.setEnabled(
+            self.ctx.can(Permission.RETENTION) and bool(self.model.checked_rows())
+        )
 
     @Slot()
     def confirm_and_apply(self) -> None:
@@ -141,12 +152,11 @@ class RetentionPage(QWidget):
         ctx = self.ctx
 
         def done(result: RetentionResult) -> None:
-            self.last_result = t("data.gui.retention.done", deleted=result.deleted,
-                                 anonymised=result.anonymised)
+            self.last_result = t(
+                "data.gui.retention.done", deleted=result.deleted, anonymised=result.anonymised
+            )
             if result.skipped:
-                self.last_result += " " + t("data.gui.retention.skipped",
-                                            count=len(result.skipped))
+                self.last_result += " " + t("data.gui.retention.skipped", count=len(result.skipped))
             self.refresh()
 
         DbOp(ctx, self, lambda s: apply_retention(s, ctx.actor, customer_ids)).success(done).run()
-

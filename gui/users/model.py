@@ -38,8 +38,10 @@ COLUMNS = [
     _column("title", lambda r: str(r.title or "")),
     _column("role", lambda r: role_text(r.role)),
     _column("state", state_text),
-    _column("confidentiality_signed_on",
-            lambda r: format_date(r.confidentiality_signed_on) or t("gui.users.missing")),
+    _column(
+        "confidentiality_signed_on",
+        lambda r: format_date(r.confidentiality_signed_on) or t("gui.users.missing"),
+    ),
     _column("last_login_at", lambda r: format_datetime(r.last_login_at)),
 ]
 

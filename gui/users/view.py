@@ -42,8 +42,9 @@ from gui.widgets import Form, date_edit, date_of, role_text
 class UserDialog(QDialog):
     """Add a user (``row`` None) or edit one. ``save(values)`` calls the core."""
 
-    def __init__(self, save: Callable[[dict[str, Any]], None], row: Any = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, save: Callable[[dict[str, Any]], None], row: Any = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.save = save
         self.adding = row is None
@@ -65,22 +66,33 @@ class UserDialog(QDialog):
             ("full_name", t("field.full_name"), self.full_name, ""),
             ("title", t("field.title"), self.title_edit, t("gui.wizard.hint.title")),
             ("role", t("field.role"), self.role, ""),
-            ("confidentiality_signed_on", t("field.confidentiality_signed_on"), self.signed_on,
-             t("gui.wizard.hint.confidentiality")),
+            (
+                "confidentiality_signed_on",
+                t("field.confidentiality_signed_on"),
+                self.signed_on,
+                t("gui.wizard.hint.confidentiality"),
+            ),
         ]
         self.password = QLineEdit()
         self.again = QLineEdit()
         if self.adding:
             for edit in (self.password, self.again):
                 edit.setEchoMode(QLineEdit.EchoMode.Password)
-            fields += [("password", t("gui.users.initial_password"), self.password,
-                        t("gui.users.initial_password_hint")),
-                       ("again", t("gui.password.again_plain"), self.again, "")]
+            fields += [
+                (
+                    "password",
+                    t("gui.users.initial_password"),
+                    self.password,
+                    t("gui.users.initial_password_hint"),
+                ),
+                ("again", t("gui.password.again_plain"), self.again, ""),
+            ]
         for name, label, widget, hint in fields:
             widget.setObjectName(name)
             self.form.add(name, label, widget, hint)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -92,10 +104,14 @@ class UserDialog(QDialog):
         layout.addWidget(buttons)
 
     def values(self) -> dict[str, Any]:
-        return {"username": self.username.text().strip(), "full_name": self.full_name.text(),
-                "title": self.title_edit.text(), "role": self.role.currentData(),
-                "confidentiality_signed_on": date_of(self.signed_on),
-                "password": self.password.text()}
+        return {
+            "username": self.username.text().strip(),
+            "full_name": self.full_name.text(),
+            "title": self.title_edit.text(),
+            "role": self.role.currentData(),
+            "confidentiality_signed_on": date_of(self.signed_on),
+            "password": self.password.text(),
+        }
 
     @Slot()
     def submit(self) -> None:
@@ -116,8 +132,9 @@ class UserDialog(QDialog):
 
 
 class ResetPasswordDialog(QDialog):
-    def __init__(self, reset: Callable[[str], None], username: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, reset: Callable[[str], None], username: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.reset = reset
         self.setWindowTitle(t("gui.users.reset_title", username=username))
@@ -127,13 +144,16 @@ class ResetPasswordDialog(QDialog):
         self.form = Form()
         self.password = QLineEdit()
         self.again = QLineEdit()
-        for name, label, edit in (("password", t("gui.users.initial_password"), self.password),
-                                  ("again", t("gui.password.again_plain"), self.again)):
+        for name, label, edit in (
+            ("password", t("gui.users.initial_password"), self.password),
+            ("again", t("gui.password.again_plain"), self.again),
+        ):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setObjectName(name)
             self.form.add(name, label, edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -180,11 +200,13 @@ class UsersPage(QWidget):
         heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
-        for key, slot, shortcut in (("add", self.add_user, "Ctrl+N"),
-                                    ("edit", self.edit_user, "Return"),
-                                    ("toggle_active", self.toggle_active, ""),
-                                    ("unlock", self.unlock, ""),
-                                    ("reset", self.reset_password, "")):
+        for key, slot, shortcut in (
+            ("add", self.add_user, "Ctrl+N"),
+            ("edit", self.edit_user, "Return"),
+            ("toggle_active", self.toggle_active, ""),
+            ("unlock", self.unlock, ""),
+            ("reset", self.reset_password, ""),
+        ):
             button = QPushButton(t(f"gui.users.{key}"))
             button.setObjectName(key)
             button.clicked.connect(slot)
@@ -194,8 +216,12 @@ class UsersPage(QWidget):
             self.buttons[key] = button
             bar.addWidget(button)
         bar.addStretch(1)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.edit_user,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Return),
+            self.table,
+            self.edit_user,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(bar)
@@ -233,11 +259,16 @@ class UsersPage(QWidget):
             self.buttons[key].setEnabled(row is not None)
         if row is not None:
             self.buttons["toggle_active"].setText(
-                t("gui.users.deactivate") if row.active else t("gui.users.activate"))
+                t("gui.users.deactivate") if row.active else t("gui.users.activate")
+            )
             self.buttons["unlock"].setEnabled(bool(row.locked))
 
-    def _call(self, fn: Callable[[Session], None], select_id: int | None = None,
-              then: Callable[[], object] | None = None) -> None:
+    def _call(
+        self,
+        fn: Callable[[Session], None],
+        select_id: int | None = None,
+        then: Callable[[], object] | None = None,
+    ) -> None:
         """Run one core call in a transaction, then refresh; its message if it refuses."""
 
         def done(_result: None) -> None:
@@ -258,10 +289,17 @@ class UsersPage(QWidget):
             from core.security.auth import create_user
 
             with ctx.session() as s:
-                user = create_user(s, ctx.actor, values["username"], values["full_name"],
-                                   values["role"], values["password"],
-                                   values["confidentiality_signed_on"], values["title"],
-                                   must_change_password=True)
+                user = create_user(
+                    s,
+                    ctx.actor,
+                    values["username"],
+                    values["full_name"],
+                    values["role"],
+                    values["password"],
+                    values["confidentiality_signed_on"],
+                    values["title"],
+                    must_change_password=True,
+                )
                 created.append(user.id)
 
         if UserDialog(save, parent=self).exec():
@@ -278,9 +316,15 @@ class UsersPage(QWidget):
             from core.security.auth import update_user
 
             with ctx.session() as s:
-                update_user(s, ctx.actor, row.id, full_name=values["full_name"],
-                            title=values["title"], role=values["role"],
-                            confidentiality_signed_on=values["confidentiality_signed_on"])
+                update_user(
+                    s,
+                    ctx.actor,
+                    row.id,
+                    full_name=values["full_name"],
+                    title=values["title"],
+                    role=values["role"],
+                    confidentiality_signed_on=values["confidentiality_signed_on"],
+                )
 
         if UserDialog(save, row, parent=self).exec():
             self.refresh(row.id)
@@ -292,9 +336,11 @@ class UsersPage(QWidget):
         row = self.selected()
         if row is None:
             return
-        if row.active and not confirm(self, t("gui.users.deactivate_confirm",
-                                              name=row.full_name or row.username),
-                                      t("messages.action.deactivate_user")):
+        if row.active and not confirm(
+            self,
+            t("gui.users.deactivate_confirm", name=row.full_name or row.username),
+            t("messages.action.deactivate_user"),
+        ):
             return
         self._call(lambda s: set_active(s, self.ctx.actor, row.id, not row.active), row.id)
 
@@ -304,10 +350,13 @@ class UsersPage(QWidget):
 
         row = self.selected()
         if row is not None:
-            self._call(lambda s: unlock_user(s, self.ctx.actor, row.id), row.id,
-                       lambda: QMessageBox.information(
-                           self, t("gui.page.users"),
-                           t("gui.users.unlocked", username=row.username)))
+            self._call(
+                lambda s: unlock_user(s, self.ctx.actor, row.id),
+                row.id,
+                lambda: QMessageBox.information(
+                    self, t("gui.page.users"), t("gui.users.unlocked", username=row.username)
+                ),
+            )
 
     @Slot()
     def reset_password(self) -> None:

@@ -24,8 +24,11 @@ from gui.tasks import SyncTaskRunner, TaskRunner
 def shown(monkeypatch) -> list[str]:
     """What gui.messages.show_error was asked to show."""
     errors: list[str] = []
-    monkeypatch.setattr(messages, "show_error",
-                        lambda parent, exc, title=None: errors.append(messages.error_text(exc)))
+    monkeypatch.setattr(
+        messages,
+        "show_error",
+        lambda parent, exc, title=None: errors.append(messages.error_text(exc)),
+    )
     return errors
 
 
@@ -36,8 +39,13 @@ def _count(ctx: AppContext) -> int:
 
 def test_an_op_gets_a_session_and_its_result_comes_back_committed(ctx, shown) -> None:
     got: list[int] = []
-    DbOp(ctx, None, lambda s: customers.create_customer(
-        s, ctx.actor, {"first_name": "Olli", "last_name": "Op"}).id).success(got.append).run()
+    DbOp(
+        ctx,
+        None,
+        lambda s: (
+            customers.create_customer(s, ctx.actor, {"first_name": "Olli", "last_name": "Op"}).id
+        ),
+    ).success(got.append).run()
     assert len(got) == 1 and _count(ctx) == 1 and shown == []
 
 
@@ -63,8 +71,9 @@ def _outcomes(runner, qtbot) -> list[tuple[str, object, bool]]:
     gui = QCoreApplication.instance().thread()
 
     def note(kind: str):
-        return lambda value: seen.append((kind, value if kind == "done" else type(value),
-                                          QThread.currentThread() is gui))
+        return lambda value: seen.append(
+            (kind, value if kind == "done" else type(value), QThread.currentThread() is gui)
+        )
 
     runner.run(lambda: 6 * 7, note("done"), note("error"))
     runner.run(lambda: 1 / 0, note("done"), note("error"))
@@ -77,8 +86,11 @@ def _outcomes(runner, qtbot) -> list[tuple[str, object, bool]]:
 def test_the_test_runner_delivers_like_the_real_one(qtbot) -> None:
     real = TaskRunner()
     try:
-        assert _outcomes(SyncTaskRunner(), qtbot) == _outcomes(real, qtbot) == [
-            ("done", 42, True), ("error", ZeroDivisionError, True)]
+        assert (
+            _outcomes(SyncTaskRunner(), qtbot)
+            == _outcomes(real, qtbot)
+            == [("done", 42, True), ("error", ZeroDivisionError, True)]
+        )
     finally:
         real.wait()
         real.deleteLater()
@@ -86,11 +98,14 @@ def test_the_test_runner_delivers_like_the_real_one(qtbot) -> None:
 
 def test_error_text_says_what_the_user_can_read() -> None:
     assert messages.error_text(NotFound()) == "Tietoa ei löytynyt."
-    assert messages.error_text(PermissionError(13, "Permission denied")) == \
-        "Tiedostoa ei voitu kirjoittaa tai lukea: Permission denied"
+    assert (
+        messages.error_text(PermissionError(13, "Permission denied"))
+        == "Tiedostoa ei voitu kirjoittaa tai lukea: Permission denied"
+    )
     assert messages.error_text(KeyError("x")) == (
         "Odottamaton virhe (KeyError). Toimintoa ei tehty, eikä tietoja muutettu. "
-        "Jos vika toistuu, ota yhteys ylläpitoon.")
+        "Jos vika toistuu, ota yhteys ylläpitoon."
+    )
 
 
 def test_a_confirmation_names_its_action_and_defaults_to_cancel(qtbot) -> None:
@@ -108,6 +123,7 @@ def test_a_confirmation_is_yes_only_when_the_action_is_clicked(qtbot, monkeypatc
             chosen = next(b for b in box.buttons() if b.text() == button_text)
             chosen.click()
             return 0
+
         return fake_exec
 
     monkeypatch.setattr(QMessageBox, "exec", click("Poista tiedot"))
@@ -125,12 +141,22 @@ class _Row:
 
 
 def _model(checkable: bool = False) -> RowsModel:
-    model = RowsModel([
-        Column("field.customer", lambda r: r.name),
-        Column("field.amount", lambda r: f"{r.amount} €", right=True, tooltip=no_tooltip,
-               sort_key=lambda r: r.amount),
-    ], checkable=checkable, style=lambda r: RowStyle(foreground=QColor("#b3261e"), bold=True)
-        if r.amount > 100 else None)
+    model = RowsModel(
+        [
+            Column("field.customer", lambda r: r.name),
+            Column(
+                "field.amount",
+                lambda r: f"{r.amount} €",
+                right=True,
+                tooltip=no_tooltip,
+                sort_key=lambda r: r.amount,
+            ),
+        ],
+        checkable=checkable,
+        style=lambda r: (
+            RowStyle(foreground=QColor("#b3261e"), bold=True) if r.amount > 100 else None
+        ),
+    )
     model.set_rows([_Row("Aino", 5), _Row("Bertta", 250)])
     return model
 
@@ -153,13 +179,15 @@ def test_rows_model_shows_columns_headers_and_styles(qtmodeltester) -> None:
 def test_rows_model_ticks_rows_in_the_first_column(qtmodeltester) -> None:
     model = _model(checkable=True)
     qtmodeltester.check(model)
-    assert model.setData(model.index(1, 0), Qt.CheckState.Checked.value,
-                         Qt.ItemDataRole.CheckStateRole)
+    assert model.setData(
+        model.index(1, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole
+    )
     assert [r.name for r in model.checked_rows()] == ["Bertta"]
     model.set_all_checked(True)
     assert len(model.checked_rows()) == 2
-    assert not model.setData(model.index(1, 1), Qt.CheckState.Checked.value,
-                             Qt.ItemDataRole.CheckStateRole)
+    assert not model.setData(
+        model.index(1, 1), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole
+    )
 
 
 def test_mailing_model_passes_the_model_tester(qtmodeltester) -> None:
