@@ -29,9 +29,13 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
 HOME = CACHE / "home"
 PASSWORD = "Kirjahylly-Aurinko-77"
-ENV = {"HOME": str(HOME), "XDG_DATA_HOME": str(HOME / "data"),
-       "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
-       "ASIAKASREKISTERI_PASSWORD": PASSWORD, "ASIAKASREKISTERI_LANG": "fi"}
+ENV = {
+    "HOME": str(HOME),
+    "XDG_DATA_HOME": str(HOME / "data"),
+    "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+    "ASIAKASREKISTERI_PASSWORD": PASSWORD,
+    "ASIAKASREKISTERI_LANG": "fi",
+}
 os.environ.update(ENV)
 os.environ.pop("ASIAKASREKISTERI_DB", None)
 sys.path.insert(0, str(ROOT))
@@ -64,6 +68,7 @@ def line(name: str, value: float | None, note: str = "") -> None:
 
 # --- the cached database ---------------------------------------------------------------------
 
+
 def build_database(path: Path, customers: int, orders: int) -> None:
     from core.demo import generate
     from core.settings import initialise
@@ -72,12 +77,19 @@ def build_database(path: Path, customers: int, orders: int) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
     db = open_database(path)
     with db.begin() as s:
-        actor = initialise(s, "Benchmark Oy", "demo", "Demo Manager", PASSWORD,
-                           business_id="1572860-0").actor
+        actor = initialise(
+            s, "Benchmark Oy", "demo", "Demo Manager", PASSWORD, business_id="1572860-0"
+        ).actor
     per = max(1, round(orders / customers))
     started = time.perf_counter()
-    generate(db, actor, customers, seed=1, orders_per_customer=(max(0, per - 5), per + 5),
-             progress=lambda d, t, m: print(f"\r  building {m}", end="", file=sys.stderr))
+    generate(
+        db,
+        actor,
+        customers,
+        seed=1,
+        orders_per_customer=(max(0, per - 5), per + 5),
+        progress=lambda d, t, m: print(f"\r  building {m}", end="", file=sys.stderr),
+    )
     print(f"\n  built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     _add_big_customer(db, actor)
     with db.engine.connect() as conn:
@@ -97,28 +109,52 @@ def _add_big_customer(db: Database, actor: object) -> None:
     from core.models import Order
 
     with db.begin() as s:
-        c = create_customer(s, actor, {"first_name": "Iso", "last_name": "Tilaaja",  # type: ignore[arg-type]
-                                       "email": "iso.tilaaja@esimerkki.fi",
-                                       "postal_code": "00100", "city": "Helsinki",
-                                       "hetu": "131052-308T"})
-        s.execute(insert(Order), [
-            {"number": f"B-{i:06d}", "customer_id": c.id,
-             "ordered_on": date(2024, 1, 1) - timedelta(days=i), "item": f"Palvelu {i}",
-             "amount": Decimal("120.00") + i, "channel": "shop", "invoice_state": "paid",
-             "archived": False, "updated_by": "demo", "version": 1} for i in range(1000)])
+        c = create_customer(
+            s,
+            actor,
+            {
+                "first_name": "Iso",
+                "last_name": "Tilaaja",  # type: ignore[arg-type]
+                "email": "iso.tilaaja@esimerkki.fi",
+                "postal_code": "00100",
+                "city": "Helsinki",
+                "hetu": "131052-308T",
+            },
+        )
+        s.execute(
+            insert(Order),
+            [
+                {
+                    "number": f"B-{i:06d}",
+                    "customer_id": c.id,
+                    "ordered_on": date(2024, 1, 1) - timedelta(days=i),
+                    "item": f"Palvelu {i}",
+                    "amount": Decimal("120.00") + i,
+                    "channel": "shop",
+                    "invoice_state": "paid",
+                    "archived": False,
+                    "updated_by": "demo",
+                    "version": 1,
+                }
+                for i in range(1000)
+            ],
+        )
 
 
 def cached_database(customers: int, orders: int, rebuild: bool) -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"bench-{customers}-{orders}.sqlite3"
     if rebuild or not path.exists():
-        print(f"Building the benchmark database ({customers} customers, {orders} orders)...",
-              file=sys.stderr)
+        print(
+            f"Building the benchmark database ({customers} customers, {orders} orders)...",
+            file=sys.stderr,
+        )
         build_database(path, customers, orders)
     return path
 
 
 # --- figures ---------------------------------------------------------------------------------
+
 
 def timed(fn: Callable[[], object]) -> float:
     started = time.perf_counter()
@@ -136,14 +172,23 @@ def query_mix(db: Database, actor: object) -> list[str]:
 
     with db.begin() as s:
         rng = random.Random(4)
-        sample = s.execute(select(Customer).where(Customer.id.in_(
-            [rng.randint(1, 90000) for _ in range(40)]))).scalars().all()
+        sample = (
+            s.execute(
+                select(Customer).where(Customer.id.in_([rng.randint(1, 90000) for _ in range(40)]))
+            )
+            .scalars()
+            .all()
+        )
         people = [c for c in sample if c.email and c.phone][:4]
         hetu = next(hetu_of(s, c) for c in sample if c.hetu_encrypted)
     words = []
     for c in people:
-        words += [c.last_name.lower(), f"{c.first_name} {c.last_name}".lower(),
-                  c.email.split("@")[0], "0" + c.phone[4:6] + " " + c.phone[6:9]]
+        words += [
+            c.last_name.lower(),
+            f"{c.first_name} {c.last_name}".lower(),
+            c.email.split("@")[0],
+            "0" + c.phone[4:6] + " " + c.phone[6:9],
+        ]
     words += ["00100", "tampere", "rakennus oy", "mäki", "lindroos", "söderberg"]
     typed = [w[:i] for w in words for i in range(1, len(w) + 1)]
     return typed + [hetu]
@@ -152,6 +197,7 @@ def query_mix(db: Database, actor: object) -> list[str]:
 def _first_page() -> int:
     try:
         from gui.customers.model import FIRST
+
         return int(FIRST)
     except Exception:  # the GUI package is optional for this script
         return 100
@@ -166,6 +212,7 @@ def bench_search(db: Database, actor: object) -> None:
     queries = query_mix(db, actor)
     times, complete = [], []
     for q in queries:
+
         def first(q: str = q) -> None:
             with db.begin() as s:
                 result = matching_ids(s, actor, q, limit=page)  # type: ignore[arg-type]
@@ -174,6 +221,7 @@ def bench_search(db: Database, actor: object) -> None:
         def whole(q: str = q) -> None:
             with db.begin() as s:
                 matching_ids(s, actor, q)  # type: ignore[arg-type]
+
         first()  # warm (the GUI's first keystroke is not slower than this)
         # Each keystroke's latency is the median of three runs: this machine's neighbours
         # make single runs swing by a factor of two from one minute to the next.
@@ -182,11 +230,18 @@ def bench_search(db: Database, actor: object) -> None:
     times.sort()
     complete.sort()
     p95 = times[int(len(times) * 0.95) - 1]
-    line("search_p50", statistics.median(times),
-         f"({len(times)} keystrokes, first page, median of 3 runs each)")
-    line("search_p95", p95, f"(max {times[-1]:.1f} ms; whole id list p50 "
-                            f"{statistics.median(complete):.0f} ms, p95 "
-                            f"{complete[int(len(complete) * 0.95) - 1]:.0f} ms, in the background)")
+    line(
+        "search_p50",
+        statistics.median(times),
+        f"({len(times)} keystrokes, first page, median of 3 runs each)",
+    )
+    line(
+        "search_p95",
+        p95,
+        f"(max {times[-1]:.1f} ms; whole id list p50 "
+        f"{statistics.median(complete):.0f} ms, p95 "
+        f"{complete[int(len(complete) * 0.95) - 1]:.0f} ms, in the background)",
+    )
 
 
 def machine_reference(db: Database) -> None:
@@ -198,15 +253,25 @@ def machine_reference(db: Database) -> None:
 
     with db.engine.connect() as conn:
         raw = conn.connection.driver_connection
-        ids = [r[0] for r in raw.execute(
-            "SELECT rowid FROM customers_fts WHERE customers_fts MATCH '\"söd\" AND \"erb\" AND \"erg\"'")]
-        query = ("SELECT id FROM customers WHERE id IN (SELECT value FROM json_each(?)) "
-                 "AND search_text LIKE '%söderberg%' ORDER BY last_name, first_name, id "
-                 "LIMIT 61")
-        best = min(timed(lambda: raw.execute(query, (json.dumps(ids),)).fetchall())
-                   for _ in range(8))
-    print(f"# machine reference: {best * 1000:.2f} ms for a fixed SQLite query "
-          f"(about 3 ms when the host is quiet)", flush=True)
+        ids = [
+            r[0]
+            for r in raw.execute(
+                'SELECT rowid FROM customers_fts WHERE customers_fts MATCH \'"söd" AND "erb" AND "erg"\''
+            )
+        ]
+        query = (
+            "SELECT id FROM customers WHERE id IN (SELECT value FROM json_each(?)) "
+            "AND search_text LIKE '%söderberg%' ORDER BY last_name, first_name, id "
+            "LIMIT 61"
+        )
+        best = min(
+            timed(lambda: raw.execute(query, (json.dumps(ids),)).fetchall()) for _ in range(8)
+        )
+    print(
+        f"# machine reference: {best * 1000:.2f} ms for a fixed SQLite query "
+        f"(about 3 ms when the host is quiet)",
+        flush=True,
+    )
 
 
 def bench_list_and_detail(db: Database, actor: object) -> None:
@@ -225,8 +290,9 @@ def bench_list_and_detail(db: Database, actor: object) -> None:
     list_open()
     line("customer_list_open", min(timed(list_open) for _ in range(3)) * 1000)
     with db.begin() as s:
-        big = s.execute(select(Customer.id).where(Customer.email == "iso.tilaaja@esimerkki.fi")
-                        ).scalar_one()
+        big = s.execute(
+            select(Customer.id).where(Customer.email == "iso.tilaaja@esimerkki.fi")
+        ).scalar_one()
 
     def detail() -> None:
         with db.begin() as s:
@@ -235,8 +301,11 @@ def bench_list_and_detail(db: Database, actor: object) -> None:
             list_orders(s, actor, customer_id=big)  # type: ignore[arg-type]
 
     detail()
-    line("customer_detail_open", min(timed(detail) for _ in range(3)) * 1000,
-         "(customer with 1000 orders)")
+    line(
+        "customer_detail_open",
+        min(timed(detail) for _ in range(3)) * 1000,
+        "(customer with 1000 orders)",
+    )
 
 
 def bench_access_report(db: Database, actor: object) -> None:
@@ -253,8 +322,9 @@ def bench_access_report(db: Database, actor: object) -> None:
     def report() -> bytes:
         session = db.session_factory()
         try:
-            big = session.execute(select(Customer.id).where(
-                Customer.email == "iso.tilaaja@esimerkki.fi")).scalar_one()
+            big = session.execute(
+                select(Customer.id).where(Customer.email == "iso.tilaaja@esimerkki.fi")
+            ).scalar_one()
             data = collect_access_data(session, actor, customer_id=big)  # type: ignore[arg-type]
             return build_access_report(data, letterhead(session), "fi")
         finally:
@@ -263,15 +333,19 @@ def bench_access_report(db: Database, actor: object) -> None:
 
     report()  # fonts and modules loaded once, as in a running app
     times = sorted(timed(report) for _ in range(3))
-    line("access_report_pdf_1000_orders", times[1],
-         f"(median of 3: data from the database and the PDF; {len(report()) // 1024} KB)")
+    line(
+        "access_report_pdf_1000_orders",
+        times[1],
+        f"(median of 3: data from the database and the PDF; {len(report()) // 1024} KB)",
+    )
 
 
 def _child(args: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, *args], capture_output=True, text=True,
-                            env={**os.environ, **ENV}, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, env={**os.environ, **ENV}, cwd=ROOT
+    )
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return seconds, max(peak, before) / 1024, result
@@ -287,16 +361,37 @@ def import_csv(rows: int) -> Path:
     used: set[str] = set()
     with path.open("w", newline="", encoding="utf-8-sig") as f:
         w = csv.writer(f, delimiter=";")
-        w.writerow(["etunimi", "sukunimi", "yritys", "sähköposti", "katuosoite", "postinumero",
-                    "postitoimipaikka", "puhelin", "hetu"])
+        w.writerow(
+            [
+                "etunimi",
+                "sukunimi",
+                "yritys",
+                "sähköposti",
+                "katuosoite",
+                "postinumero",
+                "postitoimipaikka",
+                "puhelin",
+                "hetu",
+            ]
+        )
         for i in range(rows):
             d = make_customer(rng, 500000 + i, used)
             phone = d.get("phone", "")
             if phone and rng.random() < 0.5:
                 phone = f"0{phone[4:6]} {phone[6:9]} {phone[9:]}"
-            w.writerow([d["first_name"], d["last_name"], d.get("organisation", ""),
-                        d.get("email", ""), d["street"], d["postal_code"], d["city"], phone,
-                        d.get("hetu", "")])
+            w.writerow(
+                [
+                    d["first_name"],
+                    d["last_name"],
+                    d.get("organisation", ""),
+                    d.get("email", ""),
+                    d["street"],
+                    d["postal_code"],
+                    d["city"],
+                    phone,
+                    d.get("hetu", ""),
+                ]
+            )
     return path
 
 
@@ -305,17 +400,39 @@ def bench_import_and_demo(tmp: Path) -> float:
     main = str(ROOT / "main.py")
     source = import_csv(100_000)
     empty = tmp / "import.sqlite3"
-    subprocess.run([sys.executable, main, "--db", str(empty), "init", "--company", "B Oy",
-                    "--manager", "demo"], check=True, capture_output=True, env={**os.environ})
-    seconds, peak_import, result = _child([main, "--db", str(empty), "import-customers",
-                                           str(source), "--user", "demo"])
-    line("import_100k_rows", seconds if result.returncode == 0 else None,
-         f"({result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr})")
+    subprocess.run(
+        [
+            sys.executable,
+            main,
+            "--db",
+            str(empty),
+            "init",
+            "--company",
+            "B Oy",
+            "--manager",
+            "demo",
+        ],
+        check=True,
+        capture_output=True,
+        env={**os.environ},
+    )
+    seconds, peak_import, result = _child(
+        [main, "--db", str(empty), "import-customers", str(source), "--user", "demo"]
+    )
+    line(
+        "import_100k_rows",
+        seconds if result.returncode == 0 else None,
+        f"({result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr})",
+    )
     demo_db = tmp / "demo.sqlite3"
-    seconds, peak_demo, result = _child([main, "--db", str(demo_db), "demo", "--customers",
-                                         "100000"])
-    line("demo_100k_customers", seconds if result.returncode == 0 else None,
-         "" if result.returncode == 0 else result.stderr.strip()[:200])
+    seconds, peak_demo, result = _child(
+        [main, "--db", str(demo_db), "demo", "--customers", "100000"]
+    )
+    line(
+        "demo_100k_customers",
+        seconds if result.returncode == 0 else None,
+        "" if result.returncode == 0 else result.stderr.strip()[:200],
+    )
     return max(peak_import, peak_demo)
 
 
@@ -324,8 +441,13 @@ def bench_startup(path: Path) -> None:
     if not script.exists():
         line("startup_to_login", None, "(bench/startup.py not present)")
         return
-    result = subprocess.run([sys.executable, str(script), "--db", str(path)],
-                            capture_output=True, text=True, env={**os.environ, **ENV}, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, str(script), "--db", str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **ENV},
+        cwd=ROOT,
+    )
     shown = [ln for ln in result.stdout.splitlines() if " target " in ln]
     for ln in shown:
         print(ln, flush=True)
@@ -338,11 +460,12 @@ def main() -> int:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--rebuild", action="store_true")
-    parser.add_argument("--only", default="", help="comma-separated: startup,search,list,"
-                                                   "report,import,memory")
+    parser.add_argument(
+        "--only", default="", help="comma-separated: startup,search,list,report,import,memory"
+    )
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
-    want = (lambda name: not only or name in only)  # noqa: E731
+    want = lambda name: not only or name in only  # noqa: E731
     path = cached_database(args.customers, args.orders, args.rebuild)
     work = CACHE / "work"
     shutil.rmtree(work, ignore_errors=True)
@@ -364,9 +487,12 @@ def main() -> int:
     peak_children = bench_import_and_demo(work) if want("import") else 0.0
     if want("memory"):
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        line("peak_rss", max(own, peak_children),
-             f"(this process {own:.0f} MB: search, list, detail, report on the big database;"
-             f" import/demo processes {peak_children:.0f} MB)")
+        line(
+            "peak_rss",
+            max(own, peak_children),
+            f"(this process {own:.0f} MB: search, list, detail, report on the big database;"
+            f" import/demo processes {peak_children:.0f} MB)",
+        )
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

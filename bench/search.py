@@ -46,9 +46,11 @@ def main() -> None:
     parser.add_argument("--user", default="demo")
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--sync", action="store_true",
-                        help="run the queries on the GUI thread (separates thread hand-over "
-                             "from query time)")
+    parser.add_argument(
+        "--sync",
+        action="store_true",
+        help="run the queries on the GUI thread (separates thread hand-over from query time)",
+    )
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv)
     db = open_database(args.db, create=False)
@@ -56,15 +58,28 @@ def main() -> None:
     ctx = AppContext(db=db, actor=actor, tasks=SyncTaskRunner() if args.sync else TaskRunner())
     with db.begin() as s:
         total = s.execute(select(func.count(Customer.id))).scalar_one()
-        sample = s.execute(select(Customer.first_name, Customer.last_name, Customer.email,
-                                  Customer.postal_code, Customer.phone)
-                           .order_by(func.random()).limit(args.queries)).all()
+        sample = s.execute(
+            select(
+                Customer.first_name,
+                Customer.last_name,
+                Customer.email,
+                Customer.postal_code,
+                Customer.phone,
+            )
+            .order_by(func.random())
+            .limit(args.queries)
+        ).all()
     rng = random.Random(args.seed)
     queries = []
     for first, last, email, postal, phone in sample:
         kind = rng.choice(["last", "last", "first last", "email", "postal", "phone"])
-        text = {"last": last, "first last": f"{first} {last}", "email": email or last,
-                "postal": postal or last, "phone": (phone[-7:] if phone else last)}[kind]
+        text = {
+            "last": last,
+            "first last": f"{first} {last}",
+            "email": email or last,
+            "postal": postal or last,
+            "phone": (phone[-7:] if phone else last),
+        }[kind]
         queries.append(text.lower())
 
     def wait(signal, predicate=lambda *a: True, timeout_ms: int = 10000) -> None:
@@ -120,17 +135,25 @@ def main() -> None:
     def line(name: str, values: list[float], target: float) -> None:
         p50, p95 = statistics.median(values), percentile(values, 95)
         verdict = "ok" if p95 < target else "OVER"
-        print(f"{name:<44} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  (target p95 < {target:.0f} ms)"
-              f"  {verdict}  n={len(values)}")
+        print(
+            f"{name:<44} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  (target p95 < {target:.0f} ms)"
+            f"  {verdict}  n={len(values)}"
+        )
 
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; worker: "
-          f"{'none (--sync)' if args.sync else 'TaskRunner thread'}")
-    print(f"database: {db.display_location()}, {total} customers, "
-          f"{len(queries)} queries, {len(first_rows)} keystrokes")
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; worker: "
+        f"{'none (--sync)' if args.sync else 'TaskRunner thread'}"
+    )
+    print(
+        f"database: {db.display_location()}, {total} customers, "
+        f"{len(queries)} queries, {len(first_rows)} keystrokes"
+    )
     line("search: keystroke to first rows in model", first_rows, 15)
     line("search: keystroke to complete id list", all_rows, 200)
-    print(f"{'customer list open: first rows':<44} {list_first:7.1f} ms  (target < 200 ms)  "
-          f"{'ok' if list_first < 200 else 'OVER'}")
+    print(
+        f"{'customer list open: first rows':<44} {list_first:7.1f} ms  (target < 200 ms)  "
+        f"{'ok' if list_first < 200 else 'OVER'}"
+    )
     print(f"{'customer list open: all ids':<44} {list_all:7.1f} ms")
     line("customer detail open", detail_times, 100)
     ctx.tasks.wait()

@@ -39,17 +39,25 @@ def main() -> int:
     times = []
     for _ in range(args.runs):
         env["ASIAKASREKISTERI_BENCH_STARTUP"] = repr(time.time())
-        out = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", db], env=env,
-                             capture_output=True, text=True, timeout=60)
-        line = next((x for x in out.stdout.splitlines() if x.startswith("login window shown")),
-                    None)
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), "--db", db],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        line = next(
+            (x for x in out.stdout.splitlines() if x.startswith("login window shown")), None
+        )
         if line is None:
             print(out.stdout, out.stderr, file=sys.stderr)
             return 1
         times.append(float(line.split()[3]))
     median = statistics.median(times)
-    print(f"startup_to_login {median:.3f} s target {TARGET:g} {'ok' if median < TARGET else 'MISS'}"
-          f" (median of {len(times)} runs; best {min(times):.3f} s, worst {max(times):.3f} s)")
+    print(
+        f"startup_to_login {median:.3f} s target {TARGET:g} {'ok' if median < TARGET else 'MISS'}"
+        f" (median of {len(times)} runs; best {min(times):.3f} s, worst {max(times):.3f} s)"
+    )
     return 0
 
 

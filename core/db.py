@@ -109,8 +109,11 @@ def quick_check(target: Database | URL | str | os.PathLike[str] | None) -> bool:
     """Startup safety: False when the SQLite file is damaged (then offer the latest good
     backup, ``core.backup.latest_good_backup``). A server database answers True when reachable.
     A SQLite file that does not exist yet is fine (it will be created)."""
-    url = target.url if isinstance(target, Database) else (
-        target if isinstance(target, URL) else resolve_url(target))
+    url = (
+        target.url
+        if isinstance(target, Database)
+        else (target if isinstance(target, URL) else resolve_url(target))
+    )
     path = sqlite_path(url)
     if path is None:
         if not is_sqlite(url):
@@ -229,8 +232,12 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url_or_path: str | os.PathLike[str] | URL | None = None, *,
-                  create: bool = True, migrate: bool = True) -> Database:
+def open_database(
+    url_or_path: str | os.PathLike[str] | URL | None = None,
+    *,
+    create: bool = True,
+    migrate: bool = True,
+) -> Database:
     url = url_or_path if isinstance(url_or_path, URL) else resolve_url(url_or_path)
     path = sqlite_path(url)
     if path is not None:
@@ -246,8 +253,9 @@ def open_database(url_or_path: str | os.PathLike[str] | URL | None = None, *,
     return Database(url=url, engine=engine, session_factory=factory)
 
 
-def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]],
-                per_statement: int = 500) -> None:
+def bulk_insert(
+    conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], per_statement: int = 500
+) -> None:
     """Insert many rows that each give the same columns (all that need a value: Python-side
     column defaults are not applied here).
 
@@ -264,16 +272,20 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     names = list(rows[0])
     dialect = conn.dialect
     # (position, processor, its results so far): a batch repeats its time stamps and dates.
-    converting: list[tuple[int, Any, dict[Any, Any]]] = [(i, p, {}) for i, p in enumerate(
-        table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names)
-        if p is not None]
+    converting: list[tuple[int, Any, dict[Any, Any]]] = [
+        (i, p, {})
+        for i, p in enumerate(
+            table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names
+        )
+        if p is not None
+    ]
     values_of = operator.itemgetter(*names)
     quote = dialect.identifier_preparer.quote
     head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES "
     one = "(" + ", ".join("?" * len(names)) + ")"
     per = max(1, min(per_statement, 30000 // len(names)))  # SQLite's 32,766 variables
     for start in range(0, len(rows), per):
-        chunk = rows[start:start + per]
+        chunk = rows[start : start + per]
         params: list[Any] = []
         for row in chunk:
             values = list(values_of(row)) if len(names) > 1 else [row[names[0]]]

@@ -43,18 +43,30 @@ DEMO_PASSWORD = "Esittely-Kahvi-2024"  # the GUI's --demo database only; shown a
 DEMO_MANAGER = "Demo Esihenkilö"
 DEMO_CUSTOMERS = 2000
 DEMO_SETTINGS: dict[str, Any] = {
-    "business_id": "1572860-0", "controller_person": DEMO_COMPANY,
-    "street": "Mannerheimintie 12 B", "postal_code": "00100", "city": "Helsinki",
-    "phone": "+358 9 1234 5678", "email": "asiakaspalvelu@esimerkki.fi",
-    "contact_person": DEMO_MANAGER, "contact_email": "tietosuoja@esimerkki.fi",
+    "business_id": "1572860-0",
+    "controller_person": DEMO_COMPANY,
+    "street": "Mannerheimintie 12 B",
+    "postal_code": "00100",
+    "city": "Helsinki",
+    "phone": "+358 9 1234 5678",
+    "email": "asiakaspalvelu@esimerkki.fi",
+    "contact_person": DEMO_MANAGER,
+    "contact_email": "tietosuoja@esimerkki.fi",
 }
 DEMO_TITLE = "Toimitusjohtaja"
 
 
 def create_demo_register(location: Any, password: str) -> tuple[Database, Initialised]:
     """A new database holding the demonstration company and its manager ``demo``."""
-    return create_register(location, DEMO_COMPANY, DEMO_USER, DEMO_MANAGER, password,
-                           manager_title=DEMO_TITLE, **DEMO_SETTINGS)
+    return create_register(
+        location,
+        DEMO_COMPANY,
+        DEMO_USER,
+        DEMO_MANAGER,
+        password,
+        manager_title=DEMO_TITLE,
+        **DEMO_SETTINGS,
+    )
 
 
 FIRST_NAMES = (
@@ -76,18 +88,44 @@ STREETS = (
     "Myllytie Koivukuja Kuusitie Männikkötie Järvenpääntie Sibeliuksenkatu Runebergintie"
 ).split()
 CITIES = (
-    ("00100", "HELSINKI"), ("00530", "HELSINKI"), ("00940", "HELSINKI"), ("02100", "ESPOO"),
-    ("01300", "VANTAA"), ("33100", "TAMPERE"), ("20100", "TURKU"), ("90100", "OULU"),
-    ("40100", "JYVÄSKYLÄ"), ("15110", "LAHTI"), ("70100", "KUOPIO"), ("28100", "PORI"),
-    ("04400", "JÄRVENPÄÄ"), ("65100", "VAASA"), ("96100", "ROVANIEMI"), ("53100", "LAPPEENRANTA"),
+    ("00100", "HELSINKI"),
+    ("00530", "HELSINKI"),
+    ("00940", "HELSINKI"),
+    ("02100", "ESPOO"),
+    ("01300", "VANTAA"),
+    ("33100", "TAMPERE"),
+    ("20100", "TURKU"),
+    ("90100", "OULU"),
+    ("40100", "JYVÄSKYLÄ"),
+    ("15110", "LAHTI"),
+    ("70100", "KUOPIO"),
+    ("28100", "PORI"),
+    ("04400", "JÄRVENPÄÄ"),
+    ("65100", "VAASA"),
+    ("96100", "ROVANIEMI"),
+    ("53100", "LAPPEENRANTA"),
 )
-ORGS = ("Rakennus Oy Virta", "Asunto Oy Kuusela", "Kiinteistö Oy Rantala", "Tilitoimisto Laine",
-        "Remonttipalvelu Koski Oy", "Lakiasiaintoimisto Salo", "Insinööritoimisto Heikkilä Oy",
-        "Kauppahuone Niemi Ky", "Sijoitus Oy Mäkelä")
-ITEMS = ("Kerrostaloasunto {street} {n} A {a}, {city}", "Rivitaloasunto {street} {n} B {a}, {city}",
-         "Omakotitalo {street} {n}, {city}", "Välityspalkkio, {street} {n}, {city}",
-         "Arviokäynti ja hinta-arvio", "Vuokravälitys, {street} {n} C {a}, {city}",
-         "Kuntotarkastus", "Asuntokaupan asiakirjapalvelu")
+ORGS = (
+    "Rakennus Oy Virta",
+    "Asunto Oy Kuusela",
+    "Kiinteistö Oy Rantala",
+    "Tilitoimisto Laine",
+    "Remonttipalvelu Koski Oy",
+    "Lakiasiaintoimisto Salo",
+    "Insinööritoimisto Heikkilä Oy",
+    "Kauppahuone Niemi Ky",
+    "Sijoitus Oy Mäkelä",
+)
+ITEMS = (
+    "Kerrostaloasunto {street} {n} A {a}, {city}",
+    "Rivitaloasunto {street} {n} B {a}, {city}",
+    "Omakotitalo {street} {n}, {city}",
+    "Välityspalkkio, {street} {n}, {city}",
+    "Arviokäynti ja hinta-arvio",
+    "Vuokravälitys, {street} {n} C {a}, {city}",
+    "Kuntotarkastus",
+    "Asuntokaupan asiakirjapalvelu",
+)
 CHECK_CHARS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 EMAIL_DOMAINS = ("esimerkki.fi", "example.com", "posti.example.fi", "demo.example.net")
 
@@ -110,18 +148,19 @@ def make_hetu(rng: random.Random, used: set[str]) -> str:
 
 
 def _ascii(text: str) -> str:
-    return (text.lower().replace("ä", "a").replace("ö", "o").replace("å", "a")
-            .replace(" ", ""))
+    return text.lower().replace("ä", "a").replace("ö", "o").replace("å", "a").replace(" ", "")
 
 
 def make_customer(rng: random.Random, n: int, used_hetus: set[str]) -> dict[str, Any]:
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     postal, city = rng.choice(CITIES)
     data: dict[str, Any] = {
-        "first_name": first, "last_name": last,
+        "first_name": first,
+        "last_name": last,
         "street": f"{rng.choice(STREETS)} {rng.randint(1, 80)} {rng.choice('ABC')} "
-                  f"{rng.randint(1, 40)}",
-        "postal_code": postal, "city": city.title() if rng.random() < 0.9 else city,
+        f"{rng.randint(1, 40)}",
+        "postal_code": postal,
+        "city": city.title() if rng.random() < 0.9 else city,
         "source": rng.choice([s.value for s in Source][:6] + ["shop", "web_service"]),
     }
     if rng.random() < 0.85:
@@ -147,9 +186,15 @@ def _order_numbers(session: Any) -> dict[int, int]:
     return counters
 
 
-def generate(db: Database, actor: Actor, customers: int, seed: int = 1,
-             progress: Progress | None = None, batch: int = 2000,
-             orders_per_customer: tuple[int, int] = (0, 6)) -> dict[str, int]:
+def generate(
+    db: Database,
+    actor: Actor,
+    customers: int,
+    seed: int = 1,
+    progress: Progress | None = None,
+    batch: int = 2000,
+    orders_per_customer: tuple[int, int] = (0, 6),
+) -> dict[str, int]:
     """Add ``customers`` synthetic customers with orders, objections and a few requests."""
     require(actor, Permission.CUSTOMERS)
     rng = random.Random(seed)
@@ -187,47 +232,73 @@ def generate(db: Database, actor: Actor, customers: int, seed: int = 1,
                     else:
                         state = rng.choice(["paid"] * 20 + ["none", "in_collection"])
                     street = clean["street"].rsplit(" ", 2)[0]
-                    item = rng.choice(ITEMS).format(street=street, n=rng.randint(1, 80),
-                                                    a=rng.randint(1, 40),
-                                                    city=clean["city"].title())
-                    is_home = item.startswith(("Kerrostaloasunto", "Rivitaloasunto",
-                                               "Omakotitalo"))
-                    amount = (Decimal(rng.randint(60, 650) * 1000) if is_home
-                              else Decimal(rng.randint(150, 4000)))
-                    orders.append({
-                        "number": f"{ordered.year}-{counters[ordered.year]:06d}",
-                        "customer_id": cid, "ordered_on": ordered, "item": item[:300],
-                        "amount": amount,
-                        "channel": rng.choice([c.value for c in SalesChannel]),
-                        "invoice_state": state if state in {s.value for s in InvoiceState}
-                        else "none",
-                        "archived": False, "created_at": stamp, "updated_at": stamp,
-                        "updated_by": actor.username, "version": 1,
-                    })
+                    item = rng.choice(ITEMS).format(
+                        street=street,
+                        n=rng.randint(1, 80),
+                        a=rng.randint(1, 40),
+                        city=clean["city"].title(),
+                    )
+                    is_home = item.startswith(("Kerrostaloasunto", "Rivitaloasunto", "Omakotitalo"))
+                    amount = (
+                        Decimal(rng.randint(60, 650) * 1000)
+                        if is_home
+                        else Decimal(rng.randint(150, 4000))
+                    )
+                    orders.append(
+                        {
+                            "number": f"{ordered.year}-{counters[ordered.year]:06d}",
+                            "customer_id": cid,
+                            "ordered_on": ordered,
+                            "item": item[:300],
+                            "amount": amount,
+                            "channel": rng.choice([c.value for c in SalesChannel]),
+                            "invoice_state": state
+                            if state in {s.value for s in InvoiceState}
+                            else "none",
+                            "archived": False,
+                            "created_at": stamp,
+                            "updated_at": stamp,
+                            "updated_by": actor.username,
+                            "version": 1,
+                        }
+                    )
                 if rng.random() < 0.08:
                     for kind in rng.sample([k.value for k in ObjectionKind], rng.randint(1, 3)):
-                        objections.append({"customer_id": cid, "kind": kind,
-                                           "set_on": current - timedelta(days=rng.randrange(900)),
-                                           "set_by": actor.username})
+                        objections.append(
+                            {
+                                "customer_id": cid,
+                                "kind": kind,
+                                "set_on": current - timedelta(days=rng.randrange(900)),
+                                "set_by": actor.username,
+                            }
+                        )
                 if rng.random() < 0.004:
                     request_seq += 1
                     received = current - timedelta(days=rng.randrange(0, 36))
                     kind = rng.choice([k.value for k in RequestKind])
                     signed = rng.random() < 0.7
-                    requests.append({
-                        "number": f"P-{received.year}-{request_seq:04d}", "kind": kind,
-                        "customer_id": cid,
-                        "subject_name": f"{clean['first_name']} {clean['last_name']}",
-                        "subject_email": clean.get("email", ""),
-                        "received_on": received,
-                        "channel": rng.choice([c.value for c in RequestChannel]),
-                        "language": "fi" if rng.random() < 0.85 else "en",
-                        "signed_on_file": signed,
-                        "state": (RequestState.IN_PROGRESS.value if signed
-                                  else RequestState.AWAITING_SIGNATURE.value),
-                        "due_on": add_months(received, 1), "created_by": actor.username,
-                        "created_at": stamp, "version": 1,
-                    })
+                    requests.append(
+                        {
+                            "number": f"P-{received.year}-{request_seq:04d}",
+                            "kind": kind,
+                            "customer_id": cid,
+                            "subject_name": f"{clean['first_name']} {clean['last_name']}",
+                            "subject_email": clean.get("email", ""),
+                            "received_on": received,
+                            "channel": rng.choice([c.value for c in RequestChannel]),
+                            "language": "fi" if rng.random() < 0.85 else "en",
+                            "signed_on_file": signed,
+                            "state": (
+                                RequestState.IN_PROGRESS.value
+                                if signed
+                                else RequestState.AWAITING_SIGNATURE.value
+                            ),
+                            "due_on": add_months(received, 1),
+                            "created_by": actor.username,
+                            "created_at": stamp,
+                            "version": 1,
+                        }
+                    )
             conn = s.connection()
             if orders:
                 conn.execute(insert(table_of(Order)), orders)
@@ -235,8 +306,14 @@ def generate(db: Database, actor: Actor, customers: int, seed: int = 1,
                 conn.execute(insert(table_of(Objection)), objections)
             if requests:
                 conn.execute(insert(table_of(Request)), requests)
-            audit.record(s, actor, "demo.generate", "customer", f"{ids[0]}-{ids[-1]}",
-                         ["customers", "orders", "objections", "requests"])
+            audit.record(
+                s,
+                actor,
+                "demo.generate",
+                "customer",
+                f"{ids[0]}-{ids[-1]}",
+                ["customers", "orders", "objections", "requests"],
+            )
         made["customers"] += size
         made["orders"] += len(orders)
         made["objections"] += len(objections)

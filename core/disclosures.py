@@ -21,10 +21,19 @@ from core.security.permissions import Actor, Permission, require
 DISCLOSABLE = (*FIELDS, "orders")
 
 
-def record_disclosure(session: Session, actor: Actor, customer_id: int, recipient: str,
-                      purpose: str, data_fields: Iterable[str], outside_eea: bool = False,
-                      justification: str = "", *, recipient_address: str = "",
-                      disclosed_on: date | None = None) -> Disclosure:
+def record_disclosure(
+    session: Session,
+    actor: Actor,
+    customer_id: int,
+    recipient: str,
+    purpose: str,
+    data_fields: Iterable[str],
+    outside_eea: bool = False,
+    justification: str = "",
+    *,
+    recipient_address: str = "",
+    disclosed_on: date | None = None,
+) -> Disclosure:
     """Record data handed to someone outside the company. Only the purposes of [S9]/[S10]
     are accepted; a transfer outside the EU/EEA needs its justification [S10]."""
     require(actor, Permission.CUSTOMERS)
@@ -45,23 +54,35 @@ def record_disclosure(session: Session, actor: Actor, customer_id: int, recipien
         errors.append(ValidationError("data_fields", "validation.invalid_choice"))
     reason = (justification or "").strip()
     if outside_eea and not reason:
-        errors.append(ValidationError("outside_eea_justification",
-                                      "validation.req_justification_required"))
+        errors.append(
+            ValidationError("outside_eea_justification", "validation.req_justification_required")
+        )
     when = disclosed_on or today()
     if when > today():
         errors.append(ValidationError("disclosed_on", "validation.date_in_future"))
     if errors:
         raise ValidationErrors(errors)
-    row = Disclosure(customer_id=customer.id, recipient=recipient,
-                     recipient_address=(recipient_address or "").strip()[:1000],
-                     purpose=purpose, disclosed_on=when,
-                     data_fields=",".join(dict.fromkeys(fields)), outside_eea=bool(outside_eea),
-                     outside_eea_justification=reason if outside_eea else "",
-                     created_by=actor.username)
+    row = Disclosure(
+        customer_id=customer.id,
+        recipient=recipient,
+        recipient_address=(recipient_address or "").strip()[:1000],
+        purpose=purpose,
+        disclosed_on=when,
+        data_fields=",".join(dict.fromkeys(fields)),
+        outside_eea=bool(outside_eea),
+        outside_eea_justification=reason if outside_eea else "",
+        created_by=actor.username,
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "disclosure.create", "customer", customer.id,
-                 ["recipient", "purpose", "data_fields", "outside_eea"])
+    audit.record(
+        session,
+        actor,
+        "disclosure.create",
+        "customer",
+        customer.id,
+        ["recipient", "purpose", "data_fields", "outside_eea"],
+    )
     return row
 
 
@@ -79,9 +100,21 @@ class DisclosureInfo:
 
 def list_disclosures(session: Session, actor: Actor, customer_id: int) -> list[DisclosureInfo]:
     require(actor, Permission.CUSTOMERS)
-    rows = session.execute(select(Disclosure).where(Disclosure.customer_id == customer_id)
-                           .order_by(Disclosure.disclosed_on.desc(), Disclosure.id.desc()))
-    return [DisclosureInfo(d.id, d.recipient, d.recipient_address, d.purpose, d.disclosed_on,
-                           tuple(f for f in d.data_fields.split(",") if f), d.outside_eea,
-                           d.outside_eea_justification)
-            for d in rows.scalars()]
+    rows = session.execute(
+        select(Disclosure)
+        .where(Disclosure.customer_id == customer_id)
+        .order_by(Disclosure.disclosed_on.desc(), Disclosure.id.desc())
+    )
+    return [
+        DisclosureInfo(
+            d.id,
+            d.recipient,
+            d.recipient_address,
+            d.purpose,
+            d.disclosed_on,
+            tuple(f for f in d.data_fields.split(",") if f),
+            d.outside_eea,
+            d.outside_eea_justification,
+        )
+        for d in rows.scalars()
+    ]

@@ -33,7 +33,9 @@ class ValidationError(AppError):
 
     def message(self, lang: str | None = None) -> str:
         label = t(f"field.{self.field}", lang=lang)
-        return t("error.field", lang=lang, field=label, problem=t(self.code, lang=lang, **self.params))
+        return t(
+            "error.field", lang=lang, field=label, problem=t(self.code, lang=lang, **self.params)
+        )
 
 
 class ValidationErrors(ValidationError):

@@ -87,8 +87,10 @@ def format_date(value: date | datetime | None, lang: str | None = None) -> str:
 def format_datetime(value: datetime | None, lang: str | None = None) -> str:
     if value is None:
         return ""
-    return f"{format_date(value, lang)} {value:%H.%M}" if (lang or _language) == "fi" else (
-        f"{value:%Y-%m-%d %H:%M}"
+    return (
+        f"{format_date(value, lang)} {value:%H.%M}"
+        if (lang or _language) == "fi"
+        else (f"{value:%Y-%m-%d %H:%M}")
     )
 
 

@@ -42,23 +42,38 @@ def _numbers(numbers: list[str]) -> str:
     return shown + (" …" if len(numbers) > _LIST_MAX else "")
 
 
-def check_legal_holds(session: Session, customer_id: int,
-                      lang: str | None = None) -> list[LegalHoldInfo]:
+def check_legal_holds(
+    session: Session, customer_id: int, lang: str | None = None
+) -> list[LegalHoldInfo]:
     """Every hold on the customer's data with its reason and end date (None: until the
     invoice is settled). Retention: orders are accounting records kept for
     ``Settings.bookkeeping_retention_years`` after the end of the order's financial year
     (31.12. of the order year + N years)."""
     years = get_settings(session).bookkeeping_retention_years
-    orders = session.execute(select(Order).where(Order.customer_id == customer_id)
-                             .order_by(Order.ordered_on, Order.id)).scalars().all()
+    orders = (
+        session.execute(
+            select(Order)
+            .where(Order.customer_id == customer_id)
+            .order_by(Order.ordered_on, Order.id)
+        )
+        .scalars()
+        .all()
+    )
     holds: list[LegalHoldInfo] = []
-    for state, kind in ((InvoiceState.OPEN.value, "open_invoice"),
-                        (InvoiceState.IN_COLLECTION.value, "in_collection")):
+    for state, kind in (
+        (InvoiceState.OPEN.value, "open_invoice"),
+        (InvoiceState.IN_COLLECTION.value, "in_collection"),
+    ):
         numbers = [o.number for o in orders if o.invoice_state == state]
         if numbers:
-            holds.append(LegalHoldInfo(kind, t(f"req.hold.{kind}", lang,
-                                                orders=_numbers(numbers)), None,
-                                       tuple(numbers)))
+            holds.append(
+                LegalHoldInfo(
+                    kind,
+                    t(f"req.hold.{kind}", lang, orders=_numbers(numbers)),
+                    None,
+                    tuple(numbers),
+                )
+            )
     current = today()
     by_until: dict[date, list[str]] = {}
     for o in orders:
@@ -67,9 +82,18 @@ def check_legal_holds(session: Session, customer_id: int,
             by_until.setdefault(until, []).append(o.number)
     for until in sorted(by_until):
         numbers = by_until[until]
-        holds.append(LegalHoldInfo("accounting_retention",
-                                   t("req.hold.accounting_retention", lang,
-                                     orders=_numbers(numbers), until=format_date(until, lang),
-                                     years=years),
-                                   until, tuple(numbers)))
+        holds.append(
+            LegalHoldInfo(
+                "accounting_retention",
+                t(
+                    "req.hold.accounting_retention",
+                    lang,
+                    orders=_numbers(numbers),
+                    until=format_date(until, lang),
+                    years=years,
+                ),
+                until,
+                tuple(numbers),
+            )
+        )
     return holds

@@ -53,11 +53,21 @@ def clean_order(data: Mapping[str, Any]) -> dict[str, Any]:
     for field, fn in (
         ("item", lambda: validation.text("item", data.get("item"), required=True, max_len=300)),
         ("amount", lambda: parse_amount(data.get("amount"))),
-        ("channel", lambda: validation.choice("channel", data.get("channel"), SalesChannel,
-                                              default=SalesChannel.SHOP.value)),
-        ("invoice_state", lambda: validation.choice("invoice_state", data.get("invoice_state"),
-                                                    InvoiceState,
-                                                    default=InvoiceState.NONE.value)),
+        (
+            "channel",
+            lambda: validation.choice(
+                "channel", data.get("channel"), SalesChannel, default=SalesChannel.SHOP.value
+            ),
+        ),
+        (
+            "invoice_state",
+            lambda: validation.choice(
+                "invoice_state",
+                data.get("invoice_state"),
+                InvoiceState,
+                default=InvoiceState.NONE.value,
+            ),
+        ),
         ("ordered_on", lambda: _date("ordered_on", data.get("ordered_on"))),
     ):
         try:
@@ -88,18 +98,28 @@ def _next_number(session: Session, year: int) -> str:
     return f"{prefix}{seq:06d}"
 
 
-def create_order(session: Session, actor: Actor, customer_id: int,
-                 data: Mapping[str, Any], audit_entry: bool = True) -> Order:
+def create_order(
+    session: Session,
+    actor: Actor,
+    customer_id: int,
+    data: Mapping[str, Any],
+    audit_entry: bool = True,
+) -> Order:
     require(actor, Permission.ORDERS)
     customer = get_customer(session, customer_id)
     if customer.state != CustomerState.ACTIVE.value:
         raise ValidationError("customer", "validation.customer_not_active")
     clean = clean_order(data)
-    order = Order(customer_id=customer.id, number=_next_number(session, clean["ordered_on"].year),
-                  updated_by=actor.username, **clean)
+    order = Order(
+        customer_id=customer.id,
+        number=_next_number(session, clean["ordered_on"].year),
+        updated_by=actor.username,
+        **clean,
+    )
     session.add(order)
-    customer.last_contact_on = max(customer.last_contact_on or clean["ordered_on"],
-                                   clean["ordered_on"])
+    customer.last_contact_on = max(
+        customer.last_contact_on or clean["ordered_on"], clean["ordered_on"]
+    )
     session.flush()
     if audit_entry:
         audit.record(session, actor, "order.create", "order", order.id, sorted(clean))
@@ -113,15 +133,22 @@ def get_order(session: Session, order_id: int) -> Order:
     return order
 
 
-def update_order(session: Session, actor: Actor, order_id: int, data: Mapping[str, Any],
-                 expected_version: int | None) -> Order:
+def update_order(
+    session: Session,
+    actor: Actor,
+    order_id: int,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+) -> Order:
     require(actor, Permission.ORDERS)
     order = get_order(session, order_id)
     if expected_version is not None and order.version != expected_version:
-        raise Conflict("error.conflict", who=order.updated_by,
-                       when=order.updated_at.strftime("%d.%m.%Y %H.%M"))
-    merged = {f: getattr(order, f) for f in ("item", "amount", "channel", "invoice_state",
-                                             "ordered_on")}
+        raise Conflict(
+            "error.conflict", who=order.updated_by, when=order.updated_at.strftime("%d.%m.%Y %H.%M")
+        )
+    merged = {
+        f: getattr(order, f) for f in ("item", "amount", "channel", "invoice_state", "ordered_on")
+    }
     merged.update(data)
     clean = clean_order(merged)
     changed = [k for k, v in clean.items() if getattr(order, k) != v]
@@ -146,8 +173,14 @@ def set_archived(session: Session, actor: Actor, order_id: int, archived: bool) 
         order.archived = archived
         order.updated_at = now()
         order.updated_by = actor.username
-        audit.record(session, actor, "order.archive" if archived else "order.unarchive",
-                     "order", order.id, ["archived"])
+        audit.record(
+            session,
+            actor,
+            "order.archive" if archived else "order.unarchive",
+            "order",
+            order.id,
+            ["archived"],
+        )
 
 
 @dataclass(frozen=True)
@@ -165,10 +198,18 @@ class OrderRow:
     version: int
 
 
-def list_orders(session: Session, actor: Actor, *, customer_id: int | None = None,
-                invoice_state: str | None = None, date_from: date | None = None,
-                date_to: date | None = None, include_archived: bool = False,
-                text: str = "", limit: int = 5000) -> list[OrderRow]:
+def list_orders(
+    session: Session,
+    actor: Actor,
+    *,
+    customer_id: int | None = None,
+    invoice_state: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    include_archived: bool = False,
+    text: str = "",
+    limit: int = 5000,
+) -> list[OrderRow]:
     require(actor, Permission.ORDERS)
     q = select(Order, Customer.first_name, Customer.last_name).join(Customer)
     if customer_id is not None:
@@ -183,11 +224,25 @@ def list_orders(session: Session, actor: Actor, *, customer_id: int | None = Non
         q = q.where(Order.archived.is_(False))
     if text.strip():
         like = f"%{text.strip().lower()}%"
-        q = q.where(func.lower(Order.number).like(like) | func.lower(Order.item).like(like)
-                    | Customer.search_text.like(like))
+        q = q.where(
+            func.lower(Order.number).like(like)
+            | func.lower(Order.item).like(like)
+            | Customer.search_text.like(like)
+        )
     q = q.order_by(Order.ordered_on.desc(), Order.id.desc()).limit(limit)
     return [
-        OrderRow(o.id, o.number, o.customer_id, f"{first} {last}".strip(), o.ordered_on, o.item,
-                 o.amount, o.channel, o.invoice_state, o.archived, o.version)
+        OrderRow(
+            o.id,
+            o.number,
+            o.customer_id,
+            f"{first} {last}".strip(),
+            o.ordered_on,
+            o.item,
+            o.amount,
+            o.channel,
+            o.invoice_state,
+            o.archived,
+            o.version,
+        )
         for o, first, last in session.execute(q)
     ]

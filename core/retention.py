@@ -42,8 +42,11 @@ from core.settings import get_settings
 DELETE = "delete"
 ANONYMISE = "anonymise"
 ACTION_RECORD = {DELETE: "retention_deleted", ANONYMISE: "anonymised"}
-OPEN_REQUEST_STATES = (RequestState.RECEIVED.value, RequestState.AWAITING_SIGNATURE.value,
-                       RequestState.IN_PROGRESS.value)
+OPEN_REQUEST_STATES = (
+    RequestState.RECEIVED.value,
+    RequestState.AWAITING_SIGNATURE.value,
+    RequestState.IN_PROGRESS.value,
+)
 
 
 @dataclass(frozen=True)
@@ -75,26 +78,50 @@ def _candidates(session: Session, ids: Iterable[int] | None = None) -> list[Rete
     cutoff = add_years(current, -settings.retention_years)
     cutoff_dt = datetime.combine(cutoff + timedelta(days=1), time())
     orders = (
-        select(Order.customer_id.label("cid"), func.count(Order.id).label("n"),
-               func.max(Order.ordered_on).label("newest"),
-               func.sum(case((Order.invoice_state.in_([InvoiceState.OPEN.value,
-                                                       InvoiceState.IN_COLLECTION.value]), 1),
-                             else_=0)).label("unpaid"))
-        .group_by(Order.customer_id).subquery()
+        select(
+            Order.customer_id.label("cid"),
+            func.count(Order.id).label("n"),
+            func.max(Order.ordered_on).label("newest"),
+            func.sum(
+                case(
+                    (
+                        Order.invoice_state.in_(
+                            [InvoiceState.OPEN.value, InvoiceState.IN_COLLECTION.value]
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ).label("unpaid"),
+        )
+        .group_by(Order.customer_id)
+        .subquery()
     )
-    open_requests = (select(Request.customer_id)
-                     .where(Request.customer_id.is_not(None),
-                            Request.state.in_(OPEN_REQUEST_STATES)))
+    open_requests = select(Request.customer_id).where(
+        Request.customer_id.is_not(None), Request.state.in_(OPEN_REQUEST_STATES)
+    )
     q = (
-        select(Customer.id, Customer.first_name, Customer.last_name, Customer.last_contact_on,
-               Customer.created_at, orders.c.n, orders.c.newest, orders.c.unpaid)
+        select(
+            Customer.id,
+            Customer.first_name,
+            Customer.last_name,
+            Customer.last_contact_on,
+            Customer.created_at,
+            orders.c.n,
+            orders.c.newest,
+            orders.c.unpaid,
+        )
         .outerjoin(orders, orders.c.cid == Customer.id)
-        .where(Customer.state == CustomerState.ACTIVE.value,
-               or_(Customer.last_contact_on <= cutoff,
-                   and_(Customer.last_contact_on.is_(None), Customer.created_at < cutoff_dt)),
-               or_(orders.c.newest.is_(None), orders.c.newest <= cutoff),
-               func.coalesce(orders.c.unpaid, 0) == 0,
-               Customer.id.not_in(open_requests))
+        .where(
+            Customer.state == CustomerState.ACTIVE.value,
+            or_(
+                Customer.last_contact_on <= cutoff,
+                and_(Customer.last_contact_on.is_(None), Customer.created_at < cutoff_dt),
+            ),
+            or_(orders.c.newest.is_(None), orders.c.newest <= cutoff),
+            func.coalesce(orders.c.unpaid, 0) == 0,
+            Customer.id.not_in(open_requests),
+        )
         .order_by(Customer.last_contact_on, Customer.id)
     )
     if ids is not None:
@@ -104,15 +131,23 @@ def _candidates(session: Session, ids: Iterable[int] | None = None) -> list[Rete
         last_contact = max(d for d in (contact or created.date(), newest) if d is not None)
         name = f"{first} {last}".strip()
         if not n:
-            reason = t("data.retention.reason_delete", date=format_date(last_contact),
-                       years=settings.retention_years)
+            reason = t(
+                "data.retention.reason_delete",
+                date=format_date(last_contact),
+                years=settings.retention_years,
+            )
             out.append(RetentionCandidate(cid, name, last_contact, reason, DELETE, 0, None))
             continue
         ends = accounting_retention_end(newest, settings.bookkeeping_retention_years)
         if ends >= current:
             continue  # accounting still needs the orders and who they were for
-        reason = t("data.retention.reason_anonymise", date=format_date(last_contact),
-                   years=settings.retention_years, orders=n, ended=format_date(ends))
+        reason = t(
+            "data.retention.reason_anonymise",
+            date=format_date(last_contact),
+            years=settings.retention_years,
+            orders=n,
+            ended=format_date(ends),
+        )
         out.append(RetentionCandidate(cid, name, last_contact, reason, ANONYMISE, int(n), ends))
     return out
 
@@ -123,8 +158,7 @@ def retention_candidates(session: Session, actor: Actor) -> list[RetentionCandid
     return _candidates(session)
 
 
-def apply_retention(session: Session, actor: Actor,
-                    customer_ids: Iterable[int]) -> RetentionResult:
+def apply_retention(session: Session, actor: Actor, customer_ids: Iterable[int]) -> RetentionResult:
     """Delete or anonymise the chosen customers (one transaction: the caller's)."""
     require(actor, Permission.RETENTION)
     wanted = sorted(set(customer_ids))
@@ -135,8 +169,11 @@ def apply_retention(session: Session, actor: Actor,
         if candidate is None:
             continue
         wiped = wipe_customer(session, cid, candidate.action)  # type: ignore[arg-type]
-        session.add(ErasureRecord(customer_id=cid, action=ACTION_RECORD[candidate.action],
-                                  performed_by=actor.username))
+        session.add(
+            ErasureRecord(
+                customer_id=cid, action=ACTION_RECORD[candidate.action], performed_by=actor.username
+            )
+        )
         audit.record(session, actor, f"retention.{candidate.action}", "customer", cid, wiped)
         if candidate.action == DELETE:
             deleted += 1

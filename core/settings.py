@@ -21,9 +21,23 @@ from core.security.permissions import Actor, Permission, require
 _key_cache: dict[str, DataKey] = {}
 
 EDITABLE = (
-    "company_name", "business_id", "controller_person", "street", "postal_code", "city",
-    "phone", "email", "contact_person", "contact_phone", "contact_email", "register_name",
-    "statement_date", "purposes_text", "idle_lock_minutes", "backup_folder", "retention_years",
+    "company_name",
+    "business_id",
+    "controller_person",
+    "street",
+    "postal_code",
+    "city",
+    "phone",
+    "email",
+    "contact_person",
+    "contact_phone",
+    "contact_email",
+    "register_name",
+    "statement_date",
+    "purposes_text",
+    "idle_lock_minutes",
+    "backup_folder",
+    "retention_years",
     "bookkeeping_retention_years",
 )
 
@@ -59,8 +73,11 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
                 raise ValidationError(key, "validation.date_invalid")
             out[key] = value
         elif key in ("idle_lock_minutes", "retention_years", "bookkeeping_retention_years"):
-            limits = {"idle_lock_minutes": (1, 240), "retention_years": (1, 50),
-                      "bookkeeping_retention_years": (1, 50)}[key]
+            limits = {
+                "idle_lock_minutes": (1, 240),
+                "retention_years": (1, 50),
+                "bookkeeping_retention_years": (1, 50),
+            }[key]
             try:
                 number = int(value)
             except (TypeError, ValueError) as exc:
@@ -87,8 +104,9 @@ class Initialised:
 REQUIRED_AT_SETUP = ("company_name", "business_id", "contact_person")
 
 
-def check_settings(values: dict[str, Any],
-                   required: tuple[str, ...] = REQUIRED_AT_SETUP) -> dict[str, Any]:
+def check_settings(
+    values: dict[str, Any], required: tuple[str, ...] = REQUIRED_AT_SETUP
+) -> dict[str, Any]:
     """Every field checked at once (the first-run wizard shows them all together); returns the
     clean values or raises ``ValidationErrors`` naming each bad field."""
     errors: list[ValidationError] = []
@@ -105,10 +123,16 @@ def check_settings(values: dict[str, Any],
     return out
 
 
-def initialise(session: Session, company_name: str, manager_username: str,
-               manager_full_name: str, manager_password: str,
-               confidentiality_signed_on: date | None = None,
-               manager_title: str = "", **settings: Any) -> Initialised:
+def initialise(
+    session: Session,
+    company_name: str,
+    manager_username: str,
+    manager_full_name: str,
+    manager_password: str,
+    confidentiality_signed_on: date | None = None,
+    manager_title: str = "",
+    **settings: Any,
+) -> Initialised:
     """A new database: settings, a fresh data key in the OS keyring, the first manager.
 
     The key is stored in the keyring before anything is committed, so a machine without a
@@ -122,33 +146,52 @@ def initialise(session: Session, company_name: str, manager_username: str,
     row = Settings(id=1, install_id=install_id, key_check=key.key_check(), **values)
     session.add(row)
     session.flush()
-    actor = create_first_manager(session, manager_username, manager_full_name, manager_password,
-                                 confidentiality_signed_on, manager_title)
+    actor = create_first_manager(
+        session,
+        manager_username,
+        manager_full_name,
+        manager_password,
+        confidentiality_signed_on,
+        manager_title,
+    )
     store_key(install_id, key)
     _key_cache[install_id] = key
     audit.record(session, actor, "settings.initialise", "settings", 1, sorted(values))
     return Initialised(actor, key.recovery_text(), install_id)
 
 
-
-def create_register(location: Any, company_name: str, manager_username: str,
-                    manager_full_name: str, manager_password: str,
-                    confidentiality_signed_on: date | None = None, manager_title: str = "",
-                    **settings: Any) -> tuple[Database, Initialised]:
+def create_register(
+    location: Any,
+    company_name: str,
+    manager_username: str,
+    manager_full_name: str,
+    manager_password: str,
+    confidentiality_signed_on: date | None = None,
+    manager_title: str = "",
+    **settings: Any,
+) -> tuple[Database, Initialised]:
     """A new database at ``location`` (a path or URL) made by ``initialise``; on any failure
     a new SQLite file is removed again, so nothing half-made is left behind."""
     db = open_database(location, create=True)
     try:
         with db.begin() as s:
-            result = initialise(s, company_name, manager_username, manager_full_name,
-                                manager_password, confidentiality_signed_on, manager_title,
-                                **settings)
+            result = initialise(
+                s,
+                company_name,
+                manager_username,
+                manager_full_name,
+                manager_password,
+                confidentiality_signed_on,
+                manager_title,
+                **settings,
+            )
     except BaseException:
         db.dispose()
         if db.path is not None:
             remove_sqlite_files(db.path)
         raise
     return db, result
+
 
 def data_key(session: Session) -> DataKey:
     """This database's data key from the OS keyring, checked against Settings."""
@@ -184,8 +227,9 @@ def recovery_key_text(session: Session, actor: Actor) -> str:
     return data_key(session).recovery_text()
 
 
-def update_settings(session: Session, actor: Actor, expected_version: int | None = None,
-                    **values: Any) -> Settings:
+def update_settings(
+    session: Session, actor: Actor, expected_version: int | None = None, **values: Any
+) -> Settings:
     require(actor, Permission.SETTINGS)
     row = get_settings(session)
     if expected_version is not None and row.version != expected_version:

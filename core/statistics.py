@@ -116,42 +116,73 @@ def _request_timing(session: Session, year: int | None) -> RequestTiming:
     due = func.coalesce(Request.extended_due_on, Request.due_on)
     if session.get_bind().dialect.name == "sqlite":
         answered_on: Any = func.date(answered_at)
-        days: Any = cast(func.julianday(answered_on) - func.julianday(Request.received_on),
-                         Integer)
+        days: Any = cast(func.julianday(answered_on) - func.julianday(Request.received_on), Integer)
     else:
         answered_on = cast(answered_at, Date)
         days = answered_on - Request.received_on
-    where = [Request.state.in_(ANSWERED_STATES), answered_at.is_not(None),
-             *_year_range(Request.received_on, year)]
-    histogram = [(int(d), int(n)) for d, n in session.execute(
-        select(days, func.count()).where(*where).group_by(days))]
-    in_time = session.execute(
-        select(func.count()).where(*where, answered_on <= due)).scalar_one()
+    where = [
+        Request.state.in_(ANSWERED_STATES),
+        answered_at.is_not(None),
+        *_year_range(Request.received_on, year),
+    ]
+    histogram = [
+        (int(d), int(n))
+        for d, n in session.execute(select(days, func.count()).where(*where).group_by(days))
+    ]
+    in_time = session.execute(select(func.count()).where(*where, answered_on <= due)).scalar_one()
     return RequestTiming(sum(n for _d, n in histogram), int(in_time), _median(histogram))
 
 
 def compute_statistics(session: Session, actor: Actor, year: int | None = None) -> Statistics:
     require(actor, Permission.STATISTICS)
     c_where = _year_range(Customer.created_at, year, as_datetime=True)
-    by_source = [Count(src, int(n)) for src, n in session.execute(
-        select(Customer.source, func.count()).where(*c_where).group_by(Customer.source)
-        .order_by(func.count().desc(), Customer.source))]
+    by_source = [
+        Count(src, int(n))
+        for src, n in session.execute(
+            select(Customer.source, func.count())
+            .where(*c_where)
+            .group_by(Customer.source)
+            .order_by(func.count().desc(), Customer.source)
+        )
+    ]
     c_year, c_month = extract("year", Customer.created_at), extract("month", Customer.created_at)
-    by_month = [MonthCount(int(y), int(m), int(n)) for y, m, n in session.execute(
-        select(c_year, c_month, func.count()).where(*c_where).group_by(c_year, c_month)
-        .order_by(c_year, c_month))]
+    by_month = [
+        MonthCount(int(y), int(m), int(n))
+        for y, m, n in session.execute(
+            select(c_year, c_month, func.count())
+            .where(*c_where)
+            .group_by(c_year, c_month)
+            .order_by(c_year, c_month)
+        )
+    ]
     o_year, o_month = extract("year", Order.ordered_on), extract("month", Order.ordered_on)
-    orders = [OrderMonth(int(y), int(m), ch, int(n), Decimal(total or 0).quantize(CENT))
-              for y, m, ch, n, total in session.execute(
-                  select(o_year, o_month, Order.channel, func.count(), func.sum(Order.amount))
-                  .where(*_year_range(Order.ordered_on, year))
-                  .group_by(o_year, o_month, Order.channel)
-                  .order_by(o_year, o_month, Order.channel))]
-    by_kind = [Count(kind, int(n)) for kind, n in session.execute(
-        select(Request.kind, func.count()).where(*_year_range(Request.received_on, year))
-        .group_by(Request.kind).order_by(Request.kind))]
-    return Statistics(year, sum(c.count for c in by_source), tuple(by_source), tuple(by_month),
-                      tuple(orders), tuple(by_kind), _request_timing(session, year))
+    orders = [
+        OrderMonth(int(y), int(m), ch, int(n), Decimal(total or 0).quantize(CENT))
+        for y, m, ch, n, total in session.execute(
+            select(o_year, o_month, Order.channel, func.count(), func.sum(Order.amount))
+            .where(*_year_range(Order.ordered_on, year))
+            .group_by(o_year, o_month, Order.channel)
+            .order_by(o_year, o_month, Order.channel)
+        )
+    ]
+    by_kind = [
+        Count(kind, int(n))
+        for kind, n in session.execute(
+            select(Request.kind, func.count())
+            .where(*_year_range(Request.received_on, year))
+            .group_by(Request.kind)
+            .order_by(Request.kind)
+        )
+    ]
+    return Statistics(
+        year,
+        sum(c.count for c in by_source),
+        tuple(by_source),
+        tuple(by_month),
+        tuple(orders),
+        tuple(by_kind),
+        _request_timing(session, year),
+    )
 
 
 def available_years(session: Session, actor: Actor) -> list[int]:
@@ -185,28 +216,51 @@ def export_statistics_csv(path: Path, stats: Statistics, lang: str = "fi") -> in
 
     rows: list[list[object]] = []
     for c in stats.customers_by_source:
-        rows.append([section("customers_by_source"), label("source", c.key, lang), year, "",
-                     c.count, ""])
+        rows.append(
+            [section("customers_by_source"), label("source", c.key, lang), year, "", c.count, ""]
+        )
     for m in stats.customers_by_month:
         rows.append([section("customers_by_month"), "", m.year, m.month, m.count, ""])
     for o in stats.orders_by_month:
-        rows.append([section("orders_by_month"), label("channel", o.channel, lang), o.year,
-                     o.month, o.orders, _amount(o.revenue, lang)])
+        rows.append(
+            [
+                section("orders_by_month"),
+                label("channel", o.channel, lang),
+                o.year,
+                o.month,
+                o.orders,
+                _amount(o.revenue, lang),
+            ]
+        )
     for c in stats.requests_by_kind:
-        rows.append([section("requests_by_kind"), label("kind", c.key, lang), year, "",
-                     c.count, ""])
+        rows.append(
+            [section("requests_by_kind"), label("kind", c.key, lang), year, "", c.count, ""]
+        )
     timing = stats.timing
     rows.append([section("requests_answered"), "", year, "", timing.answered, ""])
     rows.append([section("requests_in_time"), "", year, "", timing.in_time, ""])
     if timing.median_days is not None:
         median = f"{timing.median_days:g}"
-        rows.append([section("median_days"), "", year, "",
-                     median.replace(".", ",") if lang == "fi" else median, ""])
-    headers = [t(f"data.stats.csv_{h}", lang=lang)
-               for h in ("section", "group", "year", "month", "count", "amount")]
+        rows.append(
+            [
+                section("median_days"),
+                "",
+                year,
+                "",
+                median.replace(".", ",") if lang == "fi" else median,
+                "",
+            ]
+        )
+    headers = [
+        t(f"data.stats.csv_{h}", lang=lang)
+        for h in ("section", "group", "year", "month", "count", "amount")
+    ]
     return write_table(path, headers, rows)
 
 
 # Every value the labels above may need, so a test can check the catalogue has them all.
-LABELLED = {"source": [s.value for s in Source], "channel": [c.value for c in SalesChannel],
-            "kind": [k.value for k in RequestKind]}
+LABELLED = {
+    "source": [s.value for s in Source],
+    "channel": [c.value for c in SalesChannel],
+    "kind": [k.value for k in RequestKind],
+}

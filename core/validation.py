@@ -66,17 +66,34 @@ def mask_hetu(value: str) -> str:
 # it takes a fast path, everything else goes through the library.
 _PLAIN_EMAIL = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@((?!-)[A-Za-z0-9-]{1,63}(?<!-)\.)+[A-Za-z]{2,24}")
-_SPECIAL_TLDS = {"arpa", "invalid", "local", "localhost", "onion", "test", "home", "lan",
-                 "internal", "corp", "intranet", "private"}
+    r"@((?!-)[A-Za-z0-9-]{1,63}(?<!-)\.)+[A-Za-z]{2,24}"
+)
+_SPECIAL_TLDS = {
+    "arpa",
+    "invalid",
+    "local",
+    "localhost",
+    "onion",
+    "test",
+    "home",
+    "lan",
+    "internal",
+    "corp",
+    "intranet",
+    "private",
+}
 
 
 def email(value: str | None, field: str = "email") -> str:
     raw = (value or "").strip()
     if not raw:
         return ""
-    if (len(raw) <= 254 and _PLAIN_EMAIL.fullmatch(raw) and len(raw.split("@")[0]) <= 64
-            and raw.rsplit(".", 1)[1].lower() not in _SPECIAL_TLDS):
+    if (
+        len(raw) <= 254
+        and _PLAIN_EMAIL.fullmatch(raw)
+        and len(raw.split("@")[0]) <= 64
+        and raw.rsplit(".", 1)[1].lower() not in _SPECIAL_TLDS
+    ):
         local, domain = raw.rsplit("@", 1)
         return f"{local}@{domain.lower()}"
     try:
@@ -97,17 +114,36 @@ def _valid_finnish(national: str) -> bool:
     if _fi_checks is None:
         md = phonenumbers.PhoneMetadata.metadata_for_region("FI")
         assert md is not None and md.general_desc is not None  # shipped with the library
-        descs = [getattr(md, n) for n in (
-            "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager",
-            "uan", "voicemail", "fixed_line", "mobile")]
-        _fi_checks = (re.compile(md.general_desc.national_number_pattern),
-                      [(re.compile(d.national_number_pattern), frozenset(d.possible_length or ()))
-                       for d in descs if d is not None and d.national_number_pattern])
+        descs = [
+            getattr(md, n)
+            for n in (
+                "premium_rate",
+                "toll_free",
+                "shared_cost",
+                "voip",
+                "personal_number",
+                "pager",
+                "uan",
+                "voicemail",
+                "fixed_line",
+                "mobile",
+            )
+        ]
+        _fi_checks = (
+            re.compile(md.general_desc.national_number_pattern),
+            [
+                (re.compile(d.national_number_pattern), frozenset(d.possible_length or ()))
+                for d in descs
+                if d is not None and d.national_number_pattern
+            ],
+        )
     general, types = _fi_checks
     if not general.fullmatch(national):
         return False
-    return any((not lengths or len(national) in lengths) and pattern.fullmatch(national)
-               for pattern, lengths in types)
+    return any(
+        (not lengths or len(national) in lengths) and pattern.fullmatch(national)
+        for pattern, lengths in types
+    )
 
 
 def phone(value: str | None, country: str = "FI", field: str = "phone") -> str:
@@ -118,8 +154,11 @@ def phone(value: str | None, country: str = "FI", field: str = "phone") -> str:
     if (country or "FI") == "FI" or raw.startswith("+358"):
         # Fast path for the usual Finnish forms; anything else goes through phonenumbers.
         fast = _FI_SHAPE.fullmatch(raw.replace(" ", "").replace("-", ""))
-        if fast and (raw.startswith("+") or (country or "FI") == "FI") \
-                and _valid_finnish(fast.group(1)):
+        if (
+            fast
+            and (raw.startswith("+") or (country or "FI") == "FI")
+            and _valid_finnish(fast.group(1))
+        ):
             return "+358" + fast.group(1)
     try:
         parsed = phonenumbers.parse(raw, country or "FI")
@@ -138,8 +177,11 @@ def format_phone(e164: str) -> str:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
-    fmt = (phonenumbers.PhoneNumberFormat.NATIONAL if parsed.country_code == 358
-           else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    fmt = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if parsed.country_code == 358
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
     return str(phonenumbers.format_number(parsed, fmt))
 
 
@@ -179,7 +221,9 @@ def _enum_values(enum_cls: type) -> frozenset[str]:
     return frozenset(m.value for m in enum_cls)  # type: ignore[attr-defined]
 
 
-def choice(field: str, value: str | None, allowed: type | tuple[str, ...], default: str = "") -> str:
+def choice(
+    field: str, value: str | None, allowed: type | tuple[str, ...], default: str = ""
+) -> str:
     raw = (value or default).strip()
     options = allowed if isinstance(allowed, tuple) else _enum_values(allowed)
     if raw not in options:

@@ -30,8 +30,9 @@ def verify_database(db: Database, lang: str | None = None) -> VerifyReport:
         if db.is_sqlite:
             result = [r[0] for r in conn.execute(text("PRAGMA integrity_check")).fetchall()]
             if result != ["ok"]:
-                report.problems.append(t("verify.integrity_failed", lang=lang,
-                                         detail="; ".join(result[:3])))
+                report.problems.append(
+                    t("verify.integrity_failed", lang=lang, detail="; ".join(result[:3]))
+                )
             else:
                 report.lines.append(t("verify.integrity_ok", lang=lang))
         else:
@@ -42,13 +43,17 @@ def verify_database(db: Database, lang: str | None = None) -> VerifyReport:
         if status.ok:
             report.lines.append(t("verify.chain_ok", lang=lang, count=status.entries))
         else:
-            report.problems.append(t(f"verify.chain_{status.reason}", lang=lang,
-                                     entry=status.broken_at))
+            report.problems.append(
+                t(f"verify.chain_{status.reason}", lang=lang, entry=status.broken_at)
+            )
         try:
             key = data_key(s)
-            sample = s.execute(select(Customer.id, Customer.hetu_encrypted)
-                               .where(Customer.hetu_encrypted.is_not(None))
-                               .order_by(Customer.id.desc()).limit(20)).all()
+            sample = s.execute(
+                select(Customer.id, Customer.hetu_encrypted)
+                .where(Customer.hetu_encrypted.is_not(None))
+                .order_by(Customer.id.desc())
+                .limit(20)
+            ).all()
             for cid, blob in sample:
                 if blob is not None:
                     key.decrypt(blob, cid)

@@ -53,6 +53,7 @@ def quick_exists(location: str) -> bool:
 
 # --- language ---------------------------------------------------------------------------------
 
+
 def preferences() -> QSettings:
     return QSettings(APP_NAME, APP_NAME)
 
@@ -69,8 +70,12 @@ def apply_language(lang: str, save: bool = True) -> None:
         if _qt_translator is not None:
             app.removeTranslator(_qt_translator)
             _qt_translator = None
-        QLocale.setDefault(QLocale(QLocale.Language.Finnish if lang == "fi"
-                                   else QLocale.Language.English, QLocale.Country.Finland))
+        QLocale.setDefault(
+            QLocale(
+                QLocale.Language.Finnish if lang == "fi" else QLocale.Language.English,
+                QLocale.Country.Finland,
+            )
+        )
         if lang == "fi":
             translator = QTranslator(app)
             folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -82,6 +87,7 @@ def apply_language(lang: str, save: bool = True) -> None:
 
 
 # --- opening the database in the background ---------------------------------------------------
+
 
 class Opener:
     """Opens the database (and warms the password hasher) on a thread; ``get()`` waits.
@@ -166,8 +172,7 @@ class Shell(QObject):
             from core.demo import DEMO_PASSWORD, DEMO_USER
 
             demo_user, demo_hint = DEMO_USER, DEMO_PASSWORD
-        dialog = LoginDialog(self.authenticate, username=username or demo_user,
-                             demo_hint=demo_hint)
+        dialog = LoginDialog(self.authenticate, username=username or demo_user, demo_hint=demo_hint)
         dialog.language_changed.connect(lambda lang: apply_language(lang))
         dialog.accepted.connect(lambda: self.logged_in(dialog.actor))
         dialog.rejected.connect(QApplication.quit)
@@ -252,8 +257,10 @@ class Shell(QObject):
         self.dialog = progress
         QApplication.processEvents()
         try:
-            make_demo_database(self.location, lambda done, total, _m: (
-                progress.setValue(done), QApplication.processEvents()))
+            make_demo_database(
+                self.location,
+                lambda done, total, _m: (progress.setValue(done), QApplication.processEvents()),
+            )
         except Exception as exc:
             progress.close()
             self._fatal(exc)
@@ -324,12 +331,23 @@ class Shell(QObject):
             due = requests_due_within(s, actor)
         if not due:
             return
-        lines = [t("gui.due.line", number=r.number, kind=t(f"gui.kind.{r.kind}"),
-                   due=format_date(r.due_on)) for r in due[:15]]
+        lines = [
+            t(
+                "gui.due.line",
+                number=r.number,
+                kind=t(f"gui.kind.{r.kind}"),
+                due=format_date(r.due_on),
+            )
+            for r in due[:15]
+        ]
         if len(due) > 15:
             lines.append(t("gui.due.more", count=len(due) - 15))
-        box = QMessageBox(QMessageBox.Icon.Warning, t("gui.due.title"),
-                          t("gui.due.text", count=len(due)), QMessageBox.StandardButton.Ok)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            t("gui.due.title"),
+            t("gui.due.text", count=len(due)),
+            QMessageBox.StandardButton.Ok,
+        )
         box.setInformativeText("\n".join(lines))
         box.setWindowIcon(app_icon())
         box.exec()
@@ -371,6 +389,7 @@ class Shell(QObject):
 
 # --- creating databases (the wizard and --demo) -----------------------------------------------
 
+
 def create_database(location: str, company: dict[str, str], manager: dict[str, Any]) -> Any:
     """A new database with the wizard's settings and first manager; nothing left on failure."""
     from core.documents.data import Letterhead
@@ -379,15 +398,22 @@ def create_database(location: str, company: dict[str, str], manager: dict[str, A
 
     values = dict(company)
     company_name = values.pop("company_name")
-    db, result = create_register(location, company_name, manager["username"],
-                                 manager["full_name"], manager["password"],
-                                 manager["confidentiality_signed_on"], manager.get("title", ""),
-                                 **values)
+    db, result = create_register(
+        location,
+        company_name,
+        manager["username"],
+        manager["full_name"],
+        manager["password"],
+        manager["confidentiality_signed_on"],
+        manager.get("title", ""),
+        **values,
+    )
     with db.begin() as s:
         letterhead = Letterhead.from_settings(get_settings(s))
     db.dispose()
-    return Created(result.recovery_key, result.install_id, company_name,
-                   manager["full_name"], letterhead)
+    return Created(
+        result.recovery_key, result.install_id, company_name, manager["full_name"], letterhead
+    )
 
 
 def make_demo_database(location: str, progress: Any = None, customers: int | None = None) -> None:
@@ -397,8 +423,13 @@ def make_demo_database(location: str, progress: Any = None, customers: int | Non
     Path(location).parent.mkdir(parents=True, exist_ok=True)
     db, result = create_demo_register(location, DEMO_PASSWORD)
     try:
-        generate(db, result.actor, DEMO_CUSTOMERS if customers is None else customers, seed=1,
-                 progress=progress)
+        generate(
+            db,
+            result.actor,
+            DEMO_CUSTOMERS if customers is None else customers,
+            seed=1,
+            progress=progress,
+        )
     finally:
         db.dispose()
 

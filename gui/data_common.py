@@ -27,8 +27,13 @@ class Column:
 class RowsModel(QAbstractTableModel):
     """Read-only rows; optionally a check box in the first column (``checkable``)."""
 
-    def __init__(self, columns: Sequence[Column], checkable: bool = False,
-                 parent: Any = None, emphasis: Callable[[Any], bool] | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        checkable: bool = False,
+        parent: Any = None,
+        emphasis: Callable[[Any], bool] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self.checkable = checkable
@@ -51,8 +56,11 @@ class RowsModel(QAbstractTableModel):
     def set_all_checked(self, checked: bool) -> None:
         self.checked = set(range(len(self.rows))) if checked else set()
         if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0),
-                                  [Qt.ItemDataRole.CheckStateRole])
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(len(self.rows) - 1, 0),
+                [Qt.ItemDataRole.CheckStateRole],
+            )
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -67,10 +75,12 @@ class RowsModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return column.value(self.rows[index.row()])
         if role == Qt.ItemDataRole.CheckStateRole and self.checkable and index.column() == 0:
-            return (Qt.CheckState.Checked if index.row() in self.checked
-                    else Qt.CheckState.Unchecked)
-        if role == Qt.ItemDataRole.FontRole and self.emphasis is not None \
-                and self.emphasis(self.rows[index.row()]):
+            return Qt.CheckState.Checked if index.row() in self.checked else Qt.CheckState.Unchecked
+        if (
+            role == Qt.ItemDataRole.FontRole
+            and self.emphasis is not None
+            and self.emphasis(self.rows[index.row()])
+        ):
             font = QFont()
             font.setBold(True)
             return font
@@ -79,8 +89,12 @@ class RowsModel(QAbstractTableModel):
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not (self.checkable and index.isValid() and index.column() == 0
-                and role == Qt.ItemDataRole.CheckStateRole):
+        if not (
+            self.checkable
+            and index.isValid()
+            and index.column() == 0
+            and role == Qt.ItemDataRole.CheckStateRole
+        ):
             return False
         state = value if isinstance(value, Qt.CheckState) else Qt.CheckState(value)
         if state == Qt.CheckState.Checked:
@@ -98,10 +112,14 @@ class RowsModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.columns)):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.columns)
+        ):
             return self.columns[section].title
         return None
 

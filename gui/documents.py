@@ -56,8 +56,9 @@ def open_file(parent: QWidget | None, path: Path) -> bool:
     """Open ``path`` in the program the system uses for it (the PDF viewer for PDFs)."""
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
         return True
-    QMessageBox.warning(parent, t("listsdoc.open_failed_title"),
-                        t("listsdoc.open_failed", path=str(path)))
+    QMessageBox.warning(
+        parent, t("listsdoc.open_failed_title"), t("listsdoc.open_failed", path=str(path))
+    )
     return False
 
 
@@ -65,8 +66,11 @@ def _write_or_warn(parent: QWidget | None, path: Path, content: bytes) -> bool:
     try:
         write_private(path, content)
     except OSError as exc:
-        QMessageBox.warning(parent, t("listsdoc.write_failed_title"),
-                            t("listsdoc.write_failed", path=str(path), reason=exc.strerror or ""))
+        QMessageBox.warning(
+            parent,
+            t("listsdoc.write_failed_title"),
+            t("listsdoc.write_failed", path=str(path), reason=exc.strerror or ""),
+        )
         return False
     return True
 
@@ -107,8 +111,13 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
     QMessageBox.warning(parent, t("listsdoc.error_title"), text)
 
 
-def _run(ctx: Any, parent: QWidget | None, build: Callable[[], bytes],
-         deliver: Callable[[bytes], Any], on_finished: Callable[[], None] | None) -> None:
+def _run(
+    ctx: Any,
+    parent: QWidget | None,
+    build: Callable[[], bytes],
+    deliver: Callable[[bytes], Any],
+    on_finished: Callable[[], None] | None,
+) -> None:
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
 
     def finish() -> None:
@@ -127,10 +136,16 @@ def _run(ctx: Any, parent: QWidget | None, build: Callable[[], bytes],
     ctx.tasks.run(build, done, failed)
 
 
-def produce_and_save(ctx: Any, parent: QWidget | None, build: Callable[[str], bytes],
-                     suggested_name: str, kind: str = PDF, open_after: bool = True,
-                     on_saved: Callable[[Path], None] | None = None,
-                     on_finished: Callable[[], None] | None = None) -> bool:
+def produce_and_save(
+    ctx: Any,
+    parent: QWidget | None,
+    build: Callable[[str], bytes],
+    suggested_name: str,
+    kind: str = PDF,
+    open_after: bool = True,
+    on_saved: Callable[[Path], None] | None = None,
+    on_finished: Callable[[], None] | None = None,
+) -> bool:
     """Ask for the file, then run ``build(filename)`` off the GUI thread (it opens its own
     transaction and returns the bytes), write the result and open it. False if cancelled."""
     path = ask_save_path(parent, suggested_name, kind)
@@ -148,7 +163,12 @@ def produce_and_save(ctx: Any, parent: QWidget | None, build: Callable[[str], by
     return True
 
 
-def produce_and_print(ctx: Any, parent: QWidget | None, build: Callable[[str], bytes],
-                      name: str, on_finished: Callable[[], None] | None = None) -> None:
+def produce_and_print(
+    ctx: Any,
+    parent: QWidget | None,
+    build: Callable[[str], bytes],
+    name: str,
+    on_finished: Callable[[], None] | None = None,
+) -> None:
     """Run ``build(name)`` off the GUI thread and open the PDF in the system viewer to print."""
     _run(ctx, parent, lambda: build(name), lambda pdf: print_pdf(parent, pdf, name), on_finished)

@@ -32,8 +32,16 @@ from core.i18n import t
 from core.settings import REQUIRED_AT_SETUP, check_settings
 from gui.widgets import Form, app_icon, date_edit, date_of, show_error
 
-COMPANY_FIELDS = ("company_name", "business_id", "street", "postal_code", "city", "phone",
-                  "email", "contact_person")
+COMPANY_FIELDS = (
+    "company_name",
+    "business_id",
+    "street",
+    "postal_code",
+    "city",
+    "phone",
+    "email",
+    "contact_person",
+)
 
 
 @dataclass(frozen=True)
@@ -58,8 +66,12 @@ class CompanyPage(QWizardPage):
             edit = QLineEdit()
             edit.setObjectName(name)
             label = t(f"field.{name}") + (" *" if name in REQUIRED_AT_SETUP else "")
-            self.form.add(name, label, edit, t(f"gui.wizard.hint.{name}")
-                          if name in ("business_id", "contact_person") else "")
+            self.form.add(
+                name,
+                label,
+                edit,
+                t(f"gui.wizard.hint.{name}") if name in ("business_id", "contact_person") else "",
+            )
             self.edits[name] = edit
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
@@ -98,11 +110,14 @@ class ManagerPage(QWizardPage):
             ("username", t("field.username") + " *", self.username, ""),
             ("full_name", t("field.full_name") + " *", self.full_name, ""),
             ("title", t("field.title"), self.title_edit, t("gui.wizard.hint.title")),
-            ("password", t("field.password") + " *", self.password,
-             t("gui.wizard.hint.password")),
+            ("password", t("field.password") + " *", self.password, t("gui.wizard.hint.password")),
             ("again", t("gui.password.again_plain") + " *", self.again, ""),
-            ("confidentiality_signed_on", t("field.confidentiality_signed_on") + " *",
-             self.signed_on, t("gui.wizard.hint.confidentiality")),
+            (
+                "confidentiality_signed_on",
+                t("field.confidentiality_signed_on") + " *",
+                self.signed_on,
+                t("gui.wizard.hint.confidentiality"),
+            ),
         ):
             widget.setObjectName(name)
             self.form.add(name, label, widget, hint)
@@ -110,10 +125,13 @@ class ManagerPage(QWizardPage):
         layout.addWidget(self.form)
 
     def values(self) -> dict[str, Any]:
-        return {"username": self.username.text().strip(),
-                "full_name": self.full_name.text().strip(),
-                "title": self.title_edit.text().strip(), "password": self.password.text(),
-                "confidentiality_signed_on": date_of(self.signed_on)}
+        return {
+            "username": self.username.text().strip(),
+            "full_name": self.full_name.text().strip(),
+            "title": self.title_edit.text().strip(),
+            "password": self.password.text(),
+            "confidentiality_signed_on": date_of(self.signed_on),
+        }
 
     def validatePage(self) -> bool:  # noqa: N802 (Qt name)
         from core.models import Role
@@ -123,8 +141,13 @@ class ManagerPage(QWizardPage):
         values = self.values()
         errors: dict[str, str] = {}
         try:
-            check_new_user(values["username"], values["full_name"], Role.MANAGER.value,
-                           values["password"], values["confidentiality_signed_on"])
+            check_new_user(
+                values["username"],
+                values["full_name"],
+                Role.MANAGER.value,
+                values["password"],
+                values["confidentiality_signed_on"],
+            )
         except ValidationErrors as exc:
             errors = exc.by_field()
         except ValidationError as exc:
@@ -151,8 +174,9 @@ class RecoveryPage(QWizardPage):
         self.key_label.setFont(font)
         self.key_label.setWordWrap(True)
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.key_label.setStyleSheet("border: 1px solid palette(mid); padding: 12px;"
-                                     "background: palette(base);")
+        self.key_label.setStyleSheet(
+            "border: 1px solid palette(mid); padding: 12px;background: palette(base);"
+        )
         explain = QLabel(t("gui.wizard.recovery_explain"))
         explain.setWordWrap(True)
         self.print_button = QPushButton(t("gui.wizard.print"))
@@ -195,7 +219,7 @@ class RecoveryPage(QWizardPage):
 def key_lines(key: str, per_line: int = 5) -> str:
     """The key in lines of five groups, as on the printed sheet."""
     groups = [g for g in key.split("-") if g]
-    return "\n".join("-".join(groups[i:i + per_line]) for i in range(0, len(groups), per_line))
+    return "\n".join("-".join(groups[i : i + per_line]) for i in range(0, len(groups), per_line))
 
 
 def write_recovery_sheet(created: Created, path: Path) -> Path:
@@ -206,8 +230,9 @@ def write_recovery_sheet(created: Created, path: Path) -> Path:
     from core.documents.recovery_sheet import build_recovery_sheet
 
     letterhead = created.letterhead or Letterhead(company_name=created.company_name)
-    data = RecoverySheetData(created.recovery_key, created.install_id, created.company_name,
-                             today(), created.created_by)
+    data = RecoverySheetData(
+        created.recovery_key, created.install_id, created.company_name, today(), created.created_by
+    )
     pdf = build_recovery_sheet(data, letterhead, i18n.language())
     path = path.with_suffix(".pdf")
     write_private(path, pdf)
@@ -217,8 +242,9 @@ def write_recovery_sheet(created: Created, path: Path) -> Path:
 class FirstRunWizard(QWizard):
     """``create(company: dict, manager: dict) -> Created`` makes the database."""
 
-    def __init__(self, create: Callable[[dict[str, str], dict[str, Any]], Created],
-                 parent: Any = None) -> None:
+    def __init__(
+        self, create: Callable[[dict[str, str], dict[str, Any]], Created], parent: Any = None
+    ) -> None:
         super().__init__(parent)
         self.create = create
         self.created: Created | None = None
@@ -243,8 +269,7 @@ class FirstRunWizard(QWizard):
         try:
             self.created = self.create(self.company_page.values(), manager)
         except ValidationError as exc:
-            if not form.show_validation(exc) and \
-                    not self.company_page.form.show_validation(exc):
+            if not form.show_validation(exc) and not self.company_page.form.show_validation(exc):
                 show_error(self, exc)
             return False
         except AppError as exc:
@@ -254,8 +279,9 @@ class FirstRunWizard(QWizard):
 
     def _ask_pdf_path(self, parent: Any) -> str:
         suggestion = str(Path.home() / t("gui.wizard.sheet_file"))
-        path, _ = QFileDialog.getSaveFileName(parent, t("gui.wizard.print"), suggestion,
-                                              "PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            parent, t("gui.wizard.print"), suggestion, "PDF (*.pdf)"
+        )
         return path
 
     def _open_file(self, path: Path) -> None:

@@ -28,11 +28,17 @@ from PySide6.QtWidgets import (
 from core.i18n import t
 from gui.widgets import ERROR_COLOUR
 
-INPUT_EVENTS = frozenset({
-    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
-    QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
-    QEvent.Type.ShortcutOverride,
-})
+INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TabletPress,
+        QEvent.Type.ShortcutOverride,
+    }
+)
 
 
 class IdleWatcher(QObject):
@@ -76,8 +82,9 @@ class LockScreen(QFrame):
     unlocked = Signal()
     switch_user = Signal()
 
-    def __init__(self, verify: Callable[[str], None], who: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, verify: Callable[[str], None], who: str, parent: QWidget | None = None
+    ) -> None:
         """``verify(password)`` returns when right and raises an AppError (with message) if not."""
         super().__init__(parent)
         self.verify = verify
@@ -143,8 +150,9 @@ class LockScreen(QFrame):
             self.verify(self.password.text())
         except AppError as exc:
             self.password.clear()
-            self.message.setText(t("gui.lock.wrong") if exc.code == "auth.invalid"
-                                 else exc.message())
+            self.message.setText(
+                t("gui.lock.wrong") if exc.code == "auth.invalid" else exc.message()
+            )
             self.message.show()
             self.password.setFocus()
             return

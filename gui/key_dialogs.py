@@ -27,8 +27,13 @@ def keyring_unavailable(parent: QWidget | None, exc: Exception) -> None:
     from core.errors import AppError
 
     detail = exc.message() if isinstance(exc, AppError) else type(exc).__name__
-    box = QMessageBox(QMessageBox.Icon.Critical, t("gui.key.no_keyring_title"),
-                      t("gui.key.no_keyring_text"), QMessageBox.StandardButton.Close, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        t("gui.key.no_keyring_title"),
+        t("gui.key.no_keyring_text"),
+        QMessageBox.StandardButton.Close,
+        parent,
+    )
     box.setInformativeText(detail)
     box.setWindowIcon(app_icon())
     box.exec()
@@ -37,8 +42,9 @@ def keyring_unavailable(parent: QWidget | None, exc: Exception) -> None:
 class RecoveryKeyDialog(QDialog):
     """``install(text)`` is core.settings.install_recovery_key in a transaction."""
 
-    def __init__(self, install: Callable[[str], None], reason: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, install: Callable[[str], None], reason: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.install = install
         self.setWindowTitle(t("gui.key.recovery_title"))
@@ -53,8 +59,9 @@ class RecoveryKeyDialog(QDialog):
         self.key.setFont(font)
         self.key.setPlaceholderText("XXXX-XXXX-XXXX-…")
         self.form.add("recovery_key", t("field.recovery_key"), self.key)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("gui.key.install"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("gui.common.quit"))
         buttons.accepted.connect(self.submit)
@@ -75,8 +82,9 @@ class RecoveryKeyDialog(QDialog):
             self.form.set_errors({"recovery_key": t(exc.code, **exc.params)})
             return
         except (AppError, ValueError) as exc:
-            text = exc.message() if isinstance(exc, AppError) else t(
-                "validation.recovery_key_wrong")
+            text = (
+                exc.message() if isinstance(exc, AppError) else t("validation.recovery_key_wrong")
+            )
             self.form.set_errors({"recovery_key": text})
             return
         self.accept()

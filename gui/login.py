@@ -34,8 +34,14 @@ class LoginDialog(QDialog):
 
     language_changed = Signal(str)
 
-    def __init__(self, authenticate: Callable[[str, str], Any], *, username: str = "",
-                 demo_hint: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        authenticate: Callable[[str, str], Any],
+        *,
+        username: str = "",
+        demo_hint: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.authenticate = authenticate
         self.actor: Any = None
@@ -76,8 +82,9 @@ class LoginDialog(QDialog):
         self.hint.setStyleSheet("background: #fff6d5; border: 1px solid #e0c060; padding: 6px;")
         self.hint.setVisible(bool(demo_hint))
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.try_login)
         self.buttons.rejected.connect(self.reject)
 
@@ -144,8 +151,13 @@ class LoginDialog(QDialog):
 class ChangePasswordDialog(QDialog):
     """Old password, new password twice; ``forced`` when the user must change it to go on."""
 
-    def __init__(self, change: Callable[[str, str], None], *, forced: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        change: Callable[[str, str], None],
+        *,
+        forced: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.change = change
         self.setWindowTitle(t("gui.password.title"))
@@ -157,13 +169,17 @@ class ChangePasswordDialog(QDialog):
         self.old = QLineEdit()
         self.new = QLineEdit()
         self.again = QLineEdit()
-        for name, edit in (("old_password", self.old), ("new_password", self.new),
-                           ("again", self.again)):
+        for name, edit in (
+            ("old_password", self.old),
+            ("new_password", self.new),
+            ("again", self.again),
+        ):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setObjectName(name)
             self.form.add(name, t(f"gui.password.{name}"), edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("gui.password.change"))
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)

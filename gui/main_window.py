@@ -32,8 +32,11 @@ class _PageError(QLabel):
     def __init__(self, exc: BaseException) -> None:
         from core.errors import AppError
 
-        text = exc.message() if isinstance(exc, AppError) else t(
-            "gui.error.page_failed", kind=type(exc).__name__)
+        text = (
+            exc.message()
+            if isinstance(exc, AppError)
+            else t("gui.error.page_failed", kind=type(exc).__name__)
+        )
         super().__init__(text)
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -45,8 +48,9 @@ class MainWindow(QMainWindow):
     logout_requested = Signal()
     closed = Signal()  # closed for good (quit), not for a logout
 
-    def __init__(self, ctx: AppContext, idle_ms: int | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, idle_ms: int | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.specs: list[PageSpec] = pages_for(ctx)
@@ -62,8 +66,10 @@ class MainWindow(QMainWindow):
         self.sidebar.setAccessibleName(t("gui.main.sidebar"))
         self.sidebar.setIconSize(QSize(0, 0))
         self.sidebar.setUniformItemSizes(True)
-        self.sidebar.setStyleSheet("QListWidget#sidebar { font-size: 11pt; }"
-                                   "QListWidget#sidebar::item { padding: 8px 12px; }")
+        self.sidebar.setStyleSheet(
+            "QListWidget#sidebar { font-size: 11pt; }"
+            "QListWidget#sidebar::item { padding: 8px 12px; }"
+        )
         self.stack = QStackedWidget()
         for spec in self.specs:
             item = QListWidgetItem(t(spec.title_key))
@@ -96,8 +102,9 @@ class MainWindow(QMainWindow):
         self.lock_screen.switch_user.connect(self.switch_user)
         self.locker = LockController(self, self.lock_screen)
         self.fixed_idle = idle_ms is not None  # tests inject milliseconds
-        self.idle = IdleWatcher(idle_ms if idle_ms is not None else self._idle_ms_from_settings(),
-                                self)
+        self.idle = IdleWatcher(
+            idle_ms if idle_ms is not None else self._idle_ms_from_settings(), self
+        )
         self.idle.idle.connect(self.locker.lock)
         self.due_timer = QTimer(self)
         self.due_timer.timeout.connect(self.refresh_due)
@@ -124,8 +131,9 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.page_actions: list[QAction] = []
         for index, spec in enumerate(self.specs):
-            action = self._action(t(spec.title_key), lambda _=False, i=index: self.open_page(i),
-                                  spec.shortcut)
+            action = self._action(
+                t(spec.title_key), lambda _=False, i=index: self.open_page(i), spec.shortcut
+            )
             self.page_actions.append(action)
         self.lock_action = self._action(t("gui.menu.lock"), self.lock, "Ctrl+L")
         self.password_action = self._action(t("gui.menu.change_password"), self.change_password)
@@ -159,8 +167,9 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         actor = self.ctx.actor
-        self.user_label = QLabel(t("gui.status.user", name=actor.full_name or actor.username,
-                                   role=role_text(actor.role)))
+        self.user_label = QLabel(
+            t("gui.status.user", name=actor.full_name or actor.username, role=role_text(actor.role))
+        )
         self.db_label = QLabel(t("gui.status.database", location=self.ctx.db.display_location()))
         self.db_label.setToolTip(self.ctx.db.display_location())
         self.due_label = QLabel()
@@ -335,12 +344,17 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def about(self) -> None:
-        QMessageBox.about(self, t("gui.menu.about"), t("gui.about.text",
-                                                       location=self.ctx.db.display_location()))
+        QMessageBox.about(
+            self, t("gui.menu.about"), t("gui.about.text", location=self.ctx.db.display_location())
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
-        if not self._leaving and not self.is_locked and self.has_unsaved_changes() \
-                and not confirm(self, t("gui.main.quit_confirm")):
+        if (
+            not self._leaving
+            and not self.is_locked
+            and self.has_unsaved_changes()
+            and not confirm(self, t("gui.main.quit_confirm"))
+        ):
             event.ignore()
             return
         if self.is_locked and not self._leaving and self.has_unsaved_changes():

@@ -18,9 +18,13 @@ class _Relay(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay,
-                 on_done: Callable[[Any], None] | None,
-                 on_error: Callable[[BaseException], None] | None) -> None:
+    def __init__(
+        self,
+        fn: Callable[[], Any],
+        relay: _Relay,
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+    ) -> None:
         super().__init__()
         self.fn, self.relay, self.on_done, self.on_error = fn, relay, on_done, on_error
 
@@ -47,8 +51,12 @@ class TaskRunner(QObject):
     def _deliver(self, callback: Callable[[Any], None], value: Any) -> None:
         callback(value)
 
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[BaseException], None] | None = None) -> None:
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
         self.pool.start(_Job(fn, self.relay, on_done, on_error))
 
     def wait(self, msecs: int = 30000) -> bool:
@@ -58,8 +66,12 @@ class TaskRunner(QObject):
 class SyncTaskRunner:
     """Runs tasks immediately on the calling thread (tests)."""
 
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[BaseException], None] | None = None) -> None:
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
         try:
             result = fn()
         except BaseException as exc:

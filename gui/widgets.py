@@ -143,17 +143,30 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str | None = N
     """A message box with the error's catalogue text (never a traceback)."""
     from core.errors import AppError
 
-    text = exc.message() if isinstance(exc, AppError) else t("gui.error.unexpected",
-                                                              kind=type(exc).__name__)
-    box = QMessageBox(QMessageBox.Icon.Warning, title or t("gui.app.title"), text,
-                      QMessageBox.StandardButton.Ok, parent)
+    text = (
+        exc.message()
+        if isinstance(exc, AppError)
+        else t("gui.error.unexpected", kind=type(exc).__name__)
+    )
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        title or t("gui.app.title"),
+        text,
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.exec()
 
 
 def confirm(parent: QWidget | None, text: str, title: str | None = None) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, title or t("gui.app.title"), text,
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        title or t("gui.app.title"),
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
     box.setDefaultButton(QMessageBox.StandardButton.No)
     return box.exec() == QMessageBox.StandardButton.Yes
 
@@ -179,10 +192,14 @@ class Busy:
         self.dialog.deleteLater()
 
 
-def run_busy(parent: QWidget | None, tasks: Any, fn: Callable[[], Any],
-             on_done: Callable[[Any], None] | None = None,
-             on_error: Callable[[BaseException], None] | None = None,
-             text: str | None = None) -> None:
+def run_busy(
+    parent: QWidget | None,
+    tasks: Any,
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    text: str | None = None,
+) -> None:
     """Run ``fn`` on the task runner with a busy dialog; errors go to ``show_error`` by default."""
     busy = Busy(parent, text or t("gui.busy.working"))
 

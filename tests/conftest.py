@@ -80,13 +80,31 @@ def _sqlite_template(tmp_root: Path, keyring_backend: MemoryKeyring) -> tuple[Pa
         path = tmp_root / "template.sqlite3"
         db = open_database(path)
         with db.begin() as s:
-            result = initialise(s, "Testiasunnot Oy", "manager", "Maija Manageri",
-                                MANAGER_PASSWORD, date(2024, 1, 2), "Toimitusjohtaja",
-                                business_id="1572860-0", street="Esplanadi 1",
-                                postal_code="00130", city="Helsinki",
-                                email="info@testiasunnot.fi", contact_person="Maija Manageri")
-            create_user(s, result.actor, "reception", "Riitta Vastaanotto", "receptionist",
-                        RECEPTIONIST_PASSWORD, date(2024, 1, 3), must_change_password=False)
+            result = initialise(
+                s,
+                "Testiasunnot Oy",
+                "manager",
+                "Maija Manageri",
+                MANAGER_PASSWORD,
+                date(2024, 1, 2),
+                "Toimitusjohtaja",
+                business_id="1572860-0",
+                street="Esplanadi 1",
+                postal_code="00130",
+                city="Helsinki",
+                email="info@testiasunnot.fi",
+                contact_person="Maija Manageri",
+            )
+            create_user(
+                s,
+                result.actor,
+                "reception",
+                "Riitta Vastaanotto",
+                "receptionist",
+                RECEPTIONIST_PASSWORD,
+                date(2024, 1, 3),
+                must_change_password=False,
+            )
         with db.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db.dispose()
@@ -105,8 +123,12 @@ def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(params=_backends())
-def db(request: pytest.FixtureRequest, tmp_path: Path, template_dir: Path,
-       memory_keyring: MemoryKeyring) -> Iterator[Database]:
+def db(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    template_dir: Path,
+    memory_keyring: MemoryKeyring,
+) -> Iterator[Database]:
     """A fresh initialised database with a manager and a receptionist."""
     if request.param == "sqlite":
         path, keys = _sqlite_template(template_dir, memory_keyring)
@@ -138,13 +160,31 @@ def _postgres_template(memory_keyring: MemoryKeyring) -> tuple[str, dict]:
         memory_keyring.store.clear()
         database = open_database(base.set(database=name))
         with database.begin() as s:
-            result = initialise(s, "Testiasunnot Oy", "manager", "Maija Manageri",
-                                MANAGER_PASSWORD, date(2024, 1, 2), "Toimitusjohtaja",
-                                business_id="1572860-0", street="Esplanadi 1",
-                                postal_code="00130", city="Helsinki",
-                                email="info@testiasunnot.fi", contact_person="Maija Manageri")
-            create_user(s, result.actor, "reception", "Riitta Vastaanotto", "receptionist",
-                        RECEPTIONIST_PASSWORD, date(2024, 1, 3), must_change_password=False)
+            result = initialise(
+                s,
+                "Testiasunnot Oy",
+                "manager",
+                "Maija Manageri",
+                MANAGER_PASSWORD,
+                date(2024, 1, 2),
+                "Toimitusjohtaja",
+                business_id="1572860-0",
+                street="Esplanadi 1",
+                postal_code="00130",
+                city="Helsinki",
+                email="info@testiasunnot.fi",
+                contact_person="Maija Manageri",
+            )
+            create_user(
+                s,
+                result.actor,
+                "reception",
+                "Riitta Vastaanotto",
+                "receptionist",
+                RECEPTIONIST_PASSWORD,
+                date(2024, 1, 3),
+                must_change_password=False,
+            )
         database.dispose()  # a template database must have no connections
         _template["pg_name"] = name
         _template["pg_keys"] = dict(memory_keyring.store)
@@ -203,8 +243,9 @@ def receptionist(db: Database) -> Actor:
     return attempt_login(db, "reception", RECEPTIONIST_PASSWORD)
 
 
-def valid_hetu(day: int = 13, month: int = 10, year: int = 1952, individual: int = 308,
-               sign: str | None = None) -> str:
+def valid_hetu(
+    day: int = 13, month: int = 10, year: int = 1952, individual: int = 308, sign: str | None = None
+) -> str:
     """A valid hetu for tests (non-temporary individual number)."""
     if sign is None:
         sign = "-" if 1900 <= year < 2000 else ("A" if year >= 2000 else "+")
@@ -219,9 +260,14 @@ def cli_env(home: Path, lang: str = "fi") -> dict[str, str]:
     """The environment of a command-line run in a throwaway home: a plain-text keyring there
     (never the user's), the password from the environment, no database from the caller's."""
     home.mkdir(exist_ok=True)
-    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
-           "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
-           "ASIAKASREKISTERI_PASSWORD": CLI_PASSWORD, "ASIAKASREKISTERI_LANG": lang}
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+        "ASIAKASREKISTERI_PASSWORD": CLI_PASSWORD,
+        "ASIAKASREKISTERI_LANG": lang,
+    }
     env.pop("ASIAKASREKISTERI_DB", None)
     return env
 

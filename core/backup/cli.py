@@ -29,8 +29,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     _refuse_on_server(args, restore=False)
     db = cli.open_db(args)
     actor = cli.login(db, args.user)
-    path = backup(db, actor, Path(args.dest) if args.dest else None,
-                  progress=cli.print_progress)
+    path = backup(db, actor, Path(args.dest) if args.dest else None, progress=cli.print_progress)
     print(t("backup.done", path=str(path)))
     return 0
 
@@ -51,9 +50,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not args.user:
         raise cli.CliError(t("cli.user_required"), 2)
     password = cli.read_password("cli.password_prompt")
-    report = restore(args.db, Path(args.src), username=args.user, password=password,
-                     recovery_key=_recovery_key(args.recovery_key),
-                     progress=cli.print_progress)
+    report = restore(
+        args.db,
+        Path(args.src),
+        username=args.user,
+        password=password,
+        recovery_key=_recovery_key(args.recovery_key),
+        progress=cli.print_progress,
+    )
     print(t("backup.restore_done", source=str(report.source)))
     if report.migrated_from:
         print(t("backup.migrated", revision=report.migrated_from))
@@ -75,6 +79,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("restore", help=t("backup.help_restore"))
     p.add_argument("src")
     p.add_argument("--user", required=True)
-    p.add_argument("--recovery-key", action="store_true", dest="recovery_key",
-                   help=t("backup.help_recovery_key"))
+    p.add_argument(
+        "--recovery-key",
+        action="store_true",
+        dest="recovery_key",
+        help=t("backup.help_recovery_key"),
+    )
     p.set_defaults(func=cmd_restore)

@@ -27,9 +27,15 @@ from core.security.permissions import Actor, Permission, require
 AUTO_INTERVAL = timedelta(days=1)
 
 
-def backup(db: Database, actor: Actor, dest: Path | None = None,
-           progress: Progress | None = None, should_abort: ShouldAbort | None = None, *,
-           automatic: bool = False) -> Path:
+def backup(
+    db: Database,
+    actor: Actor,
+    dest: Path | None = None,
+    progress: Progress | None = None,
+    should_abort: ShouldAbort | None = None,
+    *,
+    automatic: bool = False,
+) -> Path:
     """Write a checked, dated backup; ``dest`` is a folder or a file name. Returns the file."""
     require(actor, Permission.BACKUP)
     if not db.is_sqlite or db.path is None:
@@ -57,8 +63,14 @@ def backup(db: Database, actor: Actor, dest: Path | None = None,
         settings = s.get(Settings, 1)
         if settings is not None:
             settings.last_backup_at = now()
-        audit.record(s, actor, "backup.automatic" if automatic else "backup.create",
-                     "database", "", ["backup"])
+        audit.record(
+            s,
+            actor,
+            "backup.automatic" if automatic else "backup.create",
+            "database",
+            "",
+            ["backup"],
+        )
     if automatic:
         rotate(target.parent, backup_stem(db.path))
     return target

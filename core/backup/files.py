@@ -36,6 +36,7 @@ class BackupAborted(AppError):
 
 # --- helpers ---------------------------------------------------------------------------------
 
+
 def postgres_refusal(url: URL, restore: bool) -> AppError:
     safe = url.set(drivername="postgresql").render_as_string(hide_password=True)
     return AppError("backup.postgres_restore" if restore else "backup.postgres_backup", url=safe)
@@ -61,8 +62,13 @@ def backup_stem(db_path: Path) -> str:
     return db_path.stem or "asiakasrekisteri"
 
 
-def copy_sqlite(src: Path, dst: Path, progress: Progress | None = None,
-                should_abort: ShouldAbort | None = None, message: str = "") -> None:
+def copy_sqlite(
+    src: Path,
+    dst: Path,
+    progress: Progress | None = None,
+    should_abort: ShouldAbort | None = None,
+    message: str = "",
+) -> None:
     """``src`` -> ``dst`` through the online backup API, in steps, inside one read snapshot.
 
     Holding a read transaction on the source keeps every step on the same snapshot, so a desk
@@ -104,8 +110,12 @@ def integrity_ok(path: Path, quick: bool = False) -> bool:
         try:
             pragma = "quick_check" if quick else "integrity_check"
             rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
-            tables = {r[0] for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type='table'").fetchall()}
+            tables = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table'"
+                ).fetchall()
+            }
         finally:
             conn.close()
     except sqlite3.DatabaseError:

@@ -42,9 +42,12 @@ class ErasureFact:
 
 
 def erasure_facts(session: Session) -> list[ErasureFact]:
-    return [ErasureFact(r.customer_id, r.action, r.request_id, r.performed_at, r.performed_by)
-            for r in session.execute(select(ErasureRecord).order_by(ErasureRecord.performed_at,
-                                                                    ErasureRecord.id)).scalars()]
+    return [
+        ErasureFact(r.customer_id, r.action, r.request_id, r.performed_at, r.performed_by)
+        for r in session.execute(
+            select(ErasureRecord).order_by(ErasureRecord.performed_at, ErasureRecord.id)
+        ).scalars()
+    ]
 
 
 def reapply_erasures(session: Session, records: list[ErasureFact]) -> list[ErasureFact]:
@@ -58,11 +61,18 @@ def reapply_erasures(session: Session, records: list[ErasureFact]) -> list[Erasu
         if fact.key in known:
             continue
         _wipe_as_recorded(session, fact.customer_id, fact.action)
-        session.add(ErasureRecord(customer_id=fact.customer_id, action=fact.action,
-                                  request_id=fact.request_id, performed_at=fact.performed_at,
-                                  performed_by=fact.performed_by))
-        audit.record(session, None, "backup.erasure_reapplied", "customer", fact.customer_id,
-                     [fact.action])
+        session.add(
+            ErasureRecord(
+                customer_id=fact.customer_id,
+                action=fact.action,
+                request_id=fact.request_id,
+                performed_at=fact.performed_at,
+                performed_by=fact.performed_by,
+            )
+        )
+        audit.record(
+            session, None, "backup.erasure_reapplied", "customer", fact.customer_id, [fact.action]
+        )
         known.add(fact.key)
         applied.append(fact)
     session.flush()

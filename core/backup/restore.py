@@ -108,9 +108,12 @@ def _check_key(session: Session, recovery_key: str | None) -> None:
             raise KeyUnavailable("backup.key_needed") from None
         install_recovery_key(session, recovery_key)
         key = data_key(session)
-    sample = session.execute(select(Customer.id, Customer.hetu_encrypted)
-                             .where(Customer.hetu_encrypted.is_not(None))
-                             .order_by(Customer.id.desc()).limit(5)).all()
+    sample = session.execute(
+        select(Customer.id, Customer.hetu_encrypted)
+        .where(Customer.hetu_encrypted.is_not(None))
+        .order_by(Customer.id.desc())
+        .limit(5)
+    ).all()
     for cid, blob in sample:
         if blob is not None:  # the query asks for stored ones only
             key.decrypt(blob, cid)
@@ -131,14 +134,19 @@ def _read_current(target: Path) -> tuple[Database | None, list[ErasureFact] | No
     try:
         conn = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
         try:
-            rows = conn.execute("SELECT customer_id, action, request_id, performed_at, "
-                                "performed_by FROM erasure_records").fetchall()
+            rows = conn.execute(
+                "SELECT customer_id, action, request_id, performed_at, "
+                "performed_by FROM erasure_records"
+            ).fetchall()
         finally:
             conn.close()
         from datetime import datetime
 
-        return None, [ErasureFact(c, a, r, datetime.fromisoformat(p), b)
-                      for c, a, r, p, b in rows], None
+        return (
+            None,
+            [ErasureFact(c, a, r, datetime.fromisoformat(p), b) for c, a, r, p, b in rows],
+            None,
+        )
     except (sqlite3.DatabaseError, ValueError, TypeError):
         return None, None, None
 
@@ -158,9 +166,16 @@ def _copy_into_live(staged: Path, target: Path) -> None:
     make_private(target)
 
 
-def restore(db_url: str | URL | None, src: Path, *, actor: Actor | None = None,
-            username: str | None = None, password: str | None = None,
-            recovery_key: str | None = None, progress: Progress | None = None) -> RestoreReport:
+def restore(
+    db_url: str | URL | None,
+    src: Path,
+    *,
+    actor: Actor | None = None,
+    username: str | None = None,
+    password: str | None = None,
+    recovery_key: str | None = None,
+    progress: Progress | None = None,
+) -> RestoreReport:
     """Replace the database at ``db_url`` with the checked backup ``src``."""
     url = db_url if isinstance(db_url, URL) else resolve_url(db_url)
     target = sqlite_path(url)
@@ -187,16 +202,23 @@ def restore(db_url: str | URL | None, src: Path, *, actor: Actor | None = None,
         current, erasures, folder = _read_current(target)
         factory = sessionmaker(engine, expire_on_commit=False)
         if actor is None:
-            login_db = current or Database(URL.create("sqlite", database=str(staged)), engine,
-                                           factory)
+            login_db = current or Database(
+                URL.create("sqlite", database=str(staged)), engine, factory
+            )
             actor = attempt_login(login_db, username or "", password or "")
         require(actor, Permission.BACKUP)
         with factory.begin() as s:
             _check_key(s, recovery_key)
             applied = reapply_erasures(s, erasures or [])
             bump_list_version(s)  # processes that kept the replaced list's order read it anew
-            audit.record(s, actor, "backup.restore", "database", "",
-                         ["erasures_reapplied"] if applied else [])
+            audit.record(
+                s,
+                actor,
+                "backup.restore",
+                "database",
+                "",
+                ["erasures_reapplied"] if applied else [],
+            )
             folder = folder or backup_folder(s)
         engine.dispose()
         engine = None
@@ -235,4 +257,3 @@ def _keep_replaced(target: Path, current: Database | None, folder: Path, stamp: 
         if extra.exists():
             os.replace(extra, Path(str(kept) + suffix))
     return kept
-

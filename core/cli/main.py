@@ -28,6 +28,7 @@ from core.i18n import t
 
 # --- commands ---------------------------------------------------------------------------------
 
+
 def cmd_init(args: argparse.Namespace) -> int:
     from core.db import database_exists, resolve_url
     from core.settings import create_register
@@ -39,10 +40,17 @@ def cmd_init(args: argparse.Namespace) -> int:
     from core.security.auth import check_password_rules
 
     check_password_rules(password, args.manager)
-    db, result = create_register(resolve_url(args.db), args.company, args.manager,
-                                 args.full_name or args.manager, password)
-    print(t("cli.init_done", company=args.company, manager=args.manager,
-            location=db.display_location()))
+    db, result = create_register(
+        resolve_url(args.db), args.company, args.manager, args.full_name or args.manager, password
+    )
+    print(
+        t(
+            "cli.init_done",
+            company=args.company,
+            manager=args.manager,
+            location=db.display_location(),
+        )
+    )
     print(t("cli.recovery_key_intro"))
     print(f"\n    {result.recovery_key}\n")
     return 0
@@ -63,13 +71,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
         check_password_rules(password, DEMO_USER)
         db, result = create_demo_register(url, password)
         actor = result.actor
-        print(t("cli.init_done", company=DEMO_COMPANY, manager=DEMO_USER,
-                location=db.display_location()))
+        print(
+            t(
+                "cli.init_done",
+                company=DEMO_COMPANY,
+                manager=DEMO_USER,
+                location=db.display_location(),
+            )
+        )
         print(t("cli.recovery_key_intro"))
         print(f"\n    {result.recovery_key}\n")
     made = generate(db, actor, args.customers, seed=args.seed, progress=print_progress)
-    print(t("cli.demo_done", customers=made["customers"], orders=made["orders"],
-            objections=made["objections"], requests=made["requests"]))
+    print(
+        t(
+            "cli.demo_done",
+            customers=made["customers"],
+            orders=made["orders"],
+            objections=made["objections"],
+            requests=made["requests"],
+        )
+    )
     return 0
 
 
@@ -78,16 +99,16 @@ def cmd_import_customers(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     actor = login(db, args.user)
-    report = import_customers(db, actor, Path(args.file), lang=i18n.language(),
-                              progress=print_progress)
+    report = import_customers(
+        db, actor, Path(args.file), lang=i18n.language(), progress=print_progress
+    )
     print(report.summary())
     if report.rejected_path:
         print(t("import.rejected_written", path=str(report.rejected_path)))
         for row in report.rejected_rows[:20]:
             print(f"  {row.reason}", file=sys.stderr)
         if len(report.rejected_rows) > 20:
-            print(t("import.more_rejected", count=len(report.rejected_rows) - 20),
-                  file=sys.stderr)
+            print(t("import.more_rejected", count=len(report.rejected_rows) - 20), file=sys.stderr)
     return 1 if report.rejected else 0
 
 
@@ -111,8 +132,9 @@ def cmd_export_customers(args: argparse.Namespace) -> int:
     db = open_db(args)
     actor = login(db, args.user)
     with db.begin() as s:
-        count = export_customers(s, actor, Path(args.file), with_hetu=args.with_hetu,
-                                 lang=i18n.language())
+        count = export_customers(
+            s, actor, Path(args.file), with_hetu=args.with_hetu, lang=i18n.language()
+        )
     print(t("cli.export_done", count=count, path=args.file))
     return 0
 
@@ -210,8 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import-updates", help=t("data.cli_help_import_updates"))
     p.add_argument("file")
     p.add_argument("--user", required=True)
-    p.add_argument("--source", choices=("authority_update", "update_service"),
-                   default="authority_update")
+    p.add_argument(
+        "--source", choices=("authority_update", "update_service"), default="authority_update"
+    )
     p.set_defaults(func=cmd_import_updates)
 
     p = sub.add_parser("export-customers", help=t("cli.help_export"))
@@ -224,8 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("print-form", help=t("cli.help_print_form"))
-    p.add_argument("kind", choices=("access", "rectification", "objection", "erasure",
-                                    "anonymisation"))
+    p.add_argument(
+        "kind", choices=("access", "rectification", "objection", "erasure", "anonymisation")
+    )
     p.add_argument("--lang", dest="doc_lang", choices=i18n.LANGUAGES, default="fi")
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_print_form)

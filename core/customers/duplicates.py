@@ -66,16 +66,19 @@ def _groups(session: Session, keys: list, where: list) -> list[list[int]]:  # ty
     return groups
 
 
-def find_duplicates(session: Session, actor: Actor,
-                    limit: int | None = None) -> list[DuplicatePair]:
+def find_duplicates(
+    session: Session, actor: Actor, limit: int | None = None
+) -> list[DuplicatePair]:
     """Pairs of likely duplicates, strongest reason first; each group of N same-key customers
     gives N-1 pairs (the oldest with each of the others)."""
     require(actor, Permission.CUSTOMERS)
     queries: dict[str, tuple[list[Any], list[Any]]] = {
         SAME_HETU: ([Customer.hetu_index], [Customer.hetu_index.is_not(None)]),
         SAME_EMAIL: ([func.lower(Customer.email)], [Customer.email != ""]),
-        SAME_NAME_POSTAL: ([func.lower(Customer.first_name), func.lower(Customer.last_name),
-                            Customer.postal_code], [Customer.postal_code != ""]),
+        SAME_NAME_POSTAL: (
+            [func.lower(Customer.first_name), func.lower(Customer.last_name), Customer.postal_code],
+            [Customer.postal_code != ""],
+        ),
     }
     seen: set[tuple[int, int]] = set()
     pairs: list[tuple[int, int, str]] = []
@@ -99,8 +102,10 @@ def _names(session: Session, ids: set[int]) -> dict[int, str]:
     if len(ids) > 2000:  # one scan beats many large IN lists
         rows = session.execute(q.execution_options(yield_per=5000))
         return {cid: f"{first} {last}".strip() for cid, first, last in rows if cid in ids}
-    return {cid: f"{first} {last}".strip()
-            for cid, first, last in session.execute(q.where(Customer.id.in_(sorted(ids))))}
+    return {
+        cid: f"{first} {last}".strip()
+        for cid, first, last in session.execute(q.where(Customer.id.in_(sorted(ids))))
+    }
 
 
 @dataclass(frozen=True)
@@ -125,23 +130,39 @@ def compare_customers(session: Session, actor: Actor, a_id: int, b_id: int) -> C
     details = [customer_detail(session, actor, cid) for cid in (a_id, b_id)]
     counts = []
     for cid in (a_id, b_id):
-        orders = session.execute(select(func.count(Order.id))
-                                 .where(Order.customer_id == cid)).scalar_one()
-        requests = session.execute(select(func.count(Request.id))
-                                   .where(Request.customer_id == cid)).scalar_one()
+        orders = session.execute(
+            select(func.count(Order.id)).where(Order.customer_id == cid)
+        ).scalar_one()
+        requests = session.execute(
+            select(func.count(Request.id)).where(Request.customer_id == cid)
+        ).scalar_one()
         counts.append((int(orders), int(requests)))
-    rows = [ComparisonRow(f, *(str(getattr(d, f) or "") for d in details))
-            for f in ("first_name", "last_name", "organisation", "email", "street",
-                      "postal_code", "city")]
-    rows.insert(4, ComparisonRow("phone", *(format_phone(d.phone) if d.phone else ""
-                                            for d in details)))
+    rows = [
+        ComparisonRow(f, *(str(getattr(d, f) or "") for d in details))
+        for f in (
+            "first_name",
+            "last_name",
+            "organisation",
+            "email",
+            "street",
+            "postal_code",
+            "city",
+        )
+    ]
+    rows.insert(
+        4, ComparisonRow("phone", *(format_phone(d.phone) if d.phone else "" for d in details))
+    )
     rows.append(ComparisonRow("hetu", details[0].hetu_masked, details[1].hetu_masked))
     rows.append(ComparisonRow("source", *(t(f"source.{d.source}") for d in details)))
     rows.append(ComparisonRow("created_at", *(format_date(d.created_at) for d in details)))
     rows.append(ComparisonRow("orders", str(counts[0][0]), str(counts[1][0])))
     rows.append(ComparisonRow("requests", str(counts[0][1]), str(counts[1][1])))
-    rows.append(ComparisonRow("objections", *(", ".join(
-        t(f"data.objection.{o.kind}") for o in d.objections) for d in details)))
+    rows.append(
+        ComparisonRow(
+            "objections",
+            *(", ".join(t(f"data.objection.{o.kind}") for o in d.objections) for d in details),
+        )
+    )
     return Comparison(a_id, b_id, details[0].version, details[1].version, tuple(rows))
 
 
@@ -153,9 +174,14 @@ class MergeResult:
     moved: dict[str, int]  # orders/requests/disclosures/documents/history -> rows moved
 
 
-def merge_customers(session: Session, actor: Actor, keep_id: int, remove_id: int,
-                    keep_version: int | None = None,
-                    remove_version: int | None = None) -> MergeResult:
+def merge_customers(
+    session: Session,
+    actor: Actor,
+    keep_id: int,
+    remove_id: int,
+    keep_version: int | None = None,
+    remove_version: int | None = None,
+) -> MergeResult:
     """Merge ``remove_id`` into ``keep_id`` (manager only); nothing of either is lost."""
     require(actor, Permission.MERGE)
     if keep_id == remove_id:
@@ -164,8 +190,11 @@ def merge_customers(session: Session, actor: Actor, keep_id: int, remove_id: int
     remove = get_customer(session, remove_id)
     for customer, expected in ((keep, keep_version), (remove, remove_version)):
         if expected is not None and customer.version != expected:
-            raise Conflict("error.conflict", who=customer.updated_by,
-                           when=customer.updated_at.strftime("%d.%m.%Y %H.%M"))
+            raise Conflict(
+                "error.conflict",
+                who=customer.updated_by,
+                when=customer.updated_at.strftime("%d.%m.%Y %H.%M"),
+            )
         if customer.state == CustomerState.ANONYMISED.value:
             raise ValidationError("state", "validation.customer_anonymised")
 
@@ -189,35 +218,65 @@ def merge_customers(session: Session, actor: Actor, keep_id: int, remove_id: int
     for o in list(remove.objections):
         mine = kept_objections.get(o.kind)
         if mine is None:
-            keep.objections.append(Objection(kind=o.kind, set_on=o.set_on,
-                                             request_id=o.request_id, set_by=o.set_by))
+            keep.objections.append(
+                Objection(kind=o.kind, set_on=o.set_on, request_id=o.request_id, set_by=o.set_by)
+            )
         elif o.set_on < mine.set_on:
             mine.set_on, mine.request_id, mine.set_by = o.set_on, o.request_id, o.set_by
     remove.objections.clear()
     session.flush()
 
     moved: dict[str, int] = {}
-    for name, model in (("orders", Order), ("requests", Request), ("disclosures", Disclosure),
-                        ("documents", Document), ("history", FieldChange)):
+    for name, model in (
+        ("orders", Order),
+        ("requests", Request),
+        ("disclosures", Disclosure),
+        ("documents", Document),
+        ("history", FieldChange),
+    ):
         result = session.execute(
-            update(model).where(model.customer_id == remove_id).values(customer_id=keep_id)
-            .execution_options(synchronize_session=False))
+            update(model)
+            .where(model.customer_id == remove_id)
+            .values(customer_id=keep_id)
+            .execution_options(synchronize_session=False)
+        )
         moved[name] = int(result.rowcount or 0)  # type: ignore[attr-defined]
     session.expire(remove)
     session.expire(keep, ["orders"])
 
-    keep.last_contact_on = max((d for d in (keep.last_contact_on, remove.last_contact_on) if d),
-                               default=None)
+    keep.last_contact_on = max(
+        (d for d in (keep.last_contact_on, remove.last_contact_on) if d), default=None
+    )
     keep.created_at = min(keep.created_at, remove.created_at)
     if fill:
-        update_customer(session, actor, keep_id, fill, None,
-                        history_source=MERGE_HISTORY_SOURCE, audit_action="customer.merge_fill")
-    session.add(FieldChange(customer_id=keep_id, field="*merge", old_value=f"#{remove_id}",
-                            new_value=f"#{keep_id}", source=MERGE_HISTORY_SOURCE,
-                            changed_by=actor.username))
+        update_customer(
+            session,
+            actor,
+            keep_id,
+            fill,
+            None,
+            history_source=MERGE_HISTORY_SOURCE,
+            audit_action="customer.merge_fill",
+        )
+    session.add(
+        FieldChange(
+            customer_id=keep_id,
+            field="*merge",
+            old_value=f"#{remove_id}",
+            new_value=f"#{keep_id}",
+            source=MERGE_HISTORY_SOURCE,
+            changed_by=actor.username,
+        )
+    )
     session.execute(delete(Objection).where(Objection.customer_id == remove_id))
     session.delete(remove)
     session.flush()
-    audit.record(session, actor, "customer.merge", "customer", f"{keep_id}<-{remove_id}",
-                 [*sorted(fill), *(k for k, v in moved.items() if v)])
+    audit.record(
+        session,
+        actor,
+        "customer.merge",
+        "customer",
+        f"{keep_id}<-{remove_id}",
+        [*sorted(fill), *(k for k, v in moved.items() if v)],
+    )
     return MergeResult(keep_id, remove_id, tuple(sorted(fill)), moved)

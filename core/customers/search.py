@@ -45,8 +45,16 @@ def build_search_text(c: Any) -> str:
     space so that every two-letter substring begins a trigram of the search index."""
     phone = c.phone or ""
     national = "0" + phone[4:] if phone.startswith("+358") else ""
-    parts = [c.first_name, c.last_name, c.organisation, c.email, c.postal_code, c.city,
-             national, _digits(phone)]
+    parts = [
+        c.first_name,
+        c.last_name,
+        c.organisation,
+        c.email,
+        c.postal_code,
+        c.city,
+        national,
+        _digits(phone),
+    ]
     words = " ".join(p for p in parts if p).lower()
     return words + " " if words else ""
 
@@ -66,9 +74,18 @@ class CustomerRow:
 
 
 def _row(c: Customer) -> CustomerRow:
-    return CustomerRow(c.id, c.first_name, c.last_name, c.organisation, c.email,
-                       validation.format_phone(c.phone), c.postal_code, c.city, c.state,
-                       c.archived)
+    return CustomerRow(
+        c.id,
+        c.first_name,
+        c.last_name,
+        c.organisation,
+        c.email,
+        validation.format_phone(c.phone),
+        c.postal_code,
+        c.city,
+        c.state,
+        c.archived,
+    )
 
 
 def query_hetu(query: str) -> str:
@@ -106,9 +123,15 @@ def _search_filter(session: Session, query: str) -> Any:
     return and_(*conds)
 
 
-def search_customer_ids(session: Session, actor: Actor, query: str = "", *,
-                        include_archived: bool = False, limit: int | None = None,
-                        among: list[int] | Any = None) -> list[int]:
+def search_customer_ids(
+    session: Session,
+    actor: Actor,
+    query: str = "",
+    *,
+    include_archived: bool = False,
+    limit: int | None = None,
+    among: list[int] | Any = None,
+) -> list[int]:
     """Ids of matching customers ordered by last name, first name (for lazy list models);
     ``among`` narrows the search to candidate ids (a list, or a query giving them, e.g. from
     the search index)."""
@@ -120,8 +143,13 @@ def search_customer_ids(session: Session, actor: Actor, query: str = "", *,
     return list(session.execute(q).scalars())
 
 
-def customer_id_query(session: Session, query: str = "", *, include_archived: bool = False,
-                      among: list[int] | Any = None) -> Select[Any]:
+def customer_id_query(
+    session: Session,
+    query: str = "",
+    *,
+    include_archived: bool = False,
+    among: list[int] | Any = None,
+) -> Select[Any]:
     """The ids of the customers a search finds, in no particular order."""
     q = select(Customer.id)
     if among is not None:
@@ -139,17 +167,21 @@ def customer_rows(session: Session, actor: Actor, ids: list[int]) -> list[Custom
     require(actor, Permission.CUSTOMERS)
     if not ids:
         return []
-    found = {c.id: c for c in session.execute(select(Customer).where(Customer.id.in_(ids)))
-             .scalars()}
+    found = {
+        c.id: c for c in session.execute(select(Customer).where(Customer.id.in_(ids))).scalars()
+    }
     return [_row(found[i]) for i in ids if i in found]
 
 
-def search_customers(session: Session, actor: Actor, query: str = "", limit: int = 200,
-                     include_archived: bool = False) -> list[CustomerRow]:
-    ids = search_customer_ids(session, actor, query, include_archived=include_archived,
-                              limit=limit)
+def search_customers(
+    session: Session,
+    actor: Actor,
+    query: str = "",
+    limit: int = 200,
+    include_archived: bool = False,
+) -> list[CustomerRow]:
+    ids = search_customer_ids(session, actor, query, include_archived=include_archived, limit=limit)
     return customer_rows(session, actor, ids)
-
 
 
 # --- the fast routes ---------------------------------------------------------------------------
@@ -199,9 +231,23 @@ def list_rows(session: Session, actor: Actor, ids: list[int]) -> list[CustomerLi
     if not ids:
         return []
     c = Customer
-    found = {r[0]: CustomerListRow(*cast(tuple[Any, ...], r)) for r in session.execute(
-        select(c.id, c.first_name, c.last_name, c.organisation, c.email, c.phone,
-               c.postal_code, c.city, c.state, c.archived).where(c.id.in_(ids)))}
+    found = {
+        r[0]: CustomerListRow(*cast(tuple[Any, ...], r))
+        for r in session.execute(
+            select(
+                c.id,
+                c.first_name,
+                c.last_name,
+                c.organisation,
+                c.email,
+                c.phone,
+                c.postal_code,
+                c.city,
+                c.state,
+                c.archived,
+            ).where(c.id.in_(ids))
+        )
+    }
     return [found[i] for i in ids if i in found]
 
 
@@ -217,9 +263,14 @@ def _sqlite_objects(session: Session) -> frozenset[str]:
     if cached is None:
         cached = frozenset()
         if engine.dialect.name == "sqlite":
-            cached = frozenset(session.execute(text(
-                "SELECT name FROM sqlite_master WHERE name IN "
-                "('customers_fts', 'customer_list_version')")).scalars())
+            cached = frozenset(
+                session.execute(
+                    text(
+                        "SELECT name FROM sqlite_master WHERE name IN "
+                        "('customers_fts', 'customer_list_version')"
+                    )
+                ).scalars()
+            )
         engine._customer_search_objects = cached
     return cast(frozenset[str], cached)
 
@@ -265,8 +316,12 @@ class _ListOrder:
 
 
 def _read_order(raw: Any, version: int) -> _ListOrder:
-    ids = [r[0] for r in raw.execute(
-        "SELECT id FROM customers ORDER BY last_name, first_name, id").fetchall()]
+    ids = [
+        r[0]
+        for r in raw.execute(
+            "SELECT id FROM customers ORDER BY last_name, first_name, id"
+        ).fetchall()
+    ]
     highest = max(ids, default=0)
     if highest > 4 * len(ids) + 10_000:  # sparse ids (many removed): a mapping, not a table
         places = {cid: n for n, cid in enumerate(ids)}
@@ -327,7 +382,7 @@ def _trigrams(session: Session, token: str) -> str:
     in three customers of four) costs more to read than the rest together and narrows nothing
     that the others have not."""
     starts = sorted({*range(0, len(token) - 2, 3), len(token) - 3})
-    grams = list(dict.fromkeys(token[i:i + 3] for i in starts))
+    grams = list(dict.fromkeys(token[i : i + 3] for i in starts))
     docs = _trigram_docs(session, grams)
     bound = 10 * max(min(docs[g] for g in grams), 50)
     return " AND ".join(_phrase(g) for g in grams if docs[g] < bound)
@@ -343,9 +398,15 @@ def _trigram_docs(session: Session, grams: list[str]) -> dict[str, int]:
         known = engine._customer_trigram_docs = {}
     for gram in grams:
         if gram not in known:
-            known[gram] = int(session.execute(text(
-                "SELECT count(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts "
-                "MATCH :q LIMIT :n)"), {"q": _phrase(gram), "n": TRIGRAM_COUNT}).scalar_one())
+            known[gram] = int(
+                session.execute(
+                    text(
+                        "SELECT count(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts "
+                        "MATCH :q LIMIT :n)"
+                    ),
+                    {"q": _phrase(gram), "n": TRIGRAM_COUNT},
+                ).scalar_one()
+            )
     return known
 
 
@@ -355,9 +416,16 @@ def _pairs_match(session: Session, pairs: list[str]) -> str | None:
     for). None when every pair is common; ``_NoMatch`` when one occurs nowhere."""
     groups = []
     for pair in pairs:
-        terms = session.execute(text(
-            "SELECT term FROM customers_fts_terms WHERE term >= :lo AND term < :hi LIMIT :n"),
-            {"lo": pair, "hi": pair + "\U0010ffff", "n": PAIR_TERMS + 1}).scalars().all()
+        terms = (
+            session.execute(
+                text(
+                    "SELECT term FROM customers_fts_terms WHERE term >= :lo AND term < :hi LIMIT :n"
+                ),
+                {"lo": pair, "hi": pair + "\U0010ffff", "n": PAIR_TERMS + 1},
+            )
+            .scalars()
+            .all()
+        )
         if not terms:
             raise _NoMatch
         if len(terms) <= PAIR_TERMS:
@@ -365,15 +433,17 @@ def _pairs_match(session: Session, pairs: list[str]) -> str | None:
     return " AND ".join(groups) or None
 
 
-def _walk_briefly(session: Session, actor: Actor, query: str, include_archived: bool,
-                  limit: int) -> list[int] | None:
+def _walk_briefly(
+    session: Session, actor: Actor, query: str, include_archived: bool, limit: int
+) -> list[int] | None:
     """The first ``limit`` matches in list order, or None when finding them takes longer than
     ``WALK_STEPS`` (the term is rare: the index finds it faster)."""
     raw = _driver(session)
     raw.set_progress_handler(lambda: 1, WALK_STEPS)  # non-zero: interrupt the statement
     try:
-        return search_customer_ids(session, actor, query, include_archived=include_archived,
-                                   limit=limit)
+        return search_customer_ids(
+            session, actor, query, include_archived=include_archived, limit=limit
+        )
     except OperationalError as exc:
         if "interrupted" not in str(exc.orig):
             raise
@@ -382,8 +452,14 @@ def _walk_briefly(session: Session, actor: Actor, query: str, include_archived: 
         raw.set_progress_handler(None, 0)
 
 
-def matching_ids(session: Session, actor: Actor, query: str = "", *,
-                 include_archived: bool = False, limit: int | None = None) -> SearchResult:
+def matching_ids(
+    session: Session,
+    actor: Actor,
+    query: str = "",
+    *,
+    include_archived: bool = False,
+    limit: int | None = None,
+) -> SearchResult:
     """Ids of matching customers in list order (last name, first name, id).
 
     On SQLite: tokens of three or more letters give candidates from the trigram index, sorted
@@ -412,22 +488,37 @@ def matching_ids(session: Session, actor: Actor, query: str = "", *,
         except _NoMatch:
             return SearchResult([], True)
         if match:
-            found = _sorted_candidates(session, actor, query,
-                                       f"{longer} AND {match}" if longer else match,
-                                       include_archived, limit)
+            found = _sorted_candidates(
+                session,
+                actor,
+                query,
+                f"{longer} AND {match}" if longer else match,
+                include_archived,
+                limit,
+            )
             if found is not None:
                 return found
     return _walk(session, actor, query, include_archived, limit)
 
 
-def _sorted_candidates(session: Session, actor: Actor, query: str, match: str,
-                       include_archived: bool, limit: int | None) -> SearchResult | None:
+def _sorted_candidates(
+    session: Session,
+    actor: Actor,
+    query: str,
+    match: str,
+    include_archived: bool,
+    limit: int | None,
+) -> SearchResult | None:
     """The matches among the index's candidates for ``match``, or None when there are more
     candidates than ``SPARSE``."""
     raw = _driver(session)  # thousands of rows: SQLAlchemy's result objects cost 1 ms more
-    probe = [r[0] for r in raw.execute(
-        "SELECT rowid FROM customers_fts WHERE customers_fts MATCH ? LIMIT ?",
-        (match, SPARSE + 1)).fetchall()]
+    probe = [
+        r[0]
+        for r in raw.execute(
+            "SELECT rowid FROM customers_fts WHERE customers_fts MATCH ? LIMIT ?",
+            (match, SPARSE + 1),
+        ).fetchall()
+    ]
     if len(probe) > SPARSE:
         return None
     order = _list_order(session)
@@ -440,13 +531,20 @@ def _sorted_candidates(session: Session, actor: Actor, query: str, match: str,
     # The trigram match is a candidate set: the exact rule is applied on top.
     if not limit or len(probe) <= limit:
         limit = None  # every candidate fits the page
-    ids = search_customer_ids(session, actor, query, include_archived=include_archived,
-                              among=_among(probe), limit=limit + 1 if limit else None)
+    ids = search_customer_ids(
+        session,
+        actor,
+        query,
+        include_archived=include_archived,
+        among=_among(probe),
+        limit=limit + 1 if limit else None,
+    )
     return _first_page(ids, limit)
 
 
-def _first_in_order(session: Session, query: str, ranked: list[int], include_archived: bool,
-                    limit: int | None) -> SearchResult:
+def _first_in_order(
+    session: Session, query: str, ranked: list[int], include_archived: bool, limit: int | None
+) -> SearchResult:
     """The candidates ``ranked`` (in list order) that match exactly: for a first page, only
     as many are read as it takes to fill it."""
     if not limit:
@@ -455,19 +553,22 @@ def _first_in_order(session: Session, query: str, ranked: list[int], include_arc
     found: list[int] = []
     start, size = 0, limit + 1 + 16  # a few spare: a candidate may be archived or inexact
     while len(found) <= limit and start < len(ranked):
-        chunk = ranked[start:start + size]
+        chunk = ranked[start : start + size]
         passing = _passing(session, query, chunk, include_archived)
         found += [i for i in chunk if i in passing]
         start += len(chunk)
         # Most candidates usually match. When few do (a second word the index did not
         # narrow), the rest are read at once rather than in ever larger pieces.
         size = size * 2 if 2 * len(passing) >= len(chunk) else len(ranked)
-    return _first_page(found[:limit + 1], limit)
+    return _first_page(found[: limit + 1], limit)
 
 
 def _passing(session: Session, query: str, ids: list[int], include_archived: bool) -> set[int]:
-    return set(session.execute(customer_id_query(
-        session, query, include_archived=include_archived, among=_among(ids))).scalars())
+    return set(
+        session.execute(
+            customer_id_query(session, query, include_archived=include_archived, among=_among(ids))
+        ).scalars()
+    )
 
 
 def _among(ids: list[int]) -> Any:
@@ -476,10 +577,12 @@ def _among(ids: list[int]) -> Any:
     return select(literal_column("value")).select_from(func.json_each(json.dumps(ids)))
 
 
-def _walk(session: Session, actor: Actor, query: str, include_archived: bool,
-          limit: int | None) -> SearchResult:
-    ids = search_customer_ids(session, actor, query, include_archived=include_archived,
-                              limit=limit + 1 if limit else None)
+def _walk(
+    session: Session, actor: Actor, query: str, include_archived: bool, limit: int | None
+) -> SearchResult:
+    ids = search_customer_ids(
+        session, actor, query, include_archived=include_archived, limit=limit + 1 if limit else None
+    )
     return _first_page(ids, limit)
 
 

@@ -29,8 +29,19 @@ from core.security.permissions import Actor, Permission, require
 from core.settings import data_key
 
 # The editable fields of a customer, in form order.
-FIELDS = ("first_name", "last_name", "organisation", "email", "phone", "street", "postal_code",
-          "city", "country", "hetu", "source")
+FIELDS = (
+    "first_name",
+    "last_name",
+    "organisation",
+    "email",
+    "phone",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "hetu",
+    "source",
+)
 
 
 def clean_customer(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -58,8 +69,10 @@ def clean_customer(data: Mapping[str, Any], *, partial: bool = False) -> dict[st
     run("postal_code", lambda: validation.postal_code(data.get("postal_code"), country))
     run("city", lambda: validation.text("city", data.get("city"), max_len=100))
     run("hetu", lambda: validation.hetu(data.get("hetu")))
-    run("source", lambda: validation.choice("source", data.get("source"), Source,
-                                            default=Source.OTHER.value))
+    run(
+        "source",
+        lambda: validation.choice("source", data.get("source"), Source, default=Source.OTHER.value),
+    )
     unknown = set(data) - set(FIELDS) - {"last_contact_on"}
     for field in sorted(unknown):
         errors.append(ValidationError(field, "validation.unknown_field"))
@@ -79,10 +92,11 @@ def history_source_text(source: str, lang: str | None = None) -> str:
     (``source.shop``) translated, an import's file and a request's number named; other free
     text (an authority update's line, written in the user's language) as stored."""
     if source.startswith("import:"):
-        return t("history.source.import", lang=lang, file=source[len("import:"):])
+        return t("history.source.import", lang=lang, file=source[len("import:") :])
     if source.startswith(RECTIFICATION_SOURCE):
-        return t("history.source.rectification", lang=lang,
-                 number=source[len(RECTIFICATION_SOURCE):])
+        return t(
+            "history.source.rectification", lang=lang, number=source[len(RECTIFICATION_SOURCE) :]
+        )
     special = {"demo": "history.source.demo", "erasure.partly": "history.source.erasure_partly"}
     key = special.get(source, source)
     text = t(key, lang=lang)
@@ -126,24 +140,40 @@ def find_by_hetu(session: Session, hetu: str) -> Customer | None:
     ).scalar_one_or_none()
 
 
-def create_customer(session: Session, actor: Actor, data: Mapping[str, Any],
-                    history_source: str = "", audit_entry: bool = True) -> Customer:
+def create_customer(
+    session: Session,
+    actor: Actor,
+    data: Mapping[str, Any],
+    history_source: str = "",
+    audit_entry: bool = True,
+) -> Customer:
     require(actor, Permission.CUSTOMERS)
     clean = clean_customer(data)
     hetu = clean.pop("hetu", "")
     last_contact = clean.pop("last_contact_on", None) or today()
     if hetu and _hetu_in_use(session, data_key(session).blind_index(hetu)):
         raise ValidationErrors([ValidationError("hetu", "validation.hetu_exists")])
-    customer = Customer(**clean, updated_by=actor.username, state=CustomerState.ACTIVE.value,
-                        last_contact_on=last_contact)
+    customer = Customer(
+        **clean,
+        updated_by=actor.username,
+        state=CustomerState.ACTIVE.value,
+        last_contact_on=last_contact,
+    )
     customer.search_text = build_search_text(customer)
     session.add(customer)
     session.flush()
     set_hetu(session, customer, hetu)
     filled = [f for f in FIELDS if (clean.get(f) or (f == "hetu" and hetu))]
-    session.add(FieldChange(customer_id=customer.id, field="*", old_value="", new_value="",
-                            source=history_source or f"source.{customer.source}",
-                            changed_by=actor.username))
+    session.add(
+        FieldChange(
+            customer_id=customer.id,
+            field="*",
+            old_value="",
+            new_value="",
+            source=history_source or f"source.{customer.source}",
+            changed_by=actor.username,
+        )
+    )
     if audit_entry:
         audit.record(session, actor, "customer.create", "customer", customer.id, filled)
     return customer
@@ -156,15 +186,24 @@ def get_customer(session: Session, customer_id: int) -> Customer:
     return customer
 
 
-def update_customer(session: Session, actor: Actor, customer_id: int,
-                    changes: Mapping[str, Any], expected_version: int | None,
-                    history_source: str = "", audit_action: str = "customer.update") -> Customer:
+def update_customer(
+    session: Session,
+    actor: Actor,
+    customer_id: int,
+    changes: Mapping[str, Any],
+    expected_version: int | None,
+    history_source: str = "",
+    audit_action: str = "customer.update",
+) -> Customer:
     """Apply changes; a stale ``expected_version`` raises ``Conflict`` naming who saved last."""
     require(actor, Permission.CUSTOMERS)
     customer = get_customer(session, customer_id)
     if expected_version is not None and customer.version != expected_version:
-        raise Conflict("error.conflict", who=customer.updated_by,
-                       when=customer.updated_at.strftime("%d.%m.%Y %H.%M"))
+        raise Conflict(
+            "error.conflict",
+            who=customer.updated_by,
+            when=customer.updated_at.strftime("%d.%m.%Y %H.%M"),
+        )
     if customer.state == CustomerState.ANONYMISED.value:
         raise ValidationError("state", "validation.customer_anonymised")
     merged = {f: getattr(customer, f) for f in FIELDS if f != "hetu"}
@@ -189,9 +228,17 @@ def update_customer(session: Session, actor: Actor, customer_id: int,
         else:
             setattr(customer, field, new)
             old_shown, new_shown = str(old or ""), str(new or "")
-        session.add(FieldChange(customer_id=customer.id, field=field, old_value=old_shown,
-                                new_value=new_shown, source=history_source or "source.manual",
-                                changed_by=actor.username, changed_at=stamp))
+        session.add(
+            FieldChange(
+                customer_id=customer.id,
+                field=field,
+                old_value=old_shown,
+                new_value=new_shown,
+                source=history_source or "source.manual",
+                changed_by=actor.username,
+                changed_at=stamp,
+            )
+        )
     if "last_contact_on" in clean:
         customer.last_contact_on = clean["last_contact_on"]
     if changed:
@@ -211,8 +258,14 @@ def set_archived(session: Session, actor: Actor, customer_id: int, archived: boo
     customer.archived = archived
     customer.updated_at = now()
     customer.updated_by = actor.username
-    audit.record(session, actor, "customer.archive" if archived else "customer.unarchive",
-                 "customer", customer.id, ["archived"])
+    audit.record(
+        session,
+        actor,
+        "customer.archive" if archived else "customer.unarchive",
+        "customer",
+        customer.id,
+        ["archived"],
+    )
 
 
 def reveal_hetu(session: Session, actor: Actor, customer_id: int) -> str:
@@ -226,9 +279,15 @@ def reveal_hetu(session: Session, actor: Actor, customer_id: int) -> str:
 
 # --- objections -------------------------------------------------------------------------------
 
-def set_objections(session: Session, actor: Actor, customer_id: int,
-                   kinds: Iterable[str], request_id: int | None = None,
-                   on: date | None = None) -> list[str]:
+
+def set_objections(
+    session: Session,
+    actor: Actor,
+    customer_id: int,
+    kinds: Iterable[str],
+    request_id: int | None = None,
+    on: date | None = None,
+) -> list[str]:
     """Make the customer's prohibitions exactly ``kinds``; returns the kinds that changed."""
     require(actor, Permission.CUSTOMERS)
     wanted = {validation.choice("objections", k, ObjectionKind) for k in kinds}
@@ -237,21 +296,37 @@ def set_objections(session: Session, actor: Actor, customer_id: int,
     changed: list[str] = []
     for kind in ObjectionKind:
         if kind.value in wanted and kind.value not in current:
-            customer.objections.append(Objection(kind=kind.value, set_on=on or today(),
-                                                 request_id=request_id,
-                                                 set_by=actor.username))
+            customer.objections.append(
+                Objection(
+                    kind=kind.value,
+                    set_on=on or today(),
+                    request_id=request_id,
+                    set_by=actor.username,
+                )
+            )
             changed.append(kind.value)
         elif kind.value not in wanted and kind.value in current:
             customer.objections.remove(current[kind.value])
             changed.append(kind.value)
     if changed:
-        audit.record(session, actor, "customer.objections", "customer", customer.id,
-                     [f"objection.{k}" for k in changed])
+        audit.record(
+            session,
+            actor,
+            "customer.objections",
+            "customer",
+            customer.id,
+            [f"objection.{k}" for k in changed],
+        )
     return changed
 
 
-def add_objections(session: Session, actor: Actor, customer_id: int, kinds: Iterable[str],
-                   request_id: int | None = None) -> list[str]:
+def add_objections(
+    session: Session,
+    actor: Actor,
+    customer_id: int,
+    kinds: Iterable[str],
+    request_id: int | None = None,
+) -> list[str]:
     """Set prohibitions without clearing the others (an objection request)."""
     customer = get_customer(session, customer_id)
     existing = {o.kind for o in customer.objections}
@@ -259,6 +334,7 @@ def add_objections(session: Session, actor: Actor, customer_id: int, kinds: Iter
 
 
 # --- reading ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ObjectionRow:
@@ -311,30 +387,50 @@ def customer_detail(session: Session, actor: Actor, customer_id: int) -> Custome
     c = get_customer(session, customer_id)
     hetu = hetu_of(session, c)
     return CustomerDetail(
-        c.id, c.first_name, c.last_name, c.organisation, c.email, c.phone, c.street,
-        c.postal_code, c.city, c.country, validation.mask_hetu(hetu) if hetu else "", bool(hetu),
-        c.source, c.state, c.archived, c.restricted_until, c.created_at, c.updated_at,
-        c.updated_by, c.version,
-        tuple(ObjectionRow(o.kind, o.set_on, o.request_id)
-              for o in sorted(c.objections, key=lambda o: o.kind)),
+        c.id,
+        c.first_name,
+        c.last_name,
+        c.organisation,
+        c.email,
+        c.phone,
+        c.street,
+        c.postal_code,
+        c.city,
+        c.country,
+        validation.mask_hetu(hetu) if hetu else "",
+        bool(hetu),
+        c.source,
+        c.state,
+        c.archived,
+        c.restricted_until,
+        c.created_at,
+        c.updated_at,
+        c.updated_by,
+        c.version,
+        tuple(
+            ObjectionRow(o.kind, o.set_on, o.request_id)
+            for o in sorted(c.objections, key=lambda o: o.kind)
+        ),
     )
 
 
 def customer_history(session: Session, actor: Actor, customer_id: int) -> list[HistoryRow]:
     require(actor, Permission.CUSTOMERS)
     rows = session.execute(
-        select(FieldChange).where(FieldChange.customer_id == customer_id)
+        select(FieldChange)
+        .where(FieldChange.customer_id == customer_id)
         .order_by(FieldChange.changed_at.desc(), FieldChange.id.desc())
     ).scalars()
-    return [HistoryRow(r.field, r.old_value, r.new_value, r.source, r.changed_by, r.changed_at)
-            for r in rows]
+    return [
+        HistoryRow(r.field, r.old_value, r.new_value, r.source, r.changed_by, r.changed_at)
+        for r in rows
+    ]
 
 
 def count_customers(session: Session, active_only: bool = True) -> int:
     q = select(func.count(Customer.id))
     if active_only:
-        q = q.where(Customer.archived.is_(False),
-                    Customer.state == CustomerState.ACTIVE.value)
+        q = q.where(Customer.archived.is_(False), Customer.state == CustomerState.ACTIVE.value)
     return int(session.execute(q).scalar_one())
 
 
@@ -344,17 +440,24 @@ def find_duplicate(session: Session, clean: Mapping[str, Any]) -> Customer | Non
     hetu = clean.get("hetu")
     if hetu:
         return session.execute(
-            select(Customer).where(Customer.hetu_index == data_key(session).blind_index(hetu))
-            .limit(1)).scalar_one_or_none()
+            select(Customer)
+            .where(Customer.hetu_index == data_key(session).blind_index(hetu))
+            .limit(1)
+        ).scalar_one_or_none()
     if clean.get("email"):
         found = session.execute(
-            select(Customer).where(func.lower(Customer.email) == clean["email"].lower())
-            .limit(1)).scalar_one_or_none()
+            select(Customer).where(func.lower(Customer.email) == clean["email"].lower()).limit(1)
+        ).scalar_one_or_none()
         if found is not None:
             return found
     return session.execute(
-        select(Customer).where(
-            and_(func.lower(Customer.first_name) == clean["first_name"].lower(),
-                 func.lower(Customer.last_name) == clean["last_name"].lower(),
-                 Customer.postal_code == clean.get("postal_code", "")))
-        .limit(1)).scalar_one_or_none()
+        select(Customer)
+        .where(
+            and_(
+                func.lower(Customer.first_name) == clean["first_name"].lower(),
+                func.lower(Customer.last_name) == clean["last_name"].lower(),
+                Customer.postal_code == clean.get("postal_code", ""),
+            )
+        )
+        .limit(1)
+    ).scalar_one_or_none()

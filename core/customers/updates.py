@@ -69,10 +69,14 @@ class UpdatePreview:
         return bool(self.unmatched or self.rejected)
 
     def summary(self, lang: str | None = None, updated: int | None = None) -> str:
-        return t("data.updates.summary", lang=lang,
-                 updated=len(self.updates) if updated is None else updated,
-                 unchanged=len(self.unchanged), unmatched=len(self.unmatched),
-                 rejected=len(self.rejected))
+        return t(
+            "data.updates.summary",
+            lang=lang,
+            updated=len(self.updates) if updated is None else updated,
+            unchanged=len(self.unchanged),
+            unmatched=len(self.unmatched),
+            rejected=len(self.rejected),
+        )
 
 
 def _column(headers: list[str], fields: list[str | None], name: str) -> str:
@@ -81,8 +85,9 @@ def _column(headers: list[str], fields: list[str | None], name: str) -> str:
 
 
 def _who(data: dict[str, str]) -> str:
-    name = " ".join(p for p in (data.get("first_name", "").strip(),
-                                data.get("last_name", "").strip()) if p)
+    name = " ".join(
+        p for p in (data.get("first_name", "").strip(), data.get("last_name", "").strip()) if p
+    )
     hetu = data.get("hetu", "").strip()
     if hetu:
         masked = validation.mask_hetu(hetu.upper())
@@ -90,15 +95,20 @@ def _who(data: dict[str, str]) -> str:
     return name or data.get("email", "").strip()
 
 
-def _match_by_name_email(session: Session, first: str, last: str,
-                         email: str) -> list[Customer]:
-    return list(session.execute(
-        select(Customer).where(
-            func.lower(Customer.email) == email.lower(),
-            func.lower(Customer.first_name) == first.lower(),
-            func.lower(Customer.last_name) == last.lower(),
-            Customer.state != CustomerState.ANONYMISED.value,
-        ).order_by(Customer.id).limit(2)).scalars())
+def _match_by_name_email(session: Session, first: str, last: str, email: str) -> list[Customer]:
+    return list(
+        session.execute(
+            select(Customer)
+            .where(
+                func.lower(Customer.email) == email.lower(),
+                func.lower(Customer.first_name) == first.lower(),
+                func.lower(Customer.last_name) == last.lower(),
+                Customer.state != CustomerState.ANONYMISED.value,
+            )
+            .order_by(Customer.id)
+            .limit(2)
+        ).scalars()
+    )
 
 
 def preview_updates(session: Session, actor: Actor, path: Path) -> UpdatePreview:
@@ -112,10 +122,16 @@ def preview_updates(session: Session, actor: Actor, path: Path) -> UpdatePreview
     preview = UpdatePreview(path.name)
     first_line_of: dict[int, int] = {}
 
-    def problem(kind: list[ProblemRow], line: int, data: dict[str, str], code: str,
-                **params: Any) -> None:
-        kind.append(ProblemRow(line, _who(data), t("data.updates.row_problem", line=line,
-                                                    problem=t(code, **params))))
+    def problem(
+        kind: list[ProblemRow], line: int, data: dict[str, str], code: str, **params: Any
+    ) -> None:
+        kind.append(
+            ProblemRow(
+                line,
+                _who(data),
+                t("data.updates.row_problem", line=line, problem=t(code, **params)),
+            )
+        )
 
     for line, cells in table.rows:
         data: dict[str, str] = {}
@@ -128,10 +144,18 @@ def preview_updates(session: Session, actor: Actor, path: Path) -> UpdatePreview
             try:
                 validation.hetu(hetu_given)
             except ValidationError as exc:
-                preview.rejected.append(ProblemRow(line, _who(data), t(
-                    "import.row_error", line=line, column=_column(table.headers, table.fields,
-                                                                  "hetu"),
-                    problem=t(exc.code, **exc.params))))
+                preview.rejected.append(
+                    ProblemRow(
+                        line,
+                        _who(data),
+                        t(
+                            "import.row_error",
+                            line=line,
+                            column=_column(table.headers, table.fields, "hetu"),
+                            problem=t(exc.code, **exc.params),
+                        ),
+                    )
+                )
                 continue
             customer = find_by_hetu(session, hetu_given)
             if customer is None or customer.state == CustomerState.ANONYMISED.value:
@@ -144,13 +168,22 @@ def preview_updates(session: Session, actor: Actor, path: Path) -> UpdatePreview
                 continue
             found = _match_by_name_email(session, first, last, email)
             if len(found) != 1:
-                problem(preview.unmatched, line, data,
-                        "data.updates.no_such_person" if not found else "data.updates.ambiguous")
+                problem(
+                    preview.unmatched,
+                    line,
+                    data,
+                    "data.updates.no_such_person" if not found else "data.updates.ambiguous",
+                )
                 continue
             customer = found[0]
         if customer.id in first_line_of:
-            problem(preview.rejected, line, data, "data.updates.same_person_twice",
-                    other=first_line_of[customer.id])
+            problem(
+                preview.rejected,
+                line,
+                data,
+                "data.updates.same_person_twice",
+                other=first_line_of[customer.id],
+            )
             continue
         first_line_of[customer.id] = line
         given = {k: v for k, v in data.items() if k in UPDATABLE and v}
@@ -160,31 +193,52 @@ def preview_updates(session: Session, actor: Actor, path: Path) -> UpdatePreview
             clean = clean_customer({**current, **given})
         except ValidationErrors as exc:
             reasons = "; ".join(
-                t("import.row_error", line=line,
-                  column=_column(table.headers, table.fields, e.field),
-                  problem=t(e.code, **e.params)) for e in exc.errors)
+                t(
+                    "import.row_error",
+                    line=line,
+                    column=_column(table.headers, table.fields, e.field),
+                    problem=t(e.code, **e.params),
+                )
+                for e in exc.errors
+            )
             preview.rejected.append(ProblemRow(line, _who(data), reasons))
             continue
-        changes = tuple(FieldUpdate(f, str(current[f] or ""), str(clean[f] or ""))
-                        for f in UPDATABLE if f in given and clean[f] != current[f])
+        changes = tuple(
+            FieldUpdate(f, str(current[f] or ""), str(clean[f] or ""))
+            for f in UPDATABLE
+            if f in given and clean[f] != current[f]
+        )
         if not changes:
             preview.unchanged.append(line)
             continue
-        preview.updates.append(CustomerUpdate(
-            line, customer.id, f"{customer.first_name} {customer.last_name}".strip(),
-            customer.version, changes))
+        preview.updates.append(
+            CustomerUpdate(
+                line,
+                customer.id,
+                f"{customer.first_name} {customer.last_name}".strip(),
+                customer.version,
+                changes,
+            )
+        )
     return preview
 
 
-def history_source(file_name: str, source: str = Source.AUTHORITY_UPDATE.value,
-                   lang: str | None = None) -> str:
+def history_source(
+    file_name: str, source: str = Source.AUTHORITY_UPDATE.value, lang: str | None = None
+) -> str:
     """``Viranomaisen päivitys, tiedosto X, 5.3.2025``: what field history shows."""
-    return t("data.updates.history_source", lang=lang, source=t(f"source.{source}", lang=lang),
-             file=file_name, date=format_date(today(), lang))
+    return t(
+        "data.updates.history_source",
+        lang=lang,
+        source=t(f"source.{source}", lang=lang),
+        file=file_name,
+        date=format_date(today(), lang),
+    )
 
 
-def apply_updates(session: Session, actor: Actor, preview: UpdatePreview,
-                  source_label: str | None = None) -> int:
+def apply_updates(
+    session: Session, actor: Actor, preview: UpdatePreview, source_label: str | None = None
+) -> int:
     """Apply a preview's changes. ``source_label`` is ``authority_update`` (the default),
     ``update_service`` or a ready label for field history. Someone else's save since the preview raises ``Conflict``
     and the caller's transaction rolls back. Returns how many customers were updated."""
@@ -194,7 +248,13 @@ def apply_updates(session: Session, actor: Actor, preview: UpdatePreview,
     else:
         label = source_label
     for upd in preview.updates:
-        update_customer(session, actor, upd.customer_id,
-                        {c.field: c.new for c in upd.changes}, upd.version,
-                        history_source=label, audit_action="customer.update_file")
+        update_customer(
+            session,
+            actor,
+            upd.customer_id,
+            {c.field: c.new for c in upd.changes},
+            upd.version,
+            history_source=label,
+            audit_action="customer.update_file",
+        )
     return len(preview.updates)

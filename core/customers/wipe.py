@@ -43,8 +43,16 @@ from core.models import (
 Mode = Literal["delete", "anonymise", "restrict"]
 
 # The fields anonymisation blanks (country and source are not identifying; kept for [S4]).
-IDENTIFYING = ("first_name", "last_name", "organisation", "email", "street", "postal_code",
-               "city", "phone")
+IDENTIFYING = (
+    "first_name",
+    "last_name",
+    "organisation",
+    "email",
+    "street",
+    "postal_code",
+    "city",
+    "phone",
+)
 # The fields a restriction blanks (name and organisation stay for the accounting records).
 CONTACT = ("email", "street", "postal_code", "city", "phone")
 
@@ -82,8 +90,9 @@ def forget_requests(session: Session, customer_id: int, pseudonym: str, detach: 
             req.attachments.remove(attachment)
         if detach:
             req.customer_id = None
-    docs = select(Document).where(or_(Document.customer_id == customer_id,
-                                      Document.request_id.in_(ids)))
+    docs = select(Document).where(
+        or_(Document.customer_id == customer_id, Document.request_id.in_(ids))
+    )
     for doc in session.execute(docs).scalars():
         doc.filename = ""
         if detach:
@@ -94,13 +103,13 @@ def forget_links(session: Session, customer_id: int) -> None:
     """History values, prohibitions and the link from disclosures go."""
     session.execute(delete(FieldChange).where(FieldChange.customer_id == customer_id))
     session.execute(delete(Objection).where(Objection.customer_id == customer_id))
-    for d in session.execute(select(Disclosure).where(
-            Disclosure.customer_id == customer_id)).scalars():
+    for d in session.execute(
+        select(Disclosure).where(Disclosure.customer_id == customer_id)
+    ).scalars():
         d.customer_id = None
     customer = session.get(Customer, customer_id)
     if customer is not None:
         session.expire(customer, ["objections"])
-
 
 
 def _restriction_end(session: Session, customer_id: int) -> date | None:
@@ -115,14 +124,20 @@ def _purge_search_index(session: Session) -> None:
     bind = session.get_bind()
     if bind.dialect.name != "sqlite":
         return
-    exists = session.execute(text(
-        "SELECT 1 FROM sqlite_master WHERE name = 'customers_fts'")).first()
+    exists = session.execute(
+        text("SELECT 1 FROM sqlite_master WHERE name = 'customers_fts'")
+    ).first()
     if exists:
         session.execute(text("INSERT INTO customers_fts(customers_fts) VALUES ('optimize')"))
 
 
-def wipe_customer(session: Session, customer_id: int, mode: Mode,
-                  pseudonym: str | None = None, until: date | None = None) -> list[str]:
+def wipe_customer(
+    session: Session,
+    customer_id: int,
+    mode: Mode,
+    pseudonym: str | None = None,
+    until: date | None = None,
+) -> list[str]:
     """Remove the customer's personal data as ``mode`` says (see the module text); returns
     the field names wiped, for the audit entry."""
     if mode not in ("delete", "anonymise", "restrict"):
@@ -134,8 +149,7 @@ def wipe_customer(session: Session, customer_id: int, mode: Mode,
     if customer.hetu_encrypted:
         wiped.append("hetu")
     wiped += ["field_changes", "objections", "disclosures.customer", "attachments"]
-    forget_requests(session, customer_id, pseudonym or new_pseudonym(),
-                    detach=(mode == "delete"))
+    forget_requests(session, customer_id, pseudonym or new_pseudonym(), detach=(mode == "delete"))
     forget_links(session, customer_id)
     if mode == "delete":
         session.execute(delete(Order).where(Order.customer_id == customer_id))

@@ -75,9 +75,20 @@ def _orders(data: AccessReportData, lang: str) -> list[Flowable]:
     widths = [24 * mm, 21 * mm, 53 * mm, 22 * mm, 20 * mm, 30 * mm]
     story.append(L.data_table(header, rows, widths, right=(5,), indent=False, long=True))
     # The sum spans the channel, invoice and amount columns.
-    story.append(L.total_row(
-        ["", "", Paragraph(L.esc(t("doc.access.total", lang)), bold),
-         Paragraph(format_money(total, lang), bold_right), "", ""], widths, span=(3, 5)))
+    story.append(
+        L.total_row(
+            [
+                "",
+                "",
+                Paragraph(L.esc(t("doc.access.total", lang)), bold),
+                Paragraph(format_money(total, lang), bold_right),
+                "",
+                "",
+            ],
+            widths,
+            span=(3, 5),
+        )
+    )
     return story
 
 

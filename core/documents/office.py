@@ -31,8 +31,9 @@ def produce_blank_form(
     return pdf
 
 
-def produce_prefilled_form(session: Session, actor: Actor, kind: str, lang: str,
-                           customer_id: int, filename: str = "") -> bytes:
+def produce_prefilled_form(
+    session: Session, actor: Actor, kind: str, lang: str, customer_id: int, filename: str = ""
+) -> bytes:
     """A signed-request form of ``kind`` with the customer's name, address, email and phone
     filled in, for the person to check, sign and return (never the hetu)."""
     require(actor, Permission.BLANK_FORMS)
@@ -40,16 +41,42 @@ def produce_prefilled_form(session: Session, actor: Actor, kind: str, lang: str,
     kind = choice("kind", kind, FORM_KINDS)
     lang = choice("language", lang, ("fi", "en"))
     c = get_customer(session, customer_id)
-    person = Addressee(name=f"{c.first_name} {c.last_name}".strip(), organisation=c.organisation,
-                       street=c.street, postal_code=c.postal_code, city=c.city,
-                       country=c.country or "FI")
+    person = Addressee(
+        name=f"{c.first_name} {c.last_name}".strip(),
+        organisation=c.organisation,
+        street=c.street,
+        postal_code=c.postal_code,
+        city=c.city,
+        country=c.country or "FI",
+    )
     data = FormData(kind=kind, person=person, email=c.email, phone=format_phone(c.phone))
     pdf = build_form(data, Letterhead.from_settings(get_settings(session)), lang)
-    record_document(session, actor.username, f"form_{kind}", lang, pdf,
-                    customer_id=customer_id, filename=filename)
-    audit.record(session, actor, "customer.form_printed", "customer", customer_id,
-                 ["first_name", "last_name", "organisation", "street", "postal_code", "city",
-                  "email", "phone"])
+    record_document(
+        session,
+        actor.username,
+        f"form_{kind}",
+        lang,
+        pdf,
+        customer_id=customer_id,
+        filename=filename,
+    )
+    audit.record(
+        session,
+        actor,
+        "customer.form_printed",
+        "customer",
+        customer_id,
+        [
+            "first_name",
+            "last_name",
+            "organisation",
+            "street",
+            "postal_code",
+            "city",
+            "email",
+            "phone",
+        ],
+    )
     return pdf
 
 

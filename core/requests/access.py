@@ -34,8 +34,9 @@ from core.security.permissions import Actor, Permission, require
 from core.settings import get_settings
 
 
-def collect_access_data(session: Session, actor: Actor, request_id: int | None = None,
-                        customer_id: int | None = None) -> AccessReportData:
+def collect_access_data(
+    session: Session, actor: Actor, request_id: int | None = None, customer_id: int | None = None
+) -> AccessReportData:
     """All stored data on the person of the request (or the customer given): contact data
     with the hetu in clear, orders, sources and field history, disclosures and recipients,
     prohibitions, requests, documents sent, purposes and retention. Audited."""
@@ -48,45 +49,96 @@ def collect_access_data(session: Session, actor: Actor, request_id: int | None =
         raise ValidationError("customer", "validation.req_customer_required")
     c: Customer = get_customer(session, customer_id)
     settings = get_settings(session)
-    person = PersonData(c.first_name, c.last_name, c.organisation, c.email, c.street,
-                        c.postal_code, c.city, c.country, c.phone, hetu_of(session, c),
-                        c.source, c.state, c.created_at, c.updated_at, c.restricted_until)
-    orders = tuple(OrderRow(o.number, o.ordered_on, o.item, o.amount, o.channel,
-                            o.invoice_state, o.archived)
-                   for o in session.execute(select(Order).where(Order.customer_id == c.id)
-                                            .order_by(Order.ordered_on, Order.id)).scalars())
+    person = PersonData(
+        c.first_name,
+        c.last_name,
+        c.organisation,
+        c.email,
+        c.street,
+        c.postal_code,
+        c.city,
+        c.country,
+        c.phone,
+        hetu_of(session, c),
+        c.source,
+        c.state,
+        c.created_at,
+        c.updated_at,
+        c.restricted_until,
+    )
+    orders = tuple(
+        OrderRow(o.number, o.ordered_on, o.item, o.amount, o.channel, o.invoice_state, o.archived)
+        for o in session.execute(
+            select(Order).where(Order.customer_id == c.id).order_by(Order.ordered_on, Order.id)
+        ).scalars()
+    )
     disclosures = tuple(
-        DisclosureRow(d.recipient, d.purpose, d.disclosed_on,
-                      tuple(f.strip() for f in d.data_fields.split(",") if f.strip()),
-                      d.outside_eea, d.outside_eea_justification)
-        for d in session.execute(select(Disclosure).where(Disclosure.customer_id == c.id)
-                                 .order_by(Disclosure.disclosed_on, Disclosure.id)).scalars())
-    objections = tuple(ObjectionRow(o.kind, o.set_on)
-                       for o in sorted(c.objections, key=lambda o: o.kind))
-    requests = tuple(RequestRow(r.number, r.kind, r.received_on, r.state)
-                     for r in session.execute(select(Request).where(Request.customer_id == c.id)
-                                              .order_by(Request.received_on, Request.id))
-                     .scalars())
-    request_ids = list(session.execute(
-        select(Request.id).where(Request.customer_id == c.id)).scalars())
-    doc_q = select(Document).where(or_(Document.customer_id == c.id,
-                                       Document.request_id.in_(request_ids)))
-    documents = tuple(DocumentRow(d.kind, d.created_at.date())
-                      for d in session.execute(doc_q.order_by(Document.id)).scalars())
-    history = tuple(FieldChangeRow(h.field, h.old_value, h.new_value, h.changed_at, h.source)
-                    for h in session.execute(select(FieldChange)
-                                             .where(FieldChange.customer_id == c.id)
-                                             .order_by(FieldChange.changed_at, FieldChange.id))
-                    .scalars())
-    audit.record(session, actor, "customer.access_data", "customer", c.id,
-                 ["hetu", "orders", "disclosures", "objections", "requests", "field_changes"])
+        DisclosureRow(
+            d.recipient,
+            d.purpose,
+            d.disclosed_on,
+            tuple(f.strip() for f in d.data_fields.split(",") if f.strip()),
+            d.outside_eea,
+            d.outside_eea_justification,
+        )
+        for d in session.execute(
+            select(Disclosure)
+            .where(Disclosure.customer_id == c.id)
+            .order_by(Disclosure.disclosed_on, Disclosure.id)
+        ).scalars()
+    )
+    objections = tuple(
+        ObjectionRow(o.kind, o.set_on) for o in sorted(c.objections, key=lambda o: o.kind)
+    )
+    requests = tuple(
+        RequestRow(r.number, r.kind, r.received_on, r.state)
+        for r in session.execute(
+            select(Request)
+            .where(Request.customer_id == c.id)
+            .order_by(Request.received_on, Request.id)
+        ).scalars()
+    )
+    request_ids = list(
+        session.execute(select(Request.id).where(Request.customer_id == c.id)).scalars()
+    )
+    doc_q = select(Document).where(
+        or_(Document.customer_id == c.id, Document.request_id.in_(request_ids))
+    )
+    documents = tuple(
+        DocumentRow(d.kind, d.created_at.date())
+        for d in session.execute(doc_q.order_by(Document.id)).scalars()
+    )
+    history = tuple(
+        FieldChangeRow(h.field, h.old_value, h.new_value, h.changed_at, h.source)
+        for h in session.execute(
+            select(FieldChange)
+            .where(FieldChange.customer_id == c.id)
+            .order_by(FieldChange.changed_at, FieldChange.id)
+        ).scalars()
+    )
+    audit.record(
+        session,
+        actor,
+        "customer.access_data",
+        "customer",
+        c.id,
+        ["hetu", "orders", "disclosures", "objections", "requests", "field_changes"],
+    )
     return AccessReportData(
-        person=person, addressee=addressee_of(c), reference=req.number if req else "",
-        received_on=req.received_on if req else None, orders=orders, disclosures=disclosures,
-        objections=objections, requests=requests, documents=documents, field_history=history,
+        person=person,
+        addressee=addressee_of(c),
+        reference=req.number if req else "",
+        received_on=req.received_on if req else None,
+        orders=orders,
+        disclosures=disclosures,
+        objections=objections,
+        requests=requests,
+        documents=documents,
+        field_history=history,
         purposes_text=settings.purposes_text or "",
         bookkeeping_retention_years=settings.bookkeeping_retention_years,
-        signatory=signatory_of(actor))
+        signatory=signatory_of(actor),
+    )
 
 
 def finish_access(session: Session, actor: Actor, request_id: int) -> Request:
@@ -100,8 +152,11 @@ def finish_access(session: Session, actor: Actor, request_id: int) -> Request:
     if req.customer_id is None:
         complete(session, actor, req, "no_data")
         return req
-    produced = session.execute(select(Document.id).where(
-        Document.request_id == req.id, Document.kind == "access_report").limit(1)).first()
+    produced = session.execute(
+        select(Document.id)
+        .where(Document.request_id == req.id, Document.kind == "access_report")
+        .limit(1)
+    ).first()
     if produced is None:
         raise ValidationError("documents", "validation.req_report_missing")
     complete(session, actor, req, "completed")

@@ -22,8 +22,7 @@ from core.security import audit
 from core.security.permissions import Actor
 
 
-def anonymise(session: Session, actor: Actor, request_id: int,
-              reasons: str = "") -> ErasureOutcome:
+def anonymise(session: Session, actor: Actor, request_id: int, reasons: str = "") -> ErasureOutcome:
     """Carry out an anonymisation request (manager only). Refused while an invoice is open
     or in collection (the debt needs a debtor); else names, organisation, contact data and
     hetu go, history values and prohibitions go, the orders stay without a person."""
@@ -39,8 +38,9 @@ def anonymise(session: Session, actor: Actor, request_id: int,
     return ErasureOutcome("erased", tuple(holds), recipients, None, data)
 
 
-def anonymise_customer(session: Session, actor: Actor, customer_id: int,
-                       request_id: int | None) -> None:
+def anonymise_customer(
+    session: Session, actor: Actor, customer_id: int, request_id: int | None
+) -> None:
     customer = get_customer(session, customer_id)
     wiped = wipe_customer(session, customer_id, "anonymise")
     customer.updated_at = now()

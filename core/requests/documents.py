@@ -53,17 +53,35 @@ def _lang(req: Request, lang: str | None) -> str:
     return lang or req.language or "fi"
 
 
-def _record(session: Session, actor: Actor, req: Request, kind: str, lang: str, content: bytes,
-            suffix: str = "", ext: str = "pdf") -> Produced:
+def _record(
+    session: Session,
+    actor: Actor,
+    req: Request,
+    kind: str,
+    lang: str,
+    content: bytes,
+    suffix: str = "",
+    ext: str = "pdf",
+) -> Produced:
     filename = f"{req.number}_{kind}{suffix}.{ext}"
-    record_document(session, actor.username, kind, lang, content, request_id=req.id,
-                    customer_id=req.customer_id, filename=filename)
-    return Produced(kind, filename, content,
-                    "application/json" if ext == "json" else "application/pdf")
+    record_document(
+        session,
+        actor.username,
+        kind,
+        lang,
+        content,
+        request_id=req.id,
+        customer_id=req.customer_id,
+        filename=filename,
+    )
+    return Produced(
+        kind, filename, content, "application/json" if ext == "json" else "application/pdf"
+    )
 
 
-def produce_access_report(session: Session, actor: Actor, request_id: int,
-                          lang: str | None = None) -> Produced:
+def produce_access_report(
+    session: Session, actor: Actor, request_id: int, lang: str | None = None
+) -> Produced:
     req = get_request(session, request_id)
     language = _lang(req, lang)
     data = collect_access_data(session, actor, request_id)
@@ -71,8 +89,9 @@ def produce_access_report(session: Session, actor: Actor, request_id: int,
     return _record(session, actor, req, "access_report", language, pdf)
 
 
-def produce_access_json(session: Session, actor: Actor, request_id: int,
-                        lang: str | None = None) -> Produced:
+def produce_access_json(
+    session: Session, actor: Actor, request_id: int, lang: str | None = None
+) -> Produced:
     """The same data machine-readable (data portability)."""
     req = get_request(session, request_id)
     language = _lang(req, lang)
@@ -93,8 +112,9 @@ def form_data(session: Session, actor: Actor, request_id: int) -> FormData:
     return FormData(kind, person, req.subject_email, "", req.number)
 
 
-def produce_form(session: Session, actor: Actor, request_id: int,
-                 lang: str | None = None) -> Produced:
+def produce_form(
+    session: Session, actor: Actor, request_id: int, lang: str | None = None
+) -> Produced:
     req = get_request(session, request_id)
     language = _lang(req, lang)
     data = form_data(session, actor, request_id)
@@ -102,31 +122,46 @@ def produce_form(session: Session, actor: Actor, request_id: int,
     return _record(session, actor, req, f"form_{data.kind}", language, pdf)
 
 
-def refusal_certificate_data(session: Session, actor: Actor,
-                             request_id: int) -> RectificationDecisionData:
+def refusal_certificate_data(
+    session: Session, actor: Actor, request_id: int
+) -> RectificationDecisionData:
     require(actor, Permission.LETTERS)
     req = get_request(session, request_id)
     if req.customer_id is None:
         raise ValidationError("customer", "validation.req_customer_required")
-    refused = tuple(RefusalItem(i.field, i.current_value, shown_requested_value(session, i),
-                                i.grounds, i.reason)
-                    for i in req.items if i.decision == ItemDecision.REFUSED.value)
+    refused = tuple(
+        RefusalItem(
+            i.field, i.current_value, shown_requested_value(session, i), i.grounds, i.reason
+        )
+        for i in req.items
+        if i.decision == ItemDecision.REFUSED.value
+    )
     if not refused:
         raise ValidationError("items", "validation.req_nothing_refused")
-    accepted = tuple(CorrectedField(i.field, i.current_value, shown_requested_value(session, i))
-                     for i in req.items if i.decision == ItemDecision.ACCEPTED.value)
+    accepted = tuple(
+        CorrectedField(i.field, i.current_value, shown_requested_value(session, i))
+        for i in req.items
+        if i.decision == ItemDecision.ACCEPTED.value
+    )
     return RectificationDecisionData(
         addressee=addressee_of(get_customer(session, req.customer_id)),
-        signatory=signatory_of(actor), reference=req.number, received_on=req.received_on,
-        issued_on=today(), refused=refused, accepted=accepted)
+        signatory=signatory_of(actor),
+        reference=req.number,
+        received_on=req.received_on,
+        issued_on=today(),
+        refused=refused,
+        accepted=accepted,
+    )
 
 
-def produce_refusal_certificate(session: Session, actor: Actor, request_id: int,
-                                lang: str | None = None) -> Produced:
+def produce_refusal_certificate(
+    session: Session, actor: Actor, request_id: int, lang: str | None = None
+) -> Produced:
     req = get_request(session, request_id)
     language = _lang(req, lang)
-    pdf = build_refusal_certificate(refusal_certificate_data(session, actor, request_id),
-                                    letterhead(session), language)
+    pdf = build_refusal_certificate(
+        refusal_certificate_data(session, actor, request_id), letterhead(session), language
+    )
     return _record(session, actor, req, "refusal_certificate", language, pdf)
 
 
@@ -140,26 +175,37 @@ def _addressee_from_text(name: str, address: str) -> Addressee:
     return Addressee(name, "", street, postal, city)
 
 
-def correction_notice_data(session: Session, actor: Actor, request_id: int,
-                           target: NotifyTarget, lang: str | None = None) -> CorrectionNoticeData:
+def correction_notice_data(
+    session: Session, actor: Actor, request_id: int, target: NotifyTarget, lang: str | None = None
+) -> CorrectionNoticeData:
     require(actor, Permission.LETTERS)
     req = get_request(session, request_id)
     if req.customer_id is None:
         raise ValidationError("customer", "validation.req_customer_required")
     customer = get_customer(session, req.customer_id)
-    corrected = tuple(CorrectedField(i.field, i.current_value, shown_requested_value(session, i))
-                      for i in req.items if i.decision == ItemDecision.ACCEPTED.value
-                      and i.field in target.fields and i.field != "hetu")
+    corrected = tuple(
+        CorrectedField(i.field, i.current_value, shown_requested_value(session, i))
+        for i in req.items
+        if i.decision == ItemDecision.ACCEPTED.value
+        and i.field in target.fields
+        and i.field != "hetu"
+    )
     name = target.label(_lang(req, lang))
     return CorrectionNoticeData(
-        recipient=_addressee_from_text(name, target.address), signatory=signatory_of(actor),
+        recipient=_addressee_from_text(name, target.address),
+        signatory=signatory_of(actor),
         subject_name=f"{customer.first_name} {customer.last_name}".strip(),
-        corrected=corrected, relation=target.relation, disclosed_on=target.disclosed_on,
-        reference=req.number, issued_on=today())
+        corrected=corrected,
+        relation=target.relation,
+        disclosed_on=target.disclosed_on,
+        reference=req.number,
+        issued_on=today(),
+    )
 
 
-def produce_correction_notices(session: Session, actor: Actor, request_id: int,
-                               lang: str | None = None) -> list[Produced]:
+def produce_correction_notices(
+    session: Session, actor: Actor, request_id: int, lang: str | None = None
+) -> list[Produced]:
     """One notice per recipient and source of the corrected data (Art. 19)."""
     req = get_request(session, request_id)
     language = _lang(req, lang)
@@ -169,22 +215,28 @@ def produce_correction_notices(session: Session, actor: Actor, request_id: int,
         if not data.corrected:
             continue
         pdf = build_correction_notice(data, letterhead(session), language)
-        out.append(_record(session, actor, req, "correction_notice", language, pdf,
-                           suffix=f"_{n}"))
+        out.append(_record(session, actor, req, "correction_notice", language, pdf, suffix=f"_{n}"))
     return out
 
 
-def produce_objection_confirmation(session: Session, actor: Actor, request_id: int,
-                                   lang: str | None = None) -> Produced:
+def produce_objection_confirmation(
+    session: Session, actor: Actor, request_id: int, lang: str | None = None
+) -> Produced:
     req = get_request(session, request_id)
     language = _lang(req, lang)
-    pdf = build_objection_confirmation(objection_confirmation_data(session, actor, request_id),
-                                       letterhead(session), language)
+    pdf = build_objection_confirmation(
+        objection_confirmation_data(session, actor, request_id), letterhead(session), language
+    )
     return _record(session, actor, req, "objection_confirmation", language, pdf)
 
 
-def produce_erasure_decision(session: Session, actor: Actor, request_id: int,
-                             data: ErasureDecisionData, lang: str | None = None) -> Produced:
+def produce_erasure_decision(
+    session: Session,
+    actor: Actor,
+    request_id: int,
+    data: ErasureDecisionData,
+    lang: str | None = None,
+) -> Produced:
     """The decision letter from the data ``erase``/``anonymise`` returned (built before the
     person's data went, so it can still be addressed)."""
     require(actor, Permission.LETTERS)
@@ -194,8 +246,7 @@ def produce_erasure_decision(session: Session, actor: Actor, request_id: int,
     return _record(session, actor, req, "erasure_decision", language, pdf)
 
 
-def extension_notice_data(session: Session, actor: Actor,
-                          request_id: int) -> ExtensionNoticeData:
+def extension_notice_data(session: Session, actor: Actor, request_id: int) -> ExtensionNoticeData:
     require(actor, Permission.LETTERS)
     req = get_request(session, request_id)
     if req.extended_due_on is None:
@@ -205,18 +256,26 @@ def extension_notice_data(session: Session, actor: Actor,
     else:
         addressee = _addressee_from_text(req.subject_name, req.subject_address)
     return ExtensionNoticeData(
-        addressee=addressee, signatory=signatory_of(actor), request_kind=req.kind,
-        received_on=req.received_on, original_due_on=req.due_on,
-        new_due_on=req.extended_due_on, reasons=req.extension_reasons, reference=req.number,
-        issued_on=today())
+        addressee=addressee,
+        signatory=signatory_of(actor),
+        request_kind=req.kind,
+        received_on=req.received_on,
+        original_due_on=req.due_on,
+        new_due_on=req.extended_due_on,
+        reasons=req.extension_reasons,
+        reference=req.number,
+        issued_on=today(),
+    )
 
 
-def produce_extension_notice(session: Session, actor: Actor, request_id: int,
-                             lang: str | None = None) -> Produced:
+def produce_extension_notice(
+    session: Session, actor: Actor, request_id: int, lang: str | None = None
+) -> Produced:
     req = get_request(session, request_id)
     language = _lang(req, lang)
-    pdf = build_extension_notice(extension_notice_data(session, actor, request_id),
-                                 letterhead(session), language)
+    pdf = build_extension_notice(
+        extension_notice_data(session, actor, request_id), letterhead(session), language
+    )
     return _record(session, actor, req, "extension_notice", language, pdf)
 
 

@@ -45,15 +45,23 @@ class ErasureOutcome:
 
 
 def recipients_of(session: Session, customer_id: int) -> tuple[str, ...]:
-    names = session.execute(select(Disclosure.recipient).where(
-        Disclosure.customer_id == customer_id).order_by(Disclosure.disclosed_on)).scalars()
+    names = session.execute(
+        select(Disclosure.recipient)
+        .where(Disclosure.customer_id == customer_id)
+        .order_by(Disclosure.disclosed_on)
+    ).scalars()
     return tuple(dict.fromkeys(names))
 
 
 def addressee_of(customer: Customer) -> Addressee:
-    return Addressee(f"{customer.first_name} {customer.last_name}".strip(),
-                     customer.organisation, customer.street, customer.postal_code,
-                     customer.city, customer.country or "FI")
+    return Addressee(
+        f"{customer.first_name} {customer.last_name}".strip(),
+        customer.organisation,
+        customer.street,
+        customer.postal_code,
+        customer.city,
+        customer.country or "FI",
+    )
 
 
 def signatory_of(actor: Actor) -> Signatory:
@@ -64,9 +72,16 @@ def letterhead(session: Session) -> Letterhead:
     return Letterhead.from_settings(get_settings(session))
 
 
-def decision_data(req: Request, customer: Customer, actor: Actor, outcome: str,
-                   holds: list[LegalHoldInfo], recipients: tuple[str, ...],
-                   session: Session, extra_reasons: str = "") -> ErasureDecisionData:
+def decision_data(
+    req: Request,
+    customer: Customer,
+    actor: Actor,
+    outcome: str,
+    holds: list[LegalHoldInfo],
+    recipients: tuple[str, ...],
+    session: Session,
+    extra_reasons: str = "",
+) -> ErasureDecisionData:
     lang = req.language
     kept: tuple[str, ...] = ()
     reasons = ""
@@ -77,19 +92,32 @@ def decision_data(req: Request, customer: Customer, actor: Actor, outcome: str,
         orders = [n for h in retention for n in h.order_numbers]
         years = sorted({int(n[:4]) for n in orders if n[:4].isdigit()})
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
-        kept = (t("req.erasure.kept_name", lang),
-                t("req.erasure.kept_orders", lang, years=span, count=len(orders)))
-        reasons = t("req.erasure.partly_reason", lang,
-                    years=get_settings(session).bookkeeping_retention_years)
+        kept = (
+            t("req.erasure.kept_name", lang),
+            t("req.erasure.kept_orders", lang, years=span, count=len(orders)),
+        )
+        reasons = t(
+            "req.erasure.partly_reason",
+            lang,
+            years=get_settings(session).bookkeeping_retention_years,
+        )
     elif outcome == "refused":
         reasons = "\n".join(h.reason[:1].upper() + h.reason[1:] for h in holds if h.blocks)
     if extra_reasons:
         reasons = f"{reasons}\n{extra_reasons}".strip()
     return ErasureDecisionData(
-        addressee=addressee_of(customer), signatory=signatory_of(actor), outcome=outcome,
-        request_kind=req.kind, retention_until=until, kept=kept, reasons=reasons,
+        addressee=addressee_of(customer),
+        signatory=signatory_of(actor),
+        outcome=outcome,
+        request_kind=req.kind,
+        retention_until=until,
+        kept=kept,
+        reasons=reasons,
         recipients_notified=recipients if outcome != "refused" else (),
-        reference=req.number, received_on=req.received_on, issued_on=today())
+        reference=req.number,
+        received_on=req.received_on,
+        issued_on=today(),
+    )
 
 
 def check_decidable(session: Session, actor: Actor, request_id: int, kind: str) -> Request:
@@ -104,20 +132,32 @@ def check_decidable(session: Session, actor: Actor, request_id: int, kind: str) 
     return req
 
 
-def stop_marketing(session: Session, actor: Actor, customer_id: int,
-                   request_id: int | None) -> None:
+def stop_marketing(
+    session: Session, actor: Actor, customer_id: int, request_id: int | None
+) -> None:
     """Every prohibition at once: the person gets no marketing whatever else happens."""
     add_objections(session, actor, customer_id, [k.value for k in ObjectionKind], request_id)
 
 
-def refuse_for_holds(session: Session, actor: Actor, req: Request, customer: Customer,
-                     holds: list[LegalHoldInfo], recipients: tuple[str, ...],
-                     reasons: str) -> ErasureOutcome:
+def refuse_for_holds(
+    session: Session,
+    actor: Actor,
+    req: Request,
+    customer: Customer,
+    holds: list[LegalHoldInfo],
+    recipients: tuple[str, ...],
+    reasons: str,
+) -> ErasureOutcome:
     data = decision_data(req, customer, actor, "refused", holds, recipients, session, reasons)
     stop_marketing(session, actor, customer.id, req.id)
     decide(req, actor, "refused", data.reasons)
-    move(session, actor, req, RequestState.REFUSED.value,
-         ["decision", "decision_reasons", "decided_by_id"])
+    move(
+        session,
+        actor,
+        req,
+        RequestState.REFUSED.value,
+        ["decision", "decision_reasons", "decided_by_id"],
+    )
     return ErasureOutcome("refused", tuple(holds), recipients, None, data)
 
 
@@ -142,14 +182,24 @@ def erase(session: Session, actor: Actor, request_id: int, reasons: str = "") ->
 
 # --- what is removed --------------------------------------------------------------------------
 
-def record_erasure(session: Session, actor: Actor, customer_id: int, action: str,
-            request_id: int | None) -> None:
-    session.add(ErasureRecord(customer_id=customer_id, action=action, request_id=request_id,
-                              performed_at=now(), performed_by=actor.username))
+
+def record_erasure(
+    session: Session, actor: Actor, customer_id: int, action: str, request_id: int | None
+) -> None:
+    session.add(
+        ErasureRecord(
+            customer_id=customer_id,
+            action=action,
+            request_id=request_id,
+            performed_at=now(),
+            performed_by=actor.username,
+        )
+    )
 
 
-def erase_customer(session: Session, actor: Actor, customer_id: int,
-                   request_id: int | None, action: str = "erased") -> None:
+def erase_customer(
+    session: Session, actor: Actor, customer_id: int, request_id: int | None, action: str = "erased"
+) -> None:
     """Remove the person entirely: customer row, orders, history, prohibitions; requests
     become tombstones with a pseudonymous reference; disclosures lose the link."""
     wiped = wipe_customer(session, customer_id, "delete")
@@ -158,16 +208,24 @@ def erase_customer(session: Session, actor: Actor, customer_id: int,
     session.flush()
 
 
-def restrict_customer(session: Session, actor: Actor, customer_id: int,
-                      request_id: int | None, until: date) -> None:
+def restrict_customer(
+    session: Session, actor: Actor, customer_id: int, request_id: int | None, until: date
+) -> None:
     """Keep what accounting needs (name, organisation, orders) and restrict processing until
     ``until``; contact data, hetu, history, prohibitions and scans go now."""
     customer = get_customer(session, customer_id)
     wiped = wipe_customer(session, customer_id, "restrict", pseudonym="", until=until)
     customer.updated_at = now()
     customer.updated_by = actor.username
-    session.add(FieldChange(customer_id=customer.id, field="*", source="erasure.partly",
-                            changed_by=actor.username, changed_at=now()))
+    session.add(
+        FieldChange(
+            customer_id=customer.id,
+            field="*",
+            source="erasure.partly",
+            changed_by=actor.username,
+            changed_at=now(),
+        )
+    )
     record_erasure(session, actor, customer_id, "partly_erased", request_id)
     audit.record(session, actor, "customer.partly_erased", "customer", customer_id, wiped)
     session.flush()
@@ -179,9 +237,16 @@ def purge_expired_restrictions(session: Session, actor: Actor) -> list[int]:
     if not isinstance(actor, Actor):
         raise ValidationError("actor", "validation.required")
     purged: list[int] = []
-    due = session.execute(select(Customer).where(
-        Customer.state == CustomerState.RESTRICTED.value,
-        Customer.restricted_until < today())).scalars().all()
+    due = (
+        session.execute(
+            select(Customer).where(
+                Customer.state == CustomerState.RESTRICTED.value,
+                Customer.restricted_until < today(),
+            )
+        )
+        .scalars()
+        .all()
+    )
     for customer in due:
         holds = check_legal_holds(session, customer.id)
         if not holds:
@@ -189,6 +254,12 @@ def purge_expired_restrictions(session: Session, actor: Actor) -> list[int]:
             purged.append(customer.id)
         elif not any(h.blocks for h in holds):
             customer.restricted_until = max(h.until for h in holds if h.until)
-            audit.record(session, actor, "customer.restriction_extended", "customer",
-                         customer.id, ["restricted_until"])
+            audit.record(
+                session,
+                actor,
+                "customer.restriction_extended",
+                "customer",
+                customer.id,
+                ["restricted_until"],
+            )
     return purged

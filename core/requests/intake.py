@@ -74,14 +74,26 @@ def media_type_of(content: bytes) -> str:
     raise ValidationError("attachment", "validation.req_attachment_type")
 
 
-def register_request(session: Session, actor: Actor, *, kind: str, received_on: date,
-                     channel: str, language: str = "fi", signed_on_file: bool = False,
-                     original_location: str = "", identity_method: str = "",
-                     subject_name: str = "", subject_email: str = "",
-                     subject_address: str = "", customer_id: int | None = None,
-                     hetu: str = "", items: Sequence[ItemInput] = (),
-                     objection_kinds: Sequence[str] = (),
-                     attachment: Attachment | None = None) -> Request:
+def register_request(
+    session: Session,
+    actor: Actor,
+    *,
+    kind: str,
+    received_on: date,
+    channel: str,
+    language: str = "fi",
+    signed_on_file: bool = False,
+    original_location: str = "",
+    identity_method: str = "",
+    subject_name: str = "",
+    subject_email: str = "",
+    subject_address: str = "",
+    customer_id: int | None = None,
+    hetu: str = "",
+    items: Sequence[ItemInput] = (),
+    objection_kinds: Sequence[str] = (),
+    attachment: Attachment | None = None,
+) -> Request:
     """Register a request. Without the signed request it waits for it (the app offers the
     blank form); with it (or for an objection, which needs none) it goes to processing.
 
@@ -110,10 +122,10 @@ def register_request(session: Session, actor: Actor, *, kind: str, received_on: 
     name = check(lambda: validation.text("subject_name", subject_name)) or ""
     email = check(lambda: validation.email(subject_email, field="subject_email")) or ""
     address = (subject_address or "").strip()[:500]
-    location = check(lambda: validation.text("original_location", original_location,
-                                             max_len=300)) or ""
-    method = check(lambda: validation.text("identity_method", identity_method,
-                                           max_len=300)) or ""
+    location = (
+        check(lambda: validation.text("original_location", original_location, max_len=300)) or ""
+    )
+    method = check(lambda: validation.text("identity_method", identity_method, max_len=300)) or ""
     if signed_on_file and not location:
         errors.append(ValidationError("original_location", "validation.req_location_required"))
     if not (name or email or customer_id):
@@ -133,14 +145,23 @@ def register_request(session: Session, actor: Actor, *, kind: str, received_on: 
     if errors:
         raise ValidationErrors(errors)
 
-    req = Request(number=next_number(session, received_on.year), kind=kind,
-                  subject_name=name, subject_email=email, subject_address=address,
-                  received_on=received_on, channel=channel, language=language,
-                  signed_on_file=bool(signed_on_file), original_location=location,
-                  identity_method=method,
-                  identity_checked_by_id=(actor.user_id or None) if method else None,
-                  state=RequestState.RECEIVED.value, due_on=due_date(received_on),
-                  created_by=actor.username)
+    req = Request(
+        number=next_number(session, received_on.year),
+        kind=kind,
+        subject_name=name,
+        subject_email=email,
+        subject_address=address,
+        received_on=received_on,
+        channel=channel,
+        language=language,
+        signed_on_file=bool(signed_on_file),
+        original_location=location,
+        identity_method=method,
+        identity_checked_by_id=(actor.user_id or None) if method else None,
+        state=RequestState.RECEIVED.value,
+        due_on=due_date(received_on),
+        created_by=actor.username,
+    )
     session.add(req)
     try:
         with session.begin_nested():
@@ -150,19 +171,39 @@ def register_request(session: Session, actor: Actor, *, kind: str, received_on: 
     for kind_value in objection_kinds:
         req.items.append(RequestItem(field=kind_value))
     for item in items:
-        req.items.append(RequestItem(field=item.field, grounds=(item.grounds or "").strip(),
-                                     requested_value=(item.requested_value or "").strip()))
+        req.items.append(
+            RequestItem(
+                field=item.field,
+                grounds=(item.grounds or "").strip(),
+                requested_value=(item.requested_value or "").strip(),
+            )
+        )
     session.flush()
     _protect_hetu_items(session, req)
     if attachment is not None:
         _add_attachment(session, actor, req, attachment)
-    audit.record(session, actor, "request.create", "request", req.id,
-                 [f for f, v in (("kind", kind), ("channel", channel), ("language", language),
-                                 ("subject_name", name), ("subject_email", email),
-                                 ("subject_address", address),
-                                 ("original_location", location),
-                                 ("identity_method", method), ("items", items or
-                                                               objection_kinds)) if v])
+    audit.record(
+        session,
+        actor,
+        "request.create",
+        "request",
+        req.id,
+        [
+            f
+            for f, v in (
+                ("kind", kind),
+                ("channel", channel),
+                ("language", language),
+                ("subject_name", name),
+                ("subject_email", email),
+                ("subject_address", address),
+                ("original_location", location),
+                ("identity_method", method),
+                ("items", items or objection_kinds),
+            )
+            if v
+        ],
+    )
     target = customer_id
     if target is None:
         found = find_customer(session, name, hetu, email)
@@ -184,21 +225,29 @@ def _check_attachment(attachment: Attachment) -> None:
     media_type_of(attachment.content)
 
 
-def _add_attachment(session: Session, actor: Actor, req: Request,
-                    attachment: Attachment) -> RequestAttachment:
-    row = RequestAttachment(filename=(attachment.filename or "scan")[-300:],
-                            media_type=media_type_of(attachment.content),
-                            content=attachment.content,
-                            sha256=hashlib.sha256(attachment.content).hexdigest(),
-                            added_by=actor.username)
+def _add_attachment(
+    session: Session, actor: Actor, req: Request, attachment: Attachment
+) -> RequestAttachment:
+    row = RequestAttachment(
+        filename=(attachment.filename or "scan")[-300:],
+        media_type=media_type_of(attachment.content),
+        content=attachment.content,
+        sha256=hashlib.sha256(attachment.content).hexdigest(),
+        added_by=actor.username,
+    )
     req.attachments.append(row)
     session.flush()
     audit.record(session, actor, "request.attach", "request", req.id, ["attachment"])
     return row
 
 
-def attach_signature(session: Session, actor: Actor, request_id: int,
-                     attachment: Attachment | None, original_location: str) -> Request:
+def attach_signature(
+    session: Session,
+    actor: Actor,
+    request_id: int,
+    attachment: Attachment | None,
+    original_location: str,
+) -> Request:
     """The signed request arrived: store its scan and where the original is filed; a request
     waiting for it moves on to processing."""
     require(actor, Permission.REQUEST_INTAKE)
@@ -212,15 +261,20 @@ def attach_signature(session: Session, actor: Actor, request_id: int,
         _add_attachment(session, actor, req, attachment)
     req.signed_on_file = True
     req.original_location = location
-    audit.record(session, actor, "request.signature", "request", req.id,
-                 ["signed_on_file", "original_location"])
+    audit.record(
+        session,
+        actor,
+        "request.signature",
+        "request",
+        req.id,
+        ["signed_on_file", "original_location"],
+    )
     if req.state in (RequestState.AWAITING_SIGNATURE.value, RequestState.RECEIVED.value):
         move(session, actor, req, RequestState.IN_PROGRESS.value)
     return req
 
 
-def record_identity_check(session: Session, actor: Actor, request_id: int,
-                          method: str) -> Request:
+def record_identity_check(session: Session, actor: Actor, request_id: int, method: str) -> Request:
     """Who checked the person's identity and how (e.g. "passport", "signature compared")."""
     require(actor, Permission.REQUEST_INTAKE)
     req = get_request(session, request_id)
@@ -228,13 +282,20 @@ def record_identity_check(session: Session, actor: Actor, request_id: int,
     text = validation.text("identity_method", method, required=True, max_len=300)
     req.identity_method = text
     req.identity_checked_by_id = actor.user_id or None
-    audit.record(session, actor, "request.identity", "request", req.id,
-                 ["identity_method", "identity_checked_by_id"])
+    audit.record(
+        session,
+        actor,
+        "request.identity",
+        "request",
+        req.id,
+        ["identity_method", "identity_checked_by_id"],
+    )
     return req
 
 
-def find_customer(session: Session, name: str = "", hetu: str = "",
-                  email: str = "") -> Customer | None:
+def find_customer(
+    session: Session, name: str = "", hetu: str = "", email: str = ""
+) -> Customer | None:
     """The customer a request is about: hetu (blind index) with a matching last name, else
     exactly one customer with the email address."""
     if hetu:
@@ -244,17 +305,24 @@ def find_customer(session: Session, name: str = "", hetu: str = "",
             if not words or found.last_name.lower() in words:
                 return found
     if email:
-        rows = session.execute(
-            select(Customer).where(func.lower(Customer.email) == email.strip().lower(),
-                                   Customer.state != CustomerState.ANONYMISED.value).limit(2)
-        ).scalars().all()
+        rows = (
+            session.execute(
+                select(Customer)
+                .where(
+                    func.lower(Customer.email) == email.strip().lower(),
+                    Customer.state != CustomerState.ANONYMISED.value,
+                )
+                .limit(2)
+            )
+            .scalars()
+            .all()
+        )
         if len(rows) == 1:
             return rows[0]
     return None
 
 
-def match_customer(session: Session, actor: Actor, request_id: int,
-                   customer_id: int) -> Request:
+def match_customer(session: Session, actor: Actor, request_id: int, customer_id: int) -> Request:
     """Link the request to the customer it concerns; rectification items get the values
     currently stored."""
     require(actor, Permission.REQUEST_INTAKE)
@@ -276,16 +344,18 @@ def match_customer(session: Session, actor: Actor, request_id: int,
 def current_value(session: Session, customer: Customer, field: str) -> str:
     """The stored value of a field as a request item shows it (the hetu masked)."""
     if field == "hetu":
-        return validation.mask_hetu(hetu_of(session, customer)) if customer.hetu_encrypted \
-            else ""
+        return validation.mask_hetu(hetu_of(session, customer)) if customer.hetu_encrypted else ""
     return str(getattr(customer, field, "") or "")
 
 
 def _protect_hetu_items(session: Session, req: Request) -> None:
     """A requested hetu is stored encrypted (never in clear), under the item's own id."""
     for item in req.items:
-        if item.field == "hetu" and item.requested_value \
-                and not item.requested_value.startswith(ENCRYPTED_PREFIX):
+        if (
+            item.field == "hetu"
+            and item.requested_value
+            and not item.requested_value.startswith(ENCRYPTED_PREFIX)
+        ):
             clean = validation.hetu(item.requested_value, field="items")
             blob = data_key(session).encrypt(clean, -item.id)
             item.requested_value = ENCRYPTED_PREFIX + blob.hex()
@@ -295,7 +365,7 @@ def requested_value(session: Session, item: RequestItem) -> str:
     """The value the person asked for, decrypted for the hetu."""
     value = item.requested_value or ""
     if item.field == "hetu" and value.startswith(ENCRYPTED_PREFIX):
-        return data_key(session).decrypt(bytes.fromhex(value[len(ENCRYPTED_PREFIX):]), -item.id)
+        return data_key(session).decrypt(bytes.fromhex(value[len(ENCRYPTED_PREFIX) :]), -item.id)
     return value
 
 

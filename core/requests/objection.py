@@ -35,8 +35,9 @@ def apply_objection(session: Session, actor: Actor, request_id: int) -> list[str
     return changed
 
 
-def objection_confirmation_data(session: Session, actor: Actor,
-                                request_id: int) -> ObjectionConfirmationData:
+def objection_confirmation_data(
+    session: Session, actor: Actor, request_id: int
+) -> ObjectionConfirmationData:
     require(actor, Permission.LETTERS)
     req: Request = get_request(session, request_id)
     if req.customer_id is None:
@@ -46,9 +47,15 @@ def objection_confirmation_data(session: Session, actor: Actor,
     asked = tuple(i.field for i in req.items)
     set_on = min((o.set_on for o in set_here), default=today())
     return ObjectionConfirmationData(
-        addressee=addressee_of(customer), signatory=signatory_of(actor), set_kinds=asked,
-        set_on=set_on, active_kinds=tuple(sorted(o.kind for o in customer.objections)),
-        reference=req.number, received_on=req.received_on, issued_on=today())
+        addressee=addressee_of(customer),
+        signatory=signatory_of(actor),
+        set_kinds=asked,
+        set_on=set_on,
+        active_kinds=tuple(sorted(o.kind for o in customer.objections)),
+        reference=req.number,
+        received_on=req.received_on,
+        issued_on=today(),
+    )
 
 
 def mailing_candidates(session: Session, actor: Actor) -> list[LabelEntry]:

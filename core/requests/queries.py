@@ -45,7 +45,7 @@ class RequestRow:
 
 
 def urgency(state: str, days_left: int) -> str:
-    """"overdue", "soon" (due within ``DUE_SOON_DAYS``) or "" for a request in this state."""
+    """ "overdue", "soon" (due within ``DUE_SOON_DAYS``) or "" for a request in this state."""
     if state not in OPEN_STATES:
         return ""
     if days_left < 0:
@@ -64,9 +64,20 @@ def _rows(session: Session, q) -> list[RequestRow]:  # type: ignore[no-untyped-d
     out = []
     for req, customer in session.execute(q).all():
         due = effective_due(req)
-        out.append(RequestRow(req.id, req.number, req.kind, req.state, _person(req, customer),
-                              req.customer_id, req.received_on, due, (due - current).days,
-                              req.extended_due_on is not None))
+        out.append(
+            RequestRow(
+                req.id,
+                req.number,
+                req.kind,
+                req.state,
+                _person(req, customer),
+                req.customer_id,
+                req.received_on,
+                due,
+                (due - current).days,
+                req.extended_due_on is not None,
+            )
+        )
     return out
 
 
@@ -74,9 +85,15 @@ def _base():  # type: ignore[no-untyped-def]
     return select(Request, Customer).outerjoin(Customer, Customer.id == Request.customer_id)
 
 
-def list_requests(session: Session, actor: Actor, *, states: Iterable[str] | None = None,
-                  kinds: Iterable[str] | None = None, open_only: bool = False,
-                  customer_id: int | None = None) -> list[RequestRow]:
+def list_requests(
+    session: Session,
+    actor: Actor,
+    *,
+    states: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
+    open_only: bool = False,
+    customer_id: int | None = None,
+) -> list[RequestRow]:
     """Open requests first by due date, then closed ones newest first."""
     require(actor, Permission.REQUEST_INTAKE)
     q = _base()
@@ -89,8 +106,13 @@ def list_requests(session: Session, actor: Actor, *, states: Iterable[str] | Non
     if customer_id is not None:
         q = q.where(Request.customer_id == customer_id)
     rows = _rows(session, q)
-    rows.sort(key=lambda r: (not r.is_open, r.due_on.toordinal() if r.is_open
-                             else -r.received_on.toordinal(), r.number))
+    rows.sort(
+        key=lambda r: (
+            not r.is_open,
+            r.due_on.toordinal() if r.is_open else -r.received_on.toordinal(),
+            r.number,
+        )
+    )
     return rows
 
 
@@ -99,7 +121,9 @@ def _due_within(days: int):  # type: ignore[no-untyped-def]
     return (Request.state.in_(OPEN_STATES), due <= today() + timedelta(days=days))
 
 
-def requests_due_within(session: Session, actor: Actor, days: int = DUE_SOON_DAYS) -> list[RequestRow]:
+def requests_due_within(
+    session: Session, actor: Actor, days: int = DUE_SOON_DAYS
+) -> list[RequestRow]:
     """Open requests due within ``days`` days, overdue ones included, the soonest first
     (the login warning)."""
     require(actor, Permission.REQUEST_INTAKE)
@@ -107,12 +131,12 @@ def requests_due_within(session: Session, actor: Actor, days: int = DUE_SOON_DAY
     return sorted(rows, key=lambda r: (r.due_on, r.number))
 
 
-def count_requests_due_within(session: Session, actor: Actor,
-                              days: int = DUE_SOON_DAYS) -> int:
+def count_requests_due_within(session: Session, actor: Actor, days: int = DUE_SOON_DAYS) -> int:
     """How many open requests are due within ``days`` days (the status bar)."""
     require(actor, Permission.REQUEST_INTAKE)
-    return int(session.execute(select(func.count(Request.id)).where(*_due_within(days)))
-               .scalar_one())
+    return int(
+        session.execute(select(func.count(Request.id)).where(*_due_within(days))).scalar_one()
+    )
 
 
 def overdue_requests(session: Session, actor: Actor) -> list[RequestRow]:
@@ -204,8 +228,9 @@ def _user_name(session: Session, user_id: int | None) -> str:
 
 
 def _full_name(session: Session, username: str) -> str:
-    user = session.execute(select(User).where(User.username_key == username.lower())
-                           ).scalar_one_or_none()
+    user = session.execute(
+        select(User).where(User.username_key == username.lower())
+    ).scalar_one_or_none()
     return user.full_name if user else username
 
 
@@ -214,24 +239,64 @@ def request_detail(session: Session, actor: Actor, request_id: int) -> RequestDe
     req = get_request(session, request_id)
     customer = session.get(Customer, req.customer_id) if req.customer_id else None
     due = effective_due(req)
-    items = tuple(ItemRow(i.id, i.field, i.current_value, shown_requested_value(session, i),
-                          i.grounds, i.decision, i.reason, _user_name(session, i.decided_by_id))
-                  for i in req.items)
-    attachments = tuple(AttachmentRow(a.id, a.filename, a.media_type, len(a.content or b""),
-                                      a.sha256, a.added_by, a.added_at)
-                        for a in req.attachments)
-    docs = tuple(DocumentInfo(d.kind, d.language, d.filename, d.created_by, d.created_at,
-                              d.sha256)
-                 for d in session.execute(select(Document).where(Document.request_id == req.id)
-                                          .order_by(Document.id)).scalars())
+    items = tuple(
+        ItemRow(
+            i.id,
+            i.field,
+            i.current_value,
+            shown_requested_value(session, i),
+            i.grounds,
+            i.decision,
+            i.reason,
+            _user_name(session, i.decided_by_id),
+        )
+        for i in req.items
+    )
+    attachments = tuple(
+        AttachmentRow(
+            a.id, a.filename, a.media_type, len(a.content or b""), a.sha256, a.added_by, a.added_at
+        )
+        for a in req.attachments
+    )
+    docs = tuple(
+        DocumentInfo(d.kind, d.language, d.filename, d.created_by, d.created_at, d.sha256)
+        for d in session.execute(
+            select(Document).where(Document.request_id == req.id).order_by(Document.id)
+        ).scalars()
+    )
     detail = RequestDetail(
-        req.id, req.number, req.kind, req.state, _person(req, customer), req.customer_id,
-        req.subject_name, req.subject_email, req.subject_address, req.pseudonym,
-        req.received_on, req.channel, req.language, req.signed_on_file, req.original_location,
-        _user_name(session, req.identity_checked_by_id), req.identity_method, req.due_on,
-        req.extended_due_on, req.extension_reasons, due, (due - today()).days, req.decision,
-        req.decision_reasons, _user_name(session, req.decided_by_id), req.decided_at,
-        _full_name(session, req.created_by), items, attachments, docs, req.version)
+        req.id,
+        req.number,
+        req.kind,
+        req.state,
+        _person(req, customer),
+        req.customer_id,
+        req.subject_name,
+        req.subject_email,
+        req.subject_address,
+        req.pseudonym,
+        req.received_on,
+        req.channel,
+        req.language,
+        req.signed_on_file,
+        req.original_location,
+        _user_name(session, req.identity_checked_by_id),
+        req.identity_method,
+        req.due_on,
+        req.extended_due_on,
+        req.extension_reasons,
+        due,
+        (due - today()).days,
+        req.decision,
+        req.decision_reasons,
+        _user_name(session, req.decided_by_id),
+        req.decided_at,
+        _full_name(session, req.created_by),
+        items,
+        attachments,
+        docs,
+        req.version,
+    )
     return replace(detail, actions=request_actions(detail, actor))
 
 
@@ -257,18 +322,26 @@ def request_actions(d: RequestDetail, actor: Actor) -> frozenset[str]:
         "refuse": decide and in_progress,
     }
     if d.kind == RequestKind.ACCESS.value:
-        report = actor.can(Permission.ACCESS_REPORT) and has_customer and (in_progress
-                                                                           or completed)
-        allowed.update(report=report, json=report,
-                       finish_access=in_progress and actor.can(Permission.ACCESS_REPORT))
+        report = actor.can(Permission.ACCESS_REPORT) and has_customer and (in_progress or completed)
+        allowed.update(
+            report=report,
+            json=report,
+            finish_access=in_progress and actor.can(Permission.ACCESS_REPORT),
+        )
     elif d.kind == RequestKind.RECTIFICATION.value:
         deciding = in_progress and has_customer and decide
-        allowed.update(accept=deciding and pending, refuse_item=deciding and pending,
-                       finish_rect=deciding and not pending,
-                       refusal_cert=letters and refused_item and has_customer, notices=letters)
+        allowed.update(
+            accept=deciding and pending,
+            refuse_item=deciding and pending,
+            finish_rect=deciding and not pending,
+            refusal_cert=letters and refused_item and has_customer,
+            notices=letters,
+        )
     elif d.kind == RequestKind.OBJECTION.value:
-        allowed.update(apply_objection=in_progress and has_customer,
-                       confirmation=has_customer and completed and letters)
+        allowed.update(
+            apply_objection=in_progress and has_customer,
+            confirmation=has_customer and completed and letters,
+        )
     else:
         erasing = in_progress and has_customer and actor.can(Permission.ERASE)
         allowed["erase" if d.kind == RequestKind.ERASURE.value else "anonymise"] = erasing

@@ -30,8 +30,14 @@ from core.security.permissions import Actor, Permission, require
 
 HISTORY_SOURCE = RECTIFICATION_SOURCE + "{number}"
 # History sources that are the office itself, not someone to notify.
-_INTERNAL_SOURCES = ("source.manual", "rectification request ", "erasure request ",
-                     "source.other", "demo", "erasure.")
+_INTERNAL_SOURCES = (
+    "source.manual",
+    "rectification request ",
+    "erasure request ",
+    "source.other",
+    "demo",
+    "erasure.",
+)
 
 
 def history_source(number: str) -> str:
@@ -45,8 +51,9 @@ def _item(session: Session, item_id: int) -> RequestItem:
     return item
 
 
-def decide_rectification(session: Session, actor: Actor, item_id: int, accept: bool,
-                         reason: str = "") -> RequestItem:
+def decide_rectification(
+    session: Session, actor: Actor, item_id: int, accept: bool, reason: str = ""
+) -> RequestItem:
     """Accept (apply the change to the customer, history source "rectification request N")
     or refuse (a reason is required: the person reads it on the refusal certificate)."""
     require(actor, Permission.REQUEST_DECIDE)
@@ -63,10 +70,15 @@ def decide_rectification(session: Session, actor: Actor, item_id: int, accept: b
     if accept:
         customer = get_customer(session, req.customer_id)
         item.current_value = current_value(session, customer, item.field)
-        update_customer(session, actor, req.customer_id,
-                        {item.field: requested_value(session, item)}, None,
-                        history_source=history_source(req.number),
-                        audit_action="customer.rectify")
+        update_customer(
+            session,
+            actor,
+            req.customer_id,
+            {item.field: requested_value(session, item)},
+            None,
+            history_source=history_source(req.number),
+            audit_action="customer.rectify",
+        )
         item.decision = ItemDecision.ACCEPTED.value
         item.reason = text
     else:
@@ -76,8 +88,9 @@ def decide_rectification(session: Session, actor: Actor, item_id: int, accept: b
         item.reason = text
     item.decided_by_id = actor.user_id or None
     item.decided_at = now()
-    audit.record(session, actor, "request.item_decide", "request", req.id,
-                 [f"item.{item.field}", "decision"])
+    audit.record(
+        session, actor, "request.item_decide", "request", req.id, [f"item.{item.field}", "decision"]
+    )
     session.flush()
     return item
 
@@ -98,8 +111,13 @@ def finish_rectification(session: Session, actor: Actor, request_id: int) -> Req
         from core.requests.workflow import decide
 
         decide(req, actor, "refused", "\n".join(i.reason for i in refused))
-        move(session, actor, req, RequestState.REFUSED.value,
-             ["decision", "decision_reasons", "decided_by_id"])
+        move(
+            session,
+            actor,
+            req,
+            RequestState.REFUSED.value,
+            ["decision", "decision_reasons", "decided_by_id"],
+        )
     return req
 
 
@@ -134,18 +152,23 @@ def notification_targets(session: Session, actor: Actor, request_id: int) -> lis
         return []
     targets: list[NotifyTarget] = []
     seen: set[tuple[str, str]] = set()
-    for d in session.execute(select(Disclosure).where(Disclosure.customer_id == req.customer_id)
-                             .order_by(Disclosure.disclosed_on, Disclosure.id)).scalars():
+    for d in session.execute(
+        select(Disclosure)
+        .where(Disclosure.customer_id == req.customer_id)
+        .order_by(Disclosure.disclosed_on, Disclosure.id)
+    ).scalars():
         given = tuple(f.strip() for f in d.data_fields.split(",") if f.strip())
         hit = tuple(f for f in fields if not given or f in given)
         if hit and ("recipient", d.recipient) not in seen:
             seen.add(("recipient", d.recipient))
-            targets.append(NotifyTarget("recipient", d.recipient, d.recipient_address,
-                                        d.disclosed_on, hit))
+            targets.append(
+                NotifyTarget("recipient", d.recipient, d.recipient_address, d.disclosed_on, hit)
+            )
     changes = session.execute(
-        select(FieldChange).where(FieldChange.customer_id == req.customer_id,
-                                  FieldChange.field.in_([*fields, "*"]))
-        .order_by(FieldChange.changed_at, FieldChange.id)).scalars()
+        select(FieldChange)
+        .where(FieldChange.customer_id == req.customer_id, FieldChange.field.in_([*fields, "*"]))
+        .order_by(FieldChange.changed_at, FieldChange.id)
+    ).scalars()
     by_source: dict[str, list[str]] = {}
     for change in changes:
         if _is_internal(change.source):

@@ -27,8 +27,9 @@ from core.security.permissions import Actor, Permission, require
 
 S = RequestState
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.RECEIVED.value: frozenset({S.AWAITING_SIGNATURE.value, S.IN_PROGRESS.value,
-                                 S.WITHDRAWN.value}),
+    S.RECEIVED.value: frozenset(
+        {S.AWAITING_SIGNATURE.value, S.IN_PROGRESS.value, S.WITHDRAWN.value}
+    ),
     S.AWAITING_SIGNATURE.value: frozenset({S.IN_PROGRESS.value, S.WITHDRAWN.value}),
     S.IN_PROGRESS.value: frozenset({S.COMPLETED.value, S.REFUSED.value, S.WITHDRAWN.value}),
     S.COMPLETED.value: frozenset(),
@@ -40,8 +41,14 @@ FINAL_STATES = frozenset({S.COMPLETED.value, S.REFUSED.value, S.WITHDRAWN.value}
 
 # A signed written request is required by [S15] (access), [S16] (rectification) and for
 # erasure/anonymisation; an objection may be told to customer service in any form [S6][S15].
-SIGNATURE_REQUIRED = frozenset({RequestKind.ACCESS.value, RequestKind.RECTIFICATION.value,
-                                RequestKind.ERASURE.value, RequestKind.ANONYMISATION.value})
+SIGNATURE_REQUIRED = frozenset(
+    {
+        RequestKind.ACCESS.value,
+        RequestKind.RECTIFICATION.value,
+        RequestKind.ERASURE.value,
+        RequestKind.ANONYMISATION.value,
+    }
+)
 MAX_EXTENSION_MONTHS = 2
 # An open request due within this many days is "due soon": the login warning, the status bar
 # and the request list all use it.
@@ -74,8 +81,10 @@ class StateError(InvalidTransition):
     the text is in the reader's language: ``StateError(code, from_state=..., to_state=...)``."""
 
     def message(self, lang: str | None = None) -> str:
-        params = {k: f"«{state_label(v, lang)}»" if k in ("from_state", "to_state", "state")
-                  else v for k, v in self.params.items()}
+        params = {
+            k: f"«{state_label(v, lang)}»" if k in ("from_state", "to_state", "state") else v
+            for k, v in self.params.items()
+        }
         return t(self.code, lang=lang, **params)
 
 
@@ -90,16 +99,16 @@ def get_request(session: Session, request_id: int) -> Request:
     return req
 
 
-def move(session: Session, actor: Actor, req: Request, to_state: str,
-         fields: Iterable[str] = ()) -> None:
+def move(
+    session: Session, actor: Actor, req: Request, to_state: str, fields: Iterable[str] = ()
+) -> None:
     """Change the state or raise ``InvalidTransition`` naming both states (audited)."""
     if not can_move(req.state, to_state):
         raise StateError("error.invalid_transition", from_state=req.state, to_state=to_state)
     req.state = to_state
     if to_state in FINAL_STATES:
         req.completed_at = now()
-    audit.record(session, actor, f"request.{to_state}", "request", req.id,
-                 ["state", *fields])
+    audit.record(session, actor, f"request.{to_state}", "request", req.id, ["state", *fields])
     session.flush()
 
 
@@ -121,7 +130,7 @@ def next_number(session: Session, year: int) -> str:
     ).scalars()
     highest = 0
     for number in numbers:
-        tail = number[len(prefix):]
+        tail = number[len(prefix) :]
         if tail.isdigit():
             highest = max(highest, int(tail))
     return f"{prefix}{highest + 1:04d}"
@@ -170,8 +179,9 @@ def withdraw_request(session: Session, actor: Actor, request_id: int, note: str 
     return req
 
 
-def extend_deadline(session: Session, actor: Actor, request_id: int, months: int,
-                    reasons: str) -> Request:
+def extend_deadline(
+    session: Session, actor: Actor, request_id: int, months: int, reasons: str
+) -> Request:
     """Extend once by one or two calendar months, with reasons, before the first due date."""
     require(actor, Permission.REQUEST_DECIDE)
     req = get_request(session, request_id)
@@ -179,32 +189,44 @@ def extend_deadline(session: Session, actor: Actor, request_id: int, months: int
     if req.extended_due_on is not None:
         raise ValidationError("extended_due_on", "validation.req_already_extended")
     if today() > req.due_on:
-        raise ValidationError("extended_due_on", "validation.req_extension_too_late",
-                              due=_fmt(req.due_on))
+        raise ValidationError(
+            "extended_due_on", "validation.req_extension_too_late", due=_fmt(req.due_on)
+        )
     if not isinstance(months, int) or not 1 <= months <= MAX_EXTENSION_MONTHS:
-        raise ValidationError("extended_due_on", "validation.req_extension_months",
-                              max=MAX_EXTENSION_MONTHS)
+        raise ValidationError(
+            "extended_due_on", "validation.req_extension_months", max=MAX_EXTENSION_MONTHS
+        )
     text = (reasons or "").strip()
     if not text:
         raise ValidationError("extension_reasons", "validation.req_reason_required")
     req.extended_due_on = add_months(req.due_on, months)
     req.extension_reasons = text
-    audit.record(session, actor, "request.extend", "request", req.id,
-                 ["extended_due_on", "extension_reasons"])
+    audit.record(
+        session,
+        actor,
+        "request.extend",
+        "request",
+        req.id,
+        ["extended_due_on", "extension_reasons"],
+    )
     session.flush()
     return req
 
 
-def complete(session: Session, actor: Actor, req: Request, decision: str,
-             reasons: str = "") -> None:
+def complete(
+    session: Session, actor: Actor, req: Request, decision: str, reasons: str = ""
+) -> None:
     require_in_progress(req)
     decide(req, actor, decision, reasons)
     move(session, actor, req, S.COMPLETED.value, ["decision", "decided_by_id"])
 
 
 def count_open(session: Session) -> int:
-    return int(session.execute(
-        select(func.count(Request.id)).where(Request.state.in_(OPEN_STATES))).scalar_one())
+    return int(
+        session.execute(
+            select(func.count(Request.id)).where(Request.state.in_(OPEN_STATES))
+        ).scalar_one()
+    )
 
 
 def _fmt(value: date) -> str:

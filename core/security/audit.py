@@ -22,18 +22,33 @@ from core.models import AuditEntry, AuditHead
 GENESIS = "0" * 64
 
 
-def _digest(entry_id: int, at: datetime, user_id: int | None, username: str, action: str,
-            entity: str, entity_id: str, fields: str, prev_hash: str) -> str:
+def _digest(
+    entry_id: int,
+    at: datetime,
+    user_id: int | None,
+    username: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    fields: str,
+    prev_hash: str,
+) -> str:
     payload = json.dumps(
-        [entry_id, at.isoformat(), user_id, username, action, entity, entity_id, fields,
-         prev_hash],
-        ensure_ascii=False, separators=(",", ":"),
+        [entry_id, at.isoformat(), user_id, username, action, entity, entity_id, fields, prev_hash],
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def record(session: Session, actor: object | None, action: str, entity: str = "",
-           entity_id: object = "", fields: Iterable[str] = ()) -> AuditEntry:
+def record(
+    session: Session,
+    actor: object | None,
+    action: str,
+    entity: str = "",
+    entity_id: object = "",
+    fields: Iterable[str] = (),
+) -> AuditEntry:
     """Append one entry. ``actor`` is a core.security.permissions.Actor (or None for the system)."""
     head = session.execute(
         select(AuditHead).where(AuditHead.id == 1).with_for_update()
@@ -47,11 +62,21 @@ def record(session: Session, actor: object | None, action: str, entity: str = ""
     field_text = ",".join(sorted(set(fields)))
     entry_id = head.last_id + 1
     at = now()
-    digest = _digest(entry_id, at, user_id, username, action, entity, str(entity_id),
-                     field_text, head.last_hash)
-    entry = AuditEntry(id=entry_id, at=at, user_id=user_id, username=username, action=action,
-                       entity=entity, entity_id=str(entity_id), fields=field_text,
-                       prev_hash=head.last_hash, hash=digest)
+    digest = _digest(
+        entry_id, at, user_id, username, action, entity, str(entity_id), field_text, head.last_hash
+    )
+    entry = AuditEntry(
+        id=entry_id,
+        at=at,
+        user_id=user_id,
+        username=username,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        fields=field_text,
+        prev_hash=head.last_hash,
+        hash=digest,
+    )
     session.add(entry)
     head.last_id = entry_id
     head.last_hash = digest
@@ -74,17 +99,30 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainStatus:
     count = 0
     last_id = 0
     while True:
-        rows = session.execute(
-            select(AuditEntry).where(AuditEntry.id >= expected_id)
-            .order_by(AuditEntry.id).limit(batch)
-        ).scalars().all()
+        rows = (
+            session.execute(
+                select(AuditEntry)
+                .where(AuditEntry.id >= expected_id)
+                .order_by(AuditEntry.id)
+                .limit(batch)
+            )
+            .scalars()
+            .all()
+        )
         if not rows:
             break
         for e in rows:
             if e.id != expected_id:
                 return ChainStatus(False, count, expected_id, "gap")
             if e.prev_hash != prev or e.hash != _digest(
-                e.id, e.at, e.user_id, e.username, e.action, e.entity, e.entity_id, e.fields,
+                e.id,
+                e.at,
+                e.user_id,
+                e.username,
+                e.action,
+                e.entity,
+                e.entity_id,
+                e.fields,
                 e.prev_hash,
             ):
                 return ChainStatus(False, count, e.id, "edited")
@@ -110,10 +148,17 @@ class AuditRow:
     fields: str
 
 
-def list_entries(session: Session, actor: object, *, username: str | None = None,
-                 action: str | None = None, since: datetime | None = None,
-                 until: datetime | None = None, limit: int = 1000,
-                 offset: int = 0) -> list[AuditRow]:
+def list_entries(
+    session: Session,
+    actor: object,
+    *,
+    username: str | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 1000,
+    offset: int = 0,
+) -> list[AuditRow]:
     """The newest entries first, filtered (manager only)."""
     from core.security.permissions import Permission, require
 
@@ -128,10 +173,13 @@ def list_entries(session: Session, actor: object, *, username: str | None = None
     if until:
         q = q.where(AuditEntry.at <= until)
     q = q.order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
-    return [AuditRow(e.id, e.at, e.username, e.action, e.entity, e.entity_id, e.fields)
-            for e in session.execute(q).scalars()]
+    return [
+        AuditRow(e.id, e.at, e.username, e.action, e.entity, e.entity_id, e.fields)
+        for e in session.execute(q).scalars()
+    ]
 
 
 def distinct_actions(session: Session) -> list[str]:
-    return list(session.execute(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
-                .scalars())
+    return list(
+        session.execute(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).scalars()
+    )

@@ -34,6 +34,7 @@ _hasher = PasswordHasher()  # argon2id, m=64 MiB, t=3, p=4 (above OWASP's m=19 M
 
 # --- passwords --------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=1)
 def _common_passwords() -> frozenset[str]:
     path = RESOURCES / "common-passwords.txt"
@@ -64,6 +65,7 @@ def _verify(hash_: str, password: str) -> bool:
 
 # --- users ------------------------------------------------------------------------------------
 
+
 def _find_user(session: Session, username: str) -> User | None:
     return session.execute(
         select(User).where(User.username_key == username.strip().lower())
@@ -71,8 +73,9 @@ def _find_user(session: Session, username: str) -> User | None:
 
 
 def _actor(user: User) -> Actor:
-    return Actor(user.id, user.username, user.role, user.full_name, user.title,
-                 user.must_change_password)
+    return Actor(
+        user.id, user.username, user.role, user.full_name, user.title, user.must_change_password
+    )
 
 
 def _validate_username(username: str) -> str:
@@ -84,9 +87,14 @@ def _validate_username(username: str) -> str:
     return name
 
 
-def create_first_manager(session: Session, username: str, full_name: str, password: str,
-                         confidentiality_signed_on: date | None = None,
-                         title: str = "") -> Actor:
+def create_first_manager(
+    session: Session,
+    username: str,
+    full_name: str,
+    password: str,
+    confidentiality_signed_on: date | None = None,
+    title: str = "",
+) -> Actor:
     """The first user of a new database (``init`` and the first-run wizard)."""
     if session.execute(select(func.count(User.id))).scalar_one():
         raise AuthError("auth.already_initialised")
@@ -94,9 +102,16 @@ def create_first_manager(session: Session, username: str, full_name: str, passwo
     if not full_name.strip():
         raise ValidationError("full_name", "validation.required")
     check_password_rules(password, name)
-    user = User(username=name, username_key=name.lower(), full_name=full_name.strip(),
-                title=title.strip(), role=Role.MANAGER.value, password_hash=hash_password(password),
-                confidentiality_signed_on=confidentiality_signed_on or today(), active=True)
+    user = User(
+        username=name,
+        username_key=name.lower(),
+        full_name=full_name.strip(),
+        title=title.strip(),
+        role=Role.MANAGER.value,
+        password_hash=hash_password(password),
+        confidentiality_signed_on=confidentiality_signed_on or today(),
+        active=True,
+    )
     session.add(user)
     session.flush()
     actor = _actor(user)
@@ -111,8 +126,9 @@ def _check_user_fields(full_name: str, role: str, signed_on: date | None) -> Non
     if role not in ROLE_PERMISSIONS:
         errors.append(ValidationError("role", "validation.invalid_choice"))
     if signed_on is None:
-        errors.append(ValidationError("confidentiality_signed_on",
-                                      "validation.confidentiality_required"))
+        errors.append(
+            ValidationError("confidentiality_signed_on", "validation.confidentiality_required")
+        )
     elif signed_on > today():
         errors.append(ValidationError("confidentiality_signed_on", "validation.date_in_future"))
     if len(errors) == 1:
@@ -121,14 +137,17 @@ def _check_user_fields(full_name: str, role: str, signed_on: date | None) -> Non
         raise ValidationErrors(errors)
 
 
-def check_new_user(username: str, full_name: str, role: str, password: str,
-                   confidentiality_signed_on: date | None) -> None:
+def check_new_user(
+    username: str, full_name: str, role: str, password: str, confidentiality_signed_on: date | None
+) -> None:
     """The checks ``create_user`` makes, every field at once (for forms); raises
     ``ValidationErrors`` naming each bad field."""
     errors: list[ValidationError] = []
-    checks = (lambda: _validate_username(username),
-              lambda: _check_user_fields(full_name, role, confidentiality_signed_on),
-              lambda: check_password_rules(password, username))
+    checks = (
+        lambda: _validate_username(username),
+        lambda: _check_user_fields(full_name, role, confidentiality_signed_on),
+        lambda: check_password_rules(password, username),
+    )
     for check in checks:
         try:
             check()
@@ -140,23 +159,44 @@ def check_new_user(username: str, full_name: str, role: str, password: str,
         raise ValidationErrors(errors)
 
 
-def create_user(session: Session, actor: Actor, username: str, full_name: str, role: str,
-                password: str, confidentiality_signed_on: date | None, title: str = "",
-                must_change_password: bool = True) -> User:
+def create_user(
+    session: Session,
+    actor: Actor,
+    username: str,
+    full_name: str,
+    role: str,
+    password: str,
+    confidentiality_signed_on: date | None,
+    title: str = "",
+    must_change_password: bool = True,
+) -> User:
     require(actor, Permission.USERS)
     name = _validate_username(username)
     if _find_user(session, name) is not None:
         raise ValidationError("username", "validation.username_taken")
     _check_user_fields(full_name, role, confidentiality_signed_on)
     check_password_rules(password, name)
-    user = User(username=name, username_key=name.lower(), full_name=full_name.strip(),
-                title=title.strip(), role=role, password_hash=hash_password(password),
-                confidentiality_signed_on=confidentiality_signed_on, active=True,
-                must_change_password=must_change_password)
+    user = User(
+        username=name,
+        username_key=name.lower(),
+        full_name=full_name.strip(),
+        title=title.strip(),
+        role=role,
+        password_hash=hash_password(password),
+        confidentiality_signed_on=confidentiality_signed_on,
+        active=True,
+        must_change_password=must_change_password,
+    )
     session.add(user)
     session.flush()
-    audit.record(session, actor, "user.create", "user", user.id,
-                 ["username", "full_name", "role", "confidentiality_signed_on"])
+    audit.record(
+        session,
+        actor,
+        "user.create",
+        "user",
+        user.id,
+        ["username", "full_name", "role", "confidentiality_signed_on"],
+    )
     return user
 
 
@@ -253,8 +293,9 @@ def reset_password(session: Session, actor: Actor, user_id: int, new_password: s
     audit.record(session, actor, "user.reset_password", "user", user.id, ["password"])
 
 
-def change_own_password(session: Session, actor: Actor, old_password: str,
-                        new_password: str) -> None:
+def change_own_password(
+    session: Session, actor: Actor, old_password: str, new_password: str
+) -> None:
     user = _get_user(session, actor.user_id)
     if not _verify(user.password_hash, old_password):
         raise ValidationError("old_password", "validation.password_wrong")
@@ -275,26 +316,54 @@ def _active_managers(session: Session) -> int:
 def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> None:
     require(actor, Permission.USERS)
     user = _get_user(session, user_id)
-    if not active and user.role == Role.MANAGER.value and user.active \
-            and _active_managers(session) <= 1:
+    if (
+        not active
+        and user.role == Role.MANAGER.value
+        and user.active
+        and _active_managers(session) <= 1
+    ):
         raise ValidationError("active", "validation.last_manager")
     user.active = active
-    audit.record(session, actor, "user.activate" if active else "user.deactivate", "user",
-                 user.id, ["active"])
+    audit.record(
+        session,
+        actor,
+        "user.activate" if active else "user.deactivate",
+        "user",
+        user.id,
+        ["active"],
+    )
 
 
-def update_user(session: Session, actor: Actor, user_id: int, *, full_name: str, title: str,
-                role: str, confidentiality_signed_on: date | None) -> None:
+def update_user(
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    *,
+    full_name: str,
+    title: str,
+    role: str,
+    confidentiality_signed_on: date | None,
+) -> None:
     require(actor, Permission.USERS)
     user = _get_user(session, user_id)
     _check_user_fields(full_name, role, confidentiality_signed_on)
-    if user.role == Role.MANAGER.value and role != Role.MANAGER.value and user.active \
-            and _active_managers(session) <= 1:
+    if (
+        user.role == Role.MANAGER.value
+        and role != Role.MANAGER.value
+        and user.active
+        and _active_managers(session) <= 1
+    ):
         raise ValidationError("role", "validation.last_manager")
-    changed = [name for name, new in (("full_name", full_name.strip()), ("title", title.strip()),
-                                      ("role", role),
-                                      ("confidentiality_signed_on", confidentiality_signed_on))
-               if getattr(user, name) != new]
+    changed = [
+        name
+        for name, new in (
+            ("full_name", full_name.strip()),
+            ("title", title.strip()),
+            ("role", role),
+            ("confidentiality_signed_on", confidentiality_signed_on),
+        )
+        if getattr(user, name) != new
+    ]
     user.full_name, user.title, user.role = full_name.strip(), title.strip(), role
     user.confidentiality_signed_on = confidentiality_signed_on
     if changed:
@@ -320,9 +389,19 @@ def list_users(session: Session, actor: Actor) -> list[UserRow]:
     require(actor, Permission.USERS)
     current = now()
     return [
-        UserRow(u.id, u.username, u.full_name, u.title, u.role, u.active,
-                bool(u.locked_until and u.locked_until > current), u.locked_until,
-                u.confidentiality_signed_on, u.last_login_at, u.must_change_password)
+        UserRow(
+            u.id,
+            u.username,
+            u.full_name,
+            u.title,
+            u.role,
+            u.active,
+            bool(u.locked_until and u.locked_until > current),
+            u.locked_until,
+            u.confidentiality_signed_on,
+            u.last_login_at,
+            u.must_change_password,
+        )
         for u in session.execute(select(User).order_by(User.username_key)).scalars()
     ]
 

@@ -36,11 +36,19 @@ class Permission(enum.StrEnum):
     MERGE = "merge"
 
 
-RECEPTIONIST_PERMISSIONS = frozenset({
-    Permission.CUSTOMERS, Permission.ORDERS, Permission.HETU_REVEAL, Permission.IMPORT,
-    Permission.EXPORT, Permission.REQUEST_INTAKE, Permission.ACCESS_REPORT,
-    Permission.BLANK_FORMS, Permission.STATISTICS,
-})
+RECEPTIONIST_PERMISSIONS = frozenset(
+    {
+        Permission.CUSTOMERS,
+        Permission.ORDERS,
+        Permission.HETU_REVEAL,
+        Permission.IMPORT,
+        Permission.EXPORT,
+        Permission.REQUEST_INTAKE,
+        Permission.ACCESS_REPORT,
+        Permission.BLANK_FORMS,
+        Permission.STATISTICS,
+    }
+)
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.RECEPTIONIST.value: RECEPTIONIST_PERMISSIONS,
     Role.MANAGER.value: frozenset(Permission),
@@ -71,5 +79,4 @@ SYSTEM = Actor(user_id=0, username="system", role=Role.MANAGER.value, full_name=
 
 def require(actor: object, permission: Permission) -> None:
     if not isinstance(actor, Actor) or not actor.can(permission):
-        raise PermissionDenied("error.permission_denied",
-                               action=f"permission.{permission.value}")
+        raise PermissionDenied("error.permission_denied", action=f"permission.{permission.value}")

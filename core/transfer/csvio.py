@@ -21,31 +21,68 @@ from core.files import write_private
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "first_name": ("etunimi", "etunimet", "first name", "firstname", "first_name", "given name"),
     "last_name": ("sukunimi", "last name", "lastname", "last_name", "surname", "family name"),
-    "organisation": ("yritys", "organisaatio", "organisation", "organization", "company",
-                     "yhtiö"),
-    "email": ("sähköposti", "sahkoposti", "sähköpostiosoite", "email", "e-mail",
-              "email address", "s-posti"),
+    "organisation": ("yritys", "organisaatio", "organisation", "organization", "company", "yhtiö"),
+    "email": (
+        "sähköposti",
+        "sahkoposti",
+        "sähköpostiosoite",
+        "email",
+        "e-mail",
+        "email address",
+        "s-posti",
+    ),
     "street": ("katuosoite", "osoite", "lähiosoite", "street", "street address", "address"),
     "postal_code": ("postinumero", "postal code", "postcode", "zip", "zip code", "postal_code"),
     "city": ("postitoimipaikka", "kaupunki", "paikkakunta", "city", "town", "post office"),
     "country": ("maa", "country", "maakoodi", "country code"),
-    "phone": ("puhelin", "puhelinnumero", "matkapuhelin", "phone", "phone number", "telephone",
-              "mobile"),
-    "hetu": ("hetu", "henkilötunnus", "henkilotunnus", "personal identity code", "ssn",
-             "personal id"),
+    "phone": (
+        "puhelin",
+        "puhelinnumero",
+        "matkapuhelin",
+        "phone",
+        "phone number",
+        "telephone",
+        "mobile",
+    ),
+    "hetu": (
+        "hetu",
+        "henkilötunnus",
+        "henkilotunnus",
+        "personal identity code",
+        "ssn",
+        "personal id",
+    ),
     "source": ("lähde", "lahde", "source"),
 }
 
 # The headers an export writes (the import reads them back), per language.
 EXPORT_HEADERS = {
-    "fi": {"first_name": "etunimi", "last_name": "sukunimi", "organisation": "yritys",
-           "email": "sähköposti", "street": "katuosoite", "postal_code": "postinumero",
-           "city": "postitoimipaikka", "country": "maa", "phone": "puhelin", "hetu": "hetu",
-           "source": "lähde"},
-    "en": {"first_name": "first name", "last_name": "last name",
-           "organisation": "organisation", "email": "email", "street": "street",
-           "postal_code": "postal code", "city": "city", "country": "country",
-           "phone": "phone", "hetu": "personal identity code", "source": "source"},
+    "fi": {
+        "first_name": "etunimi",
+        "last_name": "sukunimi",
+        "organisation": "yritys",
+        "email": "sähköposti",
+        "street": "katuosoite",
+        "postal_code": "postinumero",
+        "city": "postitoimipaikka",
+        "country": "maa",
+        "phone": "puhelin",
+        "hetu": "hetu",
+        "source": "lähde",
+    },
+    "en": {
+        "first_name": "first name",
+        "last_name": "last name",
+        "organisation": "organisation",
+        "email": "email",
+        "street": "street",
+        "postal_code": "postal code",
+        "city": "city",
+        "country": "country",
+        "phone": "phone",
+        "hetu": "personal identity code",
+        "source": "source",
+    },
 }
 
 
@@ -145,5 +182,6 @@ def _safe_cell(value: str) -> str:
 
 
 def _is_number_like(value: str) -> bool:
-    return value[0] in "+-" and value[1:].replace(" ", "").replace(",", "").replace(".", "") \
-        .isdigit()
+    return (
+        value[0] in "+-" and value[1:].replace(" ", "").replace(",", "").replace(".", "").isdigit()
+    )

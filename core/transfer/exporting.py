@@ -25,12 +25,23 @@ from core.security import audit
 from core.security.permissions import Actor, Permission, require
 from core.transfer.csvio import EXPORT_HEADERS, write_table
 
-EXPORT_FIELDS = ("first_name", "last_name", "organisation", "email", "street", "postal_code",
-                 "city", "country", "phone", "source")
+EXPORT_FIELDS = (
+    "first_name",
+    "last_name",
+    "organisation",
+    "email",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "phone",
+    "source",
+)
 
 
-def export_customers(session: Session, actor: Actor, path: Path, *, with_hetu: bool = False,
-                     lang: str = "fi") -> int:
+def export_customers(
+    session: Session, actor: Actor, path: Path, *, with_hetu: bool = False, lang: str = "fi"
+) -> int:
     """Every active customer; the hetu only with ``with_hetu`` and only for a manager."""
     require(actor, Permission.EXPORT)
     if with_hetu:
@@ -39,10 +50,12 @@ def export_customers(session: Session, actor: Actor, path: Path, *, with_hetu: b
     names = EXPORT_HEADERS.get(lang, EXPORT_HEADERS["fi"])
 
     def rows() -> Iterator[list[str]]:
-        q = (select(Customer).where(Customer.state == CustomerState.ACTIVE.value,
-                                    Customer.archived.is_(False))
-             .order_by(Customer.last_name, Customer.first_name, Customer.id)
-             .execution_options(yield_per=2000))
+        q = (
+            select(Customer)
+            .where(Customer.state == CustomerState.ACTIVE.value, Customer.archived.is_(False))
+            .order_by(Customer.last_name, Customer.first_name, Customer.id)
+            .execution_options(yield_per=2000)
+        )
         for c in session.execute(q).scalars():
             row = [getattr(c, f) or "" for f in EXPORT_FIELDS]
             if with_hetu:

@@ -59,8 +59,13 @@ class ImportReport:
     aborted: bool = False
 
     def summary(self, lang: str | None = None) -> str:
-        return t("import.summary", lang=lang, imported=self.imported, rejected=self.rejected,
-                 unchanged=self.unchanged)
+        return t(
+            "import.summary",
+            lang=lang,
+            imported=self.imported,
+            rejected=self.rejected,
+            unchanged=self.unchanged,
+        )
 
 
 def rejected_path_for(path: Path) -> Path:
@@ -72,44 +77,83 @@ class _ExistingKeys:
 
     def __init__(self, db: Database) -> None:
         with db.begin() as s:
-            self.hetu = set(s.execute(select(Customer.hetu_index)
-                                      .where(Customer.hetu_index.is_not(None))).scalars())
-            self.email = {e for e in s.execute(select(func.lower(Customer.email))
-                                               .where(Customer.email != "")).scalars()}
-            self.name = {(f.lower(), la.lower(), p) for f, la, p in s.execute(
-                select(Customer.first_name, Customer.last_name, Customer.postal_code))}
+            self.hetu = set(
+                s.execute(
+                    select(Customer.hetu_index).where(Customer.hetu_index.is_not(None))
+                ).scalars()
+            )
+            self.email = {
+                e
+                for e in s.execute(
+                    select(func.lower(Customer.email)).where(Customer.email != "")
+                ).scalars()
+            }
+            self.name = {
+                (f.lower(), la.lower(), p)
+                for f, la, p in s.execute(
+                    select(Customer.first_name, Customer.last_name, Customer.postal_code)
+                )
+            }
 
     def seen(self, clean: dict[str, Any], hetu_index: str | None) -> bool:
         if hetu_index:
             return hetu_index in self.hetu
         if clean.get("email") and clean["email"].lower() in self.email:
             return True
-        return (clean["first_name"].lower(), clean["last_name"].lower(),
-                clean.get("postal_code", "")) in self.name
+        return (
+            clean["first_name"].lower(),
+            clean["last_name"].lower(),
+            clean.get("postal_code", ""),
+        ) in self.name
 
     def add(self, clean: dict[str, Any], hetu_index: str | None) -> None:
         if hetu_index:
             self.hetu.add(hetu_index)
         if clean.get("email"):
             self.email.add(clean["email"].lower())
-        self.name.add((clean["first_name"].lower(), clean["last_name"].lower(),
-                       clean.get("postal_code", "")))
+        self.name.add(
+            (clean["first_name"].lower(), clean["last_name"].lower(), clean.get("postal_code", ""))
+        )
 
 
-def _reason(error: ValidationError, headers: list[str], fields: list[str | None], line: int,
-            lang: str | None) -> str:
-    column = next((h for h, f in zip(headers, fields, strict=False) if f == error.field),
-                  t(f"field.{error.field}", lang=lang))
-    return t("import.row_error", lang=lang, line=line, column=column.strip().lstrip("\ufeff"),
-             problem=t(error.code, lang=lang, **error.params))
+def _reason(
+    error: ValidationError,
+    headers: list[str],
+    fields: list[str | None],
+    line: int,
+    lang: str | None,
+) -> str:
+    column = next(
+        (h for h, f in zip(headers, fields, strict=False) if f == error.field),
+        t(f"field.{error.field}", lang=lang),
+    )
+    return t(
+        "import.row_error",
+        lang=lang,
+        line=line,
+        column=column.strip().lstrip("\ufeff"),
+        problem=t(error.code, lang=lang, **error.params),
+    )
 
 
 class _Fields:
     """Attribute access over a clean dict (what build_search_text reads)."""
 
     def __init__(self, clean: dict[str, Any]) -> None:
-        self.__dict__.update({f: clean.get(f, "") for f in (
-            "first_name", "last_name", "organisation", "email", "postal_code", "city", "phone")})
+        self.__dict__.update(
+            {
+                f: clean.get(f, "")
+                for f in (
+                    "first_name",
+                    "last_name",
+                    "organisation",
+                    "email",
+                    "postal_code",
+                    "city",
+                    "phone",
+                )
+            }
+        )
 
 
 @dataclass
@@ -132,8 +176,11 @@ class NewCustomers:
         self.sealed = [key.encrypt(h, first + n) if h else None for n, h in enumerate(self.hetus)]
 
 
-def prepare_customers(actor: Actor, rows: list[tuple[dict[str, Any], str]],
-                      hetu_indexes: list[str | None] | None = None) -> NewCustomers:
+def prepare_customers(
+    actor: Actor,
+    rows: list[tuple[dict[str, Any], str]],
+    hetu_indexes: list[str | None] | None = None,
+) -> NewCustomers:
     """The table rows for validated customers (clean data, hetu), with the hetus' blind
     indexes if the caller computed them already."""
     stamp = now()
@@ -144,22 +191,34 @@ def prepare_customers(actor: Actor, rows: list[tuple[dict[str, Any], str]],
         given.update(k for k, v in clean.items() if v)
         if hetu:
             given.add("hetu")
-        params.append({
-            "first_name": clean["first_name"], "last_name": clean["last_name"],
-            "organisation": clean.get("organisation", ""), "email": clean.get("email", ""),
-            "street": clean.get("street", ""), "postal_code": clean.get("postal_code", ""),
-            "city": clean.get("city", ""), "country": clean.get("country", "FI"),
-            "phone": clean.get("phone", ""), "source": clean.get("source", Source.OTHER.value),
-            "state": CustomerState.ACTIVE.value, "archived": False,
-            "search_text": build_search_text(_Fields(clean)), "created_at": stamp,
-            "updated_at": stamp, "updated_by": actor.username, "version": 1,
-            "last_contact_on": clean.get("last_contact_on") or contact,
-        })
+        params.append(
+            {
+                "first_name": clean["first_name"],
+                "last_name": clean["last_name"],
+                "organisation": clean.get("organisation", ""),
+                "email": clean.get("email", ""),
+                "street": clean.get("street", ""),
+                "postal_code": clean.get("postal_code", ""),
+                "city": clean.get("city", ""),
+                "country": clean.get("country", "FI"),
+                "phone": clean.get("phone", ""),
+                "source": clean.get("source", Source.OTHER.value),
+                "state": CustomerState.ACTIVE.value,
+                "archived": False,
+                "search_text": build_search_text(_Fields(clean)),
+                "created_at": stamp,
+                "updated_at": stamp,
+                "updated_by": actor.username,
+                "version": 1,
+                "last_contact_on": clean.get("last_contact_on") or contact,
+            }
+        )
     return NewCustomers(params, [hetu for _clean, hetu in rows], sorted(given), hetu_indexes)
 
 
-def insert_customers(session: Session, actor: Actor, rows: list[tuple[dict[str, Any], str]],
-                     source_label: str) -> list[int]:
+def insert_customers(
+    session: Session, actor: Actor, rows: list[tuple[dict[str, Any], str]], source_label: str
+) -> list[int]:
     """Bulk-insert validated customers (clean data, hetu) and encrypt their hetus."""
     return insert_prepared(session, actor, prepare_customers(actor, rows), source_label)
 
@@ -169,8 +228,9 @@ def _first_free_id(session: Session) -> int:
     return int(session.execute(select(func.coalesce(func.max(Customer.id), 0))).scalar_one()) + 1
 
 
-def insert_prepared(session: Session, actor: Actor, new: NewCustomers,
-                    source_label: str) -> list[int]:
+def insert_prepared(
+    session: Session, actor: Actor, new: NewCustomers, source_label: str
+) -> list[int]:
     """Insert prepared customers, encrypt their hetus under their ids, and record their
     creation in the field history; returns the ids."""
     if not new.rows:
@@ -187,29 +247,56 @@ def insert_prepared(session: Session, actor: Actor, new: NewCustomers,
         first = _first_free_id(session)
         ids = list(range(first, first + len(params)))
         indexes = new.hetu_indexes or [key.blind_index(h) if h else None for h in new.hetus]
-        sealed = new.sealed if new.sealed is not None and new.sealed_from == first else [
-            key.encrypt(h, cid) if h else None for cid, h in zip(ids, new.hetus, strict=True)]
+        sealed = (
+            new.sealed
+            if new.sealed is not None and new.sealed_from == first
+            else [key.encrypt(h, cid) if h else None for cid, h in zip(ids, new.hetus, strict=True)]
+        )
         for cid, row, blob, index in zip(ids, params, sealed, indexes, strict=True):
             row["id"] = cid
             row["hetu_encrypted"] = blob
             row["hetu_index"] = index
         bulk_insert(conn, table, params)
     else:
-        ids = list(conn.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), params).scalars())
-        hetu_updates = [{"b_id": cid, "hetu_encrypted": key.encrypt(hetu, cid),
-                         "hetu_index": key.blind_index(hetu)}
-                        for cid, hetu in zip(ids, new.hetus, strict=True) if hetu]
+        ids = list(
+            conn.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True), params
+            ).scalars()
+        )
+        hetu_updates = [
+            {
+                "b_id": cid,
+                "hetu_encrypted": key.encrypt(hetu, cid),
+                "hetu_index": key.blind_index(hetu),
+            }
+            for cid, hetu in zip(ids, new.hetus, strict=True)
+            if hetu
+        ]
         if hetu_updates:
             conn.execute(
-                update(table).where(table.c.id == bindparam("b_id"))
-                .values(hetu_encrypted=bindparam("hetu_encrypted"),
-                        hetu_index=bindparam("hetu_index")),
-                hetu_updates)
-    bulk_insert(conn, table_of(FieldChange), [
-        {"customer_id": cid, "field": "*", "old_value": "", "new_value": "",
-         "source": source_label, "changed_by": actor.username, "changed_at": stamp}
-        for cid in ids])
+                update(table)
+                .where(table.c.id == bindparam("b_id"))
+                .values(
+                    hetu_encrypted=bindparam("hetu_encrypted"), hetu_index=bindparam("hetu_index")
+                ),
+                hetu_updates,
+            )
+    bulk_insert(
+        conn,
+        table_of(FieldChange),
+        [
+            {
+                "customer_id": cid,
+                "field": "*",
+                "old_value": "",
+                "new_value": "",
+                "source": source_label,
+                "changed_by": actor.username,
+                "changed_at": stamp,
+            }
+            for cid in ids
+        ],
+    )
     return ids
 
 
@@ -225,8 +312,7 @@ class _BatchWriter:
 
     WAL_PAGES = 50_000
 
-    def __init__(self, db: Database,
-                 write: Callable[[Session, NewCustomers], None]) -> None:
+    def __init__(self, db: Database, write: Callable[[Session, NewCustomers], None]) -> None:
         self._db = db
         self._write = write
         self._queue: queue.Queue[NewCustomers | None] = queue.Queue(1)
@@ -322,7 +408,7 @@ def _cleaned(table: CsvTable) -> Generator[Cleaned, None, None]:
     starts = list(range(0, len(table.rows), CHUNK))
 
     def chunk(start: int) -> list[list[str]]:
-        return [cells for _line, cells in table.rows[start:start + CHUNK]]
+        return [cells for _line, cells in table.rows[start : start + CHUNK]]
 
     pool = None
     if len(table.rows) >= PARALLEL_FROM:
@@ -337,6 +423,7 @@ def _cleaned(table: CsvTable) -> Generator[Cleaned, None, None]:
     waiting: deque[tuple[int, Future[list[Cleaned]]]] = deque()
     later = iter(starts[LOCAL_CHUNKS:])
     try:
+
         def submit(count: int) -> None:
             for start in itertools.islice(later, count):
                 waiting.append((start, pool.submit(_clean_rows, chunk(start), table.fields)))
@@ -372,16 +459,28 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def import_customers(db: Database, actor: Actor, path: Path, *, lang: str | None = None,
-                     progress: Progress | None = None,
-                     should_abort: ShouldAbort | None = None) -> ImportReport:
+def import_customers(
+    db: Database,
+    actor: Actor,
+    path: Path,
+    *,
+    lang: str | None = None,
+    progress: Progress | None = None,
+    should_abort: ShouldAbort | None = None,
+) -> ImportReport:
     require(actor, Permission.IMPORT)
     with _collector_paused():
         return _import(db, actor, path, lang, progress, should_abort)
 
 
-def _import(db: Database, actor: Actor, path: Path, lang: str | None,
-            progress: Progress | None, should_abort: ShouldAbort | None) -> ImportReport:
+def _import(
+    db: Database,
+    actor: Actor,
+    path: Path,
+    lang: str | None,
+    progress: Progress | None,
+    should_abort: ShouldAbort | None,
+) -> ImportReport:
     table = read_table(path)
     if "first_name" not in table.fields or "last_name" not in table.fields:
         raise AppError("import.missing_name_columns")
@@ -416,14 +515,18 @@ def _import(db: Database, actor: Actor, path: Path, lang: str | None,
     writer = _BatchWriter(db, write_batch)
     try:
         for done, ((line, cells), clean_or_errors) in enumerate(
-                zip(table.rows, cleaned, strict=True), start=1):
+            zip(table.rows, cleaned, strict=True), start=1
+        ):
             if should_abort and should_abort():
                 report.aborted = True
                 break
             if isinstance(clean_or_errors, list):
-                reason = "; ".join(_reason(ValidationError(f, code, **params), table.headers,
-                                           table.fields, line, lang)
-                                   for f, code, params in clean_or_errors)
+                reason = "; ".join(
+                    _reason(
+                        ValidationError(f, code, **params), table.headers, table.fields, line, lang
+                    )
+                    for f, code, params in clean_or_errors
+                )
                 report.rejected_rows.append(RejectedRow(line, cells, reason))
                 report.rejected += 1
                 continue
@@ -451,9 +554,11 @@ def _import(db: Database, actor: Actor, path: Path, lang: str | None,
     report.imported = writer.committed
     if report.rejected_rows:
         report.rejected_path = rejected_path_for(path)
-        write_table(report.rejected_path,
-                    [*table.headers, t("import.reason_column", lang=lang)],
-                    [[*r.cells, r.reason] for r in report.rejected_rows])
+        write_table(
+            report.rejected_path,
+            [*table.headers, t("import.reason_column", lang=lang)],
+            [[*r.cells, r.reason] for r in report.rejected_rows],
+        )
     if progress:
         progress(total, total, report.summary(lang))
     return report

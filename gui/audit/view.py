@@ -57,10 +57,12 @@ class AuditPage(QWidget):
         self.more_button.hide()
 
         filters = QHBoxLayout()
-        for label_key, widget in (("gui.audit.user", self.user),
-                                  ("gui.audit.action", self.action),
-                                  ("gui.audit.since", self.since),
-                                  ("gui.audit.until", self.until)):
+        for label_key, widget in (
+            ("gui.audit.user", self.user),
+            ("gui.audit.action", self.action),
+            ("gui.audit.since", self.since),
+            ("gui.audit.until", self.until),
+        ):
             label = QLabel(t(label_key))
             label.setMinimumWidth(label.sizeHint().width() + 6)
             label.setBuddy(widget)
@@ -108,10 +110,12 @@ class AuditPage(QWidget):
     # --- loading ------------------------------------------------------------------------------
 
     def _filters(self) -> dict[str, Any]:
-        return {"username": self.user.text().strip() or None,
-                "action": self.action.currentData() or None,
-                "since": datetime.combine(date_of(self.since), time.min),
-                "until": datetime.combine(date_of(self.until), time.max)}
+        return {
+            "username": self.user.text().strip() or None,
+            "action": self.action.currentData() or None,
+            "since": datetime.combine(date_of(self.since), time.min),
+            "until": datetime.combine(date_of(self.until), time.max),
+        }
 
     def _fetch(self, offset: int, append: bool) -> None:
         ctx = self.ctx
@@ -179,8 +183,13 @@ class AuditPage(QWidget):
                 self.chain.setText(t("gui.audit.chain_ok", count=status.entries))
                 self.chain.setStyleSheet("color: #1b6e2d; font-weight: 600;")
             else:
-                self.chain.setText(t("gui.audit.chain_broken", entry=status.broken_at,
-                                     reason=t(f"gui.audit.reason.{status.reason or 'edited'}")))
+                self.chain.setText(
+                    t(
+                        "gui.audit.chain_broken",
+                        entry=status.broken_at,
+                        reason=t(f"gui.audit.reason.{status.reason or 'edited'}"),
+                    )
+                )
                 self.chain.setStyleSheet("color: #b3261e; font-weight: 600;")
 
         ctx.tasks.run(verify, show, lambda exc: show_error(self, exc))

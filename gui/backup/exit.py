@@ -21,8 +21,9 @@ from gui.widgets import BUSY_DELAY_MS, show_error
 LIMIT_MS = 10 * 60 * 1000  # give up (and remove the unfinished file) after ten minutes
 
 
-def backup_on_exit(parent: QWidget | None, ctx: AppContext, limit_ms: int = LIMIT_MS,
-                   delay_ms: int = BUSY_DELAY_MS) -> Path | None:
+def backup_on_exit(
+    parent: QWidget | None, ctx: AppContext, limit_ms: int = LIMIT_MS, delay_ms: int = BUSY_DELAY_MS
+) -> Path | None:
     """The automatic backup if one is due; returns its file (None: not due, cancelled, failed)."""
     from core.backup.create import backup, backup_due
     from core.backup.files import BackupAborted
@@ -46,10 +47,16 @@ def backup_on_exit(parent: QWidget | None, ctx: AppContext, limit_ms: int = LIMI
         outcome["error"] = exc
         loop.quit()
 
-    run = ProgressRun(parent, ctx.tasks, t("bgui.auto_title"), t("bgui.auto_running"),
-                      lambda progress, abort: backup(ctx.db, ctx.actor, None, progress, abort,
-                                                     automatic=True),
-                      done, failed, delay_ms=delay_ms)
+    run = ProgressRun(
+        parent,
+        ctx.tasks,
+        t("bgui.auto_title"),
+        t("bgui.auto_running"),
+        lambda progress, abort: backup(ctx.db, ctx.actor, None, progress, abort, automatic=True),
+        done,
+        failed,
+        delay_ms=delay_ms,
+    )
     if not outcome:  # a real worker thread: wait here, the window still paints
         limit = QTimer()
         limit.setSingleShot(True)

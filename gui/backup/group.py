@@ -30,16 +30,25 @@ class BackupGroup(QGroupBox):
 
     restored = Signal(object)  # core.backup.restore.RestoreReport
 
-    def __init__(self, ctx: AppContext, folder_edit: QLineEdit,
-                 folder_row: QWidget | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        folder_edit: QLineEdit,
+        folder_row: QWidget | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(t("bgui.group"), parent)
         self.ctx = ctx
         self.folder_edit = folder_edit
         self.run: ProgressRun | None = None
         self.form = Form()
         # The folder field is the Settings page's (saved with the other settings).
-        self.form.add("backup_folder", t("field.backup_folder"), folder_row or folder_edit,
-                      t("gui.settings.hint.backup_folder"))
+        self.form.add(
+            "backup_folder",
+            t("field.backup_folder"),
+            folder_row or folder_edit,
+            t("gui.settings.hint.backup_folder"),
+        )
         self.form.labels["backup_folder"].setBuddy(folder_edit)
         folder_edit.setAccessibleName(t("field.backup_folder"))
         self.last_label = QLabel()
@@ -101,17 +110,27 @@ class BackupGroup(QGroupBox):
         self._busy(True)
         self.status.setText("")
         self.run = ProgressRun(
-            self, ctx.tasks, t("bgui.backup_title"), t("bgui.backing_up"),
+            self,
+            ctx.tasks,
+            t("bgui.backup_title"),
+            t("bgui.backing_up"),
             lambda progress, abort: backup(ctx.db, ctx.actor, dest, progress, abort),
-            self._backed_up, self._backup_failed)
+            self._backed_up,
+            self._backup_failed,
+        )
 
     def _backed_up(self, path: Path) -> None:
         self._busy(False)
         self.load()
         text = t("backup.done", path=str(path))
         self.status.setText(text)
-        box = QMessageBox(QMessageBox.Icon.Information, t("bgui.backup_title"), text,
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            t("bgui.backup_title"),
+            text,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
         box.exec()
 
     def _backup_failed(self, exc: BaseException) -> None:
@@ -139,9 +158,12 @@ class BackupGroup(QGroupBox):
     # --- restore ----------------------------------------------------------------------------------
 
     def _ask_backup_file(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self, t("bgui.choose_file"),
-                                              self.folder_text().strip(),
-                                              t("bgui.file_filter") + " (*.sqlite3);;* (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            t("bgui.choose_file"),
+            self.folder_text().strip(),
+            t("bgui.file_filter") + " (*.sqlite3);;* (*)",
+        )
         return path
 
     def _confirm_restore(self, path: Path) -> bool:
@@ -172,10 +194,17 @@ class BackupGroup(QGroupBox):
         self._busy(True)
         self.status.setText("")
         self.run = ProgressRun(
-            self, ctx.tasks, t("bgui.restore_title"), t("bgui.restoring"),
-            lambda progress, _abort: restore(url, path, actor=ctx.actor,
-                                             recovery_key=recovery_key, progress=progress),
-            self._restored, lambda exc: self._restore_failed(exc, path), cancellable=False)
+            self,
+            ctx.tasks,
+            t("bgui.restore_title"),
+            t("bgui.restoring"),
+            lambda progress, _abort: restore(
+                url, path, actor=ctx.actor, recovery_key=recovery_key, progress=progress
+            ),
+            self._restored,
+            lambda exc: self._restore_failed(exc, path),
+            cancellable=False,
+        )
 
     def _restore_failed(self, exc: BaseException, path: Path) -> None:
         from core.errors import KeyUnavailable
@@ -192,9 +221,13 @@ class BackupGroup(QGroupBox):
     def _restored(self, report: Any) -> None:
         self.ctx.db.dispose()
         self._busy(False)
-        box = QMessageBox(QMessageBox.Icon.Information, t("bgui.restore_title"),
-                          t("backup.restore_done", source=str(report.source)),
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            t("bgui.restore_title"),
+            t("backup.restore_done", source=str(report.source)),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
         box.setInformativeText(restore_summary(report) + "\n\n" + t("bgui.logging_out"))
         box.exec()
         self.restored.emit(report)
@@ -220,9 +253,13 @@ def restore_summary(report: Any) -> str:
 
 
 def confirm_replace(parent: QWidget | None, path: Path) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Warning, t("bgui.restore_title"),
-                      t("bgui.confirm", path=str(path)), QMessageBox.StandardButton.NoButton,
-                      parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        t("bgui.restore_title"),
+        t("bgui.confirm", path=str(path)),
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
     box.setInformativeText(t("bgui.confirm_detail"))
     yes = box.addButton(t("bgui.confirm_yes"), QMessageBox.ButtonRole.DestructiveRole)
     no = box.addButton(t("bgui.cancel"), QMessageBox.ButtonRole.RejectRole)

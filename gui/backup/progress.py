@@ -30,9 +30,19 @@ class _Relay(QObject):
 class ProgressRun:
     """One piece of work with its dialog; ``delay_ms`` > 0 shows the dialog only if it lasts."""
 
-    def __init__(self, parent: QWidget | None, tasks: Any, title: str, label: str, fn: Work,
-                 on_done: Callable[[Any], None], on_error: Callable[[BaseException], None],
-                 *, cancellable: bool = True, delay_ms: int = 0) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        tasks: Any,
+        title: str,
+        label: str,
+        fn: Work,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        *,
+        cancellable: bool = True,
+        delay_ms: int = 0,
+    ) -> None:
         self.abort = threading.Event()
         self.finished = False
         self.on_done, self.on_error = on_done, on_error

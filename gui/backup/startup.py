@@ -63,7 +63,7 @@ def check_database(location: str) -> Damage | None:
 
 
 class DamagedDatabaseDialog(QDialog):
-    """"The database is damaged": restore the latest good backup, choose another, or quit.
+    """ "The database is damaged": restore the latest good backup, choose another, or quit.
 
     Accepted after a restore (the caller goes on to the login); rejected means quit.
     """
@@ -140,14 +140,16 @@ class DamagedDatabaseDialog(QDialog):
             self.offer.setText(t("bgui.no_backup"))
         else:
             when = backup_time(path)
-            self.offer.setText(t("bgui.offer", when=format_datetime(when) if when else "–",
-                                 path=str(path)))
+            self.offer.setText(
+                t("bgui.offer", when=format_datetime(when) if when else "–", path=str(path))
+            )
         self.restore_button.setEnabled(path is not None)
 
     def _ask_file(self) -> str:
         start = str(self.chosen.parent) if self.chosen else ""
-        path, _ = QFileDialog.getOpenFileName(self, t("bgui.choose_file"), start,
-                                              t("bgui.file_filter") + " (*.sqlite3);;* (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, t("bgui.choose_file"), start, t("bgui.file_filter") + " (*.sqlite3);;* (*)"
+        )
         return path
 
     def _ask_recovery_key(self, reason: str) -> str:
@@ -183,11 +185,22 @@ class DamagedDatabaseDialog(QDialog):
         for button in (self.restore_button, self.other_button, self.quit_button):
             button.setEnabled(False)
         self.run = ProgressRun(
-            self, self.tasks, t("bgui.restore_title"), t("bgui.restoring"),
-            lambda progress, _abort: restore(location, src, username=username,
-                                             password=password, recovery_key=key,
-                                             progress=progress),
-            self._restored, self._failed, cancellable=False)
+            self,
+            self.tasks,
+            t("bgui.restore_title"),
+            t("bgui.restoring"),
+            lambda progress, _abort: restore(
+                location,
+                src,
+                username=username,
+                password=password,
+                recovery_key=key,
+                progress=progress,
+            ),
+            self._restored,
+            self._failed,
+            cancellable=False,
+        )
 
     def _enable(self) -> None:
         for button in (self.other_button, self.quit_button):
@@ -220,9 +233,13 @@ class DamagedDatabaseDialog(QDialog):
         summary = restore_summary(report)
         from PySide6.QtWidgets import QMessageBox
 
-        box = QMessageBox(QMessageBox.Icon.Information, t("bgui.restore_title"),
-                          t("backup.restore_done", source=str(report.source)),
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            t("bgui.restore_title"),
+            t("backup.restore_done", source=str(report.source)),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
         box.setInformativeText(summary)
         box.exec()
         self.accept()

@@ -41,8 +41,17 @@ from gui.customers.form import FieldErrors, MessageBar, error_text, messages_of
 HETU_VISIBLE_MS = 30_000
 CLIPBOARD_MS = 10_000
 SECRET_HINT = "x-kde-passwordManagerHint"
-TEXT_FIELDS = ("first_name", "last_name", "organisation", "email", "phone", "street",
-               "postal_code", "city", "country")
+TEXT_FIELDS = (
+    "first_name",
+    "last_name",
+    "organisation",
+    "email",
+    "phone",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+)
 REQUIRED = ("first_name", "last_name")
 MUTED = "color: #5f6368;"
 
@@ -63,7 +72,8 @@ def load_customer(ctx: Any, customer_id: int) -> Loaded:
         return Loaded(
             customers.customer_detail(s, actor, customer_id),
             orders.list_orders(s, actor, customer_id=customer_id, include_archived=True)
-            if ctx.can(Permission.ORDERS) else [],
+            if ctx.can(Permission.ORDERS)
+            else [],
             customer_requests(s, actor, customer_id),
             customer_disclosures(s, actor, customer_id),
             customers.customer_history(s, actor, customer_id),
@@ -211,9 +221,9 @@ class CustomerDetailPanel(QWidget):
         for kind in FORM_KINDS:
             for lang in ("fi", "en"):
                 action = form_menu.addAction(
-                    f"{t(f'listsdoc.doc.{kind}')} ({t(f'listsdoc.lang.{lang}')})")
-                action.triggered.connect(
-                    lambda _=False, k=kind, la=lang: self.print_form(k, la))
+                    f"{t(f'listsdoc.doc.{kind}')} ({t(f'listsdoc.lang.{lang}')})"
+                )
+                action.triggered.connect(lambda _=False, k=kind, la=lang: self.print_form(k, la))
         self.form_button.setMenu(form_menu)
         self.cancel_button = QPushButton(t("lists.detail.cancel"))
         self.cancel_button.setToolTip(t("lists.detail.cancel_tip"))
@@ -273,8 +283,9 @@ class CustomerDetailPanel(QWidget):
         self.customer_id = customer_id
         if not keep_message:
             self.message.hide()
-        self.ctx.tasks.run(lambda: load_customer(self.ctx, customer_id), self._show_loaded,
-                           self._load_failed)
+        self.ctx.tasks.run(
+            lambda: load_customer(self.ctx, customer_id), self._show_loaded, self._load_failed
+        )
 
     def _load_failed(self, exc: BaseException) -> None:
         self.message.show_message(error_text(exc), "error")
@@ -299,16 +310,19 @@ class CustomerDetailPanel(QWidget):
         self.copy_hetu_button.setVisible(has_hetu)
         self.change_hetu_button.setVisible(True)
         self.change_hetu_button.setEnabled(True)
-        self.change_hetu_button.setText(t("lists.detail.hetu_change" if d.has_hetu
-                                          else "lists.detail.hetu_add"))
+        self.change_hetu_button.setText(
+            t("lists.detail.hetu_change" if d.has_hetu else "lists.detail.hetu_add")
+        )
         set_on = {o.kind: o.set_on for o in d.objections}
         for kind, check in self.objection_boxes.items():
             check.blockSignals(True)
             check.setChecked(kind in set_on)
             check.blockSignals(False)
             self.objection_dates[kind].setText(
-                t("lists.objection.set_on", date=format_date(set_on[kind])) if kind in set_on
-                else "")
+                t("lists.objection.set_on", date=format_date(set_on[kind]))
+                if kind in set_on
+                else ""
+            )
         self.orders_model.set_rows(loaded.orders)
         self.requests_model.set_rows(loaded.requests)
         self.disclosures_model.set_rows(loaded.disclosures)
@@ -320,13 +334,21 @@ class CustomerDetailPanel(QWidget):
         self.tabs.setTabText(2, f"{t('lists.tab.disclosures')} ({len(loaded.disclosures)})")
         self.new_order_button.setVisible(self.ctx.can(Permission.ORDERS))
         self.new_order_button.setEnabled(d.state == "active" and not d.archived)
-        self.title.setText(d.display_name + (f" – {t('lists.state.archived')}"
-                                             if d.archived else ""))
-        self.meta.setText(t("lists.detail.meta", created=format_date(d.created_at),
-                            updated=format_datetime(d.updated_at), by=d.updated_by))
+        self.title.setText(
+            d.display_name + (f" – {t('lists.state.archived')}" if d.archived else "")
+        )
+        self.meta.setText(
+            t(
+                "lists.detail.meta",
+                created=format_date(d.created_at),
+                updated=format_datetime(d.updated_at),
+                by=d.updated_by,
+            )
+        )
         self.archive_button.setVisible(True)
-        self.archive_button.setText(t("lists.detail.unarchive" if d.archived
-                                      else "lists.detail.archive"))
+        self.archive_button.setText(
+            t("lists.detail.unarchive" if d.archived else "lists.detail.archive")
+        )
         editable = d.state != "anonymised"
         for edit in self.edits.values():
             edit.setReadOnly(not editable)
@@ -356,8 +378,12 @@ class CustomerDetailPanel(QWidget):
             check.setChecked(False)
             check.blockSignals(False)
             self.objection_dates[kind].clear()
-        for model in (self.orders_model, self.requests_model, self.disclosures_model,
-                      self.history_model):
+        for model in (
+            self.orders_model,
+            self.requests_model,
+            self.disclosures_model,
+            self.history_model,
+        ):
             model.set_rows([])
         for i in range(self.tabs.count()):
             self.tabs.setTabEnabled(i, False)
@@ -426,8 +452,9 @@ class CustomerDetailPanel(QWidget):
             def work() -> int:
                 with self.ctx.session() as s:
                     if changes:
-                        customers.update_customer(s, self.ctx.actor, customer_id, changes,
-                                                  expected_version=version)
+                        customers.update_customer(
+                            s, self.ctx.actor, customer_id, changes, expected_version=version
+                        )
                     if objections_changed:
                         customers.set_objections(s, self.ctx.actor, customer_id, kinds)
                     return customer_id
@@ -446,8 +473,9 @@ class CustomerDetailPanel(QWidget):
     def _save_failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
         if isinstance(exc, Conflict):
-            self.message.show_message(exc.message(), "error", t("lists.detail.reload"),
-                                      self.reload_after_conflict)
+            self.message.show_message(
+                exc.message(), "error", t("lists.detail.reload"), self.reload_after_conflict
+            )
             return
         if isinstance(exc, ValidationError):
             rest = self.fields.show(messages_of(exc))
@@ -481,8 +509,9 @@ class CustomerDetailPanel(QWidget):
             return d.id
 
         def done(customer_id: int) -> None:
-            self.message.show_message(t("lists.detail.archived" if archive
-                                        else "lists.detail.unarchived"))
+            self.message.show_message(
+                t("lists.detail.archived" if archive else "lists.detail.unarchived")
+            )
             self.load(customer_id, keep_message=True)
             self.saved.emit(customer_id)
 

@@ -27,8 +27,14 @@ class FieldErrors:
         self.labels: dict[str, QLabel] = {}
         self.errors: dict[str, QLabel] = {}
 
-    def add_row(self, form: QFormLayout, field: str, label_text: str, widget: QWidget,
-                extra: QWidget | None = None) -> None:
+    def add_row(
+        self,
+        form: QFormLayout,
+        field: str,
+        label_text: str,
+        widget: QWidget,
+        extra: QWidget | None = None,
+    ) -> None:
         """Add ``label: widget [extra]`` and a hidden error line under the widget."""
         label = QLabel(label_text)
         label.setBuddy(widget)
@@ -121,8 +127,9 @@ class MessageBar(QFrame):
         self.button.clicked.connect(self._run)
         self.hide()
 
-    def show_message(self, text: str, kind: str = "info", action_text: str = "",
-                     action=None) -> None:
+    def show_message(
+        self, text: str, kind: str = "info", action_text: str = "", action=None
+    ) -> None:
         self.setStyleSheet(f"#messageBar {{{self.STYLES[kind]}}}")
         self.label.setText(text)
         self.setAccessibleDescription(text)

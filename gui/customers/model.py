@@ -22,8 +22,16 @@ from core.validation import format_phone
 
 PAGE = 100  # rows fetched at a time as the view scrolls
 FIRST = 60  # rows fetched with a search: more than a screenful at 1280x800
-COLUMNS = ("last_name", "first_name", "organisation", "email", "phone", "postal_code", "city",
-           "state")
+COLUMNS = (
+    "last_name",
+    "first_name",
+    "organisation",
+    "email",
+    "phone",
+    "postal_code",
+    "city",
+    "state",
+)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -39,13 +47,13 @@ def state_text(row: CustomerListRow) -> str:
     return f"{text}, {t('lists.state.archived')}" if row.archived else text
 
 
-def search_page(ctx: Any, query: str, include_archived: bool) -> tuple[SearchResult,
-                                                                     list[CustomerListRow]]:
+def search_page(
+    ctx: Any, query: str, include_archived: bool
+) -> tuple[SearchResult, list[CustomerListRow]]:
     """Runs on the worker: the first page of matching ids (all of them when there are few)
     and their rows."""
     with ctx.session() as s:
-        result = matching_ids(s, ctx.actor, query, include_archived=include_archived,
-                              limit=FIRST)
+        result = matching_ids(s, ctx.actor, query, include_archived=include_archived, limit=FIRST)
         return result, list_rows(s, ctx.actor, result.ids[:FIRST])
 
 
@@ -95,8 +103,9 @@ class CustomerListModel(QAbstractTableModel):
     def _fail(self, exc: BaseException) -> None:
         self.failed.emit(exc)
 
-    def _apply(self, generation: int, started: float, result: SearchResult,
-               first: list[CustomerListRow]) -> None:
+    def _apply(
+        self, generation: int, started: float, result: SearchResult, first: list[CustomerListRow]
+    ) -> None:
         if generation != self._generation:
             return  # a newer search was typed meanwhile
         self.beginResetModel()
@@ -113,9 +122,11 @@ class CustomerListModel(QAbstractTableModel):
             self.all_rows_ms = self.first_rows_ms
         else:
             query, archived = self.query, self.include_archived
-            self._ctx.tasks.run(lambda: search_all(self._ctx, query, archived),
-                                lambda ids: self._apply_rest(generation, started, ids),
-                                self._fail)
+            self._ctx.tasks.run(
+                lambda: search_all(self._ctx, query, archived),
+                lambda ids: self._apply_rest(generation, started, ids),
+                self._fail,
+            )
 
     def _apply_rest(self, generation: int, started: float, ids: list[int]) -> None:
         if generation != self._generation:
@@ -152,25 +163,26 @@ class CustomerListModel(QAbstractTableModel):
     def _fetch_page(self, generation: int, page: int) -> None:
         if generation != self._generation:
             return
-        ids = self._ids[page * PAGE:(page + 1) * PAGE]
+        ids = self._ids[page * PAGE : (page + 1) * PAGE]
 
         def fetch() -> list[CustomerListRow]:
             with self._ctx.session() as s:
                 return list_rows(s, self._ctx.actor, ids)
 
-        self._ctx.tasks.run(fetch, lambda rows: self._page_loaded(generation, page, ids, rows),
-                            self._fail)
+        self._ctx.tasks.run(
+            fetch, lambda rows: self._page_loaded(generation, page, ids, rows), self._fail
+        )
 
-    def _page_loaded(self, generation: int, page: int, ids: list[int],
-                     rows: list[CustomerListRow]) -> None:
+    def _page_loaded(
+        self, generation: int, page: int, ids: list[int], rows: list[CustomerListRow]
+    ) -> None:
         if generation != self._generation:
             return
         self._pending.discard(page)
         by_id = {r.id: r for r in rows}
         # A customer erased meanwhile leaves a gap; keep positions stable with a placeholder.
         blank = ("", "", "", "", "", "", "", "", False)
-        self._pages[page] = [by_id.get(i) or CustomerListRow(i, *blank)
-                             for i in ids]
+        self._pages[page] = [by_id.get(i) or CustomerListRow(i, *blank) for i in ids]
         first = page * PAGE
         last = min(first + PAGE, len(self._ids)) - 1
         if last >= first:
@@ -211,8 +223,9 @@ class CustomerListModel(QAbstractTableModel):
             return state_text(row)
         return phone_text(row.phone) if field == "phone" else getattr(row, field)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):

@@ -31,8 +31,9 @@ EMAIL_COLUMN = 3
 
 def count_text(count: int) -> str:
     number = format_count(count)
-    return t("lists.customers.count_one") if count == 1 else t("lists.customers.count",
-                                                                count=number)
+    return (
+        t("lists.customers.count_one") if count == 1 else t("lists.customers.count", count=number)
+    )
 
 
 class CustomerTable(QTableView):
@@ -108,8 +109,7 @@ class CustomersPage(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(
-            self.table.fontMetrics().height() + 10)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         for column, width in enumerate(COLUMN_WIDTHS):
             if width:
@@ -132,9 +132,13 @@ class CustomersPage(QWidget):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
         # Down arrow from the search box moves into the list.
-        if (watched is self.search and isinstance(event, QKeyEvent)
-                and event.type() == QKeyEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down
-                and self.model.rowCount() > 0):
+        if (
+            watched is self.search
+            and isinstance(event, QKeyEvent)
+            and event.type() == QKeyEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+            and self.model.rowCount() > 0
+        ):
             self.table.setFocus()
             if not self.table.currentIndex().isValid():
                 self.table.selectRow(0)
@@ -159,8 +163,11 @@ class CustomersPage(QWidget):
         if not complete:
             self.count.setText(t("lists.customers.counting"))
         else:
-            self.count.setText(count_text(count) if count or not self.search.text().strip()
-                               else t("lists.customers.none"))
+            self.count.setText(
+                count_text(count)
+                if count or not self.search.text().strip()
+                else t("lists.customers.none")
+            )
         if count and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
 

@@ -53,12 +53,17 @@ class DuplicatesPage(QWidget):
         intro = QLabel(t("data.gui.duplicates.intro"))
         intro.setWordWrap(True)
 
-        self.pairs = RowsModel([
-            Column(t("data.gui.duplicates.customer_a"), lambda p: f"{p.a_name} (#{p.a_id})"),
-            Column(t("data.gui.duplicates.customer_b"), lambda p: f"{p.b_name} (#{p.b_id})"),
-            Column(t("data.gui.duplicates.reason"),
-                   lambda p: t(f"data.gui.duplicates.reason_{p.reason}")),
-        ], parent=self)
+        self.pairs = RowsModel(
+            [
+                Column(t("data.gui.duplicates.customer_a"), lambda p: f"{p.a_name} (#{p.a_id})"),
+                Column(t("data.gui.duplicates.customer_b"), lambda p: f"{p.b_name} (#{p.b_id})"),
+                Column(
+                    t("data.gui.duplicates.reason"),
+                    lambda p: t(f"data.gui.duplicates.reason_{p.reason}"),
+                ),
+            ],
+            parent=self,
+        )
         self.pair_view = QTableView()
         self.pair_view.setModel(self.pairs)
         self.pair_view.setAccessibleName(t("data.gui.duplicates.pairs"))
@@ -72,11 +77,15 @@ class DuplicatesPage(QWidget):
         pair_header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.pair_view.selectionModel().currentRowChanged.connect(self._pair_chosen)
 
-        self.compare = RowsModel([
-            Column(t("data.gui.duplicates.field"), lambda r: field_label(r.field)),
-            Column(t("data.gui.duplicates.customer_a"), lambda r: r.a),
-            Column(t("data.gui.duplicates.customer_b"), lambda r: r.b),
-        ], parent=self, emphasis=lambda r: r.a != r.b)
+        self.compare = RowsModel(
+            [
+                Column(t("data.gui.duplicates.field"), lambda r: field_label(r.field)),
+                Column(t("data.gui.duplicates.customer_a"), lambda r: r.a),
+                Column(t("data.gui.duplicates.customer_b"), lambda r: r.b),
+            ],
+            parent=self,
+            emphasis=lambda r: r.a != r.b,
+        )
         self.compare_view = QTableView()
         self.compare_view.setModel(self.compare)
         self.compare_view.setAccessibleName(t("data.gui.duplicates.comparison"))
@@ -145,8 +154,11 @@ class DuplicatesPage(QWidget):
         self.comparison = None
         self.compare.set_rows([])
         self.pairs.set_rows(pairs)
-        count = (t("data.gui.duplicates.none") if not pairs
-                 else t("data.gui.duplicates.count", count=len(pairs)))
+        count = (
+            t("data.gui.duplicates.none")
+            if not pairs
+            else t("data.gui.duplicates.count", count=len(pairs))
+        )
         self.status.setText(f"{self.last_result} {count}".strip())
         self._update_buttons()
         if pairs:
@@ -182,10 +194,12 @@ class DuplicatesPage(QWidget):
             return
         keep, remove = (c.a_id, c.b_id) if keep_first else (c.b_id, c.a_id)
         answer = QMessageBox.question(
-            self, t("data.gui.duplicates.merge"),
+            self,
+            t("data.gui.duplicates.merge"),
             t("data.gui.duplicates.confirm", keep=keep, remove=remove),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
+            QMessageBox.StandardButton.Cancel,
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.merge(keep_first)
 
@@ -204,9 +218,9 @@ class DuplicatesPage(QWidget):
                 return merge_customers(s, ctx.actor, keep, remove, kv, rv)
 
         def done(result: MergeResult) -> None:
-            self.last_result = t("data.gui.duplicates.merged", keep=result.kept_id,
-                                 remove=result.removed_id)
+            self.last_result = t(
+                "data.gui.duplicates.merged", keep=result.kept_id, remove=result.removed_id
+            )
             self.refresh()
 
         self.ctx.tasks.run(work, done, lambda exc: show_error(self, exc))
-

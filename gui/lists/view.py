@@ -227,8 +227,10 @@ class ListsPage(QWidget):
     # --- the mailing selection ------------------------------------------------------------
 
     def filters(self) -> dict[str, Any]:
-        return {"postal_code_prefix": self.prefix.text().strip(),
-                "source": self.source.currentData()}
+        return {
+            "postal_code_prefix": self.prefix.text().strip(),
+            "source": self.source.currentData(),
+        }
 
     def doc_lang(self) -> str:
         return str(self.language.currentData())
@@ -254,8 +256,11 @@ class ListsPage(QWidget):
         self.model.set_entries(selection.entries)
         key = "listsdoc.summary_one" if selection.count == 1 else "listsdoc.summary"
         self.summary.setText(t(key, count=number(selection.count)))
-        left_out = t("listsdoc.left_out", objection=number(selection.left_out_objection),
-                     address=number(selection.left_out_no_address))
+        left_out = t(
+            "listsdoc.left_out",
+            objection=number(selection.left_out_objection),
+            address=number(selection.left_out_no_address),
+        )
         if not selection.complete:
             left_out += " " + t("listsdoc.first_rows", shown=number(len(selection.entries)))
         self.left_out.setText(left_out)
@@ -270,8 +275,13 @@ class ListsPage(QWidget):
             elif not has_rows:
                 button.setToolTip(t("listsdoc.nobody"))
             else:
-                button.setToolTip(t("listsdoc.labels_hint" if button is self.labels_button
-                                    else "listsdoc.csv_hint"))
+                button.setToolTip(
+                    t(
+                        "listsdoc.labels_hint"
+                        if button is self.labels_button
+                        else "listsdoc.csv_hint"
+                    )
+                )
         self.skip.setEnabled(self.may_mail)
 
     def refresh(self) -> None:
@@ -286,8 +296,12 @@ class ListsPage(QWidget):
     def _mailing_build(self, csv: bool) -> Any:
         # The selection is made again when the document is built, so a prohibition set since
         # the preview is honoured all the same.
-        filters, actor, lang, skip = self.filters(), self.ctx.actor, self.doc_lang(), \
-            self.skip.value()
+        filters, actor, lang, skip = (
+            self.filters(),
+            self.ctx.actor,
+            self.doc_lang(),
+            self.skip.value(),
+        )
 
         def build(filename: str) -> bytes:
             with self.ctx.session() as s:
@@ -319,8 +333,15 @@ class ListsPage(QWidget):
         kind, ext = ("mailing_csv", documents.CSV) if csv else ("labels", documents.PDF)
         self._busy(True)
         started = documents.produce_and_save(
-            self.ctx, self, self._mailing_build(csv), self._file_name(kind, ext), ext,
-            open_after=not csv, on_saved=self._saved, on_finished=lambda: self._busy(False))
+            self.ctx,
+            self,
+            self._mailing_build(csv),
+            self._file_name(kind, ext),
+            ext,
+            open_after=not csv,
+            on_saved=self._saved,
+            on_finished=lambda: self._busy(False),
+        )
         if not started:
             self._busy(False)
 
@@ -336,9 +357,15 @@ class ListsPage(QWidget):
         return build
 
     def save_printout(self, kind: str) -> None:
-        documents.produce_and_save(self.ctx, self, self._printout_build(kind),
-                                   self._file_name(kind, documents.PDF), on_saved=self._saved)
+        documents.produce_and_save(
+            self.ctx,
+            self,
+            self._printout_build(kind),
+            self._file_name(kind, documents.PDF),
+            on_saved=self._saved,
+        )
 
     def print_printout(self, kind: str) -> None:
-        documents.produce_and_print(self.ctx, self, self._printout_build(kind),
-                                    self._file_name(kind, documents.PDF))
+        documents.produce_and_print(
+            self.ctx, self, self._printout_build(kind), self._file_name(kind, documents.PDF)
+        )

@@ -44,16 +44,24 @@ def date_format() -> str:
 
 
 class OrderDialog(QDialog):
-    def __init__(self, ctx: Any, order: OrderRow | None = None, customer_id: int | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: Any,
+        order: OrderRow | None = None,
+        customer_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.order = order
         self.customer_id = order.customer_id if order else customer_id
         self.saved_order_id: int | None = None
         self._choices: dict[str, int] = {}
-        self.setWindowTitle(t("lists.order.title_edit", number=order.number) if order
-                            else t("lists.order.title_new"))
+        self.setWindowTitle(
+            t("lists.order.title_edit", number=order.number)
+            if order
+            else t("lists.order.title_new")
+        )
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         self.message = MessageBar()
@@ -110,8 +118,9 @@ class OrderDialog(QDialog):
         elif self.customer_id is not None:
             self._load_preset_customer(self.customer_id)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Save).setText(t("lists.detail.save"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("lists.cancel"))
         buttons.accepted.connect(self.save)
@@ -126,8 +135,9 @@ class OrderDialog(QDialog):
             with self.ctx.session() as s:
                 return customer_search.customer_rows(s, self.ctx.actor, [customer_id])
 
-        self.ctx.tasks.run(work, lambda rows: rows and self.customer.setText(
-            customer_label(rows[0])), self._failed)
+        self.ctx.tasks.run(
+            work, lambda rows: rows and self.customer.setText(customer_label(rows[0])), self._failed
+        )
 
     @Slot(str)
     def _customer_edited(self, _text: str) -> None:
@@ -186,8 +196,9 @@ class OrderDialog(QDialog):
             with self.ctx.session() as s:
                 if order is None:
                     return orders.create_order(s, self.ctx.actor, customer_id, data).id
-                return orders.update_order(s, self.ctx.actor, order.id, data,
-                                           expected_version=order.version).id
+                return orders.update_order(
+                    s, self.ctx.actor, order.id, data, expected_version=order.version
+                ).id
 
         self.ctx.tasks.run(work, self._saved, self._failed)
 

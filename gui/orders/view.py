@@ -43,8 +43,13 @@ def order_columns() -> list[Column]:
         Column("field.item", lambda r: r.item),
         Column("field.amount", lambda r: format_money(r.amount), right=True),
         Column("field.channel", lambda r: t(f"lists.channel.{r.channel}")),
-        Column("field.invoice_state", lambda r: t(f"lists.invoice.{r.invoice_state}")
-               + (f", {t('lists.state.archived')}" if r.archived else "")),
+        Column(
+            "field.invoice_state",
+            lambda r: (
+                t(f"lists.invoice.{r.invoice_state}")
+                + (f", {t('lists.state.archived')}" if r.archived else "")
+            ),
+        ),
     ]
 
 
@@ -79,10 +84,12 @@ class OrdersPage(QWidget):
         self.text_filter.setPlaceholderText(t("lists.orders.text_placeholder"))
         self.text_filter.setClearButtonEnabled(True)
         self.archived = QCheckBox(t("lists.orders.show_archived"))
-        for text_key, widget in (("field.invoice_state", self.state_filter),
-                                 ("lists.orders.from", self.date_from),
-                                 ("lists.orders.to", self.date_to),
-                                 ("lists.orders.search", self.text_filter)):
+        for text_key, widget in (
+            ("field.invoice_state", self.state_filter),
+            ("lists.orders.from", self.date_from),
+            ("lists.orders.to", self.date_to),
+            ("lists.orders.search", self.text_filter),
+        ):
             label = QLabel(t(text_key))
             label.setBuddy(widget)
             widget.setAccessibleName(t(text_key))
@@ -108,8 +115,7 @@ class OrdersPage(QWidget):
         self.state_button.setMenu(menu)
         self.archive_button = QPushButton(t("lists.orders.archive"))
         self.archive_button.clicked.connect(self.toggle_archived)
-        for widget in (self.new_button, self.edit_button, self.state_button,
-                       self.archive_button):
+        for widget in (self.new_button, self.edit_button, self.state_button, self.archive_button):
             actions.addWidget(widget)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -196,8 +202,7 @@ class OrdersPage(QWidget):
         self.model.set_rows(rows)
         total = sum((r.amount for r in rows), Decimal(0))
         key = "lists.orders.count_limited" if len(rows) >= LIMIT else "lists.orders.count"
-        self.count.setText(t(key, count=format_count(len(rows)),
-                             total=format_money(total)))
+        self.count.setText(t(key, count=format_count(len(rows)), total=format_money(total)))
         if selected is not None:
             for i, row in enumerate(rows):
                 if row.id == selected.id:
@@ -216,8 +221,9 @@ class OrdersPage(QWidget):
         row = self.current()
         for widget in (self.edit_button, self.state_button, self.archive_button):
             widget.setEnabled(row is not None)
-        self.archive_button.setText(t("lists.orders.unarchive" if row and row.archived
-                                      else "lists.orders.archive"))
+        self.archive_button.setText(
+            t("lists.orders.unarchive" if row and row.archived else "lists.orders.archive")
+        )
 
     # --- actions -----------------------------------------------------------------------------
     def open_dialog(self, order: OrderRow | None = None, customer_id: int | None = None) -> bool:
@@ -244,12 +250,18 @@ class OrdersPage(QWidget):
 
         def work() -> None:
             with self.ctx.session() as s:
-                orders.update_order(s, self.ctx.actor, row.id, {"invoice_state": state},
-                                    expected_version=row.version)
+                orders.update_order(
+                    s,
+                    self.ctx.actor,
+                    row.id,
+                    {"invoice_state": state},
+                    expected_version=row.version,
+                )
 
         def done(_result: None) -> None:
-            self.message.show_message(t("lists.orders.state_set", number=row.number,
-                                        state=t(f"lists.invoice.{state}")))
+            self.message.show_message(
+                t("lists.orders.state_set", number=row.number, state=t(f"lists.invoice.{state}"))
+            )
             self.reload()
 
         self.ctx.tasks.run(work, done, self._failed)

@@ -74,15 +74,14 @@ class Asker:
         return answer == QMessageBox.StandardButton.Yes
 
     def open_file(self, title: str) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self.parent, title, "",
-                                              t("req.gui.scan_filter"))
+        name, _ = QFileDialog.getOpenFileName(self.parent, title, "", t("req.gui.scan_filter"))
         return Path(name) if name else None
 
     def save_path(self, suggested: str) -> Path | None:
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation)
-        name, _ = QFileDialog.getSaveFileName(self.parent, t("req.gui.save_title"),
-                                              str(Path(folder) / suggested))
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        name, _ = QFileDialog.getSaveFileName(
+            self.parent, t("req.gui.save_title"), str(Path(folder) / suggested)
+        )
         return Path(name) if name else None
 
     def show_file(self, path: Path) -> None:
@@ -125,8 +124,9 @@ def show_inline(label: QLabel, exc: BaseException | None) -> None:
 
 def _ok_cancel(dialog: QDialog) -> QDialogButtonBox:
     """OK and Cancel (in the interface's language) that accept and reject ``dialog``."""
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
     buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("req.gui.cancel"))
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)

@@ -44,8 +44,9 @@ def _label(text: str, widget: QWidget) -> QLabel:
 class NewRequestDialog(QDialog):
     """Registers a request; ``request_id`` holds the new id after ``accept()``."""
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None, kind: str = "access",
-                 asker: Any = None) -> None:
+    def __init__(
+        self, ctx: Any, parent: QWidget | None = None, kind: str = "access", asker: Any = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.asker = asker or Asker(self)
@@ -71,10 +72,12 @@ class NewRequestDialog(QDialog):
         self.language = QComboBox()
         self.language.addItem(t("req.lang.fi"), "fi")
         self.language.addItem(t("req.lang.en"), "en")
-        for text, widget in ((t("req.gui.f.kind"), self.kind),
-                             (t("req.gui.f.received_on"), self.received),
-                             (t("req.gui.f.channel"), self.channel),
-                             (t("req.gui.f.language"), self.language)):
+        for text, widget in (
+            (t("req.gui.f.kind"), self.kind),
+            (t("req.gui.f.received_on"), self.received),
+            (t("req.gui.f.channel"), self.channel),
+            (t("req.gui.f.language"), self.language),
+        ):
             basics.addRow(_label(text, widget), widget)
         layout.addLayout(basics)
 
@@ -91,12 +94,14 @@ class NewRequestDialog(QDialog):
         self.customer = QComboBox()
         self.customer.addItem(t("req.gui.customer_auto"), None)
         self.customer_search.textChanged.connect(self._search)
-        for text, widget in ((t("req.gui.f.subject_name"), self.name),
-                             (t("req.gui.f.subject_email"), self.email),
-                             (t("req.gui.f.subject_address"), self.address),
-                             (t("req.gui.f.hetu"), self.hetu),
-                             (t("req.gui.f.customer_search"), self.customer_search),
-                             (t("req.gui.f.customer"), self.customer)):
+        for text, widget in (
+            (t("req.gui.f.subject_name"), self.name),
+            (t("req.gui.f.subject_email"), self.email),
+            (t("req.gui.f.subject_address"), self.address),
+            (t("req.gui.f.hetu"), self.hetu),
+            (t("req.gui.f.customer_search"), self.customer_search),
+            (t("req.gui.f.customer"), self.customer),
+        ):
             pform.addRow(_label(text, widget), widget)
         layout.addWidget(person)
 
@@ -123,9 +128,9 @@ class NewRequestDialog(QDialog):
         self.items_box = QGroupBox(t("req.gui.h.items"))
         ibox = QVBoxLayout(self.items_box)
         self.items = QTableWidget(0, 3)
-        self.items.setHorizontalHeaderLabels([t("req.gui.col.field"),
-                                              t("req.gui.col.requested"),
-                                              t("req.gui.col.grounds")])
+        self.items.setHorizontalHeaderLabels(
+            [t("req.gui.col.field"), t("req.gui.col.requested"), t("req.gui.col.grounds")]
+        )
         self.items.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.items.setAccessibleName(t("req.gui.h.items"))
         buttons_row = QHBoxLayout()
@@ -149,8 +154,9 @@ class NewRequestDialog(QDialog):
             obox.addWidget(check)
         layout.addWidget(self.objection_box)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("req.gui.register"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("req.gui.cancel"))
         self.buttons.accepted.connect(self.submit)
@@ -230,17 +236,26 @@ class NewRequestDialog(QDialog):
                 attachment = Attachment(self.scan.name, self.scan.read_bytes())
             with self.ctx.session() as s:
                 req = register_request(
-                    s, self.ctx.actor, kind=kind, received_on=date(d.year(), d.month(), d.day()),
-                    channel=self.channel.currentData(), language=self.language.currentData(),
-                    signed_on_file=self.signed.isChecked(), original_location=self.location.text(),
-                    identity_method=self.identity.text(), subject_name=self.name.text(),
+                    s,
+                    self.ctx.actor,
+                    kind=kind,
+                    received_on=date(d.year(), d.month(), d.day()),
+                    channel=self.channel.currentData(),
+                    language=self.language.currentData(),
+                    signed_on_file=self.signed.isChecked(),
+                    original_location=self.location.text(),
+                    identity_method=self.identity.text(),
+                    subject_name=self.name.text(),
                     subject_email=self.email.text(),
                     subject_address=self.address.toPlainText(),
-                    customer_id=self.customer.currentData(), hetu=self.hetu.text().strip(),
+                    customer_id=self.customer.currentData(),
+                    hetu=self.hetu.text().strip(),
                     items=self._item_inputs() if kind == RequestKind.RECTIFICATION.value else (),
                     objection_kinds=[k for k, c in self.objection_checks.items() if c.isChecked()]
-                    if kind == RequestKind.OBJECTION.value else (),
-                    attachment=attachment)
+                    if kind == RequestKind.OBJECTION.value
+                    else (),
+                    attachment=attachment,
+                )
                 self.request_id = req.id
         except (ValidationErrors, ValidationError) as exc:
             errors = exc.errors if isinstance(exc, ValidationErrors) else [exc]

@@ -38,10 +38,14 @@ class RequestTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(COLUMNS):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(COLUMNS)
+        ):
             return t(f"req.col.{COLUMNS[section]}")
         return None
 
@@ -53,9 +57,11 @@ class RequestTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(r, col)
         if role == Qt.ItemDataRole.UserRole:  # sort key
-            return {"received_on": r.received_on.toordinal(), "due_on": r.due_on.toordinal(),
-                    "days_left": r.days_left if r.is_open else 10**6}.get(
-                col, self._display(r, col))
+            return {
+                "received_on": r.received_on.toordinal(),
+                "due_on": r.due_on.toordinal(),
+                "days_left": r.days_left if r.is_open else 10**6,
+            }.get(col, self._display(r, col))
         urgency = r.urgency
         if role == Qt.ItemDataRole.BackgroundRole and urgency:
             return QBrush(OVERDUE_BG if urgency == "overdue" else SOON_BG)

@@ -98,11 +98,16 @@ class RequestPage(QWidget):
         def fetch() -> tuple[Any, list[Any], list[Any]]:
             with ctx.session() as s:
                 detail = request_detail(s, ctx.actor, request_id)
-                holds = (check_legal_holds(s, detail.customer_id)
-                         if detail.customer_id and detail.kind in (K.ERASURE, K.ANONYMISATION)
-                         else [])
-                targets = (notification_targets(s, ctx.actor, request_id)
-                           if detail.kind == K.RECTIFICATION else [])
+                holds = (
+                    check_legal_holds(s, detail.customer_id)
+                    if detail.customer_id and detail.kind in (K.ERASURE, K.ANONYMISATION)
+                    else []
+                )
+                targets = (
+                    notification_targets(s, ctx.actor, request_id)
+                    if detail.kind == K.RECTIFICATION
+                    else []
+                )
                 return detail, holds, targets
 
         self.ctx.tasks.run(fetch, self._show, lambda exc: show_inline(self.error, exc))
@@ -136,8 +141,9 @@ class RequestPage(QWidget):
     def in_progress(self) -> bool:
         return self.detail.state == RequestState.IN_PROGRESS.value
 
-    def _add(self, key: str, text: str, slot: Callable[[], None],
-             enabled: bool | None = None) -> QPushButton:
+    def _add(
+        self, key: str, text: str, slot: Callable[[], None], enabled: bool | None = None
+    ) -> QPushButton:
         """A button for action ``key``, enabled when the core allows it now (``d.actions``)."""
         if enabled is None:
             enabled = key in self.detail.actions
@@ -149,8 +155,19 @@ class RequestPage(QWidget):
         return b
 
     def _permitted(self, key: str) -> bool:
-        manager_keys = {"accept", "refuse_item", "finish_rect", "erase", "anonymise", "extend",
-                        "refuse", "refusal_cert", "notices", "confirmation", "extension_notice"}
+        manager_keys = {
+            "accept",
+            "refuse_item",
+            "finish_rect",
+            "erase",
+            "anonymise",
+            "extend",
+            "refuse",
+            "refusal_cert",
+            "notices",
+            "confirmation",
+            "extension_notice",
+        }
         return key not in manager_keys or self.can(Permission.REQUEST_DECIDE)
 
     # --- sections -----------------------------------------------------------------------------
@@ -161,11 +178,17 @@ class RequestPage(QWidget):
         lay = QVBoxLayout(box)
         state = para(f"<b>{t('req.gui.f.state')}:</b> {t(f'req.state.{d.state}')}")
         lay.addWidget(state)
-        due = t("req.gui.due_line", due=format_date(d.effective_due_on),
-                received=format_date(d.received_on))
+        due = t(
+            "req.gui.due_line",
+            due=format_date(d.effective_due_on),
+            received=format_date(d.received_on),
+        )
         if d.is_open:
-            due += " — " + (t("req.gui.days_overdue", days=-d.days_left) if d.days_left < 0
-                             else t("req.gui.days_left", days=d.days_left))
+            due += " — " + (
+                t("req.gui.days_overdue", days=-d.days_left)
+                if d.days_left < 0
+                else t("req.gui.days_left", days=d.days_left)
+            )
         due_label = para(due)
         if d.urgency == "overdue":
             due_label.setStyleSheet("color: #8a1c24; font-weight: bold;")
@@ -173,15 +196,34 @@ class RequestPage(QWidget):
             due_label.setStyleSheet("color: #7a5200; font-weight: bold;")
         lay.addWidget(due_label)
         if d.extended_due_on:
-            lay.addWidget(para(t("req.gui.extended_line", first=format_date(d.due_on),
-                                  reasons=d.extension_reasons), muted=True))
-        lay.addWidget(para(t("req.gui.channel_line", channel=t(f"req.channel.{d.channel}"),
-                              language=t(f"req.lang.{d.language}"),
-                              by=d.created_by), muted=True))
+            lay.addWidget(
+                para(
+                    t(
+                        "req.gui.extended_line",
+                        first=format_date(d.due_on),
+                        reasons=d.extension_reasons,
+                    ),
+                    muted=True,
+                )
+            )
+        lay.addWidget(
+            para(
+                t(
+                    "req.gui.channel_line",
+                    channel=t(f"req.channel.{d.channel}"),
+                    language=t(f"req.lang.{d.language}"),
+                    by=d.created_by,
+                ),
+                muted=True,
+            )
+        )
         if d.decision:
-            text = t("req.gui.decision_line", decision=t(f"req.decision.{d.decision}"),
-                     by=d.decided_by or "—",
-                     when=format_datetime(d.decided_at) if d.decided_at else "")
+            text = t(
+                "req.gui.decision_line",
+                decision=t(f"req.decision.{d.decision}"),
+                by=d.decided_by or "—",
+                when=format_datetime(d.decided_at) if d.decided_at else "",
+            )
             lay.addWidget(para(text))
             if d.decision_reasons:
                 lay.addWidget(para(d.decision_reasons, muted=True))
@@ -196,18 +238,37 @@ class RequestPage(QWidget):
         else:
             lay.addWidget(para(t("req.gui.signed_no")))
         for a in d.attachments:
-            lay.addWidget(para(t("req.gui.attachment_line", name=a.filename,
-                                  kb=max(1, a.size // 1024), sha=a.sha256[:16],
-                                  by=a.added_by), muted=True))
+            lay.addWidget(
+                para(
+                    t(
+                        "req.gui.attachment_line",
+                        name=a.filename,
+                        kb=max(1, a.size // 1024),
+                        sha=a.sha256[:16],
+                        by=a.added_by,
+                    ),
+                    muted=True,
+                )
+            )
         if d.identity_method:
-            lay.addWidget(para(t("req.gui.identity_line", by=d.identity_checked_by or "—",
-                                  method=d.identity_method)))
+            lay.addWidget(
+                para(
+                    t(
+                        "req.gui.identity_line",
+                        by=d.identity_checked_by or "—",
+                        method=d.identity_method,
+                    )
+                )
+            )
         else:
             lay.addWidget(para(t("req.gui.identity_missing"), muted=True))
-        lay.addLayout(hrow(
-            self._add("attach", t("req.gui.attach_signed"), self.attach_signed),
-            self._add("form", t("req.gui.print_form"), self.print_form),
-            self._add("identity", t("req.gui.record_identity"), self.record_identity)))
+        lay.addLayout(
+            hrow(
+                self._add("attach", t("req.gui.attach_signed"), self.attach_signed),
+                self._add("form", t("req.gui.print_form"), self.print_form),
+                self._add("identity", t("req.gui.record_identity"), self.record_identity),
+            )
+        )
         return box
 
     def _customer_box(self) -> QGroupBox:
@@ -228,9 +289,13 @@ class RequestPage(QWidget):
             self.candidates = QComboBox()
             self.candidates.setAccessibleName(t("req.gui.f.customer"))
             self.candidates.setMinimumWidth(320)
-            lay.addLayout(hrow(self.search, self.candidates,
-                               self._add("match", t("req.gui.match"), self.match_selected,
-                                         False)))
+            lay.addLayout(
+                hrow(
+                    self.search,
+                    self.candidates,
+                    self._add("match", t("req.gui.match"), self.match_selected, False),
+                )
+            )
         return box
 
     def _work_box(self) -> QGroupBox:
@@ -240,19 +305,30 @@ class RequestPage(QWidget):
         has_customer = d.customer_id is not None
         if d.kind == K.ACCESS:
             lay.addWidget(para(t("req.gui.access_help"), muted=True))
-            lay.addLayout(hrow(
-                self._add("report", t("req.gui.access_report"), self.access_report),
-                self._add("json", t("req.gui.access_json"), self.access_json),
-                self._add("finish_access", t("req.gui.finish_access" if has_customer
-                                             else "req.gui.finish_no_data"), self.finish_access)))
+            lay.addLayout(
+                hrow(
+                    self._add("report", t("req.gui.access_report"), self.access_report),
+                    self._add("json", t("req.gui.access_json"), self.access_json),
+                    self._add(
+                        "finish_access",
+                        t("req.gui.finish_access" if has_customer else "req.gui.finish_no_data"),
+                        self.finish_access,
+                    ),
+                )
+            )
         elif d.kind == K.RECTIFICATION:
             sections.rectification(self, lay, has_customer)
         elif d.kind == K.OBJECTION:
             for item in d.items:
                 lay.addWidget(para("• " + t(f"doc.objection.{item.field}")))
-            lay.addLayout(hrow(
-                self._add("apply_objection", t("req.gui.apply_objection"), self.apply_objection),
-                self._add("confirmation", t("req.gui.confirmation"), self.confirmation)))
+            lay.addLayout(
+                hrow(
+                    self._add(
+                        "apply_objection", t("req.gui.apply_objection"), self.apply_objection
+                    ),
+                    self._add("confirmation", t("req.gui.confirmation"), self.confirmation),
+                )
+            )
         else:
             sections.erasure(self, lay, has_customer)
         return box
@@ -261,11 +337,14 @@ class RequestPage(QWidget):
         box = QGroupBox(t("req.gui.h.step_decision"))
         lay = QVBoxLayout(box)
         lay.addWidget(para(t("req.gui.refuse_note"), muted=True))
-        lay.addLayout(hrow(
-            self._add("extend", t("req.gui.extend"), self.extend),
-            self._add("extension_notice", t("req.gui.extension_notice"), self.extension_notice),
-            self._add("refuse", t("req.gui.refuse"), self.refuse),
-            self._add("withdraw", t("req.gui.withdraw"), self.withdraw)))
+        lay.addLayout(
+            hrow(
+                self._add("extend", t("req.gui.extend"), self.extend),
+                self._add("extension_notice", t("req.gui.extension_notice"), self.extension_notice),
+                self._add("refuse", t("req.gui.refuse"), self.refuse),
+                self._add("withdraw", t("req.gui.withdraw"), self.withdraw),
+            )
+        )
         return box
 
     def _documents_box(self) -> QGroupBox:
@@ -274,9 +353,18 @@ class RequestPage(QWidget):
         if not self.detail.documents:
             lay.addWidget(para(t("req.gui.no_documents"), muted=True))
         for doc in self.detail.documents:
-            lay.addWidget(para(t("req.gui.document_line", kind=t(f"doc.kind.{doc.kind}"),
-                                  language=t(f"req.lang.{doc.language}"), by=doc.created_by,
-                                  when=format_datetime(doc.created_at)), muted=True))
+            lay.addWidget(
+                para(
+                    t(
+                        "req.gui.document_line",
+                        kind=t(f"doc.kind.{doc.kind}"),
+                        language=t(f"req.lang.{doc.language}"),
+                        by=doc.created_by,
+                        when=format_datetime(doc.created_at),
+                    ),
+                    muted=True,
+                )
+            )
         return box
 
     # --- actions ------------------------------------------------------------------------------
@@ -311,8 +399,9 @@ class RequestPage(QWidget):
     @Slot()
     def attach_signed(self) -> None:
         path = self.asker.open_file(t("req.gui.choose_scan"))
-        location = self.asker.text(t("req.gui.attach_signed"), t("req.gui.f.original_location"),
-                                   t("req.gui.location_hint"))
+        location = self.asker.text(
+            t("req.gui.attach_signed"), t("req.gui.f.original_location"), t("req.gui.location_hint")
+        )
         if location is None:
             return
         attachment = Attachment(path.name, path.read_bytes()) if path else None
@@ -324,8 +413,9 @@ class RequestPage(QWidget):
 
     @Slot()
     def record_identity(self) -> None:
-        method = self.asker.text(t("req.gui.record_identity"), t("req.gui.f.identity_method"),
-                                 t("req.gui.identity_hint"))
+        method = self.asker.text(
+            t("req.gui.record_identity"), t("req.gui.f.identity_method"), t("req.gui.identity_hint")
+        )
         if method is not None:
             self._act(lambda s: record_identity_check(s, self.ctx.actor, self.rid, method))
 
@@ -360,8 +450,14 @@ class RequestPage(QWidget):
     def _selected_item(self) -> int | None:
         row = self.items_table.currentRow()
         if row < 0:
-            row = next((i for i, it in enumerate(self.detail.items)
-                        if it.decision == ItemDecision.PENDING.value), -1)
+            row = next(
+                (
+                    i
+                    for i, it in enumerate(self.detail.items)
+                    if it.decision == ItemDecision.PENDING.value
+                ),
+                -1,
+            )
         return self.detail.items[row].id if row >= 0 else None
 
     @Slot()
@@ -375,8 +471,9 @@ class RequestPage(QWidget):
         item = self._selected_item()
         if item is None:
             return
-        reason = self.asker.text(t("req.gui.refuse_item"), t("req.gui.reason_label"),
-                                 t("req.gui.refuse_note"))
+        reason = self.asker.text(
+            t("req.gui.refuse_item"), t("req.gui.reason_label"), t("req.gui.refuse_note")
+        )
         if reason is not None:
             self._act(lambda s: decide_rectification(s, self.ctx.actor, item, False, reason))
 
@@ -386,13 +483,15 @@ class RequestPage(QWidget):
 
     @Slot()
     def refusal_certificate(self) -> None:
-        self._act(lambda s: docs.produce_refusal_certificate(s, self.ctx.actor, self.rid),
-                  self._save)
+        self._act(
+            lambda s: docs.produce_refusal_certificate(s, self.ctx.actor, self.rid), self._save
+        )
 
     @Slot()
     def correction_notices(self) -> None:
-        self._act(lambda s: docs.produce_correction_notices(s, self.ctx.actor, self.rid),
-                  self._save)
+        self._act(
+            lambda s: docs.produce_correction_notices(s, self.ctx.actor, self.rid), self._save
+        )
 
     @Slot()
     def apply_objection(self) -> None:
@@ -400,8 +499,9 @@ class RequestPage(QWidget):
 
     @Slot()
     def confirmation(self) -> None:
-        self._act(lambda s: docs.produce_objection_confirmation(s, self.ctx.actor, self.rid),
-                  self._save)
+        self._act(
+            lambda s: docs.produce_objection_confirmation(s, self.ctx.actor, self.rid), self._save
+        )
 
     def _erase_with(self, action: Callable[..., Any], question: str) -> None:
         if not self.asker.confirm(question):
@@ -427,20 +527,21 @@ class RequestPage(QWidget):
         months = self.asker.months(t("req.gui.extend"), t("req.gui.extend_months"))
         if months is None:
             return
-        reasons = self.asker.text(t("req.gui.extend"), t("req.gui.extend_reasons"),
-                                  t("req.gui.refuse_note"))
+        reasons = self.asker.text(
+            t("req.gui.extend"), t("req.gui.extend_reasons"), t("req.gui.refuse_note")
+        )
         if reasons is not None:
             self._act(lambda s: extend_deadline(s, self.ctx.actor, self.rid, months, reasons))
 
     @Slot()
     def extension_notice(self) -> None:
-        self._act(lambda s: docs.produce_extension_notice(s, self.ctx.actor, self.rid),
-                  self._save)
+        self._act(lambda s: docs.produce_extension_notice(s, self.ctx.actor, self.rid), self._save)
 
     @Slot()
     def refuse(self) -> None:
-        reasons = self.asker.text(t("req.gui.refuse"), t("req.gui.reason_label"),
-                                  t("req.gui.refuse_note"))
+        reasons = self.asker.text(
+            t("req.gui.refuse"), t("req.gui.reason_label"), t("req.gui.refuse_note")
+        )
         if reasons is not None:
             self._act(lambda s: refuse_request(s, self.ctx.actor, self.rid, reasons))
 

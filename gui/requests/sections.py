@@ -49,7 +49,6 @@ def para(text: str, muted: bool = False) -> QLabel:
     return label
 
 
-
 def rectification(self: Any, lay: QVBoxLayout, has_customer: bool) -> None:
     d = self.detail
     cols = ("field", "current", "requested", "grounds", "decision", "reason")
@@ -61,29 +60,49 @@ def rectification(self: Any, lay: QVBoxLayout, has_customer: bool) -> None:
     self.items_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     self.items_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     for r, item in enumerate(d.items):
-        values = (t(f"field.{item.field}"), item.current_value, item.requested_value,
-                  item.grounds, t(f"req.item.{item.decision}"), item.reason)
+        values = (
+            t(f"field.{item.field}"),
+            item.current_value,
+            item.requested_value,
+            item.grounds,
+            t(f"req.item.{item.decision}"),
+            item.reason,
+        )
         for c, value in enumerate(values):
             cell = QTableWidgetItem(value)
             cell.setToolTip(value)
             self.items_table.setItem(r, c, cell)
     self.items_table.setFixedHeight(min(220, 60 + 30 * len(d.items)))
     lay.addWidget(self.items_table)
-    lay.addLayout(hrow(
-        self._add("accept", t("req.gui.accept_item"), self.accept_item),
-        self._add("refuse_item", t("req.gui.refuse_item"), self.refuse_item),
-        self._add("finish_rect", t("req.gui.finish_rect"), self.finish_rectification)))
+    lay.addLayout(
+        hrow(
+            self._add("accept", t("req.gui.accept_item"), self.accept_item),
+            self._add("refuse_item", t("req.gui.refuse_item"), self.refuse_item),
+            self._add("finish_rect", t("req.gui.finish_rect"), self.finish_rectification),
+        )
+    )
     if self.targets:
         lay.addWidget(para(t("req.gui.notify_heading")))
         for target in self.targets:
             fields = ", ".join(t(f"field.{f}") for f in target.fields)
-            lay.addWidget(para(f"• {target.label()} "
-                                f"({t(f'req.gui.relation_{target.relation}')}: {fields})",
-                                muted=True))
-    lay.addLayout(hrow(
-        self._add("refusal_cert", t("req.gui.refusal_cert"), self.refusal_certificate),
-        self._add("notices", t("req.gui.notices"), self.correction_notices,
-                  "notices" in d.actions and bool(self.targets))))
+            lay.addWidget(
+                para(
+                    f"• {target.label()} ({t(f'req.gui.relation_{target.relation}')}: {fields})",
+                    muted=True,
+                )
+            )
+    lay.addLayout(
+        hrow(
+            self._add("refusal_cert", t("req.gui.refusal_cert"), self.refusal_certificate),
+            self._add(
+                "notices",
+                t("req.gui.notices"),
+                self.correction_notices,
+                "notices" in d.actions and bool(self.targets),
+            ),
+        )
+    )
+
 
 def erasure(self: Any, lay: QVBoxLayout, has_customer: bool) -> None:
     d = self.detail
@@ -98,12 +117,18 @@ def erasure(self: Any, lay: QVBoxLayout, has_customer: bool) -> None:
             label.setStyleSheet("color: #8a1c24; font-weight: bold;" if h.blocks else "")
             lay.addWidget(label)
         blocking = any(h.blocks for h in self.holds)
-        lay.addWidget(para(t("req.gui.holds_refuse" if blocking else "req.gui.holds_partly"),
-                            muted=True))
+        lay.addWidget(
+            para(t("req.gui.holds_refuse" if blocking else "req.gui.holds_partly"), muted=True)
+        )
     blocked = any(h.blocks for h in self.holds)
     if d.kind == K.ERASURE:
-        text = ("req.gui.erase_refused" if blocked else
-                "req.gui.erase_partly" if self.holds else "req.gui.erase_all")
+        text = (
+            "req.gui.erase_refused"
+            if blocked
+            else "req.gui.erase_partly"
+            if self.holds
+            else "req.gui.erase_all"
+        )
         lay.addLayout(hrow(self._add("erase", t(text), self.erase)))
     else:
         text = "req.gui.anonymise_refused" if blocked else "req.gui.anonymise"

@@ -118,9 +118,12 @@ class RequestsPage(QWidget):
         def fetch() -> list[Any]:
             with ctx.session() as s:
                 return list_requests(
-                    s, ctx.actor, open_only=state == "open",
+                    s,
+                    ctx.actor,
+                    open_only=state == "open",
                     states=[state] if state not in ("open", "all") else None,
-                    kinds=[kind] if kind else None)
+                    kinds=[kind] if kind else None,
+                )
 
         self.ctx.tasks.run(fetch, self._show_rows, lambda exc: show_inline(self.error, exc))
 

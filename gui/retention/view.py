@@ -46,12 +46,18 @@ class RetentionPage(QWidget):
         self.rule = QLabel()
         self.rule.setWordWrap(True)
 
-        self.model = RowsModel([
-            Column(t("field.customer"), lambda c: c.name),
-            Column(t("data.gui.retention.last_contact"), lambda c: format_date(c.last_contact_on)),
-            Column(t("data.gui.retention.action"), _action_text),
-            Column(t("data.gui.retention.reason"), lambda c: c.reason),
-        ], checkable=True, parent=self)
+        self.model = RowsModel(
+            [
+                Column(t("field.customer"), lambda c: c.name),
+                Column(
+                    t("data.gui.retention.last_contact"), lambda c: format_date(c.last_contact_on)
+                ),
+                Column(t("data.gui.retention.action"), _action_text),
+                Column(t("data.gui.retention.reason"), lambda c: c.reason),
+            ],
+            checkable=True,
+            parent=self,
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName(t("data.gui.retention.table"))
@@ -106,8 +112,11 @@ class RetentionPage(QWidget):
         def work() -> tuple[list[RetentionCandidate], int, int]:
             with ctx.session() as s:
                 settings = get_settings(s)
-                return (retention_candidates(s, ctx.actor), settings.retention_years,
-                        settings.bookkeeping_retention_years)
+                return (
+                    retention_candidates(s, ctx.actor),
+                    settings.retention_years,
+                    settings.bookkeeping_retention_years,
+                )
 
         self.ctx.tasks.run(work, self._show, lambda exc: show_error(self, exc))
 
@@ -117,14 +126,18 @@ class RetentionPage(QWidget):
         self.model.set_rows(candidates)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
-        count = (t("data.gui.retention.nobody") if not candidates else
-                 t("data.gui.retention.count", count=len(candidates)))
+        count = (
+            t("data.gui.retention.nobody")
+            if not candidates
+            else t("data.gui.retention.count", count=len(candidates))
+        )
         self.status.setText(f"{self.last_result} {count}".strip())
 
     @Slot()
     def _update_buttons(self) -> None:
-        self.apply_button.setEnabled(self.ctx.can(Permission.RETENTION)
-                                     and bool(self.model.checked))
+        self.apply_button.setEnabled(
+            self.ctx.can(Permission.RETENTION) and bool(self.model.checked)
+        )
 
     @Slot()
     def confirm_and_apply(self) -> None:
@@ -133,10 +146,13 @@ class RetentionPage(QWidget):
             return
         deletes = sum(1 for c in chosen if c.action == "delete")
         text = t("data.gui.retention.confirm", deletes=deletes, anonymises=len(chosen) - deletes)
-        answer = QMessageBox.question(self, t("data.gui.retention.apply"), text,
-                                      QMessageBox.StandardButton.Yes
-                                      | QMessageBox.StandardButton.Cancel,
-                                      QMessageBox.StandardButton.Cancel)
+        answer = QMessageBox.question(
+            self,
+            t("data.gui.retention.apply"),
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.apply([c.customer_id for c in chosen])
 
@@ -148,12 +164,11 @@ class RetentionPage(QWidget):
                 return apply_retention(s, ctx.actor, customer_ids)
 
         def done(result: RetentionResult) -> None:
-            self.last_result = t("data.gui.retention.done", deleted=result.deleted,
-                                 anonymised=result.anonymised)
+            self.last_result = t(
+                "data.gui.retention.done", deleted=result.deleted, anonymised=result.anonymised
+            )
             if result.skipped:
-                self.last_result += " " + t("data.gui.retention.skipped",
-                                            count=len(result.skipped))
+                self.last_result += " " + t("data.gui.retention.skipped", count=len(result.skipped))
             self.refresh()
 
         self.ctx.tasks.run(work, done, lambda exc: show_error(self, exc))
-

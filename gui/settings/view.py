@@ -24,11 +24,23 @@ from core.i18n import format_datetime, t
 from gui.context import AppContext
 from gui.widgets import Form, show_error
 
-COMPANY = ("company_name", "business_id", "controller_person", "street", "postal_code", "city",
-           "phone", "email", "register_name")
+COMPANY = (
+    "company_name",
+    "business_id",
+    "controller_person",
+    "street",
+    "postal_code",
+    "city",
+    "phone",
+    "email",
+    "register_name",
+)
 CONTACT = ("contact_person", "contact_phone", "contact_email")
-NUMBERS = {"idle_lock_minutes": (1, 240), "retention_years": (1, 50),
-           "bookkeeping_retention_years": (1, 50)}
+NUMBERS = {
+    "idle_lock_minutes": (1, 240),
+    "retention_years": (1, 50),
+    "bookkeeping_retention_years": (1, 50),
+}
 
 
 class SettingsPage(QWidget):
@@ -89,9 +101,11 @@ class SettingsPage(QWidget):
         body = QWidget()
         body.setMaximumWidth(960)
         column = QVBoxLayout(body)
-        for title_key, form in (("gui.settings.company", self.company_form),
-                                ("gui.settings.contact", self.contact_form),
-                                ("gui.settings.app", self.app_form)):
+        for title_key, form in (
+            ("gui.settings.company", self.company_form),
+            ("gui.settings.contact", self.contact_form),
+            ("gui.settings.app", self.app_form),
+        ):
             box = QGroupBox(t(title_key))
             QVBoxLayout(box).addWidget(form)
             column.addWidget(box)
@@ -131,8 +145,9 @@ class SettingsPage(QWidget):
         with self.ctx.session() as s:
             row = get_settings(s)
             self.version = row.version
-            self.loaded = {name: getattr(row, name) for name in
-                           (*COMPANY, *CONTACT, *NUMBERS, "backup_folder")}
+            self.loaded = {
+                name: getattr(row, name) for name in (*COMPANY, *CONTACT, *NUMBERS, "backup_folder")
+            }
             updated = (row.updated_by, row.updated_at)
         for name, edit in self.edits.items():
             edit.setText(self.loaded[name] or "")
@@ -142,8 +157,11 @@ class SettingsPage(QWidget):
         for form in self.forms():
             form.clear_errors()
         self.backup_group.load()
-        self.status.setText(t("gui.settings.updated", who=updated[0],
-                              when=format_datetime(updated[1])) if updated[0] else "")
+        self.status.setText(
+            t("gui.settings.updated", who=updated[0], when=format_datetime(updated[1]))
+            if updated[0]
+            else ""
+        )
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {name: edit.text().strip() for name, edit in self.edits.items()}
@@ -152,8 +170,11 @@ class SettingsPage(QWidget):
         return values
 
     def changed_values(self) -> dict[str, Any]:
-        return {k: v for k, v in self.values().items() if (self.loaded.get(k) or "") != v
-                and not (k in NUMBERS and self.loaded.get(k) == v)}
+        return {
+            k: v
+            for k, v in self.values().items()
+            if (self.loaded.get(k) or "") != v and not (k in NUMBERS and self.loaded.get(k) == v)
+        }
 
     def has_unsaved_changes(self) -> bool:
         return bool(self.changed_values())
@@ -190,8 +211,9 @@ class SettingsPage(QWidget):
 
     @Slot()
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, t("field.backup_folder"),
-                                                  self.backup_folder.text())
+        folder = QFileDialog.getExistingDirectory(
+            self, t("field.backup_folder"), self.backup_folder.text()
+        )
         if folder:
             self.backup_folder.setText(folder)
 
@@ -201,8 +223,9 @@ class SettingsPage(QWidget):
         from pathlib import Path
 
         suggestion = str(Path.home() / t("gui.wizard.sheet_file"))
-        path, _ = QFileDialog.getSaveFileName(self, t("gui.settings.recovery_sheet"),
-                                              suggestion, "PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, t("gui.settings.recovery_sheet"), suggestion, "PDF (*.pdf)"
+        )
         return path
 
     def _open_file(self, path: Any) -> None:
@@ -228,8 +251,13 @@ class SettingsPage(QWidget):
             with self.ctx.session() as s:
                 key = recovery_key_text(s, actor)
                 row = get_settings(s)
-                created = Created(key, row.install_id, row.company_name,
-                                  actor.full_name or actor.username, Letterhead.from_settings(row))
+                created = Created(
+                    key,
+                    row.install_id,
+                    row.company_name,
+                    actor.full_name or actor.username,
+                    Letterhead.from_settings(row),
+                )
             written = write_recovery_sheet(created, Path(path))
         except (AppError, OSError) as exc:
             show_error(self, exc)

@@ -42,8 +42,9 @@ def nice_ticks(maximum: float, count: int = 5, integer: bool = True) -> list[flo
 
 
 class _Chart(QWidget):
-    def __init__(self, title: str, fmt: Callable[[float], str] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, fmt: Callable[[float], str] | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.title = title
         self.fmt = fmt or (lambda v: f"{v:g}")
@@ -53,8 +54,9 @@ class _Chart(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName(title)
 
-    def set_data(self, categories: Sequence[str], series: Sequence[Series],
-                 empty_text: str = "") -> None:
+    def set_data(
+        self, categories: Sequence[str], series: Sequence[Series], empty_text: str = ""
+    ) -> None:
         self.categories = list(categories)
         self.series = list(series)
         self.empty_text = empty_text
@@ -67,8 +69,7 @@ class _Chart(QWidget):
 
     def describe(self) -> str:
         """The chart as text, for screen readers and tooltips."""
-        parts = [f"{c}: {self.fmt(v)}" for c, v in zip(self.categories, self.totals(),
-                                                        strict=True)]
+        parts = [f"{c}: {self.fmt(v)}" for c, v in zip(self.categories, self.totals(), strict=True)]
         return f"{self.title}. " + "; ".join(parts)
 
     def minimumSizeHint(self) -> QSize:
@@ -83,8 +84,11 @@ class _Chart(QWidget):
         bold.setBold(True)
         p.setFont(bold)
         p.setPen(self._text_colour())
-        p.drawText(QRectF(8, 4, self.width() - 16, fm.height() + 4),
-                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title)
+        p.drawText(
+            QRectF(8, 4, self.width() - 16, fm.height() + 4),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            self.title,
+        )
         p.setFont(self.font())
         y = fm.height() + 10
         if len(self.series) > 1:
@@ -95,8 +99,11 @@ class _Chart(QWidget):
                     x = 8.0
                     y += fm.height() + 4
                 p.fillRect(QRectF(x, y + 2, 12, fm.height() - 4), QColor(s.colour))
-                p.drawText(QRectF(x + 16, y, width, fm.height()),
-                           Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, s.name)
+                p.drawText(
+                    QRectF(x + 16, y, width, fm.height()),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    s.name,
+                )
                 x += width
             y += fm.height() + 6
         return y
@@ -105,8 +112,11 @@ class _Chart(QWidget):
         if self.categories and any(self.totals()):
             return False
         p.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        p.drawText(QRectF(0, top, self.width(), self.height() - top),
-                   Qt.AlignmentFlag.AlignCenter, self.empty_text)
+        p.drawText(
+            QRectF(0, top, self.width(), self.height() - top),
+            Qt.AlignmentFlag.AlignCenter,
+            self.empty_text,
+        )
         return True
 
 
@@ -135,8 +145,11 @@ class BarChart(_Chart):
             p.setPen(QPen(grid, 1, Qt.PenStyle.DotLine if v else Qt.PenStyle.SolidLine))
             p.drawLine(int(left), int(y), int(right), int(y))
             p.setPen(self._text_colour())
-            p.drawText(QRectF(4, y - fm.height() / 2, axis_w - 2, fm.height()),
-                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.fmt(v))
+            p.drawText(
+                QRectF(4, y - fm.height() / 2, axis_w - 2, fm.height()),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                self.fmt(v),
+            )
         slot = (right - left) / max(len(self.categories), 1)
         bar_w = max(slot * 0.64, 2)
         value_font = self.font()
@@ -155,13 +168,17 @@ class BarChart(_Chart):
                 label = self.fmt(totals[i])
                 p.setFont(value_font)
                 if vfm.horizontalAdvance(label) <= slot + 2:
-                    p.drawText(QRectF(left + i * slot - 4, y - vfm.height() - 1, slot + 8,
-                                      vfm.height()),
-                               Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
-                               label)
+                    p.drawText(
+                        QRectF(left + i * slot - 4, y - vfm.height() - 1, slot + 8, vfm.height()),
+                        Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
+                        label,
+                    )
                 p.setFont(self.font())
-            p.drawText(QRectF(left + i * slot, bottom + 4, slot, fm.height()),
-                       Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, category)
+            p.drawText(
+                QRectF(left + i * slot, bottom + 4, slot, fm.height()),
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                category,
+            )
         p.end()
 
 
@@ -181,8 +198,9 @@ class HBarChart(_Chart):
             return
         totals = self.totals()
         ticks = nice_ticks(max(totals))
-        label_w = min(max(fm.horizontalAdvance(c) for c in self.categories) + 12,
-                      self.width() * 0.45)
+        label_w = min(
+            max(fm.horizontalAdvance(c) for c in self.categories) + 12, self.width() * 0.45
+        )
         left = 8 + label_w
         value_w = max(fm.horizontalAdvance(self.fmt(v)) for v in totals) + 8
         right = self.width() - 8 - value_w
@@ -195,8 +213,11 @@ class HBarChart(_Chart):
             p.setPen(QPen(grid, 1, Qt.PenStyle.DotLine if v else Qt.PenStyle.SolidLine))
             p.drawLine(int(x), int(top), int(x), int(bottom))
             p.setPen(self._text_colour())
-            p.drawText(QRectF(x - 40, bottom + 2, 80, fm.height()),
-                       Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, self.fmt(v))
+            p.drawText(
+                QRectF(x - 40, bottom + 2, 80, fm.height()),
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                self.fmt(v),
+            )
         slot = (bottom - top) / max(len(self.categories), 1)
         bar_h = min(max(slot * 0.6, 2), fm.height() * 1.6)
         colour = QColor(self.series[0].colour if self.series else PALETTE[0])
@@ -206,9 +227,14 @@ class HBarChart(_Chart):
             p.fillRect(QRectF(left, y, w, bar_h), colour)
             p.setPen(self._text_colour())
             text = fm.elidedText(category, Qt.TextElideMode.ElideRight, int(label_w - 8))
-            p.drawText(QRectF(4, top + i * slot, label_w - 8, slot),
-                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
-            p.drawText(QRectF(left + w + 4, top + i * slot, value_w, slot),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                       self.fmt(totals[i]))
+            p.drawText(
+                QRectF(4, top + i * slot, label_w - 8, slot),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                text,
+            )
+            p.drawText(
+                QRectF(left + w + 4, top + i * slot, value_w, slot),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                self.fmt(totals[i]),
+            )
         p.end()

@@ -155,26 +155,41 @@ class StatisticsPage(QWidget):
         empty = t("data.gui.stats.no_data")
         timing = stats.timing
         percent = "\u00a0%" if i18n.language() == "fi" else "%"
-        share = ("–" if timing.share_in_time is None
-                 else f"{timing.share_in_time * 100:.0f}{percent}")
-        median = ("–" if timing.median_days is None
-                  else t("data.gui.stats.days", days=f"{timing.median_days:g}"))
-        self.key_figures.setText(t(
-            "data.gui.stats.summary", customers=_whole(stats.customers_total),
-            orders=_whole(stats.orders_total), revenue=format_money(stats.revenue_total),
-            answered=timing.answered, median=median, share=share))
+        share = (
+            "–" if timing.share_in_time is None else f"{timing.share_in_time * 100:.0f}{percent}"
+        )
+        median = (
+            "–"
+            if timing.median_days is None
+            else t("data.gui.stats.days", days=f"{timing.median_days:g}")
+        )
+        self.key_figures.setText(
+            t(
+                "data.gui.stats.summary",
+                customers=_whole(stats.customers_total),
+                orders=_whole(stats.orders_total),
+                revenue=format_money(stats.revenue_total),
+                answered=timing.answered,
+                median=median,
+                share=share,
+            )
+        )
 
         by_month = stats.year is not None
-        self.customers_by_month.title = t("data.stats.customers_by_month" if by_month
-                                          else "data.gui.stats.customers_by_year")
-        self.revenue_by_month.title = t("data.gui.stats.revenue_by_month" if by_month
-                                        else "data.gui.stats.revenue_by_year")
+        self.customers_by_month.title = t(
+            "data.stats.customers_by_month" if by_month else "data.gui.stats.customers_by_year"
+        )
+        self.revenue_by_month.title = t(
+            "data.gui.stats.revenue_by_month" if by_month else "data.gui.stats.revenue_by_year"
+        )
         if by_month:
             months = [(stats.year, m) for m in range(1, 13)]
             names = month_names()
         else:
-            keys = sorted({(m.year, m.month) for m in stats.customers_by_month}
-                          | {(o.year, o.month) for o in stats.orders_by_month})
+            keys = sorted(
+                {(m.year, m.month) for m in stats.customers_by_month}
+                | {(o.year, o.month) for o in stats.orders_by_month}
+            )
             years = sorted({y for y, _m in keys})
             months = [(y, 0) for y in years]
             names = [str(y) for y in years]
@@ -187,26 +202,42 @@ class StatisticsPage(QWidget):
             key = bucket(m.year, m.month)
             new_customers[key] = new_customers.get(key, 0) + m.count
         self.customers_by_month.set_data(
-            names, [Series(t("data.gui.stats.new_customers"),
-                           [new_customers.get(k, 0) for k in months])], empty)
+            names,
+            [Series(t("data.gui.stats.new_customers"), [new_customers.get(k, 0) for k in months])],
+            empty,
+        )
 
         revenue: dict[tuple[str, tuple[int, int]], Decimal] = {}
         for o in stats.orders_by_month:
             key = (o.channel, bucket(o.year, o.month))
             revenue[key] = revenue.get(key, Decimal(0)) + o.revenue
-        self.revenue_by_month.set_data(names, [
-            Series(label("channel", ch), [float(revenue.get((ch, k), 0)) for k in months],
-                   PALETTE[i]) for i, ch in enumerate(CHANNELS)], empty)
+        self.revenue_by_month.set_data(
+            names,
+            [
+                Series(
+                    label("channel", ch),
+                    [float(revenue.get((ch, k), 0)) for k in months],
+                    PALETTE[i],
+                )
+                for i, ch in enumerate(CHANNELS)
+            ],
+            empty,
+        )
 
         self.customers_by_source.set_data(
             [label("source", c.key) for c in stats.customers_by_source],
-            [Series("", [c.count for c in stats.customers_by_source], PALETTE[2])], empty)
+            [Series("", [c.count for c in stats.customers_by_source], PALETTE[2])],
+            empty,
+        )
         kinds = {c.key: c.count for c in stats.requests_by_kind}
         self.requests_by_kind.set_data(
             [label("kind", k.value) for k in RequestKind],
-            [Series("", [kinds.get(k.value, 0) for k in RequestKind], PALETTE[3])], empty)
-        self.charts.setMinimumHeight(max(560, self.customers_by_source.minimumSizeHint().height()
-                                         * 2))
+            [Series("", [kinds.get(k.value, 0) for k in RequestKind], PALETTE[3])],
+            empty,
+        )
+        self.charts.setMinimumHeight(
+            max(560, self.customers_by_source.minimumSizeHint().height() * 2)
+        )
 
     # --- export -----------------------------------------------------------------------------
 
@@ -215,10 +246,13 @@ class StatisticsPage(QWidget):
         if self.stats is None:
             return
         year = self.stats.year
-        suggested = t("data.gui.stats.file_name", year=year if year is not None else
-                      t("data.gui.stats.all_years_file"))
-        path, _filter = QFileDialog.getSaveFileName(self, t("data.gui.stats.export"),
-                                                    suggested, t("data.gui.csv_filter"))
+        suggested = t(
+            "data.gui.stats.file_name",
+            year=year if year is not None else t("data.gui.stats.all_years_file"),
+        )
+        path, _filter = QFileDialog.getSaveFileName(
+            self, t("data.gui.stats.export"), suggested, t("data.gui.csv_filter")
+        )
         if path:
             self.write_csv(Path(path))
 

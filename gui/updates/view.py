@@ -70,19 +70,25 @@ class UpdatesDialog(QDialog):
         source_label.setBuddy(self.source)
         form.addRow(source_label, self.source)
 
-        self.changes = RowsModel([
-            Column(t("data.gui.updates.line"), lambda r: str(r[0]), align_right=True),
-            Column(t("field.customer"), lambda r: r[1]),
-            Column(t("data.gui.updates.field"), lambda r: r[2]),
-            Column(t("data.gui.updates.old"), lambda r: r[3]),
-            Column(t("data.gui.updates.new"), lambda r: r[4]),
-        ], parent=self)
-        self.problems = RowsModel([
-            Column(t("data.gui.updates.line"), lambda r: str(r[0].line), align_right=True),
-            Column(t("data.gui.updates.kind"), lambda r: r[1]),
-            Column(t("data.gui.updates.who"), lambda r: r[0].who),
-            Column(t("data.gui.updates.reason"), lambda r: r[0].reason),
-        ], parent=self)
+        self.changes = RowsModel(
+            [
+                Column(t("data.gui.updates.line"), lambda r: str(r[0]), align_right=True),
+                Column(t("field.customer"), lambda r: r[1]),
+                Column(t("data.gui.updates.field"), lambda r: r[2]),
+                Column(t("data.gui.updates.old"), lambda r: r[3]),
+                Column(t("data.gui.updates.new"), lambda r: r[4]),
+            ],
+            parent=self,
+        )
+        self.problems = RowsModel(
+            [
+                Column(t("data.gui.updates.line"), lambda r: str(r[0].line), align_right=True),
+                Column(t("data.gui.updates.kind"), lambda r: r[1]),
+                Column(t("data.gui.updates.who"), lambda r: r[0].who),
+                Column(t("data.gui.updates.reason"), lambda r: r[0].reason),
+            ],
+            parent=self,
+        )
         self.tabs = QTabWidget()
         self.change_view = self._table(self.changes, t("data.gui.updates.changes_tab"))
         self.problem_view = self._table(self.problems, t("data.gui.updates.problems_tab"))
@@ -92,8 +98,9 @@ class UpdatesDialog(QDialog):
         self.summary = QLabel(t("data.gui.updates.hint"))
         self.summary.setWordWrap(True)
         self.buttons = QDialogButtonBox()
-        self.apply_button = self.buttons.addButton(t("data.gui.updates.apply"),
-                                                   QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply_button = self.buttons.addButton(
+            t("data.gui.updates.apply"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.apply_button.setEnabled(False)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.apply_button.clicked.connect(self.apply)
@@ -119,8 +126,9 @@ class UpdatesDialog(QDialog):
 
     @Slot()
     def choose_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, t("data.gui.updates.choose"), "",
-                                                    t("data.gui.csv_filter"))
+        path, _filter = QFileDialog.getOpenFileName(
+            self, t("data.gui.updates.choose"), "", t("data.gui.csv_filter")
+        )
         if path:
             self.load(Path(path))
 
@@ -148,17 +156,28 @@ class UpdatesDialog(QDialog):
     def show_preview(self, preview: UpdatePreview) -> None:
         self.preview = preview
         self.changes.set_rows(_change_rows(preview))
-        self.problems.set_rows(sorted(
-            [(r, t("data.gui.updates.unmatched")) for r in preview.unmatched]
-            + [(r, t("data.gui.updates.rejected")) for r in preview.rejected],
-            key=lambda r: r[0].line))
-        self.tabs.setTabText(1, t("data.gui.updates.problems_tab_count",
-                                  count=len(preview.unmatched) + len(preview.rejected)))
-        self.tabs.setTabText(0, t("data.gui.updates.changes_tab_count",
-                                  count=len(preview.updates)))
-        counts = t("data.gui.updates.preview_counts", updated=len(preview.updates),
-                   unchanged=len(preview.unchanged), unmatched=len(preview.unmatched),
-                   rejected=len(preview.rejected))
+        self.problems.set_rows(
+            sorted(
+                [(r, t("data.gui.updates.unmatched")) for r in preview.unmatched]
+                + [(r, t("data.gui.updates.rejected")) for r in preview.rejected],
+                key=lambda r: r[0].line,
+            )
+        )
+        self.tabs.setTabText(
+            1,
+            t(
+                "data.gui.updates.problems_tab_count",
+                count=len(preview.unmatched) + len(preview.rejected),
+            ),
+        )
+        self.tabs.setTabText(0, t("data.gui.updates.changes_tab_count", count=len(preview.updates)))
+        counts = t(
+            "data.gui.updates.preview_counts",
+            updated=len(preview.updates),
+            unchanged=len(preview.unchanged),
+            unmatched=len(preview.unmatched),
+            rejected=len(preview.rejected),
+        )
         self.summary.setText(t("data.gui.updates.preview_summary", summary=counts))
         self.apply_button.setEnabled(bool(preview.updates))
         if not preview.updates and preview.has_problems:
@@ -179,7 +198,8 @@ class UpdatesDialog(QDialog):
         def done(count: int) -> None:
             self.applied = True
             self.apply_button.setEnabled(False)
-            self.summary.setText(t("data.gui.updates.applied",
-                                   summary=preview.summary(updated=count)))
+            self.summary.setText(
+                t("data.gui.updates.applied", summary=preview.summary(updated=count))
+            )
 
         self.ctx.tasks.run(work, done, lambda exc: show_error(self, exc))

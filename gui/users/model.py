@@ -9,8 +9,15 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from core.i18n import format_date, format_datetime, t
 from gui.widgets import role_text
 
-COLUMNS = ("username", "full_name", "title", "role", "state", "confidentiality_signed_on",
-           "last_login_at")
+COLUMNS = (
+    "username",
+    "full_name",
+    "title",
+    "role",
+    "state",
+    "confidentiality_signed_on",
+    "last_login_at",
+)
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -66,9 +73,16 @@ class UsersModel(QAbstractTableModel):
             return row.id
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(COLUMNS):
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(COLUMNS)
+        ):
             return t(f"gui.users.col.{COLUMNS[section]}")
         return None

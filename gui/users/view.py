@@ -38,8 +38,9 @@ from gui.widgets import Form, confirm, date_edit, date_of, role_text, show_error
 class UserDialog(QDialog):
     """Add a user (``row`` None) or edit one. ``save(values)`` calls the core."""
 
-    def __init__(self, save: Callable[[dict[str, Any]], None], row: Any = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, save: Callable[[dict[str, Any]], None], row: Any = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.save = save
         self.adding = row is None
@@ -61,22 +62,33 @@ class UserDialog(QDialog):
             ("full_name", t("field.full_name"), self.full_name, ""),
             ("title", t("field.title"), self.title_edit, t("gui.wizard.hint.title")),
             ("role", t("field.role"), self.role, ""),
-            ("confidentiality_signed_on", t("field.confidentiality_signed_on"), self.signed_on,
-             t("gui.wizard.hint.confidentiality")),
+            (
+                "confidentiality_signed_on",
+                t("field.confidentiality_signed_on"),
+                self.signed_on,
+                t("gui.wizard.hint.confidentiality"),
+            ),
         ]
         self.password = QLineEdit()
         self.again = QLineEdit()
         if self.adding:
             for edit in (self.password, self.again):
                 edit.setEchoMode(QLineEdit.EchoMode.Password)
-            fields += [("password", t("gui.users.initial_password"), self.password,
-                        t("gui.users.initial_password_hint")),
-                       ("again", t("gui.password.again_plain"), self.again, "")]
+            fields += [
+                (
+                    "password",
+                    t("gui.users.initial_password"),
+                    self.password,
+                    t("gui.users.initial_password_hint"),
+                ),
+                ("again", t("gui.password.again_plain"), self.again, ""),
+            ]
         for name, label, widget, hint in fields:
             widget.setObjectName(name)
             self.form.add(name, label, widget, hint)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -88,10 +100,14 @@ class UserDialog(QDialog):
         layout.addWidget(buttons)
 
     def values(self) -> dict[str, Any]:
-        return {"username": self.username.text().strip(), "full_name": self.full_name.text(),
-                "title": self.title_edit.text(), "role": self.role.currentData(),
-                "confidentiality_signed_on": date_of(self.signed_on),
-                "password": self.password.text()}
+        return {
+            "username": self.username.text().strip(),
+            "full_name": self.full_name.text(),
+            "title": self.title_edit.text(),
+            "role": self.role.currentData(),
+            "confidentiality_signed_on": date_of(self.signed_on),
+            "password": self.password.text(),
+        }
 
     @Slot()
     def submit(self) -> None:
@@ -112,8 +128,9 @@ class UserDialog(QDialog):
 
 
 class ResetPasswordDialog(QDialog):
-    def __init__(self, reset: Callable[[str], None], username: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, reset: Callable[[str], None], username: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.reset = reset
         self.setWindowTitle(t("gui.users.reset_title", username=username))
@@ -123,13 +140,16 @@ class ResetPasswordDialog(QDialog):
         self.form = Form()
         self.password = QLineEdit()
         self.again = QLineEdit()
-        for name, label, edit in (("password", t("gui.users.initial_password"), self.password),
-                                  ("again", t("gui.password.again_plain"), self.again)):
+        for name, label, edit in (
+            ("password", t("gui.users.initial_password"), self.password),
+            ("again", t("gui.password.again_plain"), self.again),
+        ):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setObjectName(name)
             self.form.add(name, label, edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -176,11 +196,13 @@ class UsersPage(QWidget):
         heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
-        for key, slot, shortcut in (("add", self.add_user, "Ctrl+N"),
-                                    ("edit", self.edit_user, "Return"),
-                                    ("toggle_active", self.toggle_active, ""),
-                                    ("unlock", self.unlock, ""),
-                                    ("reset", self.reset_password, "")):
+        for key, slot, shortcut in (
+            ("add", self.add_user, "Ctrl+N"),
+            ("edit", self.edit_user, "Return"),
+            ("toggle_active", self.toggle_active, ""),
+            ("unlock", self.unlock, ""),
+            ("reset", self.reset_password, ""),
+        ):
             button = QPushButton(t(f"gui.users.{key}"))
             button.setObjectName(key)
             button.clicked.connect(slot)
@@ -190,8 +212,12 @@ class UsersPage(QWidget):
             self.buttons[key] = button
             bar.addWidget(button)
         bar.addStretch(1)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.edit_user,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Return),
+            self.table,
+            self.edit_user,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(bar)
@@ -235,7 +261,8 @@ class UsersPage(QWidget):
             self.buttons[key].setEnabled(row is not None)
         if row is not None:
             self.buttons["toggle_active"].setText(
-                t("gui.users.deactivate") if row.active else t("gui.users.activate"))
+                t("gui.users.deactivate") if row.active else t("gui.users.activate")
+            )
             self.buttons["unlock"].setEnabled(bool(row.locked))
 
     def _call(self, fn: Callable[[Any], None], select_id: int | None = None) -> bool:
@@ -260,10 +287,17 @@ class UsersPage(QWidget):
             from core.security.auth import create_user
 
             with ctx.session() as s:
-                user = create_user(s, ctx.actor, values["username"], values["full_name"],
-                                   values["role"], values["password"],
-                                   values["confidentiality_signed_on"], values["title"],
-                                   must_change_password=True)
+                user = create_user(
+                    s,
+                    ctx.actor,
+                    values["username"],
+                    values["full_name"],
+                    values["role"],
+                    values["password"],
+                    values["confidentiality_signed_on"],
+                    values["title"],
+                    must_change_password=True,
+                )
                 created.append(user.id)
 
         if UserDialog(save, parent=self).exec():
@@ -280,9 +314,15 @@ class UsersPage(QWidget):
             from core.security.auth import update_user
 
             with ctx.session() as s:
-                update_user(s, ctx.actor, row.id, full_name=values["full_name"],
-                            title=values["title"], role=values["role"],
-                            confidentiality_signed_on=values["confidentiality_signed_on"])
+                update_user(
+                    s,
+                    ctx.actor,
+                    row.id,
+                    full_name=values["full_name"],
+                    title=values["title"],
+                    role=values["role"],
+                    confidentiality_signed_on=values["confidentiality_signed_on"],
+                )
 
         if UserDialog(save, row, parent=self).exec():
             self.refresh(row.id)
@@ -294,8 +334,9 @@ class UsersPage(QWidget):
         row = self.selected()
         if row is None:
             return
-        if row.active and not confirm(self, t("gui.users.deactivate_confirm",
-                                              name=row.full_name or row.username)):
+        if row.active and not confirm(
+            self, t("gui.users.deactivate_confirm", name=row.full_name or row.username)
+        ):
             return
         self._call(lambda s: set_active(s, self.ctx.actor, row.id, not row.active), row.id)
 
@@ -304,10 +345,10 @@ class UsersPage(QWidget):
         from core.security.auth import unlock_user
 
         row = self.selected()
-        if row is not None and self._call(lambda s: unlock_user(s, self.ctx.actor, row.id),
-                                          row.id):
-            QMessageBox.information(self, t("gui.page.users"),
-                                    t("gui.users.unlocked", username=row.username))
+        if row is not None and self._call(lambda s: unlock_user(s, self.ctx.actor, row.id), row.id):
+            QMessageBox.information(
+                self, t("gui.page.users"), t("gui.users.unlocked", username=row.username)
+            )
 
     @Slot()
     def reset_password(self) -> None:

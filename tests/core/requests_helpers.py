@@ -15,31 +15,69 @@ PDF = b"%PDF-1.4\n% scanned signed request\n%%EOF\n"
 
 
 def make_customer(db, actor, **over: Any) -> int:
-    data = {"first_name": "Matti", "last_name": "Meikäläinen", "email": "matti@example.fi",
-            "phone": "040 123 4567", "street": "Kauppakatu 1", "postal_code": "00100",
-            "city": "Helsinki", "source": "web_service"}
+    data = {
+        "first_name": "Matti",
+        "last_name": "Meikäläinen",
+        "email": "matti@example.fi",
+        "phone": "040 123 4567",
+        "street": "Kauppakatu 1",
+        "postal_code": "00100",
+        "city": "Helsinki",
+        "source": "web_service",
+    }
     data.update(over)
     with db.begin() as s:
         return customers.create_customer(s, actor, data).id
 
 
-def add_order(db, actor, customer_id: int, ordered_on: date, invoice_state: str = "paid",
-              amount: str = "1200.00") -> str:
+def add_order(
+    db,
+    actor,
+    customer_id: int,
+    ordered_on: date,
+    invoice_state: str = "paid",
+    amount: str = "1200.00",
+) -> str:
     with db.begin() as s:
-        return orders.create_order(s, actor, customer_id, {
-            "item": "Välityspalkkio", "amount": Decimal(amount), "ordered_on": ordered_on,
-            "invoice_state": invoice_state}).number
+        return orders.create_order(
+            s,
+            actor,
+            customer_id,
+            {
+                "item": "Välityspalkkio",
+                "amount": Decimal(amount),
+                "ordered_on": ordered_on,
+                "invoice_state": invoice_state,
+            },
+        ).number
 
 
-def new_request(db, actor, kind: str, customer_id: int | None = None, *, signed: bool = True,
-                received_on: date | None = None, items: tuple[ItemInput, ...] = (),
-                objection_kinds: tuple[str, ...] = (), **over: Any) -> int:
+def new_request(
+    db,
+    actor,
+    kind: str,
+    customer_id: int | None = None,
+    *,
+    signed: bool = True,
+    received_on: date | None = None,
+    items: tuple[ItemInput, ...] = (),
+    objection_kinds: tuple[str, ...] = (),
+    **over: Any,
+) -> int:
     kwargs: dict[str, Any] = dict(
-        kind=kind, received_on=received_on or today(), channel="letter", language="fi",
-        signed_on_file=signed, original_location="Paloturvakaappi, kansio 2026" if signed else "",
-        identity_method="Allekirjoitus verrattu", subject_name="Matti Meikäläinen",
-        customer_id=customer_id, items=items, objection_kinds=objection_kinds,
-        attachment=Attachment("pyynto.pdf", PDF) if signed else None)
+        kind=kind,
+        received_on=received_on or today(),
+        channel="letter",
+        language="fi",
+        signed_on_file=signed,
+        original_location="Paloturvakaappi, kansio 2026" if signed else "",
+        identity_method="Allekirjoitus verrattu",
+        subject_name="Matti Meikäläinen",
+        customer_id=customer_id,
+        items=items,
+        objection_kinds=objection_kinds,
+        attachment=Attachment("pyynto.pdf", PDF) if signed else None,
+    )
     kwargs.update(over)
     with db.begin() as s:
         return register_request(s, actor, **kwargs).id

@@ -44,8 +44,10 @@ def test_every_message_key_used_in_code_exists() -> None:
     from core.i18n import load_catalogue
 
     catalogue = load_catalogue()
-    pattern = re.compile(r'["\']((?:validation|error|auth|cli|import|verify|csv|db|crypto)'
-                         r'\.[a-z0-9_]+)["\']')
+    pattern = re.compile(
+        r'["\']((?:validation|error|auth|cli|import|verify|csv|db|crypto)'
+        r'\.[a-z0-9_]+)["\']'
+    )
     unknown = set()
     for folder in ("core", "gui"):
         for path in (ROOT / folder).rglob("*.py"):
@@ -65,11 +67,16 @@ def test_every_audit_action_has_a_label_in_both_languages() -> None:
     actions |= {"customer.erased", "customer.purged", "retention.delete", "retention.anonymise"}
     for path in (ROOT / "core").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "record" and len(node.args) >= 3
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "audit"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "record"
+                and len(node.args) >= 3
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "audit"
+            ):
                 arg = node.args[2]
-                for value in ((arg.body, arg.orelse) if isinstance(arg, ast.IfExp) else (arg,)):
+                for value in (arg.body, arg.orelse) if isinstance(arg, ast.IfExp) else (arg,):
                     if isinstance(value, ast.Constant):
                         actions.add(value.value)
             for kw in getattr(node, "keywords", []):

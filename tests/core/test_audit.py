@@ -11,8 +11,9 @@ from core.security.audit import verify_chain
 def _some_entries(db, manager) -> None:
     with db.begin() as s:
         for i in range(3):
-            customers.create_customer(s, manager, {"first_name": f"Asiakas{i}",
-                                                   "last_name": "Testinen"})
+            customers.create_customer(
+                s, manager, {"first_name": f"Asiakas{i}", "last_name": "Testinen"}
+            )
 
 
 def test_chain_verifies_when_untouched(db, manager) -> None:
@@ -25,8 +26,15 @@ def test_chain_verifies_when_untouched(db, manager) -> None:
 def test_edited_entry_is_detected_at_its_number(db, manager) -> None:
     _some_entries(db, manager)
     with db.begin() as s:
-        target = s.execute(select(AuditEntry.id).where(AuditEntry.action == "customer.create")
-                           .order_by(AuditEntry.id)).scalars().first()
+        target = (
+            s.execute(
+                select(AuditEntry.id)
+                .where(AuditEntry.action == "customer.create")
+                .order_by(AuditEntry.id)
+            )
+            .scalars()
+            .first()
+        )
         s.execute(update(AuditEntry).where(AuditEntry.id == target).values(username="mallory"))
     with db.begin() as s:
         status = verify_chain(s)
@@ -53,15 +61,30 @@ def test_removed_newest_entry_is_detected(db, manager) -> None:
 
 def test_audit_entries_hold_no_personal_values(db, manager) -> None:
     with db.begin() as s:
-        c = customers.create_customer(s, manager, {"first_name": "Salainen",
-                                                   "last_name": "Henkilö",
-                                                   "email": "salainen@example.fi",
-                                                   "hetu": "131052-308T"})
+        c = customers.create_customer(
+            s,
+            manager,
+            {
+                "first_name": "Salainen",
+                "last_name": "Henkilö",
+                "email": "salainen@example.fi",
+                "hetu": "131052-308T",
+            },
+        )
         customers.reveal_hetu(s, manager, c.id)
     with db.begin() as s:
-        text = " ".join(" ".join(str(v) for v in row) for row in s.execute(
-            select(AuditEntry.username, AuditEntry.action, AuditEntry.entity,
-                   AuditEntry.entity_id, AuditEntry.fields)))
+        text = " ".join(
+            " ".join(str(v) for v in row)
+            for row in s.execute(
+                select(
+                    AuditEntry.username,
+                    AuditEntry.action,
+                    AuditEntry.entity,
+                    AuditEntry.entity_id,
+                    AuditEntry.fields,
+                )
+            )
+        )
     for value in ("Salainen", "Henkilö", "salainen@example.fi", "131052"):
         assert value not in text
 

@@ -28,8 +28,10 @@ def test_wrong_password_refused_and_counted(db) -> None:
     with db.begin() as s:
         user = s.execute(select(User).where(User.username_key == "manager")).scalar_one()
         assert user.failed_attempts == 1
-        assert s.execute(select(AuditEntry.action).order_by(AuditEntry.id.desc())).scalar() \
+        assert (
+            s.execute(select(AuditEntry.action).order_by(AuditEntry.id.desc())).scalar()
             == "login.failed"
+        )
 
 
 def test_unknown_user_gets_same_message_as_wrong_password(db) -> None:
@@ -78,24 +80,29 @@ def test_user_without_confidentiality_commitment_cannot_log_in(db) -> None:
 def test_new_user_requires_commitment_date_and_good_password(db, manager) -> None:
     with db.begin() as s:
         with pytest.raises(ValidationError) as err:
-            auth.create_user(s, manager, "pekka", "Pekka P", "receptionist",
-                             "Hyvä-Salasana-123", None)
+            auth.create_user(
+                s, manager, "pekka", "Pekka P", "receptionist", "Hyvä-Salasana-123", None
+            )
         assert err.value.field == "confidentiality_signed_on"
         with pytest.raises(ValidationError) as err:
-            auth.create_user(s, manager, "pekka", "Pekka P", "receptionist", "short",
-                             date(2024, 5, 1))
+            auth.create_user(
+                s, manager, "pekka", "Pekka P", "receptionist", "short", date(2024, 5, 1)
+            )
         assert err.value.code == "validation.password_short"
         with pytest.raises(ValidationError) as err:
-            auth.create_user(s, manager, "pekka", "Pekka P", "receptionist", "salasana123",
-                             date(2024, 5, 1))
+            auth.create_user(
+                s, manager, "pekka", "Pekka P", "receptionist", "salasana123", date(2024, 5, 1)
+            )
         assert err.value.code == "validation.password_common"
         with pytest.raises(ValidationError) as err:
-            auth.create_user(s, manager, "pekka", "Pekka P", "receptionist", "qwertyuiop",
-                             date(2024, 5, 1))
+            auth.create_user(
+                s, manager, "pekka", "Pekka P", "receptionist", "qwertyuiop", date(2024, 5, 1)
+            )
         assert err.value.code == "validation.password_common"
         with pytest.raises(ValidationError) as err:
-            auth.create_user(s, manager, "Manager", "X", "receptionist", "Hyvä-Salasana-123",
-                             date(2024, 5, 1))
+            auth.create_user(
+                s, manager, "Manager", "X", "receptionist", "Hyvä-Salasana-123", date(2024, 5, 1)
+            )
         assert err.value.code == "validation.username_taken"
 
 
@@ -111,8 +118,9 @@ def test_receptionist_cannot_manage_users(db, receptionist) -> None:
         with pytest.raises(PermissionDenied):
             auth.list_users(s, receptionist)
         with pytest.raises(PermissionDenied):
-            auth.create_user(s, receptionist, "x", "X", "manager", "Hyvä-Salasana-123",
-                             date(2024, 1, 1))
+            auth.create_user(
+                s, receptionist, "x", "X", "manager", "Hyvä-Salasana-123", date(2024, 1, 1)
+            )
 
 
 def test_last_active_manager_cannot_be_deactivated(db, manager) -> None:
@@ -145,15 +153,17 @@ def test_the_apps_argon2_parameters_are_argon2id_and_at_least_owasps() -> None:
 
 
 def test_a_password_hashed_with_weaker_parameters_is_rehashed_at_the_next_login(
-        db, monkeypatch) -> None:
+    db, monkeypatch
+) -> None:
     """The tests hash cheaply; logging in under the app's parameters upgrades the hash."""
     from tests.conftest import PRODUCTION_HASHER
 
     monkeypatch.setattr(auth, "_hasher", PRODUCTION_HASHER)
     auth.attempt_login(db, "manager", MANAGER_PASSWORD)
     with db.begin() as s:
-        stored = s.execute(select(User.password_hash).where(User.username == "manager")
-                           ).scalar_one()
+        stored = s.execute(
+            select(User.password_hash).where(User.username == "manager")
+        ).scalar_one()
     h = PRODUCTION_HASHER
     assert f"m={h.memory_cost},t={h.time_cost},p={h.parallelism}" in stored
     auth.attempt_login(db, "manager", MANAGER_PASSWORD)  # the new hash still verifies

@@ -42,8 +42,14 @@ def _erase(db: Database, actor, customer_id: int, action: str = "erased") -> Non
     """What an erasure leaves: the wiped data and its record (what a restore replays)."""
     with db.begin() as s:
         wipe_customer(s, customer_id, MODE_FOR_ACTION[action])
-        s.add(ErasureRecord(customer_id=customer_id, action=action,
-                            performed_by=actor.username, performed_at=clock.now()))
+        s.add(
+            ErasureRecord(
+                customer_id=customer_id,
+                action=action,
+                performed_by=actor.username,
+                performed_at=clock.now(),
+            )
+        )
 
 
 def _names(db: Database) -> set[str]:
@@ -172,7 +178,7 @@ def test_restore_refuses_a_damaged_file_and_replaces_nothing(db, manager, folder
     taken = backup(db, manager)
     data = bytearray(taken.read_bytes())
     for offset in range(4096, len(data), 4096 * 2):  # scribble over every other page
-        data[offset: offset + 4096] = os.urandom(4096)
+        data[offset : offset + 4096] = os.urandom(4096)
     taken.write_bytes(bytes(data))
     with pytest.raises(AppError) as info:
         restore(db.url, taken, actor=manager)
@@ -189,8 +195,9 @@ def test_restore_refuses_a_file_that_is_not_a_backup(db, manager, tmp_path) -> N
     assert info.value.code == "backup.not_a_backup"
 
 
-def test_restore_without_the_key_asks_for_the_recovery_key(db, manager, folder,
-                                                           memory_keyring) -> None:
+def test_restore_without_the_key_asks_for_the_recovery_key(
+    db, manager, folder, memory_keyring
+) -> None:
     _sqlite_only(db)
     _add(db, manager, "Aino", valid_hetu(5, 6, 1990, 111))
     taken = backup(db, manager)
@@ -231,7 +238,8 @@ def test_restore_refuses_a_backup_from_a_newer_version(db, manager, folder) -> N
 
 
 def test_damaged_database_fails_quick_check_and_the_latest_good_backup_is_offered(
-        db, manager, folder, monkeypatch) -> None:
+    db, manager, folder, monkeypatch
+) -> None:
     _sqlite_only(db)
     monkeypatch.setattr(backup_files, "default_data_dir", lambda: folder.parent / "nowhere")
     _add(db, manager, "Aino")
@@ -246,7 +254,7 @@ def test_damaged_database_fails_quick_check_and_the_latest_good_backup_is_offere
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.dispose()
     data = bytearray(path.read_bytes())
-    data[4096 * 2: 4096 * 6] = os.urandom(4096 * 4)
+    data[4096 * 2 : 4096 * 6] = os.urandom(4096 * 4)
     path.write_bytes(bytes(data))
     assert not quick_check(path)
     assert latest_good_backup(str(path)) == first
@@ -296,8 +304,11 @@ def test_unc_and_nfs_paths_count_as_network(tmp_path, monkeypatch) -> None:
     from core.db import _is_network_path
 
     assert _is_network_path(Path("//palvelin/jako/rekisteri.sqlite3"))
-    monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: (
-        "/dev/sda1 / ext4 rw 0 0\nserver:/export /mnt/office nfs4 rw 0 0\n"))
+    monkeypatch.setattr(
+        Path,
+        "read_text",
+        lambda self, *a, **k: "/dev/sda1 / ext4 rw 0 0\nserver:/export /mnt/office nfs4 rw 0 0\n",
+    )
     if os.sys.platform.startswith("linux"):
         assert _is_network_path(Path("/mnt/office/rekisteri.sqlite3"))
         assert not _is_network_path(Path("/home/user/rekisteri.sqlite3"))

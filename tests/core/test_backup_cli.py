@@ -20,9 +20,19 @@ def cli(tmp_path: Path):
 
     def run(*args: str, db: str | None = None, **extra: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, str(ROOT / "main.py"), "--db", db or str(tmp_path / "r.sqlite3"),
-             *args], capture_output=True, text=True, env={**env, **extra}, cwd=tmp_path,
-            timeout=120)
+            [
+                sys.executable,
+                str(ROOT / "main.py"),
+                "--db",
+                db or str(tmp_path / "r.sqlite3"),
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            env={**env, **extra},
+            cwd=tmp_path,
+            timeout=120,
+        )
 
     run.tmp = tmp_path  # type: ignore[attr-defined]
     return run
@@ -58,6 +68,7 @@ def test_backup_on_postgres_points_to_pg_dump(cli) -> None:
     result = cli("backup", "--user", "anna", db="postgresql://toimisto@127.0.0.1:1/rekisteri")
     assert result.returncode == 2
     assert "pg_dump" in result.stderr and result.stderr.strip().count("\n") == 0
-    result = cli("restore", "x.dump", "--user", "anna",
-                 db="postgresql://toimisto@127.0.0.1:1/rekisteri")
+    result = cli(
+        "restore", "x.dump", "--user", "anna", db="postgresql://toimisto@127.0.0.1:1/rekisteri"
+    )
     assert result.returncode == 2 and "pg_restore" in result.stderr

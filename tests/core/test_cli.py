@@ -20,9 +20,14 @@ def cli(tmp_path: Path):
     db = tmp_path / "register.sqlite3"
 
     def run(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db), *args],
-                              capture_output=True, text=True, env={**env, **(env_extra or {})},
-                              cwd=tmp_path, timeout=120)
+        return subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), "--db", str(db), *args],
+            capture_output=True,
+            text=True,
+            env={**env, **(env_extra or {})},
+            cwd=tmp_path,
+            timeout=120,
+        )
 
     run.db = db  # type: ignore[attr-defined]
     run.tmp = tmp_path  # type: ignore[attr-defined]
@@ -40,8 +45,14 @@ def test_init_prints_recovery_key_and_refuses_second_init(cli) -> None:
 
 
 def test_init_with_weak_password_leaves_no_database(cli) -> None:
-    result = cli("init", "--company", "Testi Oy", "--manager", "anna",
-                 env_extra={"ASIAKASREKISTERI_PASSWORD": "lyhyt"})
+    result = cli(
+        "init",
+        "--company",
+        "Testi Oy",
+        "--manager",
+        "anna",
+        env_extra={"ASIAKASREKISTERI_PASSWORD": "lyhyt"},
+    )
     assert result.returncode == 2
     assert "Salasana" in result.stderr and "Traceback" not in result.stderr
     assert not cli.db.exists()
@@ -58,7 +69,8 @@ def test_demo_import_export_verify_round_trip(cli) -> None:
         "Etunimi;Sukunimi;Sähköposti;Puhelin;Postinumero;Hetu\n"
         "Ville;Vallaton;ville@example.fi;040 765 4321;33100;131052-308T\n"
         "Huono;Rivi;ei-sähköposti;;331;\n"
-        "Tiina;Testi;;;00100;\n".encode("cp1252"))
+        "Tiina;Testi;;;00100;\n".encode("cp1252")
+    )
     first = cli("import-customers", str(source), "--user", "anna")
     assert first.returncode == 1
     assert "tuotu 2, hylätty 1, ennallaan 0" in first.stdout
@@ -97,8 +109,13 @@ def test_verify_fails_with_exit_1_when_audit_row_edited(cli) -> None:
 
 def test_wrong_password_is_a_login_error_with_exit_2(cli) -> None:
     assert cli("init", "--company", "Testi Oy", "--manager", "anna").returncode == 0
-    result = cli("export-customers", "x.csv", "--user", "anna",
-                 env_extra={"ASIAKASREKISTERI_PASSWORD": "väärä salasana"})
+    result = cli(
+        "export-customers",
+        "x.csv",
+        "--user",
+        "anna",
+        env_extra={"ASIAKASREKISTERI_PASSWORD": "väärä salasana"},
+    )
     assert result.returncode == 2
     assert result.stderr.strip() == "Väärä käyttäjätunnus tai salasana."
 
@@ -124,8 +141,14 @@ def test_missing_file_is_one_clear_line(cli) -> None:
 
 
 def test_no_keyring_gives_instructions_not_plaintext(cli) -> None:
-    result = cli("init", "--company", "Testi Oy", "--manager", "anna",
-                 env_extra={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    result = cli(
+        "init",
+        "--company",
+        "Testi Oy",
+        "--manager",
+        "anna",
+        env_extra={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"},
+    )
     assert result.returncode == 1
     assert "PYTHON_KEYRING_BACKEND" in result.stderr
     assert not cli.db.exists()
@@ -136,8 +159,15 @@ def test_print_form_needs_no_login_or_database(cli, kind: str) -> None:
     from pypdf import PdfReader
 
     out = cli.tmp / f"{kind}.pdf"
-    result = cli("print-form", kind, "--lang", "en", "--out", str(out),
-                 env_extra={"ASIAKASREKISTERI_PASSWORD": ""})
+    result = cli(
+        "print-form",
+        kind,
+        "--lang",
+        "en",
+        "--out",
+        str(out),
+        env_extra={"ASIAKASREKISTERI_PASSWORD": ""},
+    )
     assert result.returncode == 0, result.stderr
     text = "".join(p.extract_text() for p in PdfReader(out).pages)
     assert "Signature" in text or "signature" in text
@@ -152,4 +182,6 @@ def test_print_statement_uses_company_settings(cli) -> None:
     result = cli("print-statement", "--lang", "fi", "--out", str(out))
     assert result.returncode == 0, result.stderr
     text = "".join(p.extract_text() for p in PdfReader(out).pages)
-    assert "Kotiasunnot Oy" in text and "Tietosuojaseloste" in text.replace("TIETOSUOJASELOSTE", "Tietosuojaseloste")
+    assert "Kotiasunnot Oy" in text and "Tietosuojaseloste" in text.replace(
+        "TIETOSUOJASELOSTE", "Tietosuojaseloste"
+    )

@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parents[2]
 BATCH = 2000  # core.demo.generate's default batch
 KILLS = 20
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL"),
+]
 
 
 def _state(path: Path) -> tuple[int, int, int, int]:
@@ -34,11 +36,14 @@ def _state(path: Path) -> tuple[int, int, int, int]:
     try:
         customers = conn.execute("SELECT count(*) FROM customers").fetchone()[0]
         batches = conn.execute(
-            "SELECT count(*) FROM audit_entries WHERE action = 'demo.generate'").fetchone()[0]
+            "SELECT count(*) FROM audit_entries WHERE action = 'demo.generate'"
+        ).fetchone()[0]
         histories = conn.execute(
-            "SELECT count(DISTINCT customer_id) FROM field_changes").fetchone()[0]
-        orphans = conn.execute("SELECT count(*) FROM orders WHERE customer_id NOT IN "
-                               "(SELECT id FROM customers)").fetchone()[0]
+            "SELECT count(DISTINCT customer_id) FROM field_changes"
+        ).fetchone()[0]
+        orphans = conn.execute(
+            "SELECT count(*) FROM orders WHERE customer_id NOT IN (SELECT id FROM customers)"
+        ).fetchone()[0]
     finally:
         conn.close()
     return customers, batches, histories, orphans
@@ -49,17 +54,25 @@ def test_killed_demo_leaves_whole_batches_and_a_valid_database(tmp_path: Path) -
     env = cli_env(home, lang="en")
     db = tmp_path / "crash.sqlite3"
     main = [sys.executable, str(ROOT / "main.py"), "--db", str(db)]
-    subprocess.run([*main, "init", "--company", "Kaatuu Oy", "--manager", "anna"],
-                   env=env, check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [*main, "init", "--company", "Kaatuu Oy", "--manager", "anna"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     rng = random.Random(int(os.environ.get("CRASH_SEED", "20")))
     started = time.monotonic()
     kills = 0
     previous = 0
     for kill in range(KILLS):
         logins = _logins(db)
-        proc = subprocess.Popen([*main, "demo", "--customers", "40000", "--seed", str(kill),
-                                 "--user", "anna"], env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [*main, "demo", "--customers", "40000", "--seed", str(kill), "--user", "anna"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         # Wait until it has logged in and starts writing, then kill at a random moment of the
         # next few batches (each takes a second or two).
         deadline = time.monotonic() + 60
@@ -86,8 +99,9 @@ def test_killed_demo_leaves_whole_batches_and_a_valid_database(tmp_path: Path) -
 def _logins(db: Path) -> int:
     conn = sqlite3.connect(db)
     try:
-        return conn.execute("SELECT count(*) FROM audit_entries "
-                            "WHERE action = 'login.success'").fetchone()[0]
+        return conn.execute(
+            "SELECT count(*) FROM audit_entries WHERE action = 'login.success'"
+        ).fetchone()[0]
     finally:
         conn.close()
 
@@ -108,8 +122,9 @@ def _verify(db: Path, home: Path):  # type: ignore[no-untyped-def]
     files = list(home.rglob("keyring_pass.cfg"))
     source = PlaintextKeyring()
     source.file_path = str(files[0])  # type: ignore[misc]
-    keyring.set_password(KEYRING_SERVICE, install_id,
-                         source.get_password(KEYRING_SERVICE, install_id))
+    keyring.set_password(
+        KEYRING_SERVICE, install_id, source.get_password(KEYRING_SERVICE, install_id)
+    )
     clear_key_cache()
     database = open_database(db, create=False)
     try:

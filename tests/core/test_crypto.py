@@ -49,8 +49,9 @@ def test_new_desk_unlocks_with_recovery_key(db, manager, memory_keyring) -> None
     from core.customers import service as customers
 
     with db.begin() as s:
-        cid = customers.create_customer(s, manager, {"first_name": "A", "last_name": "B",
-                                                     "hetu": "131052-308T"}).id
+        cid = customers.create_customer(
+            s, manager, {"first_name": "A", "last_name": "B", "hetu": "131052-308T"}
+        ).id
         recovery = settings.recovery_key_text(s, manager)
     memory_keyring.store.clear()
     settings.clear_key_cache()

@@ -10,10 +10,12 @@ from core.customers import service as customers
 from core.customers.search import matching_ids
 from tests.conftest import valid_hetu
 
-PEOPLE = [("Aino", "Korhonen", "aino@example.fi", "+358401234567", "00100", "Helsinki"),
-          ("Eero", "Korpela", "", "", "33100", "Tampere"),
-          ("Ville", "Nieminen", "ville@posti.fi", "+358501112223", "00100", "Helsinki"),
-          ("Kaisa", "Virtanen", "kaisa.v@example.com", "", "95100", "Ii")]
+PEOPLE = [
+    ("Aino", "Korhonen", "aino@example.fi", "+358401234567", "00100", "Helsinki"),
+    ("Eero", "Korpela", "", "", "33100", "Tampere"),
+    ("Ville", "Nieminen", "ville@posti.fi", "+358501112223", "00100", "Helsinki"),
+    ("Kaisa", "Virtanen", "kaisa.v@example.com", "", "95100", "Ii"),
+]
 
 
 @pytest.fixture
@@ -21,27 +23,60 @@ def people(db, manager):
     ids = []
     with db.begin() as s:
         for i, (first, last, email, phone, postal, city) in enumerate(PEOPLE):
-            ids.append(customers.create_customer(s, manager, {
-                "first_name": first, "last_name": last, "email": email, "phone": phone,
-                "postal_code": postal, "city": city, "hetu": valid_hetu(individual=200 + i)}).id)
+            ids.append(
+                customers.create_customer(
+                    s,
+                    manager,
+                    {
+                        "first_name": first,
+                        "last_name": last,
+                        "email": email,
+                        "phone": phone,
+                        "postal_code": postal,
+                        "city": city,
+                        "hetu": valid_hetu(individual=200 + i),
+                    },
+                ).id
+            )
     return ids
 
 
-@pytest.mark.parametrize("query", ["", "kor", "KORHONEN", "example", "00100", "040 123",
-                                   "0401234", "aino kor", "zzz", "o", "ni", "@posti",
-                                   "ii", "Ii", "ka ii", "zq", "ai ko", "korhonen aino",
-                                   "virtanen95100", "läh"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "kor",
+        "KORHONEN",
+        "example",
+        "00100",
+        "040 123",
+        "0401234",
+        "aino kor",
+        "zzz",
+        "o",
+        "ni",
+        "@posti",
+        "ii",
+        "Ii",
+        "ka ii",
+        "zq",
+        "ai ko",
+        "korhonen aino",
+        "virtanen95100",
+        "läh",
+    ],
+)
 def test_search_answers_like_the_plain_search(db, manager, people, query):
     with db.begin() as s:
         expected = customer_search.search_customer_ids(s, manager, query)
         assert matching_ids(s, manager, query).ids == expected
 
 
-@pytest.mark.parametrize("query", ["kor", "o", "ni", "ii", "ka ii", "zq", "ai ko", "aino kor",
-                                   "0401234", "00100 ville"])
+@pytest.mark.parametrize(
+    "query", ["kor", "o", "ni", "ii", "ka ii", "zq", "ai ko", "aino kor", "0401234", "00100 ville"]
+)
 @pytest.mark.parametrize("steps,sparse", [(1, 3000), (1, 1), (30_000, 1)])
-def test_every_route_gives_the_plain_answer(db, manager, people, monkeypatch, query, steps,
-                                            sparse):
+def test_every_route_gives_the_plain_answer(db, manager, people, monkeypatch, query, steps, sparse):
     """Whether the list walk is cut short at once (a rare term on a big register) and whether
     the index's candidates count as few or many, the answer is the plain search's, first page
     and whole list alike."""
@@ -130,7 +165,9 @@ def test_the_list_order_in_memory_sorts_like_the_database(db, manager, people, m
     with db.begin() as s:
         order = customer_search._list_order(s)
         assert order is not None
-        assert order.arrange(list(reversed(people))) == customer_search.search_customer_ids(s, manager)
+        assert order.arrange(list(reversed(people))) == customer_search.search_customer_ids(
+            s, manager
+        )
         assert order.arrange([people[0], 999_999]) is None  # unknown: SQLite sorts instead
         before = _version(s)
     with db.begin() as s:
@@ -150,7 +187,9 @@ def test_the_list_order_in_memory_sorts_like_the_database(db, manager, people, m
     with db.begin() as s:
         assert customer_search._list_order(s).arrange([added]) is None
         assert customer_search._list_order(s, stale=True).arrange([added, people[2]]) == [
-            people[2], added]
+            people[2],
+            added,
+        ]
     with db.begin() as s:
         s.execute(text("DELETE FROM customers WHERE id = :i"), {"i": added})
     with db.begin() as s:
@@ -166,8 +205,7 @@ def test_the_list_order_in_memory_sorts_like_the_database(db, manager, people, m
 
 
 @pytest.mark.parametrize("query", ["kor", "o", "ni", "ka ii", "aino kor", "example"])
-def test_searches_in_the_kept_order_follow_changes_at_once(db, manager, people, monkeypatch,
-                                                         query):
+def test_searches_in_the_kept_order_follow_changes_at_once(db, manager, people, monkeypatch, query):
     """Read again at once (no pause between reads): after every change the answers, first
     page and whole list, are the plain search's."""
     monkeypatch.setattr(customer_search, "ORDER_REFRESH", 0)
@@ -184,8 +222,11 @@ def test_searches_in_the_kept_order_follow_changes_at_once(db, manager, people, 
         customers.update_customer(s, manager, people[1], {"last_name": "Aaltonen"}, None)
     same()
     with db.begin() as s:
-        customers.create_customer(s, manager, {"first_name": "Kaino", "last_name": "Aho",
-                                               "email": "kaino@example.fi", "city": "Ii"})
+        customers.create_customer(
+            s,
+            manager,
+            {"first_name": "Kaino", "last_name": "Aho", "email": "kaino@example.fi", "city": "Ii"},
+        )
     same()
     with db.begin() as s:
         customers.set_archived(s, manager, people[0], True)

@@ -12,10 +12,18 @@ from core.errors import Conflict, PermissionDenied, ValidationErrors
 from core.models import AuditEntry, Customer, FieldChange
 from tests.conftest import valid_hetu
 
-MATTI = {"first_name": "Matti", "last_name": "Meikäläinen", "email": "matti@example.fi",
-         "phone": "040 123 4567", "street": "Kauppakatu 1", "postal_code": "00100",
-         "city": "Helsinki", "hetu": "131052-308T", "source": "shop",
-         "organisation": "Asunto Oy Esimerkki"}
+MATTI = {
+    "first_name": "Matti",
+    "last_name": "Meikäläinen",
+    "email": "matti@example.fi",
+    "phone": "040 123 4567",
+    "street": "Kauppakatu 1",
+    "postal_code": "00100",
+    "city": "Helsinki",
+    "hetu": "131052-308T",
+    "source": "shop",
+    "organisation": "Asunto Oy Esimerkki",
+}
 
 
 def test_create_customer_encrypts_hetu_and_audits_field_names_only(db, manager) -> None:
@@ -26,8 +34,9 @@ def test_create_customer_encrypts_hetu_and_audits_field_names_only(db, manager) 
         detail = customers.customer_detail(s, manager, cid)
         assert detail.hetu_masked == "131052-****"
         assert detail.phone == "+358401234567"
-        entry = s.execute(select(AuditEntry).where(AuditEntry.action == "customer.create")
-                          ).scalar_one()
+        entry = s.execute(
+            select(AuditEntry).where(AuditEntry.action == "customer.create")
+        ).scalar_one()
         assert "hetu" in entry.fields and "Matti" not in entry.fields
         row = s.get(Customer, cid)
         assert b"131052" not in row.hetu_encrypted
@@ -39,11 +48,15 @@ def test_no_clear_hetu_anywhere_in_the_database_file(db, manager) -> None:
     with db.begin() as s:
         c = customers.create_customer(s, manager, MATTI)
         customers.reveal_hetu(s, manager, c.id)
-        customers.update_customer(s, manager, c.id, {"hetu": valid_hetu(1, 2, 1960, 111)},
-                                  c.version)
+        customers.update_customer(
+            s, manager, c.id, {"hetu": valid_hetu(1, 2, 1960, 111)}, c.version
+        )
     db.dispose()
-    data = b"".join(Path(str(db.path) + suffix).read_bytes()
-                    for suffix in ("", "-wal") if Path(str(db.path) + suffix).exists())
+    data = b"".join(
+        Path(str(db.path) + suffix).read_bytes()
+        for suffix in ("", "-wal")
+        if Path(str(db.path) + suffix).exists()
+    )
     assert b"131052" not in data
     assert valid_hetu(1, 2, 1960, 111).encode() not in data
     assert b"Meik" in data  # the name is there: the search really read the data
@@ -52,8 +65,9 @@ def test_no_clear_hetu_anywhere_in_the_database_file(db, manager) -> None:
 def test_bad_fields_named_and_nothing_saved(db, manager) -> None:
     with db.begin() as s:
         with pytest.raises(ValidationErrors) as err:
-            customers.create_customer(s, manager, {**MATTI, "hetu": "131052-308X",
-                                                   "email": "bad@", "postal_code": "123"})
+            customers.create_customer(
+                s, manager, {**MATTI, "hetu": "131052-308X", "email": "bad@", "postal_code": "123"}
+            )
         assert set(err.value.by_field()) == {"hetu", "email", "postal_code"}
     with db.begin() as s:
         assert s.execute(select(Customer)).first() is None
@@ -88,9 +102,14 @@ def test_update_records_field_history_with_source(db, manager) -> None:
         c = customers.create_customer(s, manager, MATTI)
         cid, version = c.id, c.version
     with db.begin() as s:
-        customers.update_customer(s, manager, cid, {"street": "Uusikatu 5",
-                                                    "hetu": valid_hetu(1, 2, 1960, 111)},
-                                  version, history_source="customer_notice")
+        customers.update_customer(
+            s,
+            manager,
+            cid,
+            {"street": "Uusikatu 5", "hetu": valid_hetu(1, 2, 1960, 111)},
+            version,
+            history_source="customer_notice",
+        )
     with db.begin() as s:
         history = customers.customer_history(s, manager, cid)
         street = next(h for h in history if h.field == "street")
@@ -102,13 +121,15 @@ def test_update_records_field_history_with_source(db, manager) -> None:
         assert all("131052" not in (a + b) for a, b in values)
 
 
-@pytest.mark.parametrize("query", ["meik", "MATTI meik", "asunto oy", "matti@example",
-                                   "0401234567", "040 123", "00100"])
+@pytest.mark.parametrize(
+    "query", ["meik", "MATTI meik", "asunto oy", "matti@example", "0401234567", "040 123", "00100"]
+)
 def test_search_finds_by_name_org_email_phone_postal_code(db, manager, query: str) -> None:
     with db.begin() as s:
         customers.create_customer(s, manager, MATTI)
-        customers.create_customer(s, manager, {"first_name": "Liisa", "last_name": "Virtanen",
-                                               "postal_code": "33100"})
+        customers.create_customer(
+            s, manager, {"first_name": "Liisa", "last_name": "Virtanen", "postal_code": "33100"}
+        )
     with db.begin() as s:
         rows = customer_search.search_customers(s, manager, query)
     assert [r.last_name for r in rows] == ["Meikäläinen"]
@@ -117,11 +138,15 @@ def test_search_finds_by_name_org_email_phone_postal_code(db, manager, query: st
 def test_full_hetu_finds_exactly_its_person_partial_does_not(db, manager) -> None:
     with db.begin() as s:
         customers.create_customer(s, manager, MATTI)
-        customers.create_customer(s, manager, {"first_name": "Liisa", "last_name": "Virtanen",
-                                               "hetu": valid_hetu(13, 10, 1952, 310)})
+        customers.create_customer(
+            s,
+            manager,
+            {"first_name": "Liisa", "last_name": "Virtanen", "hetu": valid_hetu(13, 10, 1952, 310)},
+        )
     with db.begin() as s:
-        assert [r.first_name for r in customer_search.search_customers(s, manager, "131052-308t")] \
-            == ["Matti"]
+        assert [
+            r.first_name for r in customer_search.search_customers(s, manager, "131052-308t")
+        ] == ["Matti"]
         assert customer_search.search_customers(s, manager, "131052") == []
 
 
@@ -144,19 +169,26 @@ def test_objections_set_with_date_and_audited(db, manager) -> None:
     with db.begin() as s:
         kinds = [o.kind for o in customers.customer_detail(s, manager, cid).objections]
         assert kinds == ["direct_marketing", "publication"]
-        assert s.execute(select(AuditEntry.fields).where(
-            AuditEntry.action == "customer.objections")).scalar_one() \
+        assert (
+            s.execute(
+                select(AuditEntry.fields).where(AuditEntry.action == "customer.objections")
+            ).scalar_one()
             == "objection.direct_marketing,objection.publication"
+        )
 
 
 def test_orders_numbered_and_invoice_state_changes(db, manager, receptionist) -> None:
     with db.begin() as s:
         cid = customers.create_customer(s, manager, MATTI).id
-        o1 = orders.create_order(s, receptionist, cid, {"item": "Kerrostaloasunto",
-                                                        "amount": "185 000,00",
-                                                        "invoice_state": "open"})
-        o2 = orders.create_order(s, receptionist, cid, {"item": "Välityspalkkio",
-                                                        "amount": "4 500,50"})
+        o1 = orders.create_order(
+            s,
+            receptionist,
+            cid,
+            {"item": "Kerrostaloasunto", "amount": "185 000,00", "invoice_state": "open"},
+        )
+        o2 = orders.create_order(
+            s, receptionist, cid, {"item": "Välityspalkkio", "amount": "4 500,50"}
+        )
         assert o1.number != o2.number
         orders.set_invoice_state(s, receptionist, o1.id, "paid")
     with db.begin() as s:
@@ -178,8 +210,10 @@ def test_hetu_reveal_is_audited_and_needs_login(db, manager) -> None:
         cid = customers.create_customer(s, manager, MATTI).id
     with db.begin() as s:
         assert customers.reveal_hetu(s, manager, cid) == "131052-308T"
-        assert s.execute(select(AuditEntry.action).order_by(AuditEntry.id.desc())).scalar() \
+        assert (
+            s.execute(select(AuditEntry.action).order_by(AuditEntry.id.desc())).scalar()
             == "customer.reveal_hetu"
+        )
         with pytest.raises(PermissionDenied):
             customers.reveal_hetu(s, object(), cid)  # type: ignore[arg-type]
 
@@ -207,8 +241,11 @@ def test_two_connections_racing_on_one_customer_second_gets_conflict(db, manager
     with pytest.raises(Conflict):
         with db.begin() as s:
             c = s.get(Customer, cid)
-            s.execute(Customer.__table__.update().where(Customer.__table__.c.id == cid)
-                      .values(version=c.version + 1))
+            s.execute(
+                Customer.__table__.update()
+                .where(Customer.__table__.c.id == cid)
+                .values(version=c.version + 1)
+            )
             c.city = "Turku"
     with db.begin() as s:
         assert s.get(Customer, cid).city == "Espoo"
@@ -228,16 +265,30 @@ def test_finding_a_customer_by_email_reads_the_index_not_the_list(db, manager) -
     with db.begin() as s:
         cid = customers.create_customer(s, manager, MATTI).id
     with db.begin() as s:
-        found = customers.find_duplicate(s, {"email": "Matti@Example.FI", "first_name": "x",
-                                             "last_name": "y"})
+        found = customers.find_duplicate(
+            s, {"email": "Matti@Example.FI", "first_name": "x", "last_name": "y"}
+        )
         assert found is not None and found.id == cid
         lookup = select(Customer.id).where(func.lower(Customer.email) == "matti@example.fi")
         if db.is_sqlite:
-            plan = " ".join(str(r[-1]) for r in s.execute(
-                text("EXPLAIN QUERY PLAN " + str(lookup.compile(
-                    s.get_bind(), compile_kwargs={"literal_binds": True})))))
+            plan = " ".join(
+                str(r[-1])
+                for r in s.execute(
+                    text(
+                        "EXPLAIN QUERY PLAN "
+                        + str(lookup.compile(s.get_bind(), compile_kwargs={"literal_binds": True}))
+                    )
+                )
+            )
         else:
             s.execute(text("SET LOCAL enable_seqscan = off"))
-            plan = " ".join(r[0] for r in s.execute(text("EXPLAIN " + str(lookup.compile(
-                s.get_bind(), compile_kwargs={"literal_binds": True})))))
+            plan = " ".join(
+                r[0]
+                for r in s.execute(
+                    text(
+                        "EXPLAIN "
+                        + str(lookup.compile(s.get_bind(), compile_kwargs={"literal_binds": True}))
+                    )
+                )
+            )
         assert "ix_customers_email_lower" in plan

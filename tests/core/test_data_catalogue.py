@@ -31,9 +31,11 @@ def test_every_parametrised_data_key_exists() -> None:
     catalogue = load_catalogue()
     keys = [f"data.objection.{k.value}" for k in ObjectionKind]
     # Retention proposes only deletion or anonymisation (restriction comes from erasure).
-    keys += [f"data.gui.retention.action_{a}" for a in set(MODE_FOR_ACTION.values())
-             if a != "restrict"]
-    keys += [f"data.gui.duplicates.reason_{r}" for r in ("same_hetu", "same_email",
-                                                         "same_name_postal")]
+    keys += [
+        f"data.gui.retention.action_{a}" for a in set(MODE_FOR_ACTION.values()) if a != "restrict"
+    ]
+    keys += [
+        f"data.gui.duplicates.reason_{r}" for r in ("same_hetu", "same_email", "same_name_postal")
+    ]
     keys += [f"data.month_short.{m}" for m in range(1, 13)]
     assert [k for k in keys if k not in catalogue] == []

@@ -41,7 +41,10 @@ def test_finds_pairs_by_hetu_email_and_name_with_postal_code(db, manager) -> Non
         s.get(Customer, e).hetu_index = s.get(Customer, d).hetu_index
         pairs = find_duplicates(s, manager)
     assert [(p.a_id, p.b_id, p.reason) for p in pairs] == [
-        (d, e, "same_hetu"), (a, b, "same_email"), (a, c, "same_name_postal")]
+        (d, e, "same_hetu"),
+        (a, b, "same_email"),
+        (a, c, "same_name_postal"),
+    ]
     assert (pairs[1].a_name, pairs[1].b_name) == ("Anna Virtanen", "Anni Virtanen")
 
 
@@ -49,30 +52,52 @@ def test_finds_pairs_by_hetu_email_and_name_with_postal_code(db, manager) -> Non
 def two(db, manager):
     with db.begin() as s:
         keep = _new(s, manager, first_name="Anna", postal_code="00100", city="Helsinki")
-        remove = _new(s, manager, first_name="Anna", postal_code="00100",
-                      email="anna@example.fi", phone="040 123 4567", hetu=HETU)
+        remove = _new(
+            s,
+            manager,
+            first_name="Anna",
+            postal_code="00100",
+            email="anna@example.fi",
+            phone="040 123 4567",
+            hetu=HETU,
+        )
         create_order(s, manager, keep, {"item": "Asunto A", "amount": "100"})
         create_order(s, manager, remove, {"item": "Asunto B", "amount": "200"})
         create_order(s, manager, remove, {"item": "Vuokraus", "amount": "300"})
         update_customer(s, manager, remove, {"street": "Vanha tie 1"}, None)
         update_customer(s, manager, remove, {"street": ""}, None)
-        s.add(Request(number="P-1", kind="access", customer_id=remove,
-                      received_on=date(2024, 1, 1), due_on=date(2024, 2, 1), channel="letter"))
-        s.add(Disclosure(customer_id=remove, recipient="Perintä Oy",
-                         purpose="debt_collection", disclosed_on=date(2024, 1, 1)))
+        s.add(
+            Request(
+                number="P-1",
+                kind="access",
+                customer_id=remove,
+                received_on=date(2024, 1, 1),
+                due_on=date(2024, 2, 1),
+                channel="letter",
+            )
+        )
+        s.add(
+            Disclosure(
+                customer_id=remove,
+                recipient="Perintä Oy",
+                purpose="debt_collection",
+                disclosed_on=date(2024, 1, 1),
+            )
+        )
         s.add(Document(kind="access_report", language="fi", customer_id=remove, sha256="0"))
         set_objections(s, manager, keep, ["direct_marketing", "research"])
         set_objections(s, manager, remove, ["direct_marketing", "publication"])
         s.flush()
         # The removed customer's marketing prohibition is the older one.
-        s.execute(select(Objection).where(Objection.customer_id == remove,
-                                          Objection.kind == "direct_marketing")
-                  ).scalar_one().set_on = date(2020, 5, 1)
+        s.execute(
+            select(Objection).where(
+                Objection.customer_id == remove, Objection.kind == "direct_marketing"
+            )
+        ).scalar_one().set_on = date(2020, 5, 1)
     return keep, remove
 
 
-def test_merge_keeps_orders_requests_history_and_the_older_objection(db, manager,
-                                                                     two) -> None:
+def test_merge_keeps_orders_requests_history_and_the_older_objection(db, manager, two) -> None:
     keep, remove = two
     with db.begin() as s:
         result = merge_customers(s, manager, keep, remove)
@@ -80,11 +105,16 @@ def test_merge_keeps_orders_requests_history_and_the_older_objection(db, manager
     with db.begin() as s:
         assert s.get(Customer, remove) is None
         kept = s.get(Customer, keep)
-        assert (kept.city, kept.email, kept.phone) == ("Helsinki", "anna@example.fi",
-                                                       "+358401234567")
+        assert (kept.city, kept.email, kept.phone) == (
+            "Helsinki",
+            "anna@example.fi",
+            "+358401234567",
+        )
         assert hetu_of(s, kept) == HETU
-        assert s.execute(select(func.count(Order.id)).where(Order.customer_id == keep)
-                         ).scalar_one() == 3
+        assert (
+            s.execute(select(func.count(Order.id)).where(Order.customer_id == keep)).scalar_one()
+            == 3
+        )
         for model in (Request, Disclosure, Document):
             assert s.execute(select(model.customer_id)).scalar_one() == keep
         detail = customer_detail(s, manager, keep)
@@ -94,13 +124,18 @@ def test_merge_keeps_orders_requests_history_and_the_older_objection(db, manager
         history = customer_history(s, manager, keep)
         assert any(h.field == "street" and h.old_value == "Vanha tie 1" for h in history)
         assert {h.field for h in history if h.source == "data.merge.history_source"} >= {
-            "email", "phone", "hetu", "*merge"}
+            "email",
+            "phone",
+            "hetu",
+            "*merge",
+        }
         assert verify_chain(s).ok
         assert find_duplicates(s, manager) == []
 
 
-def test_merge_is_for_managers_and_refuses_merging_with_itself(db, manager, receptionist,
-                                                               two) -> None:
+def test_merge_is_for_managers_and_refuses_merging_with_itself(
+    db, manager, receptionist, two
+) -> None:
     keep, remove = two
     with db.begin() as s, pytest.raises(PermissionDenied):
         merge_customers(s, receptionist, keep, remove)

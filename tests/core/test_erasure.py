@@ -46,8 +46,7 @@ def test_erasure_refused_while_an_invoice_is_open_or_in_collection(db, manager) 
         rid = new_request(db, manager, "erasure", customer_id=cid)
         with db.begin() as s:
             holds = check_legal_holds(s, cid)
-            assert any(h.kind == kind and h.blocks and number in h.order_numbers
-                       for h in holds)
+            assert any(h.kind == kind and h.blocks and number in h.order_numbers for h in holds)
             outcome = erase(s, manager, rid)
             assert outcome.outcome == "refused"
             assert number in outcome.decision.reasons
@@ -60,7 +59,11 @@ def test_erasure_refused_while_an_invoice_is_open_or_in_collection(db, manager) 
             assert c.state == "active" and c.email  # nothing erased
             # ... but marketing stops at once
             assert {o.kind for o in c.objections} == {
-                "direct_marketing", "distance_selling", "research", "publication"}
+                "direct_marketing",
+                "distance_selling",
+                "research",
+                "publication",
+            }
 
 
 def test_partial_erasure_keeps_orders_in_retention_and_restricts_until_it_ends(db, manager):
@@ -109,8 +112,10 @@ def test_restricted_customer_is_purged_when_retention_ends(db, manager) -> None:
         assert s.execute(select(Order)).first() is None
         actions = s.execute(select(ErasureRecord.action).order_by(ErasureRecord.id)).scalars()
         assert list(actions) == ["partly_erased", "purged"]
-        assert s.execute(select(AuditEntry).where(AuditEntry.action == "customer.purged")
-                         ).first() is not None
+        assert (
+            s.execute(select(AuditEntry).where(AuditEntry.action == "customer.purged")).first()
+            is not None
+        )
         req = get_request(s, rid)
         assert req.customer_id is None and req.pseudonym.startswith("H-")
 
@@ -118,25 +123,42 @@ def test_restricted_customer_is_purged_when_retention_ends(db, manager) -> None:
 def test_full_erasure_leaves_no_personal_value_in_the_database_file(db, manager) -> None:
     if not db.is_sqlite:
         pytest.skip("reads the SQLite file's bytes")
-    unique = {"first_name": "Zyxwortinen", "last_name": "Qvarnstromblad",
-              "email": "qvx.unique.person@example.fi", "street": "Ylläpitäjänpolku 77",
-              "phone": "040 987 6543", "organisation": "Ainutlaatu Oy"}
+    unique = {
+        "first_name": "Zyxwortinen",
+        "last_name": "Qvarnstromblad",
+        "email": "qvx.unique.person@example.fi",
+        "street": "Ylläpitäjänpolku 77",
+        "phone": "040 987 6543",
+        "organisation": "Ainutlaatu Oy",
+    }
     hetu = valid_hetu(9, 9, 1959, 456)
     cid = make_customer(db, manager, hetu=hetu, **unique)
     add_order(db, manager, cid, date(EXPIRED_YEAR, 4, 1))
     with db.begin() as s:
         from core.customers.service import update_customer
+
         update_customer(s, manager, cid, {"city": "Oulunsalohelmi"}, None)
         record_disclosure(s, manager, cid, "Luottotieto Oy", "credit_decision", ["first_name"])
-    rid = new_request(db, manager, "erasure", customer_id=cid,
-                      subject_name="Zyxwortinen Qvarnstromblad",
-                      subject_email="qvx.unique.person@example.fi",
-                      subject_address="Ylläpitäjänpolku 77")
-    rect = new_request(db, manager, "rectification", customer_id=cid,
-                       items=(ItemInput("last_name", "Qvarnstrombladintytär", "naimisiin"),))
+    rid = new_request(
+        db,
+        manager,
+        "erasure",
+        customer_id=cid,
+        subject_name="Zyxwortinen Qvarnstromblad",
+        subject_email="qvx.unique.person@example.fi",
+        subject_address="Ylläpitäjänpolku 77",
+    )
+    rect = new_request(
+        db,
+        manager,
+        "rectification",
+        customer_id=cid,
+        items=(ItemInput("last_name", "Qvarnstrombladintytär", "naimisiin"),),
+    )
     with db.begin() as s:
-        decide_rectification(s, manager, get_request(s, rect).items[0].id, False,
-                             "Ei virallista tietoa")
+        decide_rectification(
+            s, manager, get_request(s, rect).items[0].id, False, "Ei virallista tietoa"
+        )
     with db.begin() as s:
         outcome = erase(s, manager, rid)
         assert outcome.outcome == "erased" and outcome.recipients == ("Luottotieto Oy",)
@@ -151,13 +173,18 @@ def test_full_erasure_leaves_no_personal_value_in_the_database_file(db, manager)
         path = db.path.with_name(db.path.name + suffix)
         if path.exists():
             raw += path.read_bytes()
-    for value in [*unique.values(), "Oulunsalohelmi", "Qvarnstrombladintytär", hetu,
-                  "+358409876543", "naimisiin"]:
+    for value in [
+        *unique.values(),
+        "Oulunsalohelmi",
+        "Qvarnstrombladintytär",
+        hetu,
+        "+358409876543",
+        "naimisiin",
+    ]:
         assert value.encode("utf-8") not in raw, value
     with db.begin() as s:
         assert s.get(Customer, cid) is None
-        assert s.execute(select(FieldChange).where(FieldChange.customer_id == cid)).first() \
-            is None
+        assert s.execute(select(FieldChange).where(FieldChange.customer_id == cid)).first() is None
         tomb = get_request(s, rid)
         assert tomb.pseudonym and tomb.state == "completed" and tomb.decision == "erased"
         assert s.execute(select(ErasureRecord.customer_id)).scalar_one() == cid
@@ -176,12 +203,12 @@ def test_anonymisation_keeps_orders_without_the_person(db, manager) -> None:
         c = s.get(Customer, cid)
         assert c.state == "anonymised" and c.first_name == c.last_name == "***"
         assert c.email == c.phone == c.street == c.city == "" and c.hetu_index is None
-        assert s.execute(select(Order.number).where(Order.customer_id == cid)).scalar_one() \
-            == number
+        assert (
+            s.execute(select(Order.number).where(Order.customer_id == cid)).scalar_one() == number
+        )
         assert get_request(s, rid).decision == "anonymised"
         assert s.execute(select(ErasureRecord.action)).scalar_one() == "anonymised"
-        assert s.execute(select(FieldChange).where(FieldChange.customer_id == cid)).first() \
-            is None
+        assert s.execute(select(FieldChange).where(FieldChange.customer_id == cid)).first() is None
 
 
 def test_receptionist_cannot_erase_or_anonymise(db, manager, receptionist) -> None:
@@ -202,9 +229,18 @@ def test_disclosure_accepts_only_statement_purposes_and_eea_justification(db, ma
             record_disclosure(s, manager, cid, "Mainostoimisto Oy", "marketing", ["email"])
         assert "purpose" in exc.value.by_field()
         with pytest.raises(ValidationErrors) as exc:
-            record_disclosure(s, manager, cid, "Cloud Inc", "partner_processing", ["email"],
-                              outside_eea=True)
+            record_disclosure(
+                s, manager, cid, "Cloud Inc", "partner_processing", ["email"], outside_eea=True
+            )
         assert "outside_eea_justification" in exc.value.by_field()
-        row = record_disclosure(s, manager, cid, "Cloud Inc", "partner_processing", ["email"],
-                                outside_eea=True, justification="Vakiolausekkeet (SCC)")
+        row = record_disclosure(
+            s,
+            manager,
+            cid,
+            "Cloud Inc",
+            "partner_processing",
+            ["email"],
+            outside_eea=True,
+            justification="Vakiolausekkeet (SCC)",
+        )
         assert row.outside_eea and row.outside_eea_justification

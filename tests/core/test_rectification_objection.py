@@ -35,13 +35,26 @@ def _items(db, rid):
 def test_rectification_applies_accepted_items_and_lists_recipients(db, manager) -> None:
     cid = make_customer(db, manager, source="update_service")
     with db.begin() as s:
-        record_disclosure(s, manager, cid, "Perintä Oy Saatava", "debt_collection",
-                          ["first_name", "last_name", "street"],
-                          recipient_address="Perintäkuja 3\n33100 Tampere")
+        record_disclosure(
+            s,
+            manager,
+            cid,
+            "Perintä Oy Saatava",
+            "debt_collection",
+            ["first_name", "last_name", "street"],
+            recipient_address="Perintäkuja 3\n33100 Tampere",
+        )
         record_disclosure(s, manager, cid, "Luottotieto Oy", "credit_decision", ["email"])
-    rid = new_request(db, manager, "rectification", customer_id=cid, items=(
-        ItemInput("street", "Sörnäisten rantatie 25 A 12", "muutin"),
-        ItemInput("last_name", "Virtanen", "naimisiin")))
+    rid = new_request(
+        db,
+        manager,
+        "rectification",
+        customer_id=cid,
+        items=(
+            ItemInput("street", "Sörnäisten rantatie 25 A 12", "muutin"),
+            ItemInput("last_name", "Virtanen", "naimisiin"),
+        ),
+    )
     street_item, name_item = _items(db, rid)
     with db.begin() as s:
         assert get_request(s, rid).items[0].current_value == "Kauppakatu 1"
@@ -49,8 +62,9 @@ def test_rectification_applies_accepted_items_and_lists_recipients(db, manager) 
         with pytest.raises(ValidationError):
             decide_rectification(s, manager, name_item, False, "")
     with db.begin() as s:
-        decide_rectification(s, manager, name_item, False,
-                             "Nimenmuutos ei vielä näy väestötietojärjestelmässä.")
+        decide_rectification(
+            s, manager, name_item, False, "Nimenmuutos ei vielä näy väestötietojärjestelmässä."
+        )
         finish_rectification(s, manager, rid)
     with db.begin() as s:
         c = s.get(Customer, cid)
@@ -72,8 +86,13 @@ def test_rectification_applies_accepted_items_and_lists_recipients(db, manager) 
 def test_rectification_of_hetu_is_never_stored_in_clear(db, manager) -> None:
     cid = make_customer(db, manager, hetu=valid_hetu(3, 3, 1973, 333))
     new = valid_hetu(3, 3, 1973, 334)
-    rid = new_request(db, manager, "rectification", customer_id=cid,
-                      items=(ItemInput("hetu", new, "väärä numero"),))
+    rid = new_request(
+        db,
+        manager,
+        "rectification",
+        customer_id=cid,
+        items=(ItemInput("hetu", new, "väärä numero"),),
+    )
     with db.begin() as s:
         values = s.execute(select(RequestItem.requested_value, RequestItem.current_value)).one()
         assert new not in values[0] and "****" in values[1]
@@ -83,16 +102,18 @@ def test_rectification_of_hetu_is_never_stored_in_clear(db, manager) -> None:
 
 def test_receptionist_cannot_decide_rectification_items(db, manager, receptionist) -> None:
     cid = make_customer(db, manager)
-    rid = new_request(db, receptionist, "rectification", customer_id=cid,
-                      items=(ItemInput("city", "Espoo"),))
+    rid = new_request(
+        db, receptionist, "rectification", customer_id=cid, items=(ItemInput("city", "Espoo"),)
+    )
     with db.begin() as s, pytest.raises(PermissionDenied):
         decide_rectification(s, receptionist, _items(db, rid)[0], True)
 
 
 def test_all_items_refused_refuses_the_request(db, manager) -> None:
     cid = make_customer(db, manager)
-    rid = new_request(db, manager, "rectification", customer_id=cid,
-                      items=(ItemInput("city", "Espoo"),))
+    rid = new_request(
+        db, manager, "rectification", customer_id=cid, items=(ItemInput("city", "Espoo"),)
+    )
     with db.begin() as s:
         with pytest.raises(ValidationError):
             finish_rectification(s, manager, rid)  # item still pending
@@ -106,8 +127,14 @@ def test_objection_takes_the_customer_off_labels_and_mailing_lists(db, manager, 
     other = make_customer(db, manager, first_name="Liisa", email="liisa@example.fi")
     with db.begin() as s:
         assert {e.first_name for e in mailing_candidates(s, manager)} == {"Matti", "Liisa"}
-    rid = new_request(db, receptionist, "objection", customer_id=cid, signed=False,
-                      objection_kinds=("publication", "research"))
+    rid = new_request(
+        db,
+        receptionist,
+        "objection",
+        customer_id=cid,
+        signed=False,
+        objection_kinds=("publication", "research"),
+    )
     with db.begin() as s:
         apply_objection(s, receptionist, rid)
         assert get_request(s, rid).state == "completed"
@@ -122,8 +149,9 @@ def test_objection_takes_the_customer_off_labels_and_mailing_lists(db, manager, 
 
 def test_direct_marketing_objection_also_blocks_mailing(db, manager) -> None:
     cid = make_customer(db, manager)
-    rid = new_request(db, manager, "objection", customer_id=cid,
-                      objection_kinds=("direct_marketing",))
+    rid = new_request(
+        db, manager, "objection", customer_id=cid, objection_kinds=("direct_marketing",)
+    )
     with db.begin() as s:
         apply_objection(s, manager, rid)
     with db.begin() as s:

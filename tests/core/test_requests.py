@@ -54,8 +54,15 @@ def test_request_received_on_31_january_is_due_on_last_day_of_february(db, recep
 
 def test_request_numbers_continue_the_year_sequence(db, receptionist) -> None:
     with db.begin() as s:
-        s.add(Request(number="P-2026-0041", kind="access", received_on=date(2026, 1, 5),
-                      channel="letter", due_on=date(2026, 2, 5)))
+        s.add(
+            Request(
+                number="P-2026-0041",
+                kind="access",
+                received_on=date(2026, 1, 5),
+                channel="letter",
+                due_on=date(2026, 2, 5),
+            )
+        )
     rid = new_request(db, receptionist, "access", received_on=date(2026, 3, 1))
     old = new_request(db, receptionist, "access", received_on=date(2025, 12, 30))
     with db.begin() as s:
@@ -74,8 +81,13 @@ def test_unsigned_request_waits_for_signature_then_moves_on(db, receptionist) ->
         form = produce_form(s, receptionist, rid)
         assert form.content.startswith(b"%PDF") and form.kind == "form_access"
     with db.begin() as s:
-        attach_signature(s, receptionist, rid, Attachment("scan.png", b"\x89PNG\r\n\x1a\nxx"),
-                         "Lukittu kaappi, mappi P-2026")
+        attach_signature(
+            s,
+            receptionist,
+            rid,
+            Attachment("scan.png", b"\x89PNG\r\n\x1a\nxx"),
+            "Lukittu kaappi, mappi P-2026",
+        )
     with db.begin() as s:
         req = get_request(s, rid)
         assert req.state == "in_progress" and req.signed_on_file
@@ -84,8 +96,9 @@ def test_unsigned_request_waits_for_signature_then_moves_on(db, receptionist) ->
 
 
 def test_objection_needs_no_signature(db, receptionist) -> None:
-    rid = new_request(db, receptionist, "objection", signed=False,
-                      objection_kinds=("direct_marketing",))
+    rid = new_request(
+        db, receptionist, "objection", signed=False, objection_kinds=("direct_marketing",)
+    )
     with db.begin() as s:
         assert get_request(s, rid).state == "in_progress"
 
@@ -107,10 +120,12 @@ def test_customer_matched_at_intake_by_hetu_and_name(db, manager, receptionist) 
     cid = make_customer(db, manager, hetu=hetu, email="")
     make_customer(db, manager, first_name="Other", email="")
     rid = new_request(db, receptionist, "access", hetu=hetu, subject_name="Matti Meikäläinen")
-    by_email = make_customer(db, manager, first_name="Eeva", last_name="Sähkö",
-                             email="eeva.sahko@example.fi")
-    rid2 = new_request(db, receptionist, "access", subject_name="E S",
-                       subject_email="Eeva.Sahko@example.fi")
+    by_email = make_customer(
+        db, manager, first_name="Eeva", last_name="Sähkö", email="eeva.sahko@example.fi"
+    )
+    rid2 = new_request(
+        db, receptionist, "access", subject_name="E S", subject_email="Eeva.Sahko@example.fi"
+    )
     with db.begin() as s:
         assert get_request(s, rid).customer_id == cid
         assert get_request(s, rid2).customer_id == by_email
@@ -188,8 +203,9 @@ def test_list_shows_days_left_and_due_soon_warning(db, receptionist) -> None:
         assert not rows[fresh].overdue and rows[fresh].days_left > 7
         due = {r.id for r in requests_due_within(s, receptionist, 7)}
         assert due == {soon, late}
-        assert [r.number for r in requests_due_within(s, receptionist, 7)][0] == \
-            rows[late].number  # the most urgent first
+        assert [r.number for r in requests_due_within(s, receptionist, 7)][0] == rows[
+            late
+        ].number  # the most urgent first
 
 
 def test_access_report_holds_everything_stored_and_completes(db, manager, receptionist):
@@ -225,14 +241,21 @@ def test_deadline_moves_with_the_clock(db, receptionist) -> None:
 
 def test_register_validates_kind_and_future_dates(db, receptionist) -> None:
     with db.begin() as s, pytest.raises(ValidationErrors) as exc:
-        register_request(s, receptionist, kind="nonsense", channel="letter",
-                         received_on=today() + timedelta(days=1), subject_name="X")
+        register_request(
+            s,
+            receptionist,
+            kind="nonsense",
+            channel="letter",
+            received_on=today() + timedelta(days=1),
+            subject_name="X",
+        )
     assert {"kind", "received_on"} <= set(exc.value.by_field())
 
 
 def test_attachment_stored_with_sha256(db, receptionist) -> None:
     rid = new_request(db, receptionist, "access")
     import hashlib
+
     with db.begin() as s:
         detail = request_detail(s, receptionist, rid)
         assert detail.attachments[0].sha256 == hashlib.sha256(PDF).hexdigest()
@@ -246,8 +269,16 @@ def test_access_report_names_the_sources_of_the_data_in_words(db, manager, recep
 
     cid = make_customer(db, manager)
     with db.begin() as s:
-        s.add(FieldChange(customer_id=cid, field="email", old_value="", new_value="x",
-                          source="import:asiakkaat.csv", changed_by="manager"))
+        s.add(
+            FieldChange(
+                customer_id=cid,
+                field="email",
+                old_value="",
+                new_value="x",
+                source="import:asiakkaat.csv",
+                changed_by="manager",
+            )
+        )
     rid = new_request(db, receptionist, "access", customer_id=cid)
     with db.begin() as s:
         pdf = produce_access_report(s, receptionist, rid).content
@@ -256,11 +287,16 @@ def test_access_report_names_the_sources_of_the_data_in_words(db, manager, recep
     assert "source." not in content and "import:" not in content
 
 
-@pytest.mark.parametrize("source,shown", [
-    ("source.shop", "Myymälä"), ("import:a.csv", "Tuonti tiedostosta a.csv"),
-    ("rectification request 2026-0007", "Oikaisupyyntö 2026-0007"),
-    ("demo", "Esittelyaineisto"), ("Viranomaisen päivitys, tiedosto x", "Viranomaisen päivitys, tiedosto x"),
-])
+@pytest.mark.parametrize(
+    "source,shown",
+    [
+        ("source.shop", "Myymälä"),
+        ("import:a.csv", "Tuonti tiedostosta a.csv"),
+        ("rectification request 2026-0007", "Oikaisupyyntö 2026-0007"),
+        ("demo", "Esittelyaineisto"),
+        ("Viranomaisen päivitys, tiedosto x", "Viranomaisen päivitys, tiedosto x"),
+    ],
+)
 def test_history_sources_read_as_words(source, shown):
     from core.customers.service import history_source_text
 

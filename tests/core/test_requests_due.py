@@ -12,10 +12,21 @@ from core.models import Request
 from core.requests import count_requests_due_within, requests_due_within
 
 
-def _request(s, number: str, due: date, state: str = "in_progress",
-             extended: date | None = None) -> None:
-    s.add(Request(number=number, kind="access", received_on=date(2025, 1, 1), channel="letter",
-                  state=state, due_on=due, extended_due_on=extended, created_by="manager"))
+def _request(
+    s, number: str, due: date, state: str = "in_progress", extended: date | None = None
+) -> None:
+    s.add(
+        Request(
+            number=number,
+            kind="access",
+            received_on=date(2025, 1, 1),
+            channel="letter",
+            state=state,
+            due_on=due,
+            extended_due_on=extended,
+            created_by="manager",
+        )
+    )
 
 
 def test_open_requests_due_within_seven_days_are_listed_soonest_first(db, manager):

@@ -35,8 +35,12 @@ def _customer(s, manager, first, last_contact, hetu=""):
 
 
 def _order(s, manager, cid, on, state="paid"):
-    create_order(s, manager, cid, {"item": "Asunto", "amount": "100", "ordered_on": on,
-                                   "invoice_state": state})
+    create_order(
+        s,
+        manager,
+        cid,
+        {"item": "Asunto", "amount": "100", "ordered_on": on, "invoice_state": state},
+    )
     s.get(Customer, cid).last_contact_on = on
 
 
@@ -49,8 +53,9 @@ def register(db, manager):
     with db.begin() as s:
         ids = {
             "recent": _customer(s, manager, "Tuore", now - timedelta(days=30)),
-            "stale": _customer(s, manager, "Unohdettu", now - timedelta(days=365 * 4),
-                               valid_hetu(1, 1, 1970, 111)),
+            "stale": _customer(
+                s, manager, "Unohdettu", now - timedelta(days=365 * 4), valid_hetu(1, 1, 1970, 111)
+            ),
             "old_orders": _customer(s, manager, "Entinen", long_ago),
             "kept_by_books": _customer(s, manager, "Kirjanpito", long_ago),
             "unpaid": _customer(s, manager, "Velallinen", long_ago),
@@ -60,18 +65,41 @@ def register(db, manager):
         _order(s, manager, ids["kept_by_books"], now - timedelta(days=365 * 4))
         _order(s, manager, ids["unpaid"], long_ago, state="in_collection")
         set_objections(s, manager, ids["stale"], ["direct_marketing"])
-        s.add(Request(number="P-1", kind="access", customer_id=ids["requesting"],
-                      received_on=now, due_on=now + timedelta(days=30), channel="letter",
-                      state="in_progress"))
-        s.add(Request(number="P-2", kind="access", customer_id=ids["stale"],
-                      subject_name="Unohdettu Vanha", subject_email="unohdettu@example.fi",
-                      received_on=now - timedelta(days=365 * 5),
-                      due_on=now - timedelta(days=365 * 5 - 30), channel="letter",
-                      state="completed"))
+        s.add(
+            Request(
+                number="P-1",
+                kind="access",
+                customer_id=ids["requesting"],
+                received_on=now,
+                due_on=now + timedelta(days=30),
+                channel="letter",
+                state="in_progress",
+            )
+        )
+        s.add(
+            Request(
+                number="P-2",
+                kind="access",
+                customer_id=ids["stale"],
+                subject_name="Unohdettu Vanha",
+                subject_email="unohdettu@example.fi",
+                received_on=now - timedelta(days=365 * 5),
+                due_on=now - timedelta(days=365 * 5 - 30),
+                channel="letter",
+                state="completed",
+            )
+        )
         s.flush()
-        s.add(RequestAttachment(request_id=s.execute(select(Request.id).where(
-            Request.number == "P-2")).scalar_one(), filename="scan.pdf", content=b"%PDF",
-            sha256="0" * 64))
+        s.add(
+            RequestAttachment(
+                request_id=s.execute(
+                    select(Request.id).where(Request.number == "P-2")
+                ).scalar_one(),
+                filename="scan.pdf",
+                content=b"%PDF",
+                sha256="0" * 64,
+            )
+        )
     return ids
 
 
@@ -91,30 +119,45 @@ def test_due_list_gives_action_and_reason_per_person(db, manager, register) -> N
 
 def test_batch_deletes_and_anonymises_with_records_and_audit(db, manager, register) -> None:
     with db.begin() as s:
-        result = apply_retention(s, manager, [register["stale"], register["old_orders"],
-                                              register["recent"]])
+        result = apply_retention(
+            s, manager, [register["stale"], register["old_orders"], register["recent"]]
+        )
     assert (result.deleted, result.anonymised, result.skipped) == (1, 1, (register["recent"],))
     with db.begin() as s:
         assert s.get(Customer, register["stale"]) is None
-        assert s.execute(select(FieldChange).where(
-            FieldChange.customer_id == register["stale"])).first() is None
-        assert s.execute(select(Objection).where(
-            Objection.customer_id == register["stale"])).first() is None
+        assert (
+            s.execute(
+                select(FieldChange).where(FieldChange.customer_id == register["stale"])
+            ).first()
+            is None
+        )
+        assert (
+            s.execute(select(Objection).where(Objection.customer_id == register["stale"])).first()
+            is None
+        )
         request = s.execute(select(Request).where(Request.number == "P-2")).scalar_one()
-        assert (request.customer_id, request.subject_name, request.subject_email) == (
-            None, "", "")
+        assert (request.customer_id, request.subject_name, request.subject_email) == (None, "", "")
         assert request.pseudonym.startswith("H-") and request.attachments == []
         anon = s.get(Customer, register["old_orders"])
         assert anon.state == "anonymised"
         assert (anon.first_name, anon.email, anon.hetu_index) == ("***", "", None)
-        assert s.execute(select(Order).where(
-            Order.customer_id == register["old_orders"])).scalar_one().amount == 100
-        values = s.execute(select(FieldChange.old_value, FieldChange.new_value).where(
-            FieldChange.customer_id == register["old_orders"])).all()
+        assert (
+            s.execute(select(Order).where(Order.customer_id == register["old_orders"]))
+            .scalar_one()
+            .amount
+            == 100
+        )
+        values = s.execute(
+            select(FieldChange.old_value, FieldChange.new_value).where(
+                FieldChange.customer_id == register["old_orders"]
+            )
+        ).all()
         assert all(v == ("", "") for v in values)
         records = {(r.customer_id, r.action) for r in s.execute(select(ErasureRecord)).scalars()}
-        assert records == {(register["stale"], "retention_deleted"),
-                           (register["old_orders"], "anonymised")}
+        assert records == {
+            (register["stale"], "retention_deleted"),
+            (register["old_orders"], "anonymised"),
+        }
         assert verify_chain(s).ok
         assert retention_candidates(s, manager) == []
 

@@ -20,9 +20,17 @@ def _names(rows) -> list[str]:
 
 def test_search_finds_fragments_after_create_update_and_delete(db, receptionist) -> None:
     with db.begin() as s:
-        a = create_customer(s, receptionist, {"first_name": "Aino", "last_name": "Söderberg",
-                                              "email": "aino@esimerkki.fi",
-                                              "phone": "040 123 4567", "postal_code": "33100"})
+        a = create_customer(
+            s,
+            receptionist,
+            {
+                "first_name": "Aino",
+                "last_name": "Söderberg",
+                "email": "aino@esimerkki.fi",
+                "phone": "040 123 4567",
+                "postal_code": "33100",
+            },
+        )
         create_customer(s, receptionist, {"first_name": "Eero", "last_name": "Mäkinen"})
     with db.begin() as s:
         assert _names(search_customers(s, receptionist, "söder")) == ["Aino Söderberg"]
@@ -43,8 +51,20 @@ def test_search_finds_fragments_after_create_update_and_delete(db, receptionist)
         assert search_customers(s, receptionist, "aino@") == []
 
 
-@pytest.mark.parametrize("query", ['"', 'a"b"c', "*", "(", "AND OR NOT", "NEAR(x y)", "%_\\",
-                                   "a-b-c", "'; DROP TABLE customers; --"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        'a"b"c',
+        "*",
+        "(",
+        "AND OR NOT",
+        "NEAR(x y)",
+        "%_\\",
+        "a-b-c",
+        "'; DROP TABLE customers; --",
+    ],
+)
 def test_search_with_odd_characters_never_fails(db, receptionist, query) -> None:
     with db.begin() as s:
         create_customer(s, receptionist, {"first_name": "Aino", "last_name": "Virtanen"})
@@ -65,13 +85,38 @@ def _reference_phone(raw: str, country: str) -> str | None:
 
 def test_fast_finnish_phone_check_agrees_with_phonenumbers() -> None:
     rng = random.Random(7)
-    starts = ["40", "41", "44", "45", "46", "50", "9", "20", "10", "800", "600", "700", "18",
-              "0", "29", "75", "13", "3"]
+    starts = [
+        "40",
+        "41",
+        "44",
+        "45",
+        "46",
+        "50",
+        "9",
+        "20",
+        "10",
+        "800",
+        "600",
+        "700",
+        "18",
+        "0",
+        "29",
+        "75",
+        "13",
+        "3",
+    ]
     for _ in range(4000):
-        national = rng.choice(starts) + "".join(rng.choice("0123456789")
-                                                for _ in range(rng.randint(2, 10)))
-        raw = rng.choice([f"+358{national}", f"0{national}", f"0{national[:2]} {national[2:]}",
-                          f"+358 {national[:2]}-{national[2:]}"])
+        national = rng.choice(starts) + "".join(
+            rng.choice("0123456789") for _ in range(rng.randint(2, 10))
+        )
+        raw = rng.choice(
+            [
+                f"+358{national}",
+                f"0{national}",
+                f"0{national[:2]} {national[2:]}",
+                f"+358 {national[:2]}-{national[2:]}",
+            ]
+        )
         country = rng.choice(["FI", "FI", "SE"])
         try:
             mine: str | None = validation.phone(raw, country)

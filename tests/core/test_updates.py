@@ -21,14 +21,33 @@ HETU_B = valid_hetu(1, 2, 1980, 123)
 @pytest.fixture
 def people(db, manager):
     with db.begin() as s:
-        a = create_customer(s, manager, {"first_name": "Aino", "last_name": "Aalto",
-                                         "street": "Vanhakatu 1", "postal_code": "00100",
-                                         "city": "Helsinki", "hetu": HETU_A})
-        b = create_customer(s, manager, {"first_name": "Pekka", "last_name": "Puu",
-                                         "email": "pekka@example.fi", "street": "Puistotie 2",
-                                         "postal_code": "33100", "city": "Tampere"})
-        c = create_customer(s, manager, {"first_name": "Sara", "last_name": "Salo",
-                                         "hetu": HETU_B, "city": "Oulu"})
+        a = create_customer(
+            s,
+            manager,
+            {
+                "first_name": "Aino",
+                "last_name": "Aalto",
+                "street": "Vanhakatu 1",
+                "postal_code": "00100",
+                "city": "Helsinki",
+                "hetu": HETU_A,
+            },
+        )
+        b = create_customer(
+            s,
+            manager,
+            {
+                "first_name": "Pekka",
+                "last_name": "Puu",
+                "email": "pekka@example.fi",
+                "street": "Puistotie 2",
+                "postal_code": "33100",
+                "city": "Tampere",
+            },
+        )
+        c = create_customer(
+            s, manager, {"first_name": "Sara", "last_name": "Salo", "hetu": HETU_B, "city": "Oulu"}
+        )
         return a.id, b.id, c.id
 
 
@@ -39,28 +58,36 @@ def write(tmp_path: Path, text: str, name: str = "dvv-2025-03.csv") -> Path:
 
 
 def test_preview_lists_old_and_new_values_per_customer_and_writes_nothing(
-        db, manager, people, tmp_path) -> None:
-    path = write(tmp_path,
-                 "henkilötunnus;sukunimi;katuosoite;postinumero;postitoimipaikka\n"
-                 f"{HETU_A};Aalto-Virta;Uusikatu 5 B 7;00200;Helsinki\n")
+    db, manager, people, tmp_path
+) -> None:
+    path = write(
+        tmp_path,
+        "henkilötunnus;sukunimi;katuosoite;postinumero;postitoimipaikka\n"
+        f"{HETU_A};Aalto-Virta;Uusikatu 5 B 7;00200;Helsinki\n",
+    )
     with db.begin() as s:
         preview = preview_updates(s, manager, path)
     assert [u.customer_id for u in preview.updates] == [people[0]]
     changes = {(c.field, c.old, c.new) for c in preview.updates[0].changes}
-    assert changes == {("last_name", "Aalto", "Aalto-Virta"),
-                       ("street", "Vanhakatu 1", "Uusikatu 5 B 7"),
-                       ("postal_code", "00100", "00200")}
+    assert changes == {
+        ("last_name", "Aalto", "Aalto-Virta"),
+        ("street", "Vanhakatu 1", "Uusikatu 5 B 7"),
+        ("postal_code", "00100", "00200"),
+    }
     with db.begin() as s:
         assert s.get(Customer, people[0]).street == "Vanhakatu 1"
 
 
 def test_apply_changes_customers_with_the_file_and_date_in_history(
-        db, manager, people, tmp_path) -> None:
-    path = write(tmp_path,
-                 "hetu;etunimi;sukunimi;sähköposti;katuosoite;postitoimipaikka\n"
-                 f"{HETU_A};;;;Uusikatu 5;\n"
-                 ";Pekka;Puu;PEKKA@example.fi;Rantatie 9;Turku\n"
-                 f"{HETU_B};;;;;Oulu\n")
+    db, manager, people, tmp_path
+) -> None:
+    path = write(
+        tmp_path,
+        "hetu;etunimi;sukunimi;sähköposti;katuosoite;postitoimipaikka\n"
+        f"{HETU_A};;;;Uusikatu 5;\n"
+        ";Pekka;Puu;PEKKA@example.fi;Rantatie 9;Turku\n"
+        f"{HETU_B};;;;;Oulu\n",
+    )
     with db.begin() as s:
         preview = preview_updates(s, manager, path)
         assert (len(preview.updates), len(preview.unchanged)) == (2, 1)
@@ -76,14 +103,17 @@ def test_apply_changes_customers_with_the_file_and_date_in_history(
 
 
 def test_unmatched_and_invalid_rows_are_reported_and_nobody_is_created(
-        db, manager, people, tmp_path) -> None:
-    path = write(tmp_path,
-                 "hetu;etunimi;sukunimi;sähköposti;postinumero\n"
-                 f"{valid_hetu(5, 5, 1955, 222)};Outo;Henkilö;;00100\n"   # unknown hetu
-                 ";Pekka;Puu;toinen@example.fi;00100\n"                  # name ok, email not
-                 ";Pekka;Puu;;00100\n"                                   # cannot identify
-                 f"{HETU_A};;;;123\n"                                    # bad postal code
-                 "131052-308X;;;;00100\n")                               # bad hetu
+    db, manager, people, tmp_path
+) -> None:
+    path = write(
+        tmp_path,
+        "hetu;etunimi;sukunimi;sähköposti;postinumero\n"
+        f"{valid_hetu(5, 5, 1955, 222)};Outo;Henkilö;;00100\n"  # unknown hetu
+        ";Pekka;Puu;toinen@example.fi;00100\n"  # name ok, email not
+        ";Pekka;Puu;;00100\n"  # cannot identify
+        f"{HETU_A};;;;123\n"  # bad postal code
+        "131052-308X;;;;00100\n",
+    )  # bad hetu
     with db.begin() as s:
         before = s.execute(select(func.count(Customer.id))).scalar_one()
         preview = preview_updates(s, manager, path)
@@ -105,8 +135,7 @@ def test_file_without_identifying_columns_is_refused(db, manager, tmp_path) -> N
     assert "henkilötunnus" in exc.value.message()
 
 
-def test_a_save_between_preview_and_apply_is_not_overwritten(db, manager, people,
-                                                             tmp_path) -> None:
+def test_a_save_between_preview_and_apply_is_not_overwritten(db, manager, people, tmp_path) -> None:
     path = write(tmp_path, f"hetu;katuosoite\n{HETU_A};Uusikatu 5\n")
     with db.begin() as s:
         preview = preview_updates(s, manager, path)
@@ -118,8 +147,7 @@ def test_a_save_between_preview_and_apply_is_not_overwritten(db, manager, people
         assert s.get(Customer, people[0]).street == "Käsin muutettu 3"
 
 
-def test_update_service_label_and_permissions(db, manager, receptionist, people,
-                                              tmp_path) -> None:
+def test_update_service_label_and_permissions(db, manager, receptionist, people, tmp_path) -> None:
     path = write(tmp_path, f"hetu;postitoimipaikka\n{HETU_B};Kemi\n", name="posti.csv")
     with db.begin() as s:
         preview = preview_updates(s, receptionist, path)
@@ -136,9 +164,12 @@ def test_update_service_label_and_permissions(db, manager, receptionist, people,
 def test_cli_import_updates_prints_summary_and_exits_1_on_unmatched(cli) -> None:  # noqa: F811
     assert cli("init", "--company", "Testi Oy", "--manager", "anna").returncode == 0
     people = cli.tmp / "asiakkaat.csv"
-    people.write_text("etunimi;sukunimi;sähköposti;katuosoite;hetu\n"
-                      f"Ville;Vallaton;ville@example.fi;Vanha 1;{HETU_A}\n"
-                      "Tiina;Testi;tiina@example.fi;Vanha 2;\n", encoding="utf-8")
+    people.write_text(
+        "etunimi;sukunimi;sähköposti;katuosoite;hetu\n"
+        f"Ville;Vallaton;ville@example.fi;Vanha 1;{HETU_A}\n"
+        "Tiina;Testi;tiina@example.fi;Vanha 2;\n",
+        encoding="utf-8",
+    )
     assert cli("import-customers", str(people), "--user", "anna").returncode == 0
 
     clean = cli.tmp / "paivitys.csv"
@@ -148,9 +179,12 @@ def test_cli_import_updates_prints_summary_and_exits_1_on_unmatched(cli) -> None
     assert "päivitetty 1, ennallaan 0, ei löytynyt 0, hylätty 0" in ok.stdout
 
     mixed = cli.tmp / "paivitys2.csv"
-    mixed.write_text("etunimi;sukunimi;sähköposti;katuosoite\n"
-                     "Tiina;Testi;tiina@example.fi;Uusi 2\n"
-                     "Tuntematon;Henkilö;tuntematon@example.fi;Uusi 3\n", encoding="utf-8")
+    mixed.write_text(
+        "etunimi;sukunimi;sähköposti;katuosoite\n"
+        "Tiina;Testi;tiina@example.fi;Uusi 2\n"
+        "Tuntematon;Henkilö;tuntematon@example.fi;Uusi 3\n",
+        encoding="utf-8",
+    )
     result = cli("--lang", "en", "import-updates", str(mixed), "--user", "anna")
     assert result.returncode == 1
     assert "updated 1, unchanged 0, unmatched 1, rejected 0" in result.stdout

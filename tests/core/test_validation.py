@@ -11,15 +11,18 @@ from core.errors import ValidationError
 from tests.conftest import valid_hetu
 
 
-@pytest.mark.parametrize("value", [
-    "131052-308T",
-    valid_hetu(1, 1, 2005, 123),            # A: 2000s
-    valid_hetu(1, 1, 2005, 123, sign="B"),  # 2023 century signs
-    valid_hetu(1, 1, 2005, 123, sign="F"),
-    valid_hetu(1, 1, 1995, 123, sign="Y"),
-    valid_hetu(1, 1, 1995, 123, sign="U"),
-    valid_hetu(1, 1, 1895, 123, sign="+"),
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "131052-308T",
+        valid_hetu(1, 1, 2005, 123),  # A: 2000s
+        valid_hetu(1, 1, 2005, 123, sign="B"),  # 2023 century signs
+        valid_hetu(1, 1, 2005, 123, sign="F"),
+        valid_hetu(1, 1, 1995, 123, sign="Y"),
+        valid_hetu(1, 1, 1995, 123, sign="U"),
+        valid_hetu(1, 1, 1895, 123, sign="+"),
+    ],
+)
 def test_valid_hetu_is_accepted_unchanged(value: str) -> None:
     assert validation.hetu(value) == value
 
@@ -31,13 +34,16 @@ def test_hetu_century_sign_is_never_normalised() -> None:
     assert validation.hetu(y) != validation.hetu(dash)
 
 
-@pytest.mark.parametrize("value, code", [
-    ("131052-308X", "validation.hetu_checksum"),
-    ("131052-308", "validation.hetu_length"),
-    ("321052-308T", "validation.hetu_invalid"),
-    (valid_hetu(10, 1, 1990, 999), "validation.hetu_temporary"),
-    (valid_hetu(10, 1, 1990, 900), "validation.hetu_temporary"),
-])
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        ("131052-308X", "validation.hetu_checksum"),
+        ("131052-308", "validation.hetu_length"),
+        ("321052-308T", "validation.hetu_invalid"),
+        (valid_hetu(10, 1, 1990, 999), "validation.hetu_temporary"),
+        (valid_hetu(10, 1, 1990, 900), "validation.hetu_temporary"),
+    ],
+)
 def test_bad_hetu_is_refused_naming_the_field(value: str, code: str) -> None:
     with pytest.raises(ValidationError) as err:
         validation.hetu(value)
@@ -50,11 +56,14 @@ def test_masked_hetu_shows_birth_date_only() -> None:
     assert validation.mask_hetu("131052-308T") == "131052-****"
 
 
-@pytest.mark.parametrize("raw, e164, shown", [
-    ("040 123 4567", "+358401234567", "040 1234567"),
-    ("+358 9 1234 5678", "+358912345678", "09 12345678"),
-    ("+46 8 123 456 78", "+46812345678", "+46 8 123 456 78"),
-])
+@pytest.mark.parametrize(
+    "raw, e164, shown",
+    [
+        ("040 123 4567", "+358401234567", "040 1234567"),
+        ("+358 9 1234 5678", "+358912345678", "09 12345678"),
+        ("+46 8 123 456 78", "+46812345678", "+46 8 123 456 78"),
+    ],
+)
 def test_phone_stored_e164_and_shown_nicely(raw: str, e164: str, shown: str) -> None:
     assert validation.phone(raw) == e164
     assert validation.format_phone(e164) == shown
@@ -101,7 +110,8 @@ def test_names_required_and_need_letters() -> None:
 
 @given(st.text(max_size=30))
 def test_any_text_is_a_hetu_that_validates_again_unchanged_or_is_refused_naming_the_field(
-        value: str) -> None:
+    value: str,
+) -> None:
     try:
         clean = validation.hetu(value)
     except ValidationError as exc:
@@ -113,8 +123,11 @@ def test_any_text_is_a_hetu_that_validates_again_unchanged_or_is_refused_naming_
 _SIGNS = {1800: "+", 1900: "-YXWVU", 2000: "ABCDEF"}
 
 
-@given(born=st.dates(min_value=date(1800, 1, 1), max_value=date(2099, 12, 31)),
-       individual=st.integers(min_value=2, max_value=899), pick=st.integers(0, 5))
+@given(
+    born=st.dates(min_value=date(1800, 1, 1), max_value=date(2099, 12, 31)),
+    individual=st.integers(min_value=2, max_value=899),
+    pick=st.integers(0, 5),
+)
 def test_a_generated_valid_hetu_round_trips(born: date, individual: int, pick: int) -> None:
     signs = _SIGNS[born.year // 100 * 100]
     sign = signs[pick % len(signs)]
@@ -125,9 +138,13 @@ def test_a_generated_valid_hetu_round_trips(born: date, individual: int, pick: i
 
 @given(st.text(max_size=40))
 def test_phone_email_and_postal_code_return_clean_text_or_refuse_naming_their_field(
-        value: str) -> None:
-    for fn, field in ((validation.phone, "phone"), (validation.email, "email"),
-                      (validation.postal_code, "postal_code")):
+    value: str,
+) -> None:
+    for fn, field in (
+        (validation.phone, "phone"),
+        (validation.email, "email"),
+        (validation.postal_code, "postal_code"),
+    ):
         try:
             clean = fn(value)
         except ValidationError as exc:

@@ -1,6 +1,6 @@
 """Screenshots of the backup screens, offscreen, for a person to look at.
 
-    python -m tests.gui.screenshots_backup [FOLDER] [--lang fi|en]
+python -m tests.gui.screenshots_backup [FOLDER] [--lang fi|en]
 """
 
 from __future__ import annotations
@@ -54,8 +54,16 @@ def main(argv: list[str] | None = None) -> int:
 
     db = open_database(tmp / "register.sqlite3")
     with db.begin() as s:
-        initialise(s, "Testiasunnot Oy", "manager", "Maija Manageri", MANAGER_PASSWORD,
-                   date(2024, 1, 2), "Toimitusjohtaja", business_id="1572860-0")
+        initialise(
+            s,
+            "Testiasunnot Oy",
+            "manager",
+            "Maija Manageri",
+            MANAGER_PASSWORD,
+            date(2024, 1, 2),
+            "Toimitusjohtaja",
+            business_id="1572860-0",
+        )
         get_settings(s).backup_folder = str(tmp / "varmuuskopiot")
     actor = attempt_login(db, "manager", MANAGER_PASSWORD)
     taken = backup(db, actor)
@@ -79,8 +87,15 @@ def main(argv: list[str] | None = None) -> int:
         def run(self, fn, on_done=None, on_error=None):
             pass
 
-    run = ProgressRun(window, _Pending(), t("bgui.backup_title"), t("bgui.backing_up"),
-                      lambda p, a: None, print, print)
+    run = ProgressRun(
+        window,
+        _Pending(),
+        t("bgui.backup_title"),
+        t("bgui.backing_up"),
+        lambda p, a: None,
+        print,
+        print,
+    )
     run.dialog.setWindowTitle(t("bgui.backup_title"))
     run.dialog.setLabelText(t("bgui.backing_up"))
     run._show(37, 100, "")

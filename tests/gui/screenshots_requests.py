@@ -32,25 +32,50 @@ def test_shots(qtbot, db, manager, receptionist, tmp_path) -> None:
         set_language(lang)
         if lang == "fi":
             cid = make_customer(db, manager)
-            c2 = make_customer(db, manager, first_name="Liisa", last_name="Korhonen",
-                               email="liisa@example.fi")
+            c2 = make_customer(
+                db, manager, first_name="Liisa", last_name="Korhonen", email="liisa@example.fi"
+            )
             add_order(db, manager, c2, date(today().year - 2, 3, 3))
             add_order(db, manager, c2, date(today().year - 1, 5, 3), invoice_state="open")
             with db.begin() as s:
-                record_disclosure(s, manager, cid, "Perintä Oy Saatava", "debt_collection",
-                                  ["street", "last_name"],
-                                  recipient_address="Perintäkuja 3\n33100 Tampere")
+                record_disclosure(
+                    s,
+                    manager,
+                    cid,
+                    "Perintä Oy Saatava",
+                    "debt_collection",
+                    ["street", "last_name"],
+                    recipient_address="Perintäkuja 3\n33100 Tampere",
+                )
             new_request(db, receptionist, "access", received_on=today() - timedelta(days=40))
             new_request(db, receptionist, "erasure", c2, received_on=today() - timedelta(days=26))
-            rect = new_request(db, receptionist, "rectification", cid, items=(
-                ItemInput("street", "Sörnäisten rantatie 25 A 12", "Muutin 1.10."),
-                ItemInput("last_name", "Virtanen", "Menin naimisiin")))
-            new_request(db, receptionist, "objection", cid, signed=False,
-                        objection_kinds=("direct_marketing", "publication"))
-            new_request(db, receptionist, "anonymisation", signed=False,
-                        subject_name="Pekka Tuntematon", customer_id=None)
-        page = RequestsPage(AppContext(db, manager, SyncTaskRunner()),
-                            asker=FakeAsker(tmp_path))
+            rect = new_request(
+                db,
+                receptionist,
+                "rectification",
+                cid,
+                items=(
+                    ItemInput("street", "Sörnäisten rantatie 25 A 12", "Muutin 1.10."),
+                    ItemInput("last_name", "Virtanen", "Menin naimisiin"),
+                ),
+            )
+            new_request(
+                db,
+                receptionist,
+                "objection",
+                cid,
+                signed=False,
+                objection_kinds=("direct_marketing", "publication"),
+            )
+            new_request(
+                db,
+                receptionist,
+                "anonymisation",
+                signed=False,
+                subject_name="Pekka Tuntematon",
+                customer_id=None,
+            )
+        page = RequestsPage(AppContext(db, manager, SyncTaskRunner()), asker=FakeAsker(tmp_path))
         qtbot.addWidget(page)
         _grab(page, f"requests_list_{lang}")
         page.open_request(rect)
@@ -58,8 +83,9 @@ def test_shots(qtbot, db, manager, receptionist, tmp_path) -> None:
         erasure = [r for r in page.model._rows if r.kind == "erasure"][0]
         page.open_request(erasure.id)
         _grab(page, f"request_erasure_{lang}")
-        rpage = RequestsPage(AppContext(db, receptionist, SyncTaskRunner()),
-                             asker=FakeAsker(tmp_path))
+        rpage = RequestsPage(
+            AppContext(db, receptionist, SyncTaskRunner()), asker=FakeAsker(tmp_path)
+        )
         qtbot.addWidget(rpage)
         access = [r for r in rpage.model._rows if r.kind == "access"][0]
         rpage.open_request(access.id)

@@ -80,19 +80,38 @@ def main(argv: list[str] | None = None) -> int:
 
     db = open_database(tmp / "register.sqlite3")
     with db.begin() as s:
-        result = initialise(s, "Testiasunnot Oy", "manager", "Maija Manageri", MANAGER_PASSWORD,
-                            date(2024, 1, 2), "Toimitusjohtaja", business_id="1572860-0",
-                            street="Esplanadi 1", postal_code="00130", city="Helsinki")
-        create_user(s, result.actor, "reception", "Riitta Vastaanotto", "receptionist",
-                    "Vastaanotto-Kuusi-42", date(2024, 1, 3), must_change_password=False)
+        result = initialise(
+            s,
+            "Testiasunnot Oy",
+            "manager",
+            "Maija Manageri",
+            MANAGER_PASSWORD,
+            date(2024, 1, 2),
+            "Toimitusjohtaja",
+            business_id="1572860-0",
+            street="Esplanadi 1",
+            postal_code="00130",
+            city="Helsinki",
+        )
+        create_user(
+            s,
+            result.actor,
+            "reception",
+            "Riitta Vastaanotto",
+            "receptionist",
+            "Vastaanotto-Kuusi-42",
+            date(2024, 1, 3),
+            must_change_password=False,
+        )
     generate(db, result.actor, 300, seed=2)
     actor = attempt_login(db, "manager", MANAGER_PASSWORD)
 
     from core.errors import AuthError
     from gui.login import ChangePasswordDialog, LoginDialog
 
-    login = LoginDialog(lambda u, p: (_ for _ in ()).throw(AuthError("auth.invalid")),
-                        username="manager")
+    login = LoginDialog(
+        lambda u, p: (_ for _ in ()).throw(AuthError("auth.invalid")), username="manager"
+    )
     shot(login, "login", None)
     login.password.setText("x")
     login.try_login()

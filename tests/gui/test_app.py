@@ -56,8 +56,9 @@ def test_existing_database_opens_login_then_the_main_window(qtbot, db):
 
 
 def test_missing_data_key_asks_for_the_recovery_key(qtbot, db, memory_keyring, monkeypatch):
-    install_id, text = next((k[1], v) for k, v in memory_keyring.store.items()
-                            if k[0] == KEYRING_SERVICE)
+    install_id, text = next(
+        (k[1], v) for k, v in memory_keyring.store.items() if k[0] == KEYRING_SERVICE
+    )
     recovery = DataKey.from_text(text).recovery_text()
     memory_keyring.store.clear()  # a new desk
     clear_key_cache()

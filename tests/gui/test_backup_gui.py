@@ -74,8 +74,9 @@ def _watch_progress(monkeypatch, cancel: bool = False) -> list[tuple[int, int]]:
     return seen
 
 
-def test_backup_now_writes_a_checked_file_and_shows_progress(qtbot, gui_ctx_manager, folder,
-                                                              monkeypatch, _no_blocking_boxes):
+def test_backup_now_writes_a_checked_file_and_shows_progress(
+    qtbot, gui_ctx_manager, folder, monkeypatch, _no_blocking_boxes
+):
     monkeypatch.setattr(backup_files, "PAGES_PER_STEP", 4)
     seen = _watch_progress(monkeypatch)
     page = SettingsPage(gui_ctx_manager)
@@ -105,7 +106,8 @@ def test_cancelled_backup_leaves_no_file(qtbot, gui_ctx_manager, folder, monkeyp
 
 
 def test_restore_brings_back_the_backup_and_an_erased_customer_stays_gone(
-        qtbot, gui_ctx_manager, folder, monkeypatch):
+    qtbot, gui_ctx_manager, folder, monkeypatch
+):
     ctx = gui_ctx_manager
     db, manager = ctx.db, ctx.actor
     gone = _add(db, manager, "Aino")
@@ -114,8 +116,11 @@ def test_restore_brings_back_the_backup_and_an_erased_customer_stays_gone(
     _add(db, manager, "Cecilia")  # after the backup: the restore loses it
     with db.begin() as s:  # Aino erased after the backup
         wipe_customer(s, gone, "delete")
-        s.add(ErasureRecord(customer_id=gone, action="erased", performed_by="manager",
-                            performed_at=clock.now()))
+        s.add(
+            ErasureRecord(
+                customer_id=gone, action="erased", performed_by="manager", performed_at=clock.now()
+            )
+        )
     window = MainWindow(ctx, idle_ms=3_600_000)
     qtbot.addWidget(window)
     page = window.page("settings")
@@ -142,16 +147,20 @@ def test_restore_not_confirmed_replaces_nothing(qtbot, gui_ctx_manager, folder):
     assert _names(ctx.db) == {"Aino", "Bertta"}
 
 
-def test_restore_on_a_new_desk_asks_for_the_recovery_key(qtbot, gui_ctx_manager, folder,
-                                                         memory_keyring):
+def test_restore_on_a_new_desk_asks_for_the_recovery_key(
+    qtbot, gui_ctx_manager, folder, memory_keyring
+):
     from core.settings import clear_key_cache, recovery_key_text
 
     ctx = gui_ctx_manager
     from tests.conftest import valid_hetu
 
     with ctx.session() as s:
-        create_customer(s, ctx.actor, {"first_name": "Aino", "last_name": "Virtanen",
-                                       "hetu": valid_hetu(5, 6, 1990, 111)})
+        create_customer(
+            s,
+            ctx.actor,
+            {"first_name": "Aino", "last_name": "Virtanen", "hetu": valid_hetu(5, 6, 1990, 111)},
+        )
         key = recovery_key_text(s, ctx.actor)
     taken = backup(ctx.db, ctx.actor)
     _add(ctx.db, ctx.actor, "Bertta")
@@ -175,8 +184,9 @@ def test_receptionist_does_not_back_up_on_exit(qtbot, gui_ctx_receptionist, fold
     assert list_backups(folder) == []
 
 
-def test_closing_takes_the_automatic_backup_when_the_last_is_a_day_old(qtbot, gui_ctx_manager,
-                                                                        folder):
+def test_closing_takes_the_automatic_backup_when_the_last_is_a_day_old(
+    qtbot, gui_ctx_manager, folder
+):
     ctx = gui_ctx_manager
     with ctx.session() as s:
         get_settings(s).last_backup_at = clock.now() - timedelta(days=1, minutes=1)
@@ -198,8 +208,9 @@ def test_closing_takes_no_backup_when_the_last_is_recent(qtbot, gui_ctx_manager,
     assert list_backups(folder) == []
 
 
-def test_a_failing_automatic_backup_is_shown_and_closing_goes_on(qtbot, gui_ctx_manager, folder,
-                                                                  monkeypatch, _no_blocking_boxes):
+def test_a_failing_automatic_backup_is_shown_and_closing_goes_on(
+    qtbot, gui_ctx_manager, folder, monkeypatch, _no_blocking_boxes
+):
     def broken(*_a, **_k):
         raise OSError("disk full")
 
@@ -218,7 +229,7 @@ def _damage(db) -> Path:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.dispose()
     data = bytearray(path.read_bytes())
-    data[4096 * 2: 4096 * 6] = os.urandom(4096 * 4)
+    data[4096 * 2 : 4096 * 6] = os.urandom(4096 * 4)
     path.write_bytes(bytes(data))
     return path
 
@@ -228,7 +239,8 @@ def test_healthy_database_opens_without_a_question(db, folder):
 
 
 def test_damaged_database_at_start_offers_the_latest_good_backup_and_restores_it(
-        qtbot, db, manager, folder):
+    qtbot, db, manager, folder
+):
     from gui.tasks import SyncTaskRunner
 
     _add(db, manager, "Aino")
@@ -261,8 +273,9 @@ def test_damaged_database_at_start_offers_the_latest_good_backup_and_restores_it
         fresh.dispose()
 
 
-def test_damaged_database_without_backups_lets_the_user_choose_a_file(qtbot, db, manager,
-                                                                      folder, tmp_path):
+def test_damaged_database_without_backups_lets_the_user_choose_a_file(
+    qtbot, db, manager, folder, tmp_path
+):
     from gui.tasks import SyncTaskRunner
 
     elsewhere = backup(db, manager, tmp_path / "usb" / "kopio.sqlite3")
@@ -280,7 +293,8 @@ def test_damaged_database_without_backups_lets_the_user_choose_a_file(qtbot, db,
 
 
 def test_app_start_on_a_damaged_file_shows_the_backup_offer_instead_of_the_login(
-        qtbot, db, manager, folder):
+    qtbot, db, manager, folder
+):
     from gui.app import Shell
     from gui.login import LoginDialog
 
@@ -300,15 +314,17 @@ def test_app_start_on_a_damaged_file_shows_the_backup_offer_instead_of_the_login
     qtbot.waitUntil(lambda: isinstance(shell.dialog, LoginDialog), timeout=10000)
     qtbot.addWidget(shell.dialog)
     assert shell.dialog.username.text() == "manager"  # the login again, on the restored file
-    qtbot.waitUntil(lambda: shell.opener is not None and not shell.opener.thread.is_alive(),
-                    timeout=10000)
+    qtbot.waitUntil(
+        lambda: shell.opener is not None and not shell.opener.thread.is_alive(), timeout=10000
+    )
     assert shell.authenticate("manager", MANAGER_PASSWORD).username == "manager"
     shell.tasks.wait()
     shell.db.dispose()
 
 
 def test_a_slow_automatic_backup_gives_up_at_the_time_limit_and_leaves_no_file(
-        qtbot, gui_ctx_manager, folder, monkeypatch):
+    qtbot, gui_ctx_manager, folder, monkeypatch
+):
     import time
 
     from gui.backup.exit import backup_on_exit
@@ -321,6 +337,7 @@ def test_a_slow_automatic_backup_gives_up_at_the_time_limit_and_leaves_no_file(
         def step(done, total, text):
             time.sleep(0.05)
             progress(done, total, text)
+
         return original(src, dst, step, should_abort, message)
 
     monkeypatch.setattr(backup_files, "PAGES_PER_STEP", 1)
@@ -348,7 +365,8 @@ def test_automatic_backup_on_the_worker_thread_writes_the_file(qtbot, gui_ctx_ma
 
 
 def test_on_postgresql_both_buttons_say_to_use_pg_dump_and_pg_restore(
-        qtbot, gui_ctx_manager, _no_blocking_boxes):
+    qtbot, gui_ctx_manager, _no_blocking_boxes
+):
     from types import SimpleNamespace
 
     from sqlalchemy.engine import make_url
@@ -357,8 +375,11 @@ def test_on_postgresql_both_buttons_say_to_use_pg_dump_and_pg_restore(
 
     page = SettingsPage(gui_ctx_manager)
     qtbot.addWidget(page)
-    server = SimpleNamespace(is_sqlite=False, path=None,
-                             url=make_url("postgresql+psycopg://toimisto:salasana@palvelin/rek"))
+    server = SimpleNamespace(
+        is_sqlite=False,
+        path=None,
+        url=make_url("postgresql+psycopg://toimisto:salasana@palvelin/rek"),
+    )
     page.backup_group.ctx = AppContext(server, gui_ctx_manager.actor, gui_ctx_manager.tasks)
     page.backup_group.choose_backup_file = lambda: pytest.fail("no file is asked")
     page.backup_group.backup_button.click()

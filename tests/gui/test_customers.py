@@ -41,8 +41,9 @@ def names(page) -> list[str]:
     return [m.data(m.index(r, 0)) for r in range(m.rowCount())]
 
 
-def test_new_customer_with_bad_hetu_shows_message_beside_the_field_and_saves_nothing(page, qtbot,
-                                                                                     db):
+def test_new_customer_with_bad_hetu_shows_message_beside_the_field_and_saves_nothing(
+    page, qtbot, db
+):
     before = customer_count(db)
     qtbot.keyClick(page, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     detail = page.detail
@@ -78,8 +79,9 @@ def test_new_customer_is_saved_with_objections_and_listed(page, qtbot, db):
 def test_search_finds_by_partial_name_and_by_exact_hetu(page, qtbot, db, manager):
     add_customer(db, manager, first_name="Aino", last_name="Korhonen", hetu=valid_hetu())
     add_customer(db, manager, first_name="Eero", last_name="Korpela", postal_code="00100")
-    add_customer(db, manager, first_name="Ville", last_name="Nieminen",
-                 hetu=valid_hetu(1, 2, 1980, 123))
+    add_customer(
+        db, manager, first_name="Ville", last_name="Nieminen", hetu=valid_hetu(1, 2, 1980, 123)
+    )
     search(page, qtbot, "kor")
     assert names(page) == ["Korhonen", "Korpela"]
     assert page.count.text() == "2 asiakasta"
@@ -128,8 +130,9 @@ def test_copied_hetu_is_marked_secret_and_cleared(page, db, manager):
     assert clipboard.text() == ""
 
 
-def test_save_conflict_names_who_saved_and_reload_shows_their_change(page, qtbot, db, manager,
-                                                                     receptionist):
+def test_save_conflict_names_who_saved_and_reload_shows_their_change(
+    page, qtbot, db, manager, receptionist
+):
     cid = add_customer(db, manager, city="Espoo")
     page.open_customer(cid)
     detail = page.detail
@@ -157,8 +160,9 @@ def test_unsaved_edits_are_reported_and_can_be_discarded(page, db, manager):
     assert not page.has_unsaved_changes()
 
 
-def test_archiving_asks_first_and_hides_the_customer_from_search(page, qtbot, db, manager,
-                                                                 monkeypatch):
+def test_archiving_asks_first_and_hides_the_customer_from_search(
+    page, qtbot, db, manager, monkeypatch
+):
     cid = add_customer(db, manager, last_name="Arkistoitava")
     page.open_customer(cid)
     monkeypatch.setattr(page.detail, "confirm", lambda text: False)
@@ -191,8 +195,9 @@ def test_detail_tabs_show_orders_and_history(page, db, manager):
     assert history.data(history.index(1, 4)) == "Myymälä"  # the source, translated
 
 
-def test_list_model_fetches_later_pages_lazily(page, qtbot, db, manager, monkeypatch,
-                                               qtmodeltester):
+def test_list_model_fetches_later_pages_lazily(
+    page, qtbot, db, manager, monkeypatch, qtmodeltester
+):
     monkeypatch.setattr(model_module, "PAGE", 3)
     for i in range(8):
         add_customer(db, manager, last_name=f"Sivu{i}")
@@ -210,8 +215,12 @@ def test_every_customer_table_model_passes_the_model_tester(page, db, manager, q
     page.run_search()
     qtmodeltester.check(page.model)
     page.open_customer(cid)
-    for m in (page.detail.orders_model, page.detail.requests_model,
-              page.detail.disclosures_model, page.detail.history_model):
+    for m in (
+        page.detail.orders_model,
+        page.detail.requests_model,
+        page.detail.disclosures_model,
+        page.detail.history_model,
+    ):
         qtmodeltester.check(m)
 
 
@@ -223,20 +232,31 @@ def test_receptionist_reveal_is_audited_under_their_name(qtbot, db, manager, rec
     widget.detail.show_hetu_button.click()
     with db.begin() as s:
         last = s.execute(select(AuditEntry).order_by(AuditEntry.id.desc())).scalars().first()
-    assert (last.action, last.username, last.fields) == ("customer.reveal_hetu", "reception",
-                                                          "hetu")
+    assert (last.action, last.username, last.fields) == (
+        "customer.reveal_hetu",
+        "reception",
+        "hetu",
+    )
 
 
-def test_print_form_prefills_the_customer_and_records_it(page, qtbot, db, manager, tmp_path,
-                                                         monkeypatch):
+def test_print_form_prefills_the_customer_and_records_it(
+    page, qtbot, db, manager, tmp_path, monkeypatch
+):
     from pypdf import PdfReader
 
     import gui.documents as documents
     from core.models import Document
 
-    cid = add_customer(db, manager, first_name="Ville", last_name="Valmis",
-                       street="Rantatie 4 B 7", postal_code="33100", city="Tampere",
-                       hetu=valid_hetu(3, 4, 1971, 222))
+    cid = add_customer(
+        db,
+        manager,
+        first_name="Ville",
+        last_name="Valmis",
+        street="Rantatie 4 B 7",
+        postal_code="33100",
+        city="Tampere",
+        hetu=valid_hetu(3, 4, 1971, 222),
+    )
     target = tmp_path / "lomake.pdf"
     monkeypatch.setattr(documents, "ask_save_path", lambda *a, **k: target)
     monkeypatch.setattr(documents, "open_file", lambda *a, **k: True)
@@ -249,12 +269,13 @@ def test_print_form_prefills_the_customer_and_records_it(page, qtbot, db, manage
     with db.begin() as s:
         doc = s.execute(select(Document).where(Document.customer_id == cid)).scalar_one()
         assert doc.kind == "form_access"
-        assert s.execute(select(AuditEntry.action).order_by(AuditEntry.id.desc())).scalar() \
+        assert (
+            s.execute(select(AuditEntry.action).order_by(AuditEntry.id.desc())).scalar()
             == "customer.form_printed"
+        )
 
 
-def test_a_long_list_shows_its_count_once_the_rest_is_in(page, qtbot, db, manager,
-                                                         monkeypatch):
+def test_a_long_list_shows_its_count_once_the_rest_is_in(page, qtbot, db, manager, monkeypatch):
     """The first page comes at once and the rest after it; when the task runner answers
     at once, the count still ends as the whole list's, never "counting"."""
     monkeypatch.setattr(model_module, "FIRST", 2)

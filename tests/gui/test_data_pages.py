@@ -25,21 +25,31 @@ def ctx(db, manager):
 
 @pytest.fixture
 def yes(monkeypatch):
-    monkeypatch.setattr(QMessageBox, "question",
-                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+    )
 
 
-def test_statistics_page_shows_the_year_and_exports_csv(qtbot, ctx, db, manager,
-                                                        tmp_path: Path) -> None:
+def test_statistics_page_shows_the_year_and_exports_csv(
+    qtbot, ctx, db, manager, tmp_path: Path
+) -> None:
     from gui.statistics.view import StatisticsPage
 
     year = today().year
     with db.begin() as s:
-        a = create_customer(s, manager, {"first_name": "Aino", "last_name": "A",
-                                         "source": "shop"})
+        a = create_customer(s, manager, {"first_name": "Aino", "last_name": "A", "source": "shop"})
         a.created_at = datetime(year, 1, 10)
-        create_order(s, manager, a.id, {"item": "Asunto", "amount": "1234,50",
-                                        "ordered_on": date(year, 1, 12), "channel": "web"})
+        create_order(
+            s,
+            manager,
+            a.id,
+            {
+                "item": "Asunto",
+                "amount": "1234,50",
+                "ordered_on": date(year, 1, 12),
+                "channel": "web",
+            },
+        )
     page = StatisticsPage(ctx)
     qtbot.addWidget(page)
     assert page.selected_year() == year
@@ -63,8 +73,9 @@ def _stale(s, manager, first: str, years_ago: int = 5) -> int:
     return c.id
 
 
-def test_retention_page_applies_to_the_ticked_customers_only(qtbot, qtmodeltester, ctx, db,
-                                                             manager, yes) -> None:
+def test_retention_page_applies_to_the_ticked_customers_only(
+    qtbot, qtmodeltester, ctx, db, manager, yes
+) -> None:
     from gui.retention.view import RetentionPage
 
     with db.begin() as s:
@@ -91,25 +102,46 @@ def test_retention_page_is_inert_for_a_receptionist(qtbot, db, receptionist) -> 
     assert not page.apply_button.isEnabled() and page.model.rowCount() == 0
 
 
-def test_duplicates_page_compares_side_by_side_and_merges(qtbot, qtmodeltester, ctx, db,
-                                                          manager, yes) -> None:
+def test_duplicates_page_compares_side_by_side_and_merges(
+    qtbot, qtmodeltester, ctx, db, manager, yes
+) -> None:
     from gui.duplicates.view import DuplicatesPage
 
     with db.begin() as s:
-        a = create_customer(s, manager, {"first_name": "Anna", "last_name": "Aalto",
-                                         "email": "anna@example.fi", "city": "Espoo"}).id
-        b = create_customer(s, manager, {"first_name": "Anni", "last_name": "Aalto",
-                                         "email": "ANNA@example.fi", "phone": "0401234567",
-                                         "hetu": valid_hetu()}).id
+        a = create_customer(
+            s,
+            manager,
+            {
+                "first_name": "Anna",
+                "last_name": "Aalto",
+                "email": "anna@example.fi",
+                "city": "Espoo",
+            },
+        ).id
+        b = create_customer(
+            s,
+            manager,
+            {
+                "first_name": "Anni",
+                "last_name": "Aalto",
+                "email": "ANNA@example.fi",
+                "phone": "0401234567",
+                "hetu": valid_hetu(),
+            },
+        ).id
     page = DuplicatesPage(ctx)
     qtbot.addWidget(page)
     qtmodeltester.check(page.pairs)
     qtmodeltester.check(page.compare)
     assert page.pairs.rowCount() == 1
     assert page.pairs.index(0, 2).data() == "Sama sähköposti"
-    rows = {page.compare.index(r, 0).data(): (page.compare.index(r, 1).data(),
-                                              page.compare.index(r, 2).data())
-            for r in range(page.compare.rowCount())}
+    rows = {
+        page.compare.index(r, 0).data(): (
+            page.compare.index(r, 1).data(),
+            page.compare.index(r, 2).data(),
+        )
+        for r in range(page.compare.rowCount())
+    }
     assert rows["Etunimi"] == ("Anna", "Anni")
     assert rows["Henkilötunnus"] == ("", valid_hetu()[:7] + "****")
     assert page.keep_a.isEnabled()
@@ -127,16 +159,23 @@ def test_duplicates_page_hides_merge_from_a_receptionist(qtbot, db, receptionist
     assert page.keep_a.isHidden() and page.keep_b.isHidden()
 
 
-def test_updates_dialog_previews_then_applies(qtbot, qtmodeltester, ctx, db, manager,
-                                              tmp_path: Path) -> None:
+def test_updates_dialog_previews_then_applies(
+    qtbot, qtmodeltester, ctx, db, manager, tmp_path: Path
+) -> None:
     from gui.updates.view import UpdatesDialog
 
     with db.begin() as s:
-        cid = create_customer(s, manager, {"first_name": "Aino", "last_name": "Aalto",
-                                           "street": "Vanha 1", "hetu": valid_hetu()}).id
+        cid = create_customer(
+            s,
+            manager,
+            {"first_name": "Aino", "last_name": "Aalto", "street": "Vanha 1", "hetu": valid_hetu()},
+        ).id
     path = tmp_path / "paivitys.csv"
-    path.write_text(f"hetu;katuosoite;postitoimipaikka\n{valid_hetu()};Uusi 2;Espoo\n"
-                    f"{valid_hetu(2, 2, 1960, 222)};Muu 3;Oulu\n", encoding="utf-8")
+    path.write_text(
+        f"hetu;katuosoite;postitoimipaikka\n{valid_hetu()};Uusi 2;Espoo\n"
+        f"{valid_hetu(2, 2, 1960, 222)};Muu 3;Oulu\n",
+        encoding="utf-8",
+    )
     dialog = UpdatesDialog(ctx)
     qtbot.addWidget(dialog)
     dialog.load(path)

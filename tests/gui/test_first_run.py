@@ -35,8 +35,7 @@ def test_wizard_refuses_a_bad_business_id_under_the_field(qtbot, tmp_path):
     _fill_company(wizard, "1234567-8")
     wizard.next()
     assert wizard.currentPage() is wizard.company_page
-    assert wizard.company_page.form.error_text("business_id") == t(
-        "validation.business_id_invalid")
+    assert wizard.company_page.form.error_text("business_id") == t("validation.business_id_invalid")
     assert not (tmp_path / "new.sqlite3").exists()
 
 

@@ -23,8 +23,9 @@ from gui.tasks import SyncTaskRunner
 def opened(monkeypatch) -> list[Path]:
     """Files the page asked the system to open (nothing really opens)."""
     urls: list[Path] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl",
-                        lambda url: urls.append(Path(url.toLocalFile())) or True)
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", lambda url: urls.append(Path(url.toLocalFile())) or True
+    )
     return urls
 
 
@@ -44,6 +45,7 @@ def save_to(monkeypatch, tmp_path):
         def fake(parent, caption, suggested, name_filter):
             asked.append(suggested)
             return (str(tmp_path / (name or Path(suggested).name)), name_filter)
+
         monkeypatch.setattr(QFileDialog, "getSaveFileName", fake)
 
     answer.asked = asked  # type: ignore[attr-defined]
@@ -51,15 +53,26 @@ def save_to(monkeypatch, tmp_path):
 
 
 def _customers(db, manager) -> None:
-    rows = [("Matti", "Meikäläinen", "00100", ()), ("Liisa", "Virtanen", "33100", ()),
-            ("Pertti", "Julkaisukielto", "00200", ("publication",)),
-            ("Sirpa", "Suoramainoskielto", "00300", ("direct_marketing",)),
-            ("Tiina", "Tutkimuskielto", "00400", ("research",))]
+    rows = [
+        ("Matti", "Meikäläinen", "00100", ()),
+        ("Liisa", "Virtanen", "33100", ()),
+        ("Pertti", "Julkaisukielto", "00200", ("publication",)),
+        ("Sirpa", "Suoramainoskielto", "00300", ("direct_marketing",)),
+        ("Tiina", "Tutkimuskielto", "00400", ("research",)),
+    ]
     with db.begin() as s:
         for first, last, postal_code, kinds in rows:
-            c = customers.create_customer(s, manager, {
-                "first_name": first, "last_name": last, "street": "Kotikatu 1",
-                "postal_code": postal_code, "city": "Helsinki"})
+            c = customers.create_customer(
+                s,
+                manager,
+                {
+                    "first_name": first,
+                    "last_name": last,
+                    "street": "Kotikatu 1",
+                    "postal_code": postal_code,
+                    "city": "Helsinki",
+                },
+            )
             if kinds:
                 customers.set_objections(s, manager, c.id, kinds)
         customers.create_customer(s, manager, {"first_name": "Olli", "last_name": "Osoitteeton"})
@@ -110,8 +123,9 @@ def test_receptionist_may_print_forms_but_not_labels(qtbot, db, manager, recepti
     assert all(b.isEnabled() for pair in page.form_buttons.values() for b in pair)
 
 
-def test_labels_are_saved_owner_only_opened_and_recorded(qtbot, db, manager, opened, save_to,
-                                                         tmp_path) -> None:
+def test_labels_are_saved_owner_only_opened_and_recorded(
+    qtbot, db, manager, opened, save_to, tmp_path
+) -> None:
     _customers(db, manager)
     page = _page(qtbot, db, manager)
     page.skip.setValue(4)
@@ -128,8 +142,9 @@ def test_labels_are_saved_owner_only_opened_and_recorded(qtbot, db, manager, ope
         assert (doc.kind, doc.filename, doc.created_by) == ("labels", "tarrat.pdf", "manager")
 
 
-def test_mailing_csv_is_saved_in_english_without_opening(qtbot, db, manager, opened, save_to,
-                                                         tmp_path) -> None:
+def test_mailing_csv_is_saved_in_english_without_opening(
+    qtbot, db, manager, opened, save_to, tmp_path
+) -> None:
     _customers(db, manager)
     page = _page(qtbot, db, manager)
     page.language.setCurrentIndex(page.language.findData("en"))
@@ -142,8 +157,9 @@ def test_mailing_csv_is_saved_in_english_without_opening(qtbot, db, manager, ope
     assert "Julkaisukielto" not in text and "Meikäläinen" in text
 
 
-def test_cancelling_the_save_dialog_produces_nothing(qtbot, db, manager, opened,
-                                                     monkeypatch) -> None:
+def test_cancelling_the_save_dialog_produces_nothing(
+    qtbot, db, manager, opened, monkeypatch
+) -> None:
     _customers(db, manager)
     page = _page(qtbot, db, manager)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: ("", ""))
@@ -153,8 +169,9 @@ def test_cancelling_the_save_dialog_produces_nothing(qtbot, db, manager, opened,
         assert s.scalars(select(Document)).all() == []
 
 
-def test_printing_a_blank_form_opens_it_in_the_system_viewer(qtbot, db, receptionist,
-                                                             opened) -> None:
+def test_printing_a_blank_form_opens_it_in_the_system_viewer(
+    qtbot, db, receptionist, opened
+) -> None:
     page = _page(qtbot, db, receptionist)
     qtbot.mouseClick(page.form_buttons["objection"][1], Qt.MouseButton.LeftButton)
     assert len(opened) == 1 and opened[0].name.startswith("kieltolomake-")
@@ -164,8 +181,9 @@ def test_printing_a_blank_form_opens_it_in_the_system_viewer(qtbot, db, receptio
         assert s.scalars(select(Document.kind)).all() == ["form_objection"]
 
 
-def test_privacy_statement_is_saved_in_the_chosen_language(qtbot, db, manager, opened,
-                                                           save_to, tmp_path) -> None:
+def test_privacy_statement_is_saved_in_the_chosen_language(
+    qtbot, db, manager, opened, save_to, tmp_path
+) -> None:
     page = _page(qtbot, db, manager)
     page.language.setCurrentIndex(page.language.findData("en"))
     save_to(None)
@@ -176,9 +194,9 @@ def test_privacy_statement_is_saved_in_the_chosen_language(qtbot, db, manager, o
         assert (doc.kind, doc.language) == ("privacy_statement", "en")
 
 
-def test_a_failed_build_shows_the_message_and_frees_the_buttons(qtbot, db, manager, opened,
-                                                                save_to, warnings,
-                                                                monkeypatch) -> None:
+def test_a_failed_build_shows_the_message_and_frees_the_buttons(
+    qtbot, db, manager, opened, save_to, warnings, monkeypatch
+) -> None:
     _customers(db, manager)
     page = _page(qtbot, db, manager)
     monkeypatch.setattr("core.transfer.mailing.build_labels", lambda *a, **k: 1 / 0)
@@ -222,8 +240,9 @@ def test_large_counts_are_grouped_as_each_language_writes_them() -> None:
     assert number(93899) == "93,899"
 
 
-def test_preview_and_labels_work_on_the_real_worker_thread(qtbot, db, manager, opened,
-                                                           save_to, tmp_path) -> None:
+def test_preview_and_labels_work_on_the_real_worker_thread(
+    qtbot, db, manager, opened, save_to, tmp_path
+) -> None:
     from gui.tasks import TaskRunner
 
     _customers(db, manager)

@@ -43,8 +43,7 @@ def test_status_bar_names_the_user_and_the_database(qtbot, gui_ctx_manager):
     assert window.due_label.text() == t("gui.status.due", count=0, days=7)
 
 
-def test_idle_lock_covers_the_window_and_the_password_keeps_unsaved_edits(qtbot,
-                                                                          gui_ctx_manager):
+def test_idle_lock_covers_the_window_and_the_password_keeps_unsaved_edits(qtbot, gui_ctx_manager):
     window = _window(qtbot, gui_ctx_manager, idle_ms=10**8)
     settings = window.page("settings")
     settings.edits["city"].setText("Espoo")  # an unsaved edit
@@ -77,16 +76,18 @@ def test_locked_window_disables_menus_and_shortcuts(qtbot, gui_ctx_manager):
     assert not window.lock_action.isEnabled()
 
 
-def test_other_user_at_lock_screen_discards_edits_after_confirmation(qtbot, gui_ctx_manager,
-                                                                     monkeypatch):
+def test_other_user_at_lock_screen_discards_edits_after_confirmation(
+    qtbot, gui_ctx_manager, monkeypatch
+):
     window = _window(qtbot, gui_ctx_manager)
     settings = window.page("settings")
     settings.edits["city"].setText("Espoo")
     window.lock()
     answers = iter([False, True])
     asked = []
-    monkeypatch.setattr(main_window_module, "confirm",
-                        lambda parent, text: asked.append(text) or next(answers))
+    monkeypatch.setattr(
+        main_window_module, "confirm", lambda parent, text: asked.append(text) or next(answers)
+    )
     window.lock_screen.switch_user.emit()  # "no": stays locked, edit kept
     assert window.is_locked and settings.edits["city"].text() == "Espoo"
     with qtbot.waitSignal(window.logout_requested):

@@ -47,9 +47,16 @@ def test_new_user_appears_and_must_change_password(qtbot, gui_ctx_manager):
 
     def page_save(values):
         with gui_ctx_manager.session() as s:
-            create_user(s, gui_ctx_manager.actor, values["username"], values["full_name"],
-                        values["role"], values["password"], values["confidentiality_signed_on"],
-                        values["title"])
+            create_user(
+                s,
+                gui_ctx_manager.actor,
+                values["username"],
+                values["full_name"],
+                values["role"],
+                values["password"],
+                values["confidentiality_signed_on"],
+                values["title"],
+            )
 
     dialog = UserDialog(save)
     qtbot.addWidget(dialog)
@@ -69,8 +76,15 @@ def test_add_user_shows_the_cores_refusal_under_the_field(qtbot, gui_ctx_manager
 
     def save(values):
         with gui_ctx_manager.session() as s:
-            create_user(s, gui_ctx_manager.actor, values["username"], values["full_name"],
-                        values["role"], values["password"], values["confidentiality_signed_on"])
+            create_user(
+                s,
+                gui_ctx_manager.actor,
+                values["username"],
+                values["full_name"],
+                values["role"],
+                values["password"],
+                values["confidentiality_signed_on"],
+            )
 
     dialog = UserDialog(save)
     qtbot.addWidget(dialog)

@@ -83,12 +83,16 @@ def test_new_order_is_saved_for_the_customer_picked_in_the_completer(qtbot, ctx,
     assert dialog.result() == OrderDialog.DialogCode.Accepted
     with db.begin() as s:
         order = s.execute(select(Order)).scalar_one()
-        assert (order.customer_id, order.item, str(order.amount)) == (cid, "Kolmio, Aurakatu 3",
-                                                                      "215000.00")
+        assert (order.customer_id, order.item, str(order.amount)) == (
+            cid,
+            "Kolmio, Aurakatu 3",
+            "215000.00",
+        )
 
 
 def test_order_without_customer_or_with_bad_amount_shows_messages_and_saves_nothing(
-        qtbot, ctx, db, manager):
+    qtbot, ctx, db, manager
+):
     cid = add_customer(db, manager)
     dialog = OrderDialog(ctx)
     qtbot.addWidget(dialog)

@@ -103,6 +103,7 @@ def test_access_request_from_intake_to_completion(qtbot, db, manager, receptioni
     assert rp.detail.state == "completed"
     assert {d.kind for d in rp.detail.documents} >= {"access_report", "access_json"}
     from PySide6.QtWidgets import QLabel
+
     texts = [w.text() for w in rp.scroll.widget().findChildren(QLabel)]
     assert any("Rekisteriote" in x for x in texts)  # the documents made, by name
     assert not any("{" in x for x in texts)  # every placeholder filled
@@ -119,8 +120,7 @@ def test_list_marks_overdue_red_and_due_soon_amber(qtbot, db, receptionist, qtmo
     model = RequestTableModel()
     model.set_rows(rows)
     qtmodeltester.check(model)
-    colours = [model.data(model.index(r, 6), Qt.ItemDataRole.BackgroundRole)
-               for r in range(3)]
+    colours = [model.data(model.index(r, 6), Qt.ItemDataRole.BackgroundRole) for r in range(3)]
     assert colours[0].color() == OVERDUE_BG and colours[1].color() == SOON_BG
     assert colours[2] is None
     assert "myöhässä" in model.data(model.index(0, 6))

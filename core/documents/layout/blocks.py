@@ -138,8 +138,9 @@ _CELL_BOX: list[Any] = [
 ]
 
 
-def total_row(cells: Sequence[Any], widths: Sequence[float], *,
-              span: tuple[int, int] | None = None) -> Table:
+def total_row(
+    cells: Sequence[Any], widths: Sequence[float], *, span: tuple[int, int] | None = None
+) -> Table:
     """A sum line to stand right under a ``data_table`` with the same ``widths``: its cells
     line up with the table's, a rule above it. ``span`` joins columns (first, last) so that a
     big amount never wraps. A table of its own: a span inside a long table makes reportlab
