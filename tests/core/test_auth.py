@@ -139,3 +139,31 @@ def test_user_must_change_password_after_reset(db, manager) -> None:
     with db.begin() as s:
         auth.change_own_password(s, actor, "Uusi-Alku-Salasana-9", "Oma-Hyva-Salasana-10")
     assert not attempt_login(db, "reception", "Oma-Hyva-Salasana-10").must_change_password
+
+
+def test_the_apps_argon2_parameters_are_argon2id_and_at_least_owasps() -> None:
+    from argon2 import Type
+
+    from tests.conftest import PRODUCTION_HASHER
+
+    assert PRODUCTION_HASHER.type is Type.ID
+    assert PRODUCTION_HASHER.memory_cost >= 19 * 1024
+    assert PRODUCTION_HASHER.time_cost >= 2
+    assert PRODUCTION_HASHER.parallelism >= 1
+
+
+def test_a_password_hashed_with_weaker_parameters_is_rehashed_at_the_next_login(
+    db, monkeypatch
+) -> None:
+    """The tests hash cheaply; logging in under the app's parameters upgrades the hash."""
+    from tests.conftest import PRODUCTION_HASHER
+
+    monkeypatch.setattr(auth, "_hasher", PRODUCTION_HASHER)
+    auth.attempt_login(db, "manager", MANAGER_PASSWORD)
+    with db.begin() as s:
+        stored = s.execute(
+            select(User.password_hash).where(User.username == "manager")
+        ).scalar_one()
+    h = PRODUCTION_HASHER
+    assert f"m={h.memory_cost},t={h.time_cost},p={h.parallelism}" in stored
+    auth.attempt_login(db, "manager", MANAGER_PASSWORD)  # the new hash still verifies

@@ -190,11 +190,10 @@ def test_every_source_channel_and_kind_has_a_label_in_both_languages() -> None:
                 assert text and "." not in text, (kind, value, lang)
 
 
-def test_statistics_need_the_statistics_permission(db) -> None:
-    from core.security.permissions import Actor
-
+@pytest.mark.parametrize("who", [None, "manager", 5])
+def test_statistics_are_refused_to_anything_but_a_logged_in_user(db, who) -> None:
     with db.begin() as s, pytest.raises(PermissionDenied):
-        compute_statistics(s, Actor(5, "guest", "guest"))
+        compute_statistics(s, who)
 
 
 def test_write_json_is_owner_only_utf8_with_dates_and_amounts(tmp_path) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -107,17 +109,45 @@ def test_names_required_and_need_letters() -> None:
 
 
 @given(st.text(max_size=30))
-def test_hetu_validator_never_raises_anything_but_validation_error(value: str) -> None:
+def test_any_text_is_a_hetu_that_validates_again_unchanged_or_is_refused_naming_the_field(
+    value: str,
+) -> None:
     try:
-        validation.hetu(value)
-    except ValidationError:
-        pass
+        clean = validation.hetu(value)
+    except ValidationError as exc:
+        assert exc.field == "hetu" and exc.code.startswith("validation.")
+    else:
+        assert validation.hetu(clean) == clean
+
+
+_SIGNS = {1800: "+", 1900: "-YXWVU", 2000: "ABCDEF"}
+
+
+@given(
+    born=st.dates(min_value=date(1800, 1, 1), max_value=date(2099, 12, 31)),
+    individual=st.integers(min_value=2, max_value=899),
+    pick=st.integers(0, 5),
+)
+def test_a_generated_valid_hetu_round_trips(born: date, individual: int, pick: int) -> None:
+    signs = _SIGNS[born.year // 100 * 100]
+    sign = signs[pick % len(signs)]
+    value = valid_hetu(born.day, born.month, born.year, individual, sign=sign)
+    assert validation.hetu(value) == value
+    assert validation.mask_hetu(value) == value[:7] + "****"
 
 
 @given(st.text(max_size=40))
-def test_phone_and_email_validators_never_crash(value: str) -> None:
-    for fn in (validation.phone, validation.email, validation.postal_code):
+def test_phone_email_and_postal_code_return_clean_text_or_refuse_naming_their_field(
+    value: str,
+) -> None:
+    for fn, field in (
+        (validation.phone, "phone"),
+        (validation.email, "email"),
+        (validation.postal_code, "postal_code"),
+    ):
         try:
-            fn(value)
-        except ValidationError:
-            pass
+            clean = fn(value)
+        except ValidationError as exc:
+            assert exc.field == field
+        else:
+            assert isinstance(clean, str) and fn(clean) == clean
