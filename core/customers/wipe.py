@@ -7,7 +7,7 @@ removes" is defined once.
 - ``delete``: the customer row goes with its orders (callers have checked the legal holds),
   field history, prohibitions and the link from disclosures and documents; the person's
   requests keep only their own record under a pseudonymous reference (the tombstone): no
-  name, address, scans or requested values.
+  name, address, scans, requested values or staff's free text (in every mode).
 - ``anonymise``: identifying fields become blank (the name a neutral ``***``), the hetu,
   history, prohibitions, disclosure links and scans go; orders stay for statistics [S4].
 - ``restrict``: what accounting needs stays (name, organisation, orders) and processing is
@@ -37,7 +37,6 @@ from core.models import (
     Objection,
     Order,
     Request,
-    RequestKind,
 )
 
 Mode = Literal["delete", "anonymise", "restrict"]
@@ -74,18 +73,36 @@ def new_pseudonym() -> str:
     return f"H-{secrets.token_hex(5).upper()}"
 
 
+# Free text on a request that the person or the staff wrote about the person: who they are,
+# where the signed original is filed, how their identity was checked, why the deadline was
+# extended, why it was decided so. All of it goes; the kind, dates, state and outcome stay.
+REQUEST_FREE_TEXT = (
+    "subject_name",
+    "subject_email",
+    "subject_address",
+    "original_location",
+    "identity_method",
+    "extension_reasons",
+    "decision_reasons",
+)
+# A requested item keeps only which field it was about and its decision.
+ITEM_FREE_TEXT = ("current_value", "requested_value", "grounds", "reason")
+
+
 def forget_requests(session: Session, customer_id: int, pseudonym: str, detach: bool) -> None:
-    """The person's requests keep only their own record: no name, address, scans or values."""
+    """The person's requests keep only their own record (kinds, dates, states, outcomes): no
+    name, address, scans, values or staff's free text about the person."""
     reqs = session.execute(select(Request).where(Request.customer_id == customer_id)).scalars()
     ids = []
     for req in reqs:
         ids.append(req.id)
-        req.subject_name = req.subject_email = req.subject_address = ""
+        for field in REQUEST_FREE_TEXT:
+            setattr(req, field, "")
         if pseudonym:
             req.pseudonym = pseudonym
-        if req.kind == RequestKind.RECTIFICATION.value:
-            for item in req.items:
-                item.current_value = item.requested_value = item.grounds = ""
+        for item in req.items:
+            for field in ITEM_FREE_TEXT:
+                setattr(item, field, "")
         for attachment in list(req.attachments):
             req.attachments.remove(attachment)
         if detach:

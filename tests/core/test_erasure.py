@@ -21,6 +21,7 @@ from core.models import (
     Order,
     Request,
     RequestAttachment,
+    RequestItem,
 )
 from core.requests import (
     ItemInput,
@@ -244,3 +245,74 @@ def test_disclosure_accepts_only_statement_purposes_and_eea_justification(db, ma
             justification="Vakiolausekkeet (SCC)",
         )
         assert row.outside_eea and row.outside_eea_justification
+
+
+@pytest.mark.parametrize("mode", ["erased", "partly", "anonymised"])
+def test_erasure_wipes_staff_free_text_about_the_person_from_every_request(db, manager, mode):
+    """The name written into every free-text field of the person's requests (identity check,
+    filing place, extension, decision and item reasons, item values) is gone after erasure or
+    anonymisation: every column of every row of the request tables is read back."""
+    from sqlalchemy import text
+
+    from core.requests import extend_deadline, refuse_request, withdraw_request
+
+    name = "Zorgwald"
+    cid = make_customer(db, manager)
+    if mode == "partly":
+        add_order(db, manager, cid, date(RETAINED_YEAR, 2, 1))
+    written = dict(
+        customer_id=cid,
+        subject_name=f"{name} Meikäläinen",
+        subject_email=f"{name.lower()}@example.fi",
+        subject_address=f"{name}inkatu 3",
+        identity_method=f"Ajokortti, {name} tunnistettu kasvoista",
+        original_location=f"Kansio {name}",
+    )
+    rect = new_request(
+        db,
+        manager,
+        "rectification",
+        items=(
+            ItemInput("last_name", f"{name}-Virtanen", f"{name} meni naimisiin"),
+            ItemInput("city", "Espoo", f"{name} muutti"),
+        ),
+        **written,
+    )
+    refused = new_request(db, manager, "access", **written)
+    withdrawn = new_request(db, manager, "access", **written)
+    kind = "anonymisation" if mode == "anonymised" else "erasure"
+    rid = new_request(db, manager, kind, **written)
+    with db.begin() as s:
+        items = get_request(s, rect).items
+        decide_rectification(s, manager, items[0].id, True, f"{name} todisti vihkitodistuksella")
+        decide_rectification(s, manager, items[1].id, False, f"{name} ei asu Espoossa")
+        extend_deadline(s, manager, rid, 1, f"{name} toimitti lisää asiakirjoja")
+        refuse_request(s, manager, refused, f"{name} ei ole sama henkilö")
+        withdraw_request(s, manager, withdrawn, f"{name} soitti ja perui")
+    with db.begin() as s:
+        act = anonymise if mode == "anonymised" else erase
+        assert act(s, manager, rid, f"{name} pyysi kirjeitse").outcome == (
+            "erased" if mode != "partly" else "partly"
+        )
+    with db.begin() as s:
+        for table in ("requests", "request_items", "request_attachments", "documents"):
+            rows = s.execute(text(f"SELECT * FROM {table}")).all()
+            for row in rows:
+                for value in row:
+                    shown = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+                    assert name.lower() not in shown.lower(), (table, row)
+        reqs = s.execute(select(Request).order_by(Request.id)).scalars().all()
+        assert len(reqs) == 4 and len({r.pseudonym for r in reqs}) == 1
+        assert [(r.kind, r.state) for r in reqs] == [
+            ("rectification", "in_progress"),
+            ("access", "refused"),
+            ("access", "withdrawn"),
+            (kind, "completed"),
+        ]
+        assert reqs[-1].decision == {"erased": "erased", "partly": "partly"}.get(mode, "anonymised")
+        assert reqs[-1].extended_due_on is not None and reqs[-1].received_on == today()
+        items = s.execute(select(RequestItem).order_by(RequestItem.id)).scalars().all()
+        assert [(i.field, i.decision) for i in items] == [
+            ("last_name", "accepted"),
+            ("city", "refused"),
+        ]
