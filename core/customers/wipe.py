@@ -22,11 +22,12 @@ import secrets
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import delete, or_, select, text
+from sqlalchemy import delete, event, or_, select, text
 from sqlalchemy.orm import Session
 
 from core.customers.search import build_search_text
 from core.customers.service import get_customer
+from core.db import checkpoint_wal
 from core.legal_holds import check_legal_holds
 from core.models import (
     Customer,
@@ -134,6 +135,31 @@ def _restriction_end(session: Session, customer_id: int) -> date | None:
     return max(ends) if ends else None
 
 
+# ``Session.info`` key: the engine whose WAL is checkpointed once the wiping transaction commits.
+_WIPED_ON = "wipe.checkpoint_engine"
+
+
+@event.listens_for(Session, "after_commit")
+def _checkpoint_after_wipe(session: Session) -> None:
+    """After a commit that wiped someone, no old page version holding their data may stay in
+    the WAL (the committed transaction itself wrote the wiped pages there): checkpoint it into
+    the file, where ``secure_delete`` has zeroed the freed space, and truncate it."""
+    engine = session.info.pop(_WIPED_ON, None)
+    if engine is not None:
+        checkpoint_wal(engine)
+
+
+@event.listens_for(Session, "after_rollback")
+def _nothing_wiped(session: Session) -> None:
+    session.info.pop(_WIPED_ON, None)
+
+
+def _checkpoint_at_commit(session: Session) -> None:
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite":
+        session.info[_WIPED_ON] = bind.engine
+
+
 def _purge_search_index(session: Session) -> None:
     """SQLite's FTS5 (3.40) marks deleted rows instead of rewriting its segments, so trigram
     pieces of the erased text would linger in the file; merging the index rewrites them away
@@ -174,6 +200,7 @@ def wipe_customer(
         session.delete(customer)
         session.flush()
         _purge_search_index(session)
+        _checkpoint_at_commit(session)
         return [*wiped, "orders", "customer"]
     for field in blanked:
         setattr(customer, field, "")
@@ -192,6 +219,7 @@ def wipe_customer(
         wiped += ["state", "restricted_until"]
     session.flush()
     _purge_search_index(session)
+    _checkpoint_at_commit(session)
     return wiped
 
 
