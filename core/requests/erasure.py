@@ -255,10 +255,10 @@ def lift_restriction(session: Session, actor: Actor, customer_id: int) -> Custom
 
 
 def purge_expired_restrictions(session: Session, actor: Actor) -> list[int]:
-    """At login: erase restricted customers whose holds have ended (recorded as "purged");
-    a customer with a hold still in force keeps it, its date moved to the new end."""
-    if not isinstance(actor, Actor):
-        raise ValidationError("actor", "validation.required")
+    """At every login (``core.login``) and from the Retention page: erase restricted customers
+    whose holds have ended (recorded as "purged"); a customer with a hold still in force keeps
+    it, its date moved to the new end."""
+    require(actor, Permission.RETENTION)
     purged: list[int] = []
     due = (
         session.execute(

@@ -111,3 +111,47 @@ def test_manager_lifts_a_restriction_audited_and_the_customer_is_editable(
     with db.begin() as s, pytest.raises(ValidationError) as exc:
         lift_restriction(s, manager, cid)  # nothing to lift any more
     assert "ei ole rajoitettu" in exc.value.message("fi")
+
+
+def test_restricted_customer_is_purged_at_the_first_login_after_its_end(
+    db, manager, receptionist
+) -> None:
+    """Nobody opens the Retention page: the receptionist's first login after the end date
+    purges the customer, by the system user, audited."""
+    from core import clock
+    from core.login import log_in
+    from core.models import ErasureRecord
+    from tests.conftest import RECEPTIONIST_PASSWORD
+
+    cid, until = restricted_customer(db, manager)
+    log_in(db, "reception", RECEPTIONIST_PASSWORD)
+    with db.begin() as s:
+        assert s.get(Customer, cid).state == "restricted"  # not yet
+    clock.shift(((until - today()).days + 1) * 86400)
+    assert log_in(db, "reception", RECEPTIONIST_PASSWORD).username == "reception"
+    with db.begin() as s:
+        assert s.get(Customer, cid) is None
+        assert s.execute(select(Order)).first() is None
+        purged = s.execute(
+            select(AuditEntry).where(AuditEntry.action == "customer.purged")
+        ).scalar_one()
+        assert purged.username == "system" and purged.entity_id == str(cid)
+        actions = s.execute(select(ErasureRecord.action).order_by(ErasureRecord.id)).scalars()
+        assert list(actions) == ["partly_erased", "purged"]
+
+
+def test_retention_page_lists_restricted_customers_with_their_end_dates(db, manager) -> None:
+    from core import clock
+    from core.retention import restricted_customers
+
+    cid, until = restricted_customer(db, manager)
+    active = make_customer(db, manager, email="toinen@example.fi")
+    with db.begin() as s:
+        rows = restricted_customers(s, manager)
+    assert [(r.customer_id, r.name, r.restricted_until, r.due) for r in rows] == [
+        (cid, "Matti Meikäläinen", until, False)
+    ]
+    assert active not in {r.customer_id for r in rows}
+    clock.shift(((until - today()).days + 1) * 86400)
+    with db.begin() as s:
+        assert [r.due for r in restricted_customers(s, manager)] == [True]
