@@ -314,10 +314,12 @@ def bench_access_report(db: Database, actor: object) -> None:
     The transaction is rolled back so that the cached database stays as it was."""
     from sqlalchemy import select
 
+    from core.clock import today
     from core.documents.access_report import build_access_report
     from core.models import Customer
     from core.requests.access import collect_access_data
     from core.requests.erasure import letterhead
+    from core.requests.intake import register_request
 
     def report() -> bytes:
         session = db.session_factory()
@@ -325,7 +327,17 @@ def bench_access_report(db: Database, actor: object) -> None:
             big = session.execute(
                 select(Customer.id).where(Customer.email == "iso.tilaaja@esimerkki.fi")
             ).scalar_one()
-            data = collect_access_data(session, actor, customer_id=big)  # type: ignore[arg-type]
+            req = register_request(
+                session,
+                actor,  # type: ignore[arg-type]
+                kind="access",
+                received_on=today(),
+                channel="letter",
+                signed_on_file=True,
+                original_location="Arkisto",
+                customer_id=big,
+            )
+            data = collect_access_data(session, actor, req.id)  # type: ignore[arg-type]
             return build_access_report(data, letterhead(session), "fi")
         finally:
             session.rollback()

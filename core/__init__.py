@@ -16,6 +16,7 @@ tests all get it. Imports point down this map (a test fails on any import cycle)
     requests/      intake, workflow (states, deadlines), queries, and one module per kind:
                    access, rectification, objection, erasure, anonymisation; documents
                    (the letters of a request)
+    login          the app's login: the password check, then the purge due at every login
     transfer/      csvio (CSV in and out), importing, exporting, mailing (labels, lists)
     documents/     reportlab builders, one module per document kind over layout/; data
                    (their inputs), registry (what was produced), office (blank forms and the

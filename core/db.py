@@ -159,6 +159,16 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
+def checkpoint_wal(engine: Engine) -> None:
+    """Copy the whole WAL into the database file and truncate the WAL to nothing, so that
+    overwritten page versions (an erased person's, say) are no longer in either file. SQLite
+    only; waits for readers up to the busy timeout."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def make_engine(url: URL) -> Engine:
     if is_sqlite(url):
         engine = create_engine(url, connect_args={"timeout": 10})

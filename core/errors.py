@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from core.i18n import t
+from core.i18n import format_date, t
+
+
+def _shown(params: dict[str, Any], lang: str | None) -> dict[str, Any]:
+    """Parameters as the reader sees them: a date in the reader's language."""
+    return {k: format_date(v, lang) if isinstance(v, date) else v for k, v in params.items()}
 
 
 class AppError(Exception):
@@ -18,7 +24,7 @@ class AppError(Exception):
         super().__init__(self.code)
 
     def message(self, lang: str | None = None) -> str:
-        return t(self.code, lang=lang, **self.params)
+        return t(self.code, lang=lang, **_shown(self.params, lang))
 
     def __str__(self) -> str:
         return self.message()
@@ -34,7 +40,10 @@ class ValidationError(AppError):
     def message(self, lang: str | None = None) -> str:
         label = t(f"field.{self.field}", lang=lang)
         return t(
-            "error.field", lang=lang, field=label, problem=t(self.code, lang=lang, **self.params)
+            "error.field",
+            lang=lang,
+            field=label,
+            problem=t(self.code, lang=lang, **_shown(self.params, lang)),
         )
 
 
@@ -50,7 +59,7 @@ class ValidationErrors(ValidationError):
         return "; ".join(e.message(lang) for e in self.errors)
 
     def by_field(self, lang: str | None = None) -> dict[str, str]:
-        return {e.field: t(e.code, lang=lang, **e.params) for e in self.errors}
+        return {e.field: t(e.code, lang=lang, **_shown(e.params, lang)) for e in self.errors}
 
 
 class PermissionDenied(AppError):

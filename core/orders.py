@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from core import validation
 from core.clock import now, today
-from core.customers.service import get_customer
+from core.customers.service import get_customer, require_editable
 from core.errors import Conflict, NotFound, ValidationError, ValidationErrors
-from core.models import Customer, CustomerState, InvoiceState, Order, SalesChannel
+from core.models import Customer, InvoiceState, Order, SalesChannel
 from core.security import audit
 from core.security.permissions import Actor, Permission, require
 
@@ -107,8 +107,7 @@ def create_order(
 ) -> Order:
     require(actor, Permission.ORDERS)
     customer = get_customer(session, customer_id)
-    if customer.state != CustomerState.ACTIVE.value:
-        raise ValidationError("customer", "validation.customer_not_active")
+    require_editable(customer, "customer")
     clean = clean_order(data)
     order = Order(
         customer_id=customer.id,
@@ -142,6 +141,7 @@ def update_order(
 ) -> Order:
     require(actor, Permission.ORDERS)
     order = get_order(session, order_id)
+    require_editable(get_customer(session, order.customer_id), "customer")
     if expected_version is not None and order.version != expected_version:
         raise Conflict(
             "error.conflict", who=order.updated_by, when=order.updated_at.strftime("%d.%m.%Y %H.%M")
@@ -169,6 +169,7 @@ def set_invoice_state(session: Session, actor: Actor, order_id: int, state: str)
 def set_archived(session: Session, actor: Actor, order_id: int, archived: bool) -> None:
     require(actor, Permission.ORDERS)
     order = get_order(session, order_id)
+    require_editable(get_customer(session, order.customer_id), "customer")
     if order.archived != archived:
         order.archived = archived
         order.updated_at = now()

@@ -152,6 +152,33 @@ def _candidates(session: Session, ids: Iterable[int] | None = None) -> list[Rete
     return out
 
 
+@dataclass(frozen=True)
+class RestrictedCustomer:
+    customer_id: int
+    name: str
+    organisation: str
+    restricted_until: date | None
+    due: bool  # the date has passed: the next purge (the next login) erases the customer
+
+
+def restricted_customers(session: Session, actor: Actor) -> list[RestrictedCustomer]:
+    """The partly erased customers whose processing is restricted, the soonest end first."""
+    require(actor, Permission.RETENTION)
+    rows = session.execute(
+        select(Customer.id, Customer.first_name, Customer.last_name, Customer.organisation)
+        .add_columns(Customer.restricted_until)
+        .where(Customer.state == CustomerState.RESTRICTED.value)
+        .order_by(Customer.restricted_until, Customer.last_name, Customer.id)
+    ).all()
+    on = today()
+    return [
+        RestrictedCustomer(
+            cid, f"{first} {last}".strip(), organisation, until, until is not None and until < on
+        )
+        for cid, first, last, organisation, until in rows
+    ]
+
+
 def retention_candidates(session: Session, actor: Actor) -> list[RetentionCandidate]:
     """Everyone due for deletion or anonymisation now, with the reason per person."""
     require(actor, Permission.RETENTION)

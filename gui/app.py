@@ -228,9 +228,9 @@ class Shell(QObject):
         QApplication.quit()
 
     def authenticate(self, username: str, password: str) -> Any:
-        from core.security.auth import attempt_login
+        from core.login import log_in
 
-        return attempt_login(self.db, username, password)
+        return log_in(self.db, username, password)
 
     # --- first run and demo -------------------------------------------------------------------
 

@@ -298,9 +298,9 @@ class MainWindow(QMainWindow):
 
     def _verify_password(self, password: str) -> None:
         from core.errors import AuthError
-        from core.security.auth import attempt_login
+        from core.login import log_in
 
-        actor = attempt_login(self.ctx.db, self.ctx.actor.username, password)
+        actor = log_in(self.ctx.db, self.ctx.actor.username, password)
         if actor.user_id != self.ctx.actor.user_id:
             raise AuthError("auth.invalid")
 

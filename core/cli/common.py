@@ -58,12 +58,12 @@ def open_db(args: argparse.Namespace, *, create: bool = False):  # type: ignore[
 
 
 def login(db, username: str | None):  # type: ignore[no-untyped-def]
-    from core.security.auth import attempt_login
+    from core.login import log_in
 
     if not username:
         raise CliError(t("cli.user_required"), 2)
     password = read_password("cli.password_prompt")
-    return attempt_login(db, username, password)
+    return log_in(db, username, password)
 
 
 def print_progress(done: int, total: int, message: str) -> None:

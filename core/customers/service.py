@@ -186,6 +186,17 @@ def get_customer(session: Session, customer_id: int) -> Customer:
     return customer
 
 
+def require_editable(customer: Customer, field: str = "state") -> None:
+    """An anonymised customer never changes; a restricted one (GDPR Art. 18) is read-only
+    until the purge or a manager lifts the restriction (``lift_restriction``)."""
+    if customer.state == CustomerState.ANONYMISED.value:
+        raise ValidationError(field, "validation.customer_anonymised")
+    if customer.state == CustomerState.RESTRICTED.value:
+        raise ValidationError(
+            field, "validation.customer_restricted", until=customer.restricted_until
+        )
+
+
 def update_customer(
     session: Session,
     actor: Actor,
@@ -204,8 +215,7 @@ def update_customer(
             who=customer.updated_by,
             when=customer.updated_at.strftime("%d.%m.%Y %H.%M"),
         )
-    if customer.state == CustomerState.ANONYMISED.value:
-        raise ValidationError("state", "validation.customer_anonymised")
+    require_editable(customer)
     merged = {f: getattr(customer, f) for f in FIELDS if f != "hetu"}
     merged["hetu"] = hetu_of(session, customer)
     merged.update({k: v for k, v in changes.items()})
@@ -253,6 +263,7 @@ def update_customer(
 def set_archived(session: Session, actor: Actor, customer_id: int, archived: bool) -> None:
     require(actor, Permission.CUSTOMERS)
     customer = get_customer(session, customer_id)
+    require_editable(customer)
     if customer.archived == archived:
         return
     customer.archived = archived

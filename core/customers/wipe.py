@@ -7,7 +7,7 @@ removes" is defined once.
 - ``delete``: the customer row goes with its orders (callers have checked the legal holds),
   field history, prohibitions and the link from disclosures and documents; the person's
   requests keep only their own record under a pseudonymous reference (the tombstone): no
-  name, address, scans or requested values.
+  name, address, scans, requested values or staff's free text (in every mode).
 - ``anonymise``: identifying fields become blank (the name a neutral ``***``), the hetu,
   history, prohibitions, disclosure links and scans go; orders stay for statistics [S4].
 - ``restrict``: what accounting needs stays (name, organisation, orders) and processing is
@@ -22,11 +22,12 @@ import secrets
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import delete, or_, select, text
+from sqlalchemy import delete, event, or_, select, text
 from sqlalchemy.orm import Session
 
 from core.customers.search import build_search_text
 from core.customers.service import get_customer
+from core.db import checkpoint_wal
 from core.legal_holds import check_legal_holds
 from core.models import (
     Customer,
@@ -37,7 +38,6 @@ from core.models import (
     Objection,
     Order,
     Request,
-    RequestKind,
 )
 
 Mode = Literal["delete", "anonymise", "restrict"]
@@ -74,18 +74,36 @@ def new_pseudonym() -> str:
     return f"H-{secrets.token_hex(5).upper()}"
 
 
+# Free text on a request that the person or the staff wrote about the person: who they are,
+# where the signed original is filed, how their identity was checked, why the deadline was
+# extended, why it was decided so. All of it goes; the kind, dates, state and outcome stay.
+REQUEST_FREE_TEXT = (
+    "subject_name",
+    "subject_email",
+    "subject_address",
+    "original_location",
+    "identity_method",
+    "extension_reasons",
+    "decision_reasons",
+)
+# A requested item keeps only which field it was about and its decision.
+ITEM_FREE_TEXT = ("current_value", "requested_value", "grounds", "reason")
+
+
 def forget_requests(session: Session, customer_id: int, pseudonym: str, detach: bool) -> None:
-    """The person's requests keep only their own record: no name, address, scans or values."""
+    """The person's requests keep only their own record (kinds, dates, states, outcomes): no
+    name, address, scans, values or staff's free text about the person."""
     reqs = session.execute(select(Request).where(Request.customer_id == customer_id)).scalars()
     ids = []
     for req in reqs:
         ids.append(req.id)
-        req.subject_name = req.subject_email = req.subject_address = ""
+        for field in REQUEST_FREE_TEXT:
+            setattr(req, field, "")
         if pseudonym:
             req.pseudonym = pseudonym
-        if req.kind == RequestKind.RECTIFICATION.value:
-            for item in req.items:
-                item.current_value = item.requested_value = item.grounds = ""
+        for item in req.items:
+            for field in ITEM_FREE_TEXT:
+                setattr(item, field, "")
         for attachment in list(req.attachments):
             req.attachments.remove(attachment)
         if detach:
@@ -115,6 +133,31 @@ def forget_links(session: Session, customer_id: int) -> None:
 def _restriction_end(session: Session, customer_id: int) -> date | None:
     ends = [h.until for h in check_legal_holds(session, customer_id) if h.until]
     return max(ends) if ends else None
+
+
+# ``Session.info`` key: the engine whose WAL is checkpointed once the wiping transaction commits.
+_WIPED_ON = "wipe.checkpoint_engine"
+
+
+@event.listens_for(Session, "after_commit")
+def _checkpoint_after_wipe(session: Session) -> None:
+    """After a commit that wiped someone, no old page version holding their data may stay in
+    the WAL (the committed transaction itself wrote the wiped pages there): checkpoint it into
+    the file, where ``secure_delete`` has zeroed the freed space, and truncate it."""
+    engine = session.info.pop(_WIPED_ON, None)
+    if engine is not None:
+        checkpoint_wal(engine)
+
+
+@event.listens_for(Session, "after_rollback")
+def _nothing_wiped(session: Session) -> None:
+    session.info.pop(_WIPED_ON, None)
+
+
+def _checkpoint_at_commit(session: Session) -> None:
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite":
+        session.info[_WIPED_ON] = bind.engine
 
 
 def _purge_search_index(session: Session) -> None:
@@ -157,6 +200,7 @@ def wipe_customer(
         session.delete(customer)
         session.flush()
         _purge_search_index(session)
+        _checkpoint_at_commit(session)
         return [*wiped, "orders", "customer"]
     for field in blanked:
         setattr(customer, field, "")
@@ -175,6 +219,7 @@ def wipe_customer(
         wiped += ["state", "restricted_until"]
     session.flush()
     _purge_search_index(session)
+    _checkpoint_at_commit(session)
     return wiped
 
 

@@ -8,7 +8,12 @@ from __future__ import annotations
 from core.legal_holds import LegalHoldInfo, check_legal_holds
 from core.requests.access import collect_access_data, finish_access
 from core.requests.anonymisation import anonymise
-from core.requests.erasure import ErasureOutcome, erase, purge_expired_restrictions
+from core.requests.erasure import (
+    ErasureOutcome,
+    erase,
+    lift_restriction,
+    purge_expired_restrictions,
+)
 from core.requests.intake import (
     RECTIFIABLE,
     Attachment,
@@ -81,6 +86,7 @@ __all__ = [
     "notification_targets",
     "count_requests_due_within",
     "overdue_requests",
+    "lift_restriction",
     "purge_expired_restrictions",
     "record_identity_check",
     "refuse_request",

@@ -26,28 +26,36 @@ from core.models import (
     Order,
     Request,
     RequestKind,
+    RequestState,
 )
 from core.requests.erasure import addressee_of, signatory_of
-from core.requests.workflow import complete, get_request, require_in_progress
+from core.requests.workflow import StateError, complete, get_request, require_in_progress
 from core.security import audit
 from core.security.permissions import Actor, Permission, require
 from core.settings import get_settings
 
+# The states in which the person's data may be handed out: the signed request is on file
+# (checked on the move to ``in_progress``) and the request was neither withdrawn nor refused.
+DISCLOSABLE_STATES = frozenset({RequestState.IN_PROGRESS.value, RequestState.COMPLETED.value})
 
-def collect_access_data(
-    session: Session, actor: Actor, request_id: int | None = None, customer_id: int | None = None
-) -> AccessReportData:
-    """All stored data on the person of the request (or the customer given): contact data
-    with the hetu in clear, orders, sources and field history, disclosures and recipients,
-    prohibitions, requests, documents sent, purposes and retention. Audited."""
+
+def require_disclosable(req: Request) -> None:
+    """Nothing about the person before the signed request is on file (DESIGN.md section 3)."""
+    if req.state not in DISCLOSABLE_STATES:
+        raise StateError("error.req_access_not_disclosable", state=req.state)
+
+
+def collect_access_data(session: Session, actor: Actor, request_id: int) -> AccessReportData:
+    """All stored data on the person of the request: contact data with the hetu in clear,
+    orders, sources and field history, disclosures and recipients, prohibitions, requests,
+    documents sent, purposes and retention. Refused unless the request is in progress or
+    completed (its signed request on file). Audited."""
     require(actor, Permission.ACCESS_REPORT)
-    req: Request | None = None
-    if request_id is not None:
-        req = get_request(session, request_id)
-        customer_id = req.customer_id
-    if customer_id is None:
+    req = get_request(session, request_id)
+    require_disclosable(req)
+    if req.customer_id is None:
         raise ValidationError("customer", "validation.req_customer_required")
-    c: Customer = get_customer(session, customer_id)
+    c: Customer = get_customer(session, req.customer_id)
     settings = get_settings(session)
     person = PersonData(
         c.first_name,
@@ -127,8 +135,8 @@ def collect_access_data(
     return AccessReportData(
         person=person,
         addressee=addressee_of(c),
-        reference=req.number if req else "",
-        received_on=req.received_on if req else None,
+        reference=req.number,
+        received_on=req.received_on,
         orders=orders,
         disclosures=disclosures,
         objections=objections,

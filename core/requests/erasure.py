@@ -231,11 +231,34 @@ def restrict_customer(
     session.flush()
 
 
+def lift_restriction(session: Session, actor: Actor, customer_id: int) -> Customer:
+    """A manager lifts a customer's processing restriction (GDPR Art. 18(3)): the customer is
+    active and can be changed again; what the partial erasure removed stays removed."""
+    require(actor, Permission.ERASE)
+    customer = get_customer(session, customer_id)
+    if customer.state != CustomerState.RESTRICTED.value:
+        raise ValidationError("state", "validation.customer_not_restricted")
+    customer.state = CustomerState.ACTIVE.value
+    customer.restricted_until = None
+    customer.updated_at = now()
+    customer.updated_by = actor.username
+    audit.record(
+        session,
+        actor,
+        "customer.restriction_lifted",
+        "customer",
+        customer.id,
+        ["state", "restricted_until"],
+    )
+    session.flush()
+    return customer
+
+
 def purge_expired_restrictions(session: Session, actor: Actor) -> list[int]:
-    """At login: erase restricted customers whose holds have ended (recorded as "purged");
-    a customer with a hold still in force keeps it, its date moved to the new end."""
-    if not isinstance(actor, Actor):
-        raise ValidationError("actor", "validation.required")
+    """At every login (``core.login``) and from the Retention page: erase restricted customers
+    whose holds have ended (recorded as "purged"); a customer with a hold still in force keeps
+    it, its date moved to the new end."""
+    require(actor, Permission.RETENTION)
     purged: list[int] = []
     due = (
         session.execute(

@@ -11,7 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import now
-from core.customers.service import RECTIFICATION_SOURCE, get_customer, update_customer
+from core.customers.service import (
+    RECTIFICATION_SOURCE,
+    get_customer,
+    require_editable,
+    update_customer,
+)
 from core.errors import NotFound, ValidationError
 from core.i18n import t
 from core.models import (
@@ -69,6 +74,7 @@ def decide_rectification(
     text = (reason or "").strip()
     if accept:
         customer = get_customer(session, req.customer_id)
+        require_editable(customer, "customer")
         item.current_value = current_value(session, customer, item.field)
         update_customer(
             session,

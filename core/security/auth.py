@@ -242,7 +242,8 @@ _DUMMY_HASH = _hasher.hash("timing equaliser for unknown users")
 
 
 def attempt_login(db: object, username: str, password: str) -> Actor:
-    """Log in through a ``core.db.Database``, keeping the audit of failed attempts."""
+    """Log in through a ``core.db.Database``, keeping the audit of failed attempts. The app
+    logs in through ``core.login.log_in``, which also runs the upkeep due at every login."""
     session = db.session_factory()  # type: ignore[attr-defined]
     try:
         actor = login(session, username, password)

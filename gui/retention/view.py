@@ -1,5 +1,7 @@
 """Retention (manager, Lists area): who is due for deletion or anonymisation, with the reason
-per person; the manager ticks people and applies the action in one audited batch."""
+per person; the manager ticks people and applies the action in one audited batch. Below, the
+partly erased customers whose processing is restricted, with their end dates, and a button
+that purges the ended ones now (the login does it anyway)."""
 
 from __future__ import annotations
 
@@ -18,10 +20,13 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from core.i18n import format_date, t
+from core.requests.erasure import purge_expired_restrictions
 from core.retention import (
+    RestrictedCustomer,
     RetentionCandidate,
     RetentionResult,
     apply_retention,
+    restricted_customers,
     retention_candidates,
 )
 from core.security.permissions import Permission
@@ -33,6 +38,10 @@ from gui.rows import Column, RowsModel
 
 def _action_text(c: RetentionCandidate) -> str:
     return t(f"data.gui.retention.action_{c.action}")
+
+
+def _restriction_text(r: RestrictedCustomer) -> str:
+    return t("data.gui.restricted.ended" if r.due else "data.gui.restricted.in_force")
 
 
 class RetentionPage(QWidget):
@@ -74,6 +83,34 @@ class RetentionPage(QWidget):
 
         self.status = QLabel()
         self.status.setWordWrap(True)
+
+        restricted_heading = QLabel(t("data.gui.restricted.title"))
+        bold = restricted_heading.font()
+        bold.setBold(True)
+        restricted_heading.setFont(bold)
+        self.restricted_model = RowsModel(
+            [
+                Column(t("field.customer"), lambda r: r.name),
+                Column(t("field.organisation"), lambda r: r.organisation),
+                Column(t("data.gui.restricted.until"), lambda r: format_date(r.restricted_until)),
+                Column(t("data.gui.restricted.state"), _restriction_text),
+            ],
+            parent=self,
+        )
+        self.restricted_table = QTableView()
+        self.restricted_table.setModel(self.restricted_model)
+        self.restricted_table.setAccessibleName(t("data.gui.restricted.title"))
+        self.restricted_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.restricted_table.verticalHeader().hide()
+        self.restricted_table.horizontalHeader().setStretchLastSection(True)
+        restricted_heading.setBuddy(self.restricted_table)
+        self.restricted_status = QLabel()
+        self.restricted_status.setWordWrap(True)
+        self.purge_button = QPushButton(t("data.gui.restricted.purge"))
+        self.purge_button.clicked.connect(self.purge)
+        purge_row = QHBoxLayout()
+        purge_row.addWidget(self.restricted_status, 1)
+        purge_row.addWidget(self.purge_button)
         self.select_all = QPushButton(t("data.gui.select_all"))
         self.select_all.setShortcut(QKeySequence("Ctrl+Shift+A"))
         self.select_all.clicked.connect(lambda: self.model.set_all_checked(True))
@@ -97,8 +134,17 @@ class RetentionPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
+        layout.addWidget(restricted_heading)
+        layout.addWidget(self.restricted_table, 1)
+        layout.addLayout(purge_row)
         allowed = ctx.can(Permission.RETENTION)
-        for b in (self.select_all, self.select_none, self.reload_button, self.apply_button):
+        for b in (
+            self.select_all,
+            self.select_none,
+            self.reload_button,
+            self.apply_button,
+            self.purge_button,
+        ):
             b.setEnabled(allowed)
         if allowed:
             self.refresh()
@@ -109,18 +155,29 @@ class RetentionPage(QWidget):
     def refresh(self) -> None:
         ctx = self.ctx
 
-        def candidates(s: Session) -> tuple[list[RetentionCandidate], int, int]:
+        def candidates(
+            s: Session,
+        ) -> tuple[list[RetentionCandidate], int, int, list[RestrictedCustomer]]:
             settings = get_settings(s)
             return (
                 retention_candidates(s, ctx.actor),
                 settings.retention_years,
                 settings.bookkeeping_retention_years,
+                restricted_customers(s, ctx.actor),
             )
 
         DbOp(ctx, self, candidates).success(self._show).run()
 
-    def _show(self, result: tuple[list[RetentionCandidate], int, int]) -> None:
-        candidates, years, books = result
+    def _show(
+        self, result: tuple[list[RetentionCandidate], int, int, list[RestrictedCustomer]]
+    ) -> None:
+        candidates, years, books, restricted = result
+        self.restricted_model.set_rows(restricted)
+        self.restricted_table.resizeColumnsToContents()
+        self.restricted_table.horizontalHeader().setStretchLastSection(True)
+        self.purge_button.setEnabled(
+            self.ctx.can(Permission.RETENTION) and any(r.due for r in restricted)
+        )
         self.rule.setText(t("data.gui.retention.rule", years=years, books=books))
         self.model.set_rows(candidates)
         self.table.resizeColumnsToContents()
@@ -160,3 +217,14 @@ class RetentionPage(QWidget):
             self.refresh()
 
         DbOp(ctx, self, lambda s: apply_retention(s, ctx.actor, customer_ids)).success(done).run()
+
+    @Slot()
+    def purge(self) -> None:
+        """Erase now the restricted customers whose restriction has ended (audited)."""
+        ctx = self.ctx
+
+        def done(purged: list[int]) -> None:
+            self.restricted_status.setText(t("data.gui.restricted.purged", count=len(purged)))
+            self.refresh()
+
+        DbOp(ctx, self, lambda s: purge_expired_restrictions(s, ctx.actor)).success(done).run()

@@ -301,3 +301,37 @@ def test_history_sources_read_as_words(source, shown):
     from core.customers.service import history_source_text
 
     assert history_source_text(source, "fi") == shown
+
+
+def test_access_data_refused_until_the_signed_request_is_on_file(db, manager, receptionist):
+    """No access data, report or JSON for a request that is received, awaiting its signature,
+    withdrawn or refused, called straight from core; the message names the state in words."""
+    from core.models import Document
+
+    cid = make_customer(db, manager)
+    received = new_request(db, receptionist, "access", customer_id=cid, signed=False)
+    with db.begin() as s:
+        get_request(s, received).state = "received"  # as registered, before any move
+    awaiting = new_request(db, receptionist, "access", customer_id=cid, signed=False)
+    withdrawn = new_request(db, receptionist, "access", customer_id=cid, signed=False)
+    refused = new_request(db, receptionist, "access", customer_id=cid)
+    with db.begin() as s:
+        withdraw_request(s, receptionist, withdrawn)
+        refuse_request(s, manager, refused, "Henkilöllisyys ei varmistunut")
+    shown = {
+        received: "Vastaanotettu",
+        awaiting: "Odottaa allekirjoitusta",
+        withdrawn: "Peruttu",
+        refused: "Hylätty",
+    }
+    for rid, state in shown.items():
+        for produce in (collect_access_data, produce_access_report, produce_access_json):
+            with db.begin() as s, pytest.raises(InvalidTransition) as exc:
+                produce(s, receptionist, rid)
+            assert state in exc.value.message("fi")
+            assert "allekirjoitettu pyyntö" in exc.value.message("fi")
+            assert "signed request is on file" in exc.value.message("en")
+    with db.begin() as s:
+        assert s.execute(select(Document)).first() is None
+        accessed = select(AuditEntry).where(AuditEntry.action == "customer.access_data")
+        assert s.execute(accessed).first() is None

@@ -96,6 +96,38 @@ def test_retention_page_applies_to_the_ticked_customers_only(
     assert page.model.rowCount() == 1 and "Poistettu 1" in page.status.text()
 
 
+def test_retention_page_lists_restricted_customers_and_purges_the_ended_ones(
+    qtbot, qtmodeltester, ctx, db, manager
+) -> None:
+    from core import clock
+    from core.requests import erase
+    from gui.retention.view import RetentionPage
+    from tests.core.requests_helpers import add_order, make_customer, new_request
+
+    cid = make_customer(db, manager)
+    add_order(db, manager, cid, today().replace(year=today().year - 3, month=2, day=1))
+    rid = new_request(db, manager, "erasure", customer_id=cid)
+    with db.begin() as s:
+        until = erase(s, manager, rid).restricted_until
+    page = RetentionPage(ctx)
+    qtbot.addWidget(page)
+    qtmodeltester.check(page.restricted_model)
+    assert page.restricted_model.rowCount() == 1
+    assert page.restricted_model.index(0, 0).data() == "Matti Meikäläinen"
+    assert page.restricted_model.index(0, 2).data() == f"{until.day}.{until.month}.{until.year}"
+    assert page.restricted_model.index(0, 3).data() == "Voimassa"
+    assert not page.purge_button.isEnabled()
+    clock.shift(((until - today()).days + 1) * 86400)
+    page.refresh()
+    assert page.restricted_model.index(0, 3).data().startswith("Päättynyt")
+    assert page.purge_button.isEnabled()
+    page.purge_button.click()
+    with db.begin() as s:
+        assert s.get(Customer, cid) is None
+    assert page.restricted_model.rowCount() == 0
+    assert page.restricted_status.text() == "Asiakkaita poistettu: 1."
+
+
 def test_retention_page_is_inert_for_a_receptionist(qtbot, db, receptionist) -> None:
     from gui.retention.view import RetentionPage
 
