@@ -107,6 +107,14 @@ class DisclosurePurpose(enum.StrEnum):
     PARTNER_PROCESSING = "partner_processing"
 
 
+class TransferJustification(enum.StrEnum):
+    """The only grounds [S10] gives for data leaving the EU/EEA: the technical implementation
+    of the service, by the company or by its partner."""
+
+    COMPANY_TECHNICAL = "company_technical_implementation"
+    PARTNER_TECHNICAL = "partner_technical_implementation"
+
+
 class RequestKind(enum.StrEnum):
     ACCESS = "access"
     RECTIFICATION = "rectification"

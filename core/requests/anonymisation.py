@@ -19,7 +19,7 @@ from core.requests.erasure import (
 )
 from core.requests.workflow import complete
 from core.security import audit
-from core.security.permissions import Actor
+from core.security.permissions import Actor, Permission, require
 
 
 def anonymise(session: Session, actor: Actor, request_id: int, reasons: str = "") -> ErasureOutcome:
@@ -41,6 +41,7 @@ def anonymise(session: Session, actor: Actor, request_id: int, reasons: str = ""
 def anonymise_customer(
     session: Session, actor: Actor, customer_id: int, request_id: int | None
 ) -> None:
+    require(actor, Permission.ERASE)
     customer = get_customer(session, customer_id)
     wiped = wipe_customer(session, customer_id, "anonymise")
     customer.updated_at = now()

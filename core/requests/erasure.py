@@ -202,6 +202,13 @@ def erase_customer(
 ) -> None:
     """Remove the person entirely: customer row, orders, history, prohibitions; requests
     become tombstones with a pseudonymous reference; disclosures lose the link."""
+    require(actor, Permission.ERASE)
+    _erase_customer(session, actor, customer_id, request_id, action)
+
+
+def _erase_customer(
+    session: Session, actor: Actor, customer_id: int, request_id: int | None, action: str
+) -> None:
     wiped = wipe_customer(session, customer_id, "delete")
     record_erasure(session, actor, customer_id, action, request_id)
     audit.record(session, actor, f"customer.{action}", "customer", customer_id, wiped)
@@ -213,6 +220,7 @@ def restrict_customer(
 ) -> None:
     """Keep what accounting needs (name, organisation, orders) and restrict processing until
     ``until``; contact data, hetu, history, prohibitions and scans go now."""
+    require(actor, Permission.ERASE)
     customer = get_customer(session, customer_id)
     wiped = wipe_customer(session, customer_id, "restrict", pseudonym="", until=until)
     customer.updated_at = now()
@@ -250,7 +258,9 @@ def purge_expired_restrictions(session: Session, actor: Actor) -> list[int]:
     for customer in due:
         holds = check_legal_holds(session, customer.id)
         if not holds:
-            erase_customer(session, actor, customer.id, None, "purged")
+            # The end of a restriction is the register's rule, not the user's decision: it
+            # runs at any user's login.
+            _erase_customer(session, actor, customer.id, None, "purged")
             purged.append(customer.id)
         elif not any(h.blocks for h in holds):
             customer.restricted_until = max(h.until for h in holds if h.until)
