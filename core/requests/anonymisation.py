@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import now
 from core.customers.service import get_customer
+from core.customers.suppression import record_suppression
 from core.customers.wipe import wipe_customer
 from core.legal_holds import check_legal_holds
 from core.models import RequestKind
@@ -43,6 +44,7 @@ def anonymise_customer(
 ) -> None:
     require(actor, Permission.ERASE)
     customer = get_customer(session, customer_id)
+    record_suppression(session, customer)
     wiped = wipe_customer(session, customer_id, "anonymise")
     customer.updated_at = now()
     customer.updated_by = actor.username

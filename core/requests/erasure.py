@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import now, today
 from core.customers.service import add_objections, get_customer
+from core.customers.suppression import record_suppression
 from core.customers.wipe import wipe_customer
 from core.documents.data import Addressee, ErasureDecisionData, Letterhead, Signatory
 from core.errors import ValidationError
@@ -201,8 +202,10 @@ def erase_customer(
     session: Session, actor: Actor, customer_id: int, request_id: int | None, action: str = "erased"
 ) -> None:
     """Remove the person entirely: customer row, orders, history, prohibitions; requests
-    become tombstones with a pseudonymous reference; disclosures lose the link."""
+    become tombstones with a pseudonymous reference; disclosures lose the link. The blind
+    indexes of the hetu and email stay on the suppression list."""
     require(actor, Permission.ERASE)
+    record_suppression(session, get_customer(session, customer_id))
     _erase_customer(session, actor, customer_id, request_id, action)
 
 
@@ -222,6 +225,7 @@ def restrict_customer(
     ``until``; contact data, hetu, history, prohibitions and scans go now."""
     require(actor, Permission.ERASE)
     customer = get_customer(session, customer_id)
+    record_suppression(session, customer)  # the hetu and email go now, the rest at the purge
     wiped = wipe_customer(session, customer_id, "restrict", pseudonym="", until=until)
     customer.updated_at = now()
     customer.updated_by = actor.username

@@ -31,7 +31,7 @@ from core import orders
 from core.customers import service as customers
 from core.customers.service import CustomerDetail
 from core.customers.views import customer_disclosures, customer_requests
-from core.errors import Conflict, ValidationError
+from core.errors import Conflict, Suppressed, ValidationError
 from core.i18n import format_date, format_datetime, t
 from core.models import ObjectionKind, Source
 from core.security.permissions import Permission
@@ -427,6 +427,11 @@ class CustomerDetailPanel(QWidget):
     # --- saving ------------------------------------------------------------------------------
     @Slot()
     def save(self) -> None:
+        self._save()
+
+    def _save(self, confirmed_suppressed: bool = False) -> None:
+        """``confirmed_suppressed``: the user chose to add a person erased at their request
+        (the core then sets every prohibition)."""
         if not self.save_button.isEnabled():
             return
         values = self.values()
@@ -437,9 +442,11 @@ class CustomerDetailPanel(QWidget):
 
             def work() -> int:
                 with self.ctx.session() as s:
-                    created = customers.create_customer(s, self.ctx.actor, data)
+                    created = customers.create_customer(
+                        s, self.ctx.actor, data, confirmed_suppressed=confirmed_suppressed
+                    )
                     if kinds:
-                        customers.set_objections(s, self.ctx.actor, created.id, kinds)
+                        customers.add_objections(s, self.ctx.actor, created.id, kinds)
                     return created.id
         else:
             old = self._snapshot
@@ -472,6 +479,10 @@ class CustomerDetailPanel(QWidget):
 
     def _save_failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
+        if isinstance(exc, Suppressed):
+            if self.confirm(exc.message() + "\n\n" + t("lists.detail.suppressed_question")):
+                self._save(confirmed_suppressed=True)
+            return
         if isinstance(exc, Conflict):
             self.message.show_message(
                 exc.message(), "error", t("lists.detail.reload"), self.reload_after_conflict
