@@ -57,6 +57,9 @@ def _orders(data: AccessReportData, lang: str) -> list[Flowable]:
         invoice = L.label("invoice", o.invoice_state, lang)
         if o.archived:
             invoice = f"{invoice}, {archived}"
+        if o.retained_until:
+            until = t("doc.access.kept_until", lang, date=format_date(o.retained_until, lang))
+            invoice = f"{invoice}, {until}"
         rows.append(
             (
                 o.number,

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from core.clock import now, today
 from core.customers.service import add_objections, get_customer
 from core.customers.suppression import record_suppression
-from core.customers.wipe import wipe_customer
+from core.customers.wipe import drop_orders_past_retention, wipe_customer
 from core.documents.data import Addressee, ErasureDecisionData, Letterhead, Signatory
 from core.errors import ValidationError
-from core.i18n import t
+from core.i18n import format_date, t
 from core.legal_holds import LegalHoldInfo, check_legal_holds
 from core.models import (
     Customer,
@@ -96,6 +96,12 @@ def decision_data(
         kept = (
             t("req.erasure.kept_name", lang),
             t("req.erasure.kept_orders", lang, years=span, count=len(orders)),
+            *(
+                t("req.erasure.kept_order_until", lang, number=n, date=format_date(h.until, lang))
+                for h in retention
+                if h.until
+                for n in h.order_numbers
+            ),
         )
         reasons = t(
             "req.erasure.partly_reason",
@@ -267,6 +273,7 @@ def purge_expired_restrictions(session: Session, actor: Actor) -> list[int]:
             _erase_customer(session, actor, customer.id, None, "purged")
             purged.append(customer.id)
         elif not any(h.blocks for h in holds):
+            drop_orders_past_retention(session, customer.id)
             customer.restricted_until = max(h.until for h in holds if h.until)
             audit.record(
                 session,
