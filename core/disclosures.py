@@ -13,7 +13,7 @@ from core import validation
 from core.clock import today
 from core.customers.service import FIELDS, get_customer
 from core.errors import ValidationError, ValidationErrors
-from core.models import Disclosure, DisclosurePurpose
+from core.models import Disclosure, DisclosurePurpose, TransferJustification
 from core.security import audit
 from core.security.permissions import Actor, Permission, require
 
@@ -35,7 +35,8 @@ def record_disclosure(
     disclosed_on: date | None = None,
 ) -> Disclosure:
     """Record data handed to someone outside the company. Only the purposes of [S9]/[S10]
-    are accepted; a transfer outside the EU/EEA needs its justification [S10]."""
+    are accepted; a transfer outside the EU/EEA needs the one justification [S10] allows, a
+    ``TransferJustification`` (the technical implementation of the company or its partner)."""
     require(actor, Permission.CUSTOMERS)
     customer = get_customer(session, customer_id)
     errors: list[ValidationError] = []
@@ -57,6 +58,11 @@ def record_disclosure(
         errors.append(
             ValidationError("outside_eea_justification", "validation.req_justification_required")
         )
+    elif outside_eea:
+        try:
+            reason = validation.choice("outside_eea_justification", reason, TransferJustification)
+        except ValidationError as exc:
+            errors.append(exc)
     when = disclosed_on or today()
     if when > today():
         errors.append(ValidationError("disclosed_on", "validation.date_in_future"))

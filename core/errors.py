@@ -62,6 +62,13 @@ class ValidationErrors(ValidationError):
         return {e.field: t(e.code, lang=lang, **_shown(e.params, lang)) for e in self.errors}
 
 
+class Suppressed(AppError):
+    """The person's data was erased at their request (a suppression record matches): adding
+    them again needs the user's explicit confirmation. ``erased_on`` is the erasure date."""
+
+    code = "error.customer_suppressed"
+
+
 class PermissionDenied(AppError):
     code = "error.permission_denied"
 

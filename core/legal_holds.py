@@ -7,6 +7,7 @@ erasure request, the wipe (the restriction's end date) and retention all ask thi
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +21,41 @@ from core.settings import get_settings
 
 BLOCKING = ("open_invoice", "in_collection")
 _LIST_MAX = 8
+
+# Kirjanpitolaki 2:10 counts from the end of the financial year: the accounts (ledgers,
+# financial statements) are kept 10 years, the vouchers 6. This register holds no accounts;
+# an order is a voucher, kept ``Settings.bookkeeping_retention_years`` (default 6).
+ACCOUNTS_RETENTION_YEARS = 10
+
+
+def _on_day(year: int, month: int, day: int) -> date:
+    """``day``.``month``. of ``year``, or the month's last day when it is shorter (29.2.)."""
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def financial_year_end(on: date, end_day: int = 31, end_month: int = 12) -> date:
+    """The last day of the financial year that ``on`` falls in, the year ending on
+    ``end_day``.``end_month``. (31.12.: the calendar year)."""
+    end = _on_day(on.year, end_month, end_day)
+    return end if end >= on else _on_day(on.year + 1, end_month, end_day)
+
+
+def retention_end(on: date, years: int, end_day: int = 31, end_month: int = 12) -> date:
+    """The last day a record dated ``on`` must be kept: ``years`` after the end of its
+    financial year."""
+    end = financial_year_end(on, end_day, end_month)
+    return _on_day(end.year + years, end_month, end_day)
+
+
+def order_retention_end(session: Session, ordered_on: date) -> date:
+    """The last day accounting must keep an order (a voucher), from the Settings."""
+    settings = get_settings(session)
+    return retention_end(
+        ordered_on,
+        settings.bookkeeping_retention_years,
+        settings.financial_year_end_day,
+        settings.financial_year_end_month,
+    )
 
 
 @dataclass(frozen=True)
@@ -46,10 +82,11 @@ def check_legal_holds(
     session: Session, customer_id: int, lang: str | None = None
 ) -> list[LegalHoldInfo]:
     """Every hold on the customer's data with its reason and end date (None: until the
-    invoice is settled). Retention: orders are accounting records kept for
-    ``Settings.bookkeeping_retention_years`` after the end of the order's financial year
-    (31.12. of the order year + N years)."""
-    years = get_settings(session).bookkeeping_retention_years
+    invoice is settled). Retention: each order is a voucher kept for
+    ``Settings.bookkeeping_retention_years`` after the end of the financial year it is dated
+    in (the year's end is a Setting); an order past its retention holds nothing."""
+    settings = get_settings(session)
+    years = settings.bookkeeping_retention_years
     orders = (
         session.execute(
             select(Order)
@@ -77,7 +114,9 @@ def check_legal_holds(
     current = today()
     by_until: dict[date, list[str]] = {}
     for o in orders:
-        until = date(o.ordered_on.year + years, 12, 31)
+        until = retention_end(
+            o.ordered_on, years, settings.financial_year_end_day, settings.financial_year_end_month
+        )
         if until >= current:
             by_until.setdefault(until, []).append(o.number)
     for until in sorted(by_until):

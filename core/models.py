@@ -107,6 +107,14 @@ class DisclosurePurpose(enum.StrEnum):
     PARTNER_PROCESSING = "partner_processing"
 
 
+class TransferJustification(enum.StrEnum):
+    """The only grounds [S10] gives for data leaving the EU/EEA: the technical implementation
+    of the service, by the company or by its partner."""
+
+    COMPANY_TECHNICAL = "company_technical_implementation"
+    PARTNER_TECHNICAL = "partner_technical_implementation"
+
+
 class RequestKind(enum.StrEnum):
     ACCESS = "access"
     RECTIFICATION = "rectification"
@@ -169,6 +177,9 @@ class Settings(Base):
     # Accounting records (orders, invoices) are kept this many years after the end of the
     # financial year (Kirjanpitolaki 2:10 §: vouchers 6 years).
     bookkeeping_retention_years: Mapped[int] = mapped_column(Integer, default=6)
+    # The last day of the financial year (Kirjanpitolaki 2:10 counts from it), default 31.12.
+    financial_year_end_day: Mapped[int] = mapped_column(Integer, default=31, server_default="31")
+    financial_year_end_month: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
     # Identifies this database in the OS keyring; the key check proves the key belongs here.
     install_id: Mapped[str] = mapped_column(String(64), default="")
     key_check: Mapped[str] = mapped_column(String(128), default="")
@@ -429,6 +440,19 @@ class Document(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class SuppressionRecord(Base):
+    """After an erasure at the person's request [S6][S11]: only keyed blind indexes of the hetu
+    and the lower-case email, and the date, so a later list never adds the person back
+    silently. No other personal value."""
+
+    __tablename__ = "suppression_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hetu_index: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    email_index: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    erased_on: Mapped[date] = mapped_column(Date)
 
 
 class ErasureRecord(Base):

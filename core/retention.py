@@ -4,8 +4,8 @@ A customer is due when there has been no contact (``last_contact_on``, the creat
 missing, or the newest order) for ``Settings.retention_years``. Then:
 
 - without orders: the customer is deleted;
-- with orders: accounting keeps the orders until the end of the financial year (the calendar
-  year here) of the newest order plus ``Settings.bookkeeping_retention_years``; after that the
+- with orders: accounting keeps the orders until the end of the financial year (its end is a
+  Setting) of the newest order plus ``Settings.bookkeeping_retention_years``; after that the
   customer is anonymised and the orders stay for statistics [S4]; before that nothing happens.
 
 Customers with an open invoice or one in collection, or with a request still being handled,
@@ -26,6 +26,7 @@ from core.clock import today
 from core.customers.wipe import wipe_customer
 from core.dates import add_years
 from core.i18n import format_date, t
+from core.legal_holds import retention_end
 from core.models import (
     Customer,
     CustomerState,
@@ -65,11 +66,6 @@ class RetentionResult:
     deleted: int
     anonymised: int
     skipped: tuple[int, ...]  # no longer due when applied (e.g. a new order meanwhile)
-
-
-def accounting_retention_end(newest_order: date, bookkeeping_years: int) -> date:
-    """The last day accounting must keep an order: end of its financial year + N years."""
-    return date(newest_order.year + bookkeeping_years, 12, 31)
 
 
 def _candidates(session: Session, ids: Iterable[int] | None = None) -> list[RetentionCandidate]:
@@ -138,7 +134,12 @@ def _candidates(session: Session, ids: Iterable[int] | None = None) -> list[Rete
             )
             out.append(RetentionCandidate(cid, name, last_contact, reason, DELETE, 0, None))
             continue
-        ends = accounting_retention_end(newest, settings.bookkeeping_retention_years)
+        ends = retention_end(
+            newest,
+            settings.bookkeeping_retention_years,
+            settings.financial_year_end_day,
+            settings.financial_year_end_month,
+        )
         if ends >= current:
             continue  # accounting still needs the orders and who they were for
         reason = t(

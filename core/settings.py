@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -39,7 +40,25 @@ EDITABLE = (
     "backup_folder",
     "retention_years",
     "bookkeeping_retention_years",
+    "financial_year_end_day",
+    "financial_year_end_month",
 )
+
+
+NUMBER_LIMITS = {
+    "idle_lock_minutes": (1, 240),
+    "retention_years": (1, 50),
+    # The vouchers' retention (Kirjanpitolaki 2:10: 6 years); an order is a voucher.
+    "bookkeeping_retention_years": (6, 50),
+    "financial_year_end_day": (1, 31),
+    "financial_year_end_month": (1, 12),
+}
+
+
+def _check_financial_year_end(day: int, month: int) -> None:
+    """The financial year's end must be a day of its month (29.2. means February's end)."""
+    if day > calendar.monthrange(2000, month)[1]:
+        raise ValidationError("financial_year_end_day", "validation.date_invalid")
 
 
 def get_settings(session: Session) -> Settings:
@@ -72,12 +91,8 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
             if value is not None and not isinstance(value, date):
                 raise ValidationError(key, "validation.date_invalid")
             out[key] = value
-        elif key in ("idle_lock_minutes", "retention_years", "bookkeeping_retention_years"):
-            limits = {
-                "idle_lock_minutes": (1, 240),
-                "retention_years": (1, 50),
-                "bookkeeping_retention_years": (1, 50),
-            }[key]
+        elif key in NUMBER_LIMITS:
+            limits = NUMBER_LIMITS[key]
             try:
                 number = int(value)
             except (TypeError, ValueError) as exc:
@@ -235,6 +250,10 @@ def update_settings(
     if expected_version is not None and row.version != expected_version:
         raise Conflict("error.conflict", who=row.updated_by, when=row.updated_at)
     clean = _clean(values)
+    _check_financial_year_end(
+        clean.get("financial_year_end_day", row.financial_year_end_day),
+        clean.get("financial_year_end_month", row.financial_year_end_month),
+    )
     changed = [k for k, v in clean.items() if getattr(row, k) != v]
     for k in changed:
         setattr(row, k, clean[k])

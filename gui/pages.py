@@ -89,7 +89,7 @@ PAGES: list[PageSpec] = [
     PageSpec("customers", "gui.page.customers", Permission.CUSTOMERS, _customers, "Ctrl+1"),
     PageSpec("orders", "gui.page.orders", Permission.ORDERS, _orders, "Ctrl+2"),
     PageSpec("requests", "gui.page.requests", Permission.REQUEST_INTAKE, _requests, "Ctrl+3"),
-    PageSpec("lists", "gui.page.lists", Permission.EXPORT, _lists, "Ctrl+4"),
+    PageSpec("lists", "gui.page.lists", Permission.BLANK_FORMS, _lists, "Ctrl+4"),
     PageSpec("statistics", "gui.page.statistics", Permission.STATISTICS, _statistics, "Ctrl+5"),
     PageSpec("duplicates", "gui.page.duplicates", Permission.MERGE, _duplicates, "Ctrl+9"),
     PageSpec("retention", "gui.page.retention", Permission.RETENTION, _retention, "Ctrl+0"),

@@ -63,7 +63,10 @@ def login(db, username: str | None):  # type: ignore[no-untyped-def]
     if not username:
         raise CliError(t("cli.user_required"), 2)
     password = read_password("cli.password_prompt")
-    return log_in(db, username, password)
+    actor = log_in(db, username, password)
+    if actor.must_change_password:
+        raise CliError(t("cli.password_change_required"), 2)
+    return actor
 
 
 def print_progress(done: int, total: int, message: str) -> None:

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from core import validation
 from core.clock import now, today
 from core.customers.search import build_search_text
-from core.errors import Conflict, NotFound, ValidationError, ValidationErrors
-from core.i18n import t
+from core.customers.suppression import find_suppression
+from core.errors import Conflict, NotFound, Suppressed, ValidationError, ValidationErrors
+from core.i18n import format_date, t
 from core.models import (
     Customer,
     CustomerState,
@@ -146,13 +147,22 @@ def create_customer(
     data: Mapping[str, Any],
     history_source: str = "",
     audit_entry: bool = True,
+    *,
+    confirmed_suppressed: bool = False,
 ) -> Customer:
+    """A new customer. One whose hetu or email is on the suppression list (erased at their
+    request) raises ``Suppressed`` unless ``confirmed_suppressed``; then they are added with
+    all four prohibitions set, so no marketing reaches them [S6][S17]."""
     require(actor, Permission.CUSTOMERS)
     clean = clean_customer(data)
     hetu = clean.pop("hetu", "")
     last_contact = clean.pop("last_contact_on", None) or today()
-    if hetu and _hetu_in_use(session, data_key(session).blind_index(hetu)):
+    hetu_index = data_key(session).blind_index(hetu) if hetu else None
+    if hetu_index and _hetu_in_use(session, hetu_index):
         raise ValidationErrors([ValidationError("hetu", "validation.hetu_exists")])
+    suppressed = find_suppression(session, hetu_index, clean.get("email", ""))
+    if suppressed is not None and not confirmed_suppressed:
+        raise Suppressed(erased_on=format_date(suppressed.erased_on))
     customer = Customer(
         **clean,
         updated_by=actor.username,
@@ -176,6 +186,8 @@ def create_customer(
     )
     if audit_entry:
         audit.record(session, actor, "customer.create", "customer", customer.id, filled)
+    if suppressed is not None:
+        set_objections(session, actor, customer.id, {k.value for k in ObjectionKind})
     return customer
 
 

@@ -10,8 +10,9 @@ removes" is defined once.
   name, address, scans, requested values or staff's free text (in every mode).
 - ``anonymise``: identifying fields become blank (the name a neutral ``***``), the hetu,
   history, prohibitions, disclosure links and scans go; orders stay for statistics [S4].
-- ``restrict``: what accounting needs stays (name, organisation, orders) and processing is
-  restricted until the last hold ends; contact data, hetu, history, prohibitions and scans go.
+- ``restrict``: what accounting needs stays (name, organisation, the orders still inside
+  their retention) and processing is restricted until the last hold ends; contact data, hetu,
+  history, prohibitions, scans and the orders past their retention go.
 
 Callers check permissions and legal holds, write the ``ErasureRecord`` and the audit entry.
 """
@@ -130,6 +131,18 @@ def forget_links(session: Session, customer_id: int) -> None:
         session.expire(customer, ["objections"])
 
 
+def drop_orders_past_retention(session: Session, customer_id: int) -> None:
+    """Each order keeps its own date: one whose accounting retention has ended (and that no
+    invoice holds) goes now; the others stay until theirs ends."""
+    held = {n for h in check_legal_holds(session, customer_id) for n in h.order_numbers}
+    session.execute(
+        delete(Order).where(Order.customer_id == customer_id, Order.number.not_in(held))
+    )
+    customer = session.get(Customer, customer_id)
+    if customer is not None:
+        session.expire(customer, ["orders"])
+
+
 def _restriction_end(session: Session, customer_id: int) -> date | None:
     ends = [h.until for h in check_legal_holds(session, customer_id) if h.until]
     return max(ends) if ends else None
@@ -202,6 +215,9 @@ def wipe_customer(
         _purge_search_index(session)
         _checkpoint_at_commit(session)
         return [*wiped, "orders", "customer"]
+    if mode == "restrict":
+        drop_orders_past_retention(session, customer_id)
+        wiped.append("orders_past_retention")
     for field in blanked:
         setattr(customer, field, "")
     customer.hetu_encrypted = None

@@ -14,6 +14,7 @@ from core.customers.service import history_source_text
 from core.documents import layout as L
 from core.documents.data import AccessReportData, Letterhead
 from core.i18n import format_date, format_datetime, format_money, t
+from core.models import TransferJustification
 from core.transfer.exporting import json_bytes
 
 mm = L.mm
@@ -56,6 +57,9 @@ def _orders(data: AccessReportData, lang: str) -> list[Flowable]:
         invoice = L.label("invoice", o.invoice_state, lang)
         if o.archived:
             invoice = f"{invoice}, {archived}"
+        if o.retained_until:
+            until = t("doc.access.kept_until", lang, date=format_date(o.retained_until, lang))
+            invoice = f"{invoice}, {until}"
         rows.append(
             (
                 o.number,
@@ -127,6 +131,13 @@ def _sources(data: AccessReportData, lang: str) -> list[Flowable]:
     return story
 
 
+def _justification(code: str, lang: str) -> str:
+    """The [S10] ground in words; a text recorded before the grounds were a choice as it is."""
+    if code in set(TransferJustification):
+        return t(f"transfer_justification.{code}", lang)
+    return code
+
+
 def _disclosures(data: AccessReportData, lang: str) -> list[Flowable]:
     story: list[Flowable] = [L.para(t("doc.access.h.disclosures", lang), "h2")]
     if data.disclosures:
@@ -135,7 +146,7 @@ def _disclosures(data: AccessReportData, lang: str) -> list[Flowable]:
             fields = ", ".join(L.label("field", f, lang).lower() for f in d.data_fields)
             fields = fields[:1].upper() + fields[1:]
             outside = (
-                t("doc.access.outside_eea_yes", lang, why=d.justification)
+                t("doc.access.outside_eea_yes", lang, why=_justification(d.justification, lang))
                 if d.outside_eea
                 else t("doc.no", lang)
             )

@@ -1,5 +1,6 @@
 """Notice of rectified data to a source the data came from or a recipient it was disclosed to
-[S16] (GDPR Art. 19). Names the person but never prints the hetu."""
+[S16] (GDPR Art. 19). Names the person but never prints the hetu: a corrected hetu is one
+item, "Henkilötunnus: korjattu", with neither the old nor the new code."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ mm = L.mm
 
 
 def build_correction_notice(data: CorrectionNoticeData, letterhead: Letterhead, lang: str) -> bytes:
-    """The Art. 19 notice listing each corrected field with its old and new value."""
+    """The Art. 19 notice listing each corrected field with its old and new value (the hetu
+    only as corrected)."""
     letter = L.Letter(
         letterhead,
         lang,
@@ -37,7 +39,9 @@ def build_correction_notice(data: CorrectionNoticeData, letterhead: Letterhead, 
         intro = t("doc.correction.intro_recipient_nodate", lang, name=name)
     empty = t("doc.empty_value", lang)
     rows = [
-        (
+        (L.label("field", c.field, lang), t("doc.correction.hetu_corrected", lang), "")
+        if c.field == "hetu"
+        else (
             L.label("field", c.field, lang),
             L.shown_value(c.field, c.old_value) or empty,
             L.shown_value(c.field, c.new_value) or empty,

@@ -122,6 +122,7 @@ class OrderRow:
     channel: str  # models.SalesChannel value
     invoice_state: str  # models.InvoiceState value
     archived: bool = False
+    retained_until: date | None = None  # the end of its accounting retention
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Decision on an erasure or anonymisation request [S11][S17]: erased, partly erased (what is
-kept, why and until when) or refused (with the reason, Art. 12(4)); recipients notified."""
+kept, why and until when) or refused (with the reason, Art. 12(4)); recipients notified. An
+erasure carried out says which minimal suppression record is kept, and why."""
 
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ def build_erasure_decision(data: ErasureDecisionData, letterhead: Letterhead, la
         story.append(L.para(t("doc.erasure.refused", lang)))
         story += L.paras(data.reasons)
         story.append(L.para(t("doc.erasure.refused_marketing", lang)))
+    if data.outcome != "refused":
+        story.append(L.para(t("doc.erasure.suppression", lang)))
     if data.recipients_notified:
         story.append(
             KeepTogether(

@@ -72,12 +72,15 @@ def build_statement(data: StatementData, letterhead: Letterhead, lang: str) -> b
         _text("doc.statement.s8", lang),
         _text("doc.statement.s9", lang),
         _text("doc.statement.s10", lang),
-        _text(
-            "doc.statement.s11",
-            lang,
-            years=data.bookkeeping_retention_years,
-            customer_years=data.retention_years,
-        ),
+        [
+            *_text(
+                "doc.statement.s11",
+                lang,
+                years=data.bookkeeping_retention_years,
+                customer_years=data.retention_years,
+            ),
+            *_text("doc.statement.suppression", lang),
+        ],
         _text("doc.statement.s12", lang),
         _text("doc.statement.s13", lang),
         _text("doc.statement.s14", lang),

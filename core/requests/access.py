@@ -18,6 +18,7 @@ from core.documents.data import (
     RequestRow,
 )
 from core.errors import ValidationError
+from core.legal_holds import order_retention_end
 from core.models import (
     Customer,
     Disclosure,
@@ -75,7 +76,16 @@ def collect_access_data(session: Session, actor: Actor, request_id: int) -> Acce
         c.restricted_until,
     )
     orders = tuple(
-        OrderRow(o.number, o.ordered_on, o.item, o.amount, o.channel, o.invoice_state, o.archived)
+        OrderRow(
+            o.number,
+            o.ordered_on,
+            o.item,
+            o.amount,
+            o.channel,
+            o.invoice_state,
+            o.archived,
+            order_retention_end(session, o.ordered_on),
+        )
         for o in session.execute(
             select(Order).where(Order.customer_id == c.id).order_by(Order.ordered_on, Order.id)
         ).scalars()

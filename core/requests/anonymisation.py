@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import now
 from core.customers.service import get_customer
+from core.customers.suppression import record_suppression
 from core.customers.wipe import wipe_customer
 from core.legal_holds import check_legal_holds
 from core.models import RequestKind
@@ -19,7 +20,7 @@ from core.requests.erasure import (
 )
 from core.requests.workflow import complete
 from core.security import audit
-from core.security.permissions import Actor
+from core.security.permissions import Actor, Permission, require
 
 
 def anonymise(session: Session, actor: Actor, request_id: int, reasons: str = "") -> ErasureOutcome:
@@ -41,7 +42,9 @@ def anonymise(session: Session, actor: Actor, request_id: int, reasons: str = ""
 def anonymise_customer(
     session: Session, actor: Actor, customer_id: int, request_id: int | None
 ) -> None:
+    require(actor, Permission.ERASE)
     customer = get_customer(session, customer_id)
+    record_suppression(session, customer)
     wiped = wipe_customer(session, customer_id, "anonymise")
     customer.updated_at = now()
     customer.updated_by = actor.username

@@ -183,12 +183,14 @@ def correction_notice_data(
     if req.customer_id is None:
         raise ValidationError("customer", "validation.req_customer_required")
     customer = get_customer(session, req.customer_id)
+    # A corrected hetu is named, never printed (not even masked): the notice says only that
+    # it was corrected.
     corrected = tuple(
-        CorrectedField(i.field, i.current_value, shown_requested_value(session, i))
+        CorrectedField(i.field, "", "")
+        if i.field == "hetu"
+        else CorrectedField(i.field, i.current_value, shown_requested_value(session, i))
         for i in req.items
-        if i.decision == ItemDecision.ACCEPTED.value
-        and i.field in target.fields
-        and i.field != "hetu"
+        if i.decision == ItemDecision.ACCEPTED.value and i.field in target.fields
     )
     name = target.label(_lang(req, lang))
     return CorrectionNoticeData(

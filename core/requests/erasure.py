@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from core.clock import now, today
 from core.customers.service import add_objections, get_customer
-from core.customers.wipe import wipe_customer
+from core.customers.suppression import record_suppression
+from core.customers.wipe import drop_orders_past_retention, wipe_customer
 from core.documents.data import Addressee, ErasureDecisionData, Letterhead, Signatory
 from core.errors import ValidationError
-from core.i18n import t
+from core.i18n import format_date, t
 from core.legal_holds import LegalHoldInfo, check_legal_holds
 from core.models import (
     Customer,
@@ -95,6 +96,12 @@ def decision_data(
         kept = (
             t("req.erasure.kept_name", lang),
             t("req.erasure.kept_orders", lang, years=span, count=len(orders)),
+            *(
+                t("req.erasure.kept_order_until", lang, number=n, date=format_date(h.until, lang))
+                for h in retention
+                if h.until
+                for n in h.order_numbers
+            ),
         )
         reasons = t(
             "req.erasure.partly_reason",
@@ -201,7 +208,16 @@ def erase_customer(
     session: Session, actor: Actor, customer_id: int, request_id: int | None, action: str = "erased"
 ) -> None:
     """Remove the person entirely: customer row, orders, history, prohibitions; requests
-    become tombstones with a pseudonymous reference; disclosures lose the link."""
+    become tombstones with a pseudonymous reference; disclosures lose the link. The blind
+    indexes of the hetu and email stay on the suppression list."""
+    require(actor, Permission.ERASE)
+    record_suppression(session, get_customer(session, customer_id))
+    _erase_customer(session, actor, customer_id, request_id, action)
+
+
+def _erase_customer(
+    session: Session, actor: Actor, customer_id: int, request_id: int | None, action: str
+) -> None:
     wiped = wipe_customer(session, customer_id, "delete")
     record_erasure(session, actor, customer_id, action, request_id)
     audit.record(session, actor, f"customer.{action}", "customer", customer_id, wiped)
@@ -213,7 +229,9 @@ def restrict_customer(
 ) -> None:
     """Keep what accounting needs (name, organisation, orders) and restrict processing until
     ``until``; contact data, hetu, history, prohibitions and scans go now."""
+    require(actor, Permission.ERASE)
     customer = get_customer(session, customer_id)
+    record_suppression(session, customer)  # the hetu and email go now, the rest at the purge
     wiped = wipe_customer(session, customer_id, "restrict", pseudonym="", until=until)
     customer.updated_at = now()
     customer.updated_by = actor.username
@@ -273,9 +291,12 @@ def purge_expired_restrictions(session: Session, actor: Actor) -> list[int]:
     for customer in due:
         holds = check_legal_holds(session, customer.id)
         if not holds:
-            erase_customer(session, actor, customer.id, None, "purged")
+            # The end of a restriction is the register's rule, not the user's decision: it
+            # runs at any user's login.
+            _erase_customer(session, actor, customer.id, None, "purged")
             purged.append(customer.id)
         elif not any(h.blocks for h in holds):
+            drop_orders_past_retention(session, customer.id)
             customer.restricted_until = max(h.until for h in holds if h.until)
             audit.record(
                 session,

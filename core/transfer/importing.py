@@ -18,6 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,10 @@ from sqlalchemy.orm import Session
 from core.clock import now, today
 from core.customers.search import build_search_text
 from core.customers.service import clean_customer
+from core.customers.suppression import email_index, suppression_map
 from core.db import WAL_AUTOCHECKPOINT, Database, bulk_insert
 from core.errors import AppError, ValidationError, ValidationErrors
-from core.i18n import t
+from core.i18n import format_date, t
 from core.models import Customer, CustomerState, FieldChange, Source, table_of
 from core.security import audit
 from core.security.crypto import DataKey
@@ -134,6 +136,18 @@ def _reason(
         column=column.strip().lstrip("\ufeff"),
         problem=t(error.code, lang=lang, **error.params),
     )
+
+
+def _suppressed_on(
+    suppressed: dict[str, date], key: DataKey, clean: dict[str, Any], hetu_index: str | None
+) -> date | None:
+    """The erasure date when the row's hetu or email is on the suppression list."""
+    if not suppressed:
+        return None
+    for index in (hetu_index, email_index(key, clean.get("email", ""))):
+        if index and index in suppressed:
+            return suppressed[index]
+    return None
 
 
 class _Fields:
@@ -489,6 +503,7 @@ def _import(
         # The ids the new customers will get, so that their hetus are encrypted here rather
         # than on the writer's thread (SQLite: ids are given by the import, see insert_prepared).
         next_id = _first_free_id(s) if db.is_sqlite else None
+        suppressed = suppression_map(s)
     existing = _ExistingKeys(db)
     report = ImportReport()
     total = len(table.rows)
@@ -535,6 +550,14 @@ def _import(
             index = key.blind_index(hetu) if hetu else None
             if existing.seen(clean, index):
                 report.unchanged += 1
+                continue
+            erased_on = _suppressed_on(suppressed, key, clean, index)
+            if erased_on is not None:
+                reason = t(
+                    "import.row_suppressed", lang=lang, line=line, date=format_date(erased_on, lang)
+                )
+                report.rejected_rows.append(RejectedRow(line, cells, reason))
+                report.rejected += 1
                 continue
             existing.add(clean, index)
             pending.append((clean, hetu, index))

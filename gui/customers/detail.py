@@ -32,7 +32,7 @@ from core import orders
 from core.customers import service as customers
 from core.customers.service import CustomerDetail
 from core.customers.views import customer_disclosures, customer_requests
-from core.errors import Conflict, ValidationError
+from core.errors import Conflict, Suppressed, ValidationError
 from core.i18n import format_date, format_datetime, t
 from core.models import ObjectionKind, Source
 from core.security.permissions import Actor, Permission
@@ -432,6 +432,11 @@ class CustomerDetailPanel(QWidget):
     # --- saving ------------------------------------------------------------------------------
     @Slot()
     def save(self) -> None:
+        self._save()
+
+    def _save(self, confirmed_suppressed: bool = False) -> None:
+        """``confirmed_suppressed``: the user chose to add a person erased at their request
+        (the core then sets every prohibition)."""
         if not self.save_button.isEnabled():
             return
         values = self.values()
@@ -442,9 +447,11 @@ class CustomerDetailPanel(QWidget):
             data = {k: v for k, v in values.items()}
 
             def create(s: Session) -> int:
-                created = customers.create_customer(s, actor, data)
+                created = customers.create_customer(
+                    s, actor, data, confirmed_suppressed=confirmed_suppressed
+                )
                 if kinds:
-                    customers.set_objections(s, actor, created.id, kinds)
+                    customers.add_objections(s, actor, created.id, kinds)
                 return created.id
 
             save = create
@@ -480,6 +487,14 @@ class CustomerDetailPanel(QWidget):
 
     def _save_failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
+        if isinstance(exc, Suppressed):
+            if confirm(
+                self,
+                exc.message() + "\n\n" + t("lists.detail.suppressed_question"),
+                t("lists.detail.suppressed_add"),
+            ):
+                self._save(confirmed_suppressed=True)
+            return
         if isinstance(exc, Conflict):
             self.message.show_message(
                 exc.message(), "error", t("lists.detail.reload"), self.reload_after_conflict

@@ -43,7 +43,9 @@ CONTACT = ("contact_person", "contact_phone", "contact_email")
 NUMBERS = {
     "idle_lock_minutes": (1, 240),
     "retention_years": (1, 50),
-    "bookkeeping_retention_years": (1, 50),
+    "bookkeeping_retention_years": (6, 50),
+    "financial_year_end_day": (1, 31),
+    "financial_year_end_month": (1, 12),
 }
 
 

@@ -253,7 +253,7 @@ def test_disclosure_accepts_only_statement_purposes_and_eea_justification(db, ma
             "partner_processing",
             ["email"],
             outside_eea=True,
-            justification="Vakiolausekkeet (SCC)",
+            justification="partner_technical_implementation",
         )
         assert row.outside_eea and row.outside_eea_justification
 

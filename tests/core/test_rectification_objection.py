@@ -156,3 +156,38 @@ def test_direct_marketing_objection_also_blocks_mailing(db, manager) -> None:
         apply_objection(s, manager, rid)
     with db.begin() as s:
         assert mailing_candidates(s, manager) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "named"),
+    [("fi", "Henkilötunnus korjattu"), ("en", "Personal identity code corrected")],
+)
+def test_corrected_hetu_is_notified_to_its_recipient_without_any_code(
+    db, manager, lang, named
+) -> None:
+    from tests.conftest import pdf_text
+
+    old, new = valid_hetu(3, 3, 1973, 333), valid_hetu(3, 3, 1973, 334)
+    cid = make_customer(db, manager, hetu=old)
+    with db.begin() as s:
+        record_disclosure(
+            s,
+            manager,
+            cid,
+            "Luottotieto Oy",
+            "credit_decision",
+            ["first_name", "last_name", "hetu"],
+            recipient_address="Tietotie 1\n00100 Helsinki",
+        )
+    rid = new_request(
+        db, manager, "rectification", customer_id=cid, items=(ItemInput("hetu", new, "väärä"),)
+    )
+    with db.begin() as s:
+        decide_rectification(s, manager, _items(db, rid)[0], True)
+        finish_rectification(s, manager, rid)
+        notices = produce_correction_notices(s, manager, rid, lang)
+    texts = [pdf_text(n.content) for n in notices]
+    assert any("Luottotieto Oy" in content for content in texts)
+    for content in texts:
+        assert named in content
+        assert "030373" not in content and old not in content and new not in content
