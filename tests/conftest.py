@@ -74,37 +74,42 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 _template: dict[str, object] = {}
 
 
+def _fill_test_register(db: Database) -> None:
+    """The register every test starts from: its settings, a manager and a receptionist."""
+    with db.begin() as s:
+        result = initialise(
+            s,
+            "Testiasunnot Oy",
+            "manager",
+            "Maija Manageri",
+            MANAGER_PASSWORD,
+            date(2024, 1, 2),
+            "Toimitusjohtaja",
+            business_id="1572860-0",
+            street="Esplanadi 1",
+            postal_code="00130",
+            city="Helsinki",
+            email="info@testiasunnot.fi",
+            contact_person="Maija Manageri",
+        )
+        create_user(
+            s,
+            result.actor,
+            "reception",
+            "Riitta Vastaanotto",
+            "receptionist",
+            RECEPTIONIST_PASSWORD,
+            date(2024, 1, 3),
+            must_change_password=False,
+        )
+
+
 def _sqlite_template(tmp_root: Path, keyring_backend: MemoryKeyring) -> tuple[Path, dict]:
     """Create the initialised schema once per session, then copy it for each test."""
     if "path" not in _template:
         path = tmp_root / "template.sqlite3"
         db = open_database(path)
-        with db.begin() as s:
-            result = initialise(
-                s,
-                "Testiasunnot Oy",
-                "manager",
-                "Maija Manageri",
-                MANAGER_PASSWORD,
-                date(2024, 1, 2),
-                "Toimitusjohtaja",
-                business_id="1572860-0",
-                street="Esplanadi 1",
-                postal_code="00130",
-                city="Helsinki",
-                email="info@testiasunnot.fi",
-                contact_person="Maija Manageri",
-            )
-            create_user(
-                s,
-                result.actor,
-                "reception",
-                "Riitta Vastaanotto",
-                "receptionist",
-                RECEPTIONIST_PASSWORD,
-                date(2024, 1, 3),
-                must_change_password=False,
-            )
+        _fill_test_register(db)
         with db.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db.dispose()
@@ -159,32 +164,7 @@ def _postgres_template(memory_keyring: MemoryKeyring) -> tuple[str, dict]:
         saved = dict(memory_keyring.store)
         memory_keyring.store.clear()
         database = open_database(base.set(database=name))
-        with database.begin() as s:
-            result = initialise(
-                s,
-                "Testiasunnot Oy",
-                "manager",
-                "Maija Manageri",
-                MANAGER_PASSWORD,
-                date(2024, 1, 2),
-                "Toimitusjohtaja",
-                business_id="1572860-0",
-                street="Esplanadi 1",
-                postal_code="00130",
-                city="Helsinki",
-                email="info@testiasunnot.fi",
-                contact_person="Maija Manageri",
-            )
-            create_user(
-                s,
-                result.actor,
-                "reception",
-                "Riitta Vastaanotto",
-                "receptionist",
-                RECEPTIONIST_PASSWORD,
-                date(2024, 1, 3),
-                must_change_password=False,
-            )
+        _fill_test_register(database)
         database.dispose()  # a template database must have no connections
         _template["pg_name"] = name
         _template["pg_keys"] = dict(memory_keyring.store)
