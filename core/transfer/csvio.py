@@ -174,7 +174,8 @@ class CsvTable:
     # the columns no field is read from: (column number from 1, header, maybe empty)
     ignored: list[tuple[int, str]] = field(default_factory=list)
     lines: int = 0  # the file's lines after the header, blank ones included
-    blank: int = 0  # of those, the blank ones
+    blank: int = 0  # of those, the lines of blank rows
+    continued: int = 0  # and the lines that go on a row begun above (a cell in two lines)
 
     @property
     def read(self) -> int:
@@ -320,12 +321,14 @@ def _read_rows(lines: _Lines, path: Path, delimiter: str) -> CsvTable:
             )
             lines.read_again(record[opened + 1 :])
             covered += opened + 1
+            table.continued += opened
             continue
         assert cells is not None
         covered += len(record)
         if not any(c.strip() for c in cells):
             table.blank += len(record)
             continue
+        table.continued += len(record) - 1
         if len(cells) > width:
             problems.append(
                 RowProblem(
@@ -343,7 +346,8 @@ def _read_rows(lines: _Lines, path: Path, delimiter: str) -> CsvTable:
         if len(rows) == 1000:  # columns of mostly different values are left alone
             seen = [k if k is not None and len(k) < 500 else None for k in seen]
     table.lines = lines.count - header_lines
-    if covered != table.lines:  # no row may disappear without a word
+    # No row may disappear without a word: every line is a row's, or blank.
+    if covered != table.lines or table.read + table.continued + table.blank != covered:
         raise AppError("csv.lines_lost", path=str(path), read=covered, lines=table.lines)
     problems.sort(key=lambda p: p.line)
     table.ignored = [

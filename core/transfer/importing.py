@@ -68,6 +68,10 @@ class ImportReport:
     rejected_path: Path | None = None
     aborted: bool = False
     rows: int = 0  # the rows the file has (blank lines not counted)
+    # The file's lines after the header: rows + continued + blank_lines.
+    lines: int = 0
+    continued: int = 0  # lines that go on the row above (a quoted cell in two lines)
+    blank_lines: int = 0
     ignored_columns: list[tuple[int, str]] = field(default_factory=list)  # (number, header)
 
     def summary(self, lang: str | None = None) -> str:
@@ -574,7 +578,13 @@ def _import(
         # than on the writer's thread (SQLite: ids are given by the import, see insert_prepared).
         next_id = _first_free_id(s) if db.is_sqlite else None
     existing = _ExistingKeys(db)
-    report = ImportReport(rows=table.read, ignored_columns=list(table.ignored))
+    report = ImportReport(
+        rows=table.read,
+        lines=table.lines,
+        continued=table.continued,
+        blank_lines=table.blank,
+        ignored_columns=list(table.ignored),
+    )
     for refused in table.problems:  # rows the reader refused (a stray quote, too many cells)
         reason = t(
             "import.row_problem",
