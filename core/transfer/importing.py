@@ -97,12 +97,19 @@ class _Known:
     yet), and whether they have a hetu (an anonymised customer counts as having one: nothing
     is given to them)."""
 
-    __slots__ = ("id", "has_hetu", "first", "last", "email", "postal_code")
+    __slots__ = ("id", "line", "has_hetu", "first", "last", "email", "postal_code")
 
     def __init__(
-        self, cid: int | None, has_hetu: bool, first: str, last: str, email: str, postal: str
+        self,
+        cid: int | None,
+        has_hetu: bool,
+        first: str,
+        last: str,
+        email: str,
+        postal: str,
+        line: int = 0,  # the row of the file that adds them
     ) -> None:
-        self.id = cid
+        self.id, self.line = cid, line
         self.has_hetu = has_hetu
         self.first, self.last, self.email, self.postal_code = first, last, email, postal
 
@@ -167,7 +174,7 @@ class _ExistingKeys:
             return "", []
         return "name", held if isinstance(held, list) else [held]
 
-    def add(self, clean: dict[str, Any], hetu_index: str | None) -> None:
+    def add(self, clean: dict[str, Any], hetu_index: str | None, line: int) -> None:
         if hetu_index:
             self.hetu.add(hetu_index)
         self._index(
@@ -178,6 +185,7 @@ class _ExistingKeys:
                 clean["last_name"],
                 clean.get("email", "").lower(),
                 clean.get("postal_code", ""),
+                line,
             )
         )
 
@@ -653,7 +661,12 @@ def _import(
                     clean["first_name"].lower(),
                     clean["last_name"].lower(),
                 ):
-                    problem = t("import.hetu_conflict", lang=lang, id=without[0].id or "")
+                    other = without[0]
+                    problem = (
+                        t("import.hetu_conflict", lang=lang, id=other.id)
+                        if other.id is not None
+                        else t("import.hetu_conflict_in_file", lang=lang, other=other.line)
+                    )
                 if problem:
                     reason = t("import.row_problem", lang=lang, line=line, problem=problem)
                     report.rejected_rows.append(RejectedRow(line, cells, reason))
@@ -665,7 +678,7 @@ def _import(
                 fills.append(_HetuFill(line, cells, hetu, without[0]))
                 continue
             # Nobody known, or only people with another hetu: a new customer.
-            existing.add(clean, index)
+            existing.add(clean, index, line)
             pending.append((clean, hetu, index))
             if len(pending) >= BATCH:
                 writer.put(sealed(pending))

@@ -309,7 +309,10 @@ def test_a_hetu_is_not_given_when_the_name_differs_or_in_the_same_file(
     report = import_customers(db, manager, path)
     assert (report.imported, report.rejected, report.unchanged, report.updated) == (1, 1, 0, 1)
     assert report.rejected_rows[0].line == 3
-    assert "nimi on eri" in report.rejected_rows[0].reason
+    assert report.rejected_rows[0].reason == (
+        "rivi 3: sähköpostiosoite on rivin 2 henkilön, jolla ei ole henkilötunnusta, mutta nimi "
+        "on eri: riviä ei tuotu; tarkista rivi ja lisää tunnus käsin"
+    )
     with db.begin() as s:
         [anna] = s.execute(select(Customer)).scalars().all()
         assert anna.hetu_index and anna.email == "anna@example.fi"
@@ -330,3 +333,21 @@ def test_import_updates_rejects_a_stray_quote_and_names_ignored_columns(
     assert "rivi 2" in preview.rejected[0].reason
     assert [r.line for r in preview.unmatched] == [3]
     assert preview.summary().endswith("; ohitetut sarakkeet (ei tunnistettu): 'huomautus'")
+
+
+def test_a_stored_customer_with_another_name_is_not_given_the_hetu(
+    db, manager, tmp_path: Path
+) -> None:
+    with db.begin() as s:
+        cid = create_customer(
+            s, manager, {"first_name": "Pekka", "last_name": "Puu", "email": "p@example.fi"}
+        ).id
+    path = tmp_path / "other.csv"
+    path.write_text(f"etunimi;sukunimi;sähköposti;hetu\nPaavo;Puu;p@example.fi;{HETU}\n", "utf-8")
+    report = import_customers(db, manager, path, lang="en")
+    assert (report.imported, report.rejected, report.updated) == (0, 1, 0)
+    assert report.rejected_rows[0].reason.startswith(
+        f"row 2: the email address is that of customer {cid}, who has no personal identity code"
+    )
+    with db.begin() as s:
+        assert s.execute(select(Customer.hetu_index)).scalar_one() is None
