@@ -199,19 +199,24 @@ def ignored_columns_text(ignored: Sequence[tuple[int, str]], lang: str | None = 
 
 
 def read_table(path: Path) -> CsvTable:
-    """The rows of a CSV file with their line numbers. Repeated cell values (towns, first
-    names, postal codes) are kept once: a file of 100,000 rows then takes about half the
-    memory."""
+    """The rows of a CSV file with their line numbers. The whole file is decoded once to
+    check its encoding, then read as a stream; repeated cell values (towns, first names,
+    postal codes) are kept once: a file of 100,000 rows then takes about half the memory."""
     try:
         raw = path.read_bytes()
+        encoding = encoding_of(raw)
+        text = decode(raw, path)
+        del raw
+        if not text.strip():
+            raise AppError("csv.empty", path=str(path))
+        delimiter = sniff_delimiter(text[:65536])
+        del text
+        with path.open(encoding=encoding, newline="") as stream:
+            return _read_rows(_Lines(stream), path, delimiter)
     except OSError as exc:
         raise AppError("csv.cannot_read", path=str(path), detail=exc.strerror or "") from exc
-    text = decode(raw, path)
-    del raw
-    if not text.strip():
-        raise AppError("csv.empty", path=str(path))
-    delimiter = sniff_delimiter(text[:65536])
-    return _read_rows(_Lines(io.StringIO(text, newline="")), path, delimiter)
+    except UnicodeDecodeError as exc:  # the file changed since it was checked
+        raise AppError("csv.cannot_read", path=str(path), detail=str(exc)) from exc
 
 
 class _Lines:

@@ -2,8 +2,8 @@
 
 Good rows are committed in batches; rejected rows go to ``FILE.rejected.csv`` with a reason that
 names the row and the column; re-running the same file adds nobody twice (same hetu, else same
-email, else same name and postal code). A row that names someone stored without a hetu gives
-them its hetu when nothing else conflicts (an update, audited, in field history). Every row of
+email, else same name and postal code). A row with a hetu and the email of someone stored
+without one gives them its hetu when the name agrees (an update, audited, in field history). Every row of
 the file is imported, unchanged, updated or rejected with a reason; every column that no field
 is read from is named in the summary.
 """
@@ -652,11 +652,14 @@ def _import(
             if known and not hetu:
                 report.unchanged += 1
                 continue
-            without = [k for k in known if not k.has_hetu]
-            if without:  # someone stored (or added above) without a hetu: this row gives it
+            # Someone stored (or added above) without a hetu and with this email: the row gives
+            # them its hetu. A name and postal code alone are no ground to give anyone a hetu
+            # (namesakes share postal codes): such a row is a new customer, as before.
+            without = [k for k in known if not k.has_hetu] if by == "email" else []
+            if without:
                 problem = ""
                 if len(without) > 1:
-                    problem = t(f"import.hetu_ambiguous_{by}", lang=lang)
+                    problem = t("import.hetu_ambiguous", lang=lang)
                 elif (without[0].first.lower(), without[0].last.lower()) != (
                     clean["first_name"].lower(),
                     clean["last_name"].lower(),

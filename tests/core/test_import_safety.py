@@ -303,19 +303,24 @@ def test_a_hetu_is_not_given_when_the_name_differs_or_in_the_same_file(
         "etunimi;sukunimi;sähköposti;postinumero;hetu\n"
         "Anna;Virtanen;anna@example.fi;00100;\n"
         f"Pekka;Puu;anna@example.fi;00100;{OTHER_HETU}\n"  # the same email, another name
-        f"Anna;Virtanen;;00100;{HETU}\n",  # the same name and postal code: Anna's hetu
+        f"Anna;Virtanen;ANNA@example.fi;00100;{HETU}\n"  # Anna's hetu
+        "Aino;Aalto;;00200;\n"
+        f"Aino;Aalto;;00200;{valid_hetu(individual=311)}\n",  # a namesake: a new customer
         encoding="utf-8",
     )
     report = import_customers(db, manager, path)
-    assert (report.imported, report.rejected, report.unchanged, report.updated) == (1, 1, 0, 1)
+    assert (report.imported, report.rejected, report.unchanged, report.updated) == (3, 1, 0, 1)
     assert report.rejected_rows[0].line == 3
     assert report.rejected_rows[0].reason == (
         "rivi 3: sähköpostiosoite on rivin 2 henkilön, jolla ei ole henkilötunnusta, mutta nimi "
         "on eri: riviä ei tuotu; tarkista rivi ja lisää tunnus käsin"
     )
     with db.begin() as s:
-        [anna] = s.execute(select(Customer)).scalars().all()
+        anna = s.execute(select(Customer).where(Customer.first_name == "Anna")).scalar_one()
         assert anna.hetu_index and anna.email == "anna@example.fi"
+        # A name and postal code are no ground to give a hetu: two Aino Aaltos in 00200.
+        ainos = s.execute(select(Customer.hetu_index).where(Customer.first_name == "Aino"))
+        assert sorted(bool(h) for h in ainos.scalars()) == [False, True]
 
 
 def test_import_updates_rejects_a_stray_quote_and_names_ignored_columns(
