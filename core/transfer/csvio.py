@@ -268,7 +268,11 @@ def _quote_opened_at(cells: list[str], delimiter: str, width: int) -> int | None
 
 def _cells_of_line(text: str, delimiter: str) -> list[str]:
     """One physical line's cells with quotes taken literally (for the rejected rows' file)."""
-    return next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter, quoting=csv.QUOTE_NONE))
+    line = text.rstrip("\r\n")
+    try:
+        return next(csv.reader([line], delimiter=delimiter, quoting=csv.QUOTE_NONE))
+    except csv.Error:  # a cell past the size limit: the line as it is
+        return [line]
 
 
 def _read_rows(lines: _Lines, path: Path, delimiter: str) -> CsvTable:

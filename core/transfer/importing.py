@@ -746,6 +746,10 @@ def _give_hetus(
                 )
             except ValidationError as exc:
                 reason = _reason(exc, table.headers, table.fields, fill.line, lang)
+            except AppError as exc:  # the customer was erased meanwhile
+                reason = t(
+                    "import.row_problem", lang=lang, line=fill.line, problem=exc.message(lang)
+                )
             else:
                 report.updated += 1
                 continue

@@ -356,3 +356,20 @@ def test_a_stored_customer_with_another_name_is_not_given_the_hetu(
     )
     with db.begin() as s:
         assert s.execute(select(Customer.hetu_index)).scalar_one() is None
+
+
+def test_a_stray_quote_before_more_than_a_cell_can_hold_loses_no_row(
+    db, manager, tmp_path: Path
+) -> None:
+    """The swallowed cell grows past the csv module's limit (128 KiB): the row is still
+    refused alone and the rows after it imported."""
+    body = "".join(
+        f"Etu{i};Suku{i};henkilo{i}@example.fi;Pitkä katu {i} A 1\n" for i in range(3000)
+    )
+    path = tmp_path / "long.csv"
+    path.write_text(
+        'etunimi;sukunimi;sähköposti;katuosoite\nAnna;"Virtanen;a@example.fi;x\n' + body, "utf-8"
+    )
+    report = import_customers(db, manager, path)
+    assert (report.imported, report.rejected, report.unchanged) == (3000, 1, 0)
+    assert report.rejected_rows[0].line == 2
