@@ -56,6 +56,20 @@ def hetu(value: str | None, field: str = "hetu") -> str:
         raise ValidationError(field, "validation.hetu_invalid") from exc
 
 
+# Where a hetu could begin: 6 digits, a century sign, 3 digits and a check character (found
+# overlapping, glued to other text or not); only such places are given to the full check, so
+# that a text field costs one regular-expression scan.
+_HETU_SHAPE = re.compile(r"(?=(\d{6}[-+A-Ya-y]\d{3}[0-9A-Ya-y]))")
+
+
+def holds_hetu(value: str) -> bool:
+    """Whether the text holds a personal identity code (temporary ones included) anywhere."""
+    for match in _HETU_SHAPE.finditer(value):
+        if stdnum_hetu.is_valid(match.group(1).upper(), allow_temporary=True):
+            return True
+    return False
+
+
 def mask_hetu(value: str) -> str:
     """``131052-308T`` -> ``131052-****``: birth date and century sign only."""
     return f"{value[:7]}****" if len(value) == 11 else "****"

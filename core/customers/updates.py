@@ -24,7 +24,7 @@ from core.errors import AppError, ValidationError, ValidationErrors
 from core.i18n import format_date, t
 from core.models import Customer, CustomerState, Source
 from core.security.permissions import Actor, Permission, require
-from core.transfer.csvio import read_table
+from core.transfer.csvio import ignored_columns_text, read_table
 
 # The fields an update may change (hetu identifies the person; the data source stays).
 UPDATABLE = tuple(f for f in FIELDS if f not in ("hetu", "source"))
@@ -63,13 +63,14 @@ class UpdatePreview:
     unchanged: list[int] = field(default_factory=list)  # line numbers
     unmatched: list[ProblemRow] = field(default_factory=list)
     rejected: list[ProblemRow] = field(default_factory=list)
+    ignored_columns: list[tuple[int, str]] = field(default_factory=list)  # (number, header)
 
     @property
     def has_problems(self) -> bool:
         return bool(self.unmatched or self.rejected)
 
     def summary(self, lang: str | None = None, updated: int | None = None) -> str:
-        return t(
+        text = t(
             "data.updates.summary",
             lang=lang,
             updated=len(self.updates) if updated is None else updated,
@@ -77,6 +78,9 @@ class UpdatePreview:
             unmatched=len(self.unmatched),
             rejected=len(self.rejected),
         )
+        if self.ignored_columns:
+            text += "; " + ignored_columns_text(self.ignored_columns, lang)
+        return text
 
 
 def _column(headers: list[str], fields: list[str | None], name: str) -> str:
@@ -119,8 +123,20 @@ def preview_updates(session: Session, actor: Actor, path: Path) -> UpdatePreview
     has_name_email = all(f in table.fields for f in ("first_name", "last_name", "email"))
     if "hetu" not in table.fields and not has_name_email:
         raise AppError("data.updates.missing_columns")
-    preview = UpdatePreview(path.name)
+    preview = UpdatePreview(path.name, ignored_columns=list(table.ignored))
     first_line_of: dict[int, int] = {}
+    for refused in table.problems:  # rows the reader refused (a stray quote, too many cells)
+        preview.rejected.append(
+            ProblemRow(
+                refused.line,
+                "",
+                t(
+                    "data.updates.row_problem",
+                    line=refused.line,
+                    problem=t(refused.code, **refused.params),
+                ),
+            )
+        )
 
     def problem(
         kind: list[ProblemRow], line: int, data: dict[str, str], code: str, **params: Any
@@ -220,6 +236,7 @@ def preview_updates(session: Session, actor: Actor, path: Path) -> UpdatePreview
                 changes,
             )
         )
+    preview.rejected.sort(key=lambda r: r.line)
     return preview
 
 

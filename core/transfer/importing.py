@@ -2,7 +2,10 @@
 
 Good rows are committed in batches; rejected rows go to ``FILE.rejected.csv`` with a reason that
 names the row and the column; re-running the same file adds nobody twice (same hetu, else same
-email, else same name and postal code).
+email, else same name and postal code). A row with a hetu and the email of someone stored
+without one gives them its hetu when the name agrees (an update, audited, in field history). Every row of
+the file is imported, unchanged, updated or rejected with a reason; every column that no field
+is read from is named in the summary.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import now, today
 from core.customers.search import build_search_text
-from core.customers.service import clean_customer
+from core.customers.service import clean_customer, update_customer
 from core.customers.suppression import email_index, suppression_map
 from core.db import WAL_AUTOCHECKPOINT, Database, bulk_insert
 from core.errors import AppError, ValidationError, ValidationErrors
@@ -37,7 +40,13 @@ from core.security import audit
 from core.security.crypto import DataKey
 from core.security.permissions import Actor, Permission, require
 from core.settings import data_key
-from core.transfer.csvio import CsvTable, read_table, write_table
+from core.transfer.csvio import (
+    CsvTable,
+    header_name,
+    ignored_columns_text,
+    read_table,
+    write_table,
+)
 
 BATCH = 5000  # rows a transaction
 Progress = Callable[[int, int, str], None]
@@ -56,66 +65,153 @@ class ImportReport:
     imported: int = 0
     rejected: int = 0
     unchanged: int = 0
+    updated: int = 0  # stored customers given the hetu they lacked
     rejected_rows: list[RejectedRow] = field(default_factory=list)
     rejected_path: Path | None = None
     aborted: bool = False
+    rows: int = 0  # the rows the file has (blank lines not counted)
+    # The file's lines after the header: rows + continued + blank_lines.
+    lines: int = 0
+    continued: int = 0  # lines that go on the row above (a quoted cell in two lines)
+    blank_lines: int = 0
+    ignored_columns: list[tuple[int, str]] = field(default_factory=list)  # (number, header)
 
     def summary(self, lang: str | None = None) -> str:
-        return t(
+        text = t(
             "import.summary",
             lang=lang,
             imported=self.imported,
             rejected=self.rejected,
             unchanged=self.unchanged,
+            updated=self.updated,
         )
+        if self.ignored_columns:
+            text += "; " + ignored_columns_text(self.ignored_columns, lang)
+        return text
 
 
 def rejected_path_for(path: Path) -> Path:
     return path.with_name(path.stem + ".rejected.csv")
 
 
+class _Known:
+    """Someone a dedup key names: a stored customer (``id``) or a row of this import (no id
+    yet), and whether they have a hetu (an anonymised customer counts as having one: nothing
+    is given to them)."""
+
+    __slots__ = ("id", "line", "has_hetu", "first", "last", "email", "postal_code")
+
+    def __init__(
+        self,
+        cid: int | None,
+        has_hetu: bool,
+        first: str,
+        last: str,
+        email: str,
+        postal: str,
+        line: int = 0,  # the row of the file that adds them
+    ) -> None:
+        self.id, self.line = cid, line
+        self.has_hetu = has_hetu
+        self.first, self.last, self.email, self.postal_code = first, last, email, postal
+
+
+Keyed = dict[Any, "_Known | list[_Known]"]
+
+
+def _put(keyed: Keyed, key: Any, known: _Known) -> None:
+    held = keyed.get(key)
+    if held is None:
+        keyed[key] = known
+    elif isinstance(held, list):
+        held.append(known)
+    else:
+        keyed[key] = [held, known]
+
+
 class _ExistingKeys:
-    """The dedup keys of every stored customer, loaded once per import."""
+    """The dedup keys of every stored customer, loaded once per import, and of the rows the
+    import adds."""
 
     def __init__(self, db: Database) -> None:
+        self.email: Keyed = {}
+        self.name: Keyed = {}
         with db.begin() as s:
             self.hetu = set(
                 s.execute(
                     select(Customer.hetu_index).where(Customer.hetu_index.is_not(None))
                 ).scalars()
             )
-            self.email = {
-                e
-                for e in s.execute(
-                    select(func.lower(Customer.email)).where(Customer.email != "")
-                ).scalars()
-            }
-            self.name = {
-                (f.lower(), la.lower(), p)
-                for f, la, p in s.execute(
-                    select(Customer.first_name, Customer.last_name, Customer.postal_code)
+            for cid, first, last, email, postal, has_hetu, state in s.execute(
+                select(
+                    Customer.id,
+                    Customer.first_name,
+                    Customer.last_name,
+                    func.lower(Customer.email),
+                    Customer.postal_code,
+                    Customer.hetu_index.is_not(None),
+                    Customer.state,
                 )
-            }
+            ):
+                gone = state == CustomerState.ANONYMISED.value
+                self._index(_Known(cid, bool(has_hetu) or gone, first, last, email, postal))
 
-    def seen(self, clean: dict[str, Any], hetu_index: str | None) -> bool:
-        if hetu_index:
-            return hetu_index in self.hetu
-        if clean.get("email") and clean["email"].lower() in self.email:
-            return True
-        return (
+    def _index(self, known: _Known) -> None:
+        if known.email:
+            _put(self.email, known.email, known)
+        _put(self.name, (known.first.lower(), known.last.lower(), known.postal_code), known)
+
+    def match(self, clean: dict[str, Any]) -> tuple[str, list[_Known]]:
+        """Who the row names: by email, else by name and postal code (DESIGN.md section 8)."""
+        email = clean.get("email", "").lower()
+        if email and (held := self.email.get(email)) is not None:
+            return "email", held if isinstance(held, list) else [held]
+        key = (
             clean["first_name"].lower(),
             clean["last_name"].lower(),
             clean.get("postal_code", ""),
-        ) in self.name
+        )
+        held = self.name.get(key)
+        if held is None:
+            return "", []
+        return "name", held if isinstance(held, list) else [held]
 
-    def add(self, clean: dict[str, Any], hetu_index: str | None) -> None:
+    def add(self, clean: dict[str, Any], hetu_index: str | None, line: int) -> None:
         if hetu_index:
             self.hetu.add(hetu_index)
-        if clean.get("email"):
-            self.email.add(clean["email"].lower())
-        self.name.add(
-            (clean["first_name"].lower(), clean["last_name"].lower(), clean.get("postal_code", ""))
+        self._index(
+            _Known(
+                None,
+                bool(hetu_index),
+                clean["first_name"],
+                clean["last_name"],
+                clean.get("email", "").lower(),
+                clean.get("postal_code", ""),
+                line,
+            )
         )
+
+
+@dataclass
+class _HetuFill:
+    """A row's hetu for someone known without one, given once the import's rows are stored."""
+
+    line: int
+    cells: list[str]
+    hetu: str
+    known: _Known
+
+
+def _stored_id(session: Session, known: _Known) -> int | None:
+    """The id of a customer this import added (rows get their ids when their batch is written)."""
+    q = select(Customer.id).where(
+        Customer.hetu_index.is_(None),
+        Customer.first_name == known.first,
+        Customer.last_name == known.last,
+        func.lower(Customer.email) == known.email,
+        Customer.postal_code == known.postal_code,
+    )
+    return session.execute(q.order_by(Customer.id.desc()).limit(1)).scalar_one_or_none()
 
 
 def _reason(
@@ -133,7 +229,7 @@ def _reason(
         "import.row_error",
         lang=lang,
         line=line,
-        column=column.strip().lstrip("\ufeff"),
+        column=header_name(column),
         problem=t(error.code, lang=lang, **error.params),
     )
 
@@ -505,7 +601,23 @@ def _import(
         next_id = _first_free_id(s) if db.is_sqlite else None
         suppressed = suppression_map(s)
     existing = _ExistingKeys(db)
-    report = ImportReport()
+    report = ImportReport(
+        rows=table.read,
+        lines=table.lines,
+        continued=table.continued,
+        blank_lines=table.blank,
+        ignored_columns=list(table.ignored),
+    )
+    for refused in table.problems:  # rows the reader refused (a stray quote, too many cells)
+        reason = t(
+            "import.row_problem",
+            lang=lang,
+            line=refused.line,
+            problem=t(refused.code, lang=lang, **refused.params),
+        )
+        report.rejected_rows.append(RejectedRow(refused.line, refused.cells, reason))
+    report.rejected = len(report.rejected_rows)
+    fills: list[_HetuFill] = []
     total = len(table.rows)
     pending: list[tuple[dict[str, Any], str, str | None]] = []  # clean data, hetu, its index
     source_label = f"import:{path.name}"
@@ -548,7 +660,7 @@ def _import(
             clean = clean_or_errors
             hetu = clean.pop("hetu", "")
             index = key.blind_index(hetu) if hetu else None
-            if existing.seen(clean, index):
+            if index and index in existing.hetu:
                 report.unchanged += 1
                 continue
             erased_on = _suppressed_on(suppressed, key, clean, index)
@@ -559,7 +671,40 @@ def _import(
                 report.rejected_rows.append(RejectedRow(line, cells, reason))
                 report.rejected += 1
                 continue
-            existing.add(clean, index)
+            by, known = existing.match(clean)
+            if known and not hetu:
+                report.unchanged += 1
+                continue
+            # Someone stored (or added above) without a hetu and with this email: the row gives
+            # them its hetu. A name and postal code alone are no ground to give anyone a hetu
+            # (namesakes share postal codes): such a row is a new customer, as before.
+            without = [k for k in known if not k.has_hetu] if by == "email" else []
+            if without:
+                problem = ""
+                if len(without) > 1:
+                    problem = t("import.hetu_ambiguous", lang=lang)
+                elif (without[0].first.lower(), without[0].last.lower()) != (
+                    clean["first_name"].lower(),
+                    clean["last_name"].lower(),
+                ):
+                    other = without[0]
+                    problem = (
+                        t("import.hetu_conflict", lang=lang, id=other.id)
+                        if other.id is not None
+                        else t("import.hetu_conflict_in_file", lang=lang, other=other.line)
+                    )
+                if problem:
+                    reason = t("import.row_problem", lang=lang, line=line, problem=problem)
+                    report.rejected_rows.append(RejectedRow(line, cells, reason))
+                    report.rejected += 1
+                    continue
+                without[0].has_hetu = True
+                if index:
+                    existing.hetu.add(index)
+                fills.append(_HetuFill(line, cells, hetu, without[0]))
+                continue
+            # Nobody known, or only people with another hetu: a new customer.
+            existing.add(clean, index, line)
             pending.append((clean, hetu, index))
             if len(pending) >= BATCH:
                 writer.put(sealed(pending))
@@ -575,6 +720,9 @@ def _import(
     cleaned.close()  # stops the helper process after an abort
     writer.close(discard=report.aborted)  # an abort drops the batches still waiting
     report.imported = writer.committed
+    if fills and not report.aborted:
+        _give_hetus(db, actor, fills, report, table, source_label, lang)
+    report.rejected_rows.sort(key=lambda r: r.line)
     if report.rejected_rows:
         report.rejected_path = rejected_path_for(path)
         write_table(
@@ -585,3 +733,48 @@ def _import(
     if progress:
         progress(total, total, report.summary(lang))
     return report
+
+
+def _give_hetus(
+    db: Database,
+    actor: Actor,
+    fills: list[_HetuFill],
+    report: ImportReport,
+    table: CsvTable,
+    source_label: str,
+    lang: str | None,
+) -> None:
+    """Give the rows' hetus to the customers known without one, each through
+    ``update_customer`` (field history, audit entry); a fill the rules refuse rejects its row
+    with the reason, the others are kept."""
+    with db.begin() as s:
+        for fill in fills:
+            cid = fill.known.id if fill.known.id is not None else _stored_id(s, fill.known)
+            try:
+                if cid is None:
+                    raise ValidationErrors([ValidationError("hetu", "validation.hetu_exists")])
+                with s.begin_nested():
+                    update_customer(
+                        s,
+                        actor,
+                        cid,
+                        {"hetu": fill.hetu},
+                        None,
+                        history_source=source_label,
+                        audit_action="customer.import",
+                    )
+            except ValidationErrors as exc:
+                reason = "; ".join(
+                    _reason(e, table.headers, table.fields, fill.line, lang) for e in exc.errors
+                )
+            except ValidationError as exc:
+                reason = _reason(exc, table.headers, table.fields, fill.line, lang)
+            except AppError as exc:  # the customer was erased meanwhile
+                reason = t(
+                    "import.row_problem", lang=lang, line=fill.line, problem=exc.message(lang)
+                )
+            else:
+                report.updated += 1
+                continue
+            report.rejected_rows.append(RejectedRow(fill.line, fill.cells, reason))
+            report.rejected += 1

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import re
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from stdnum.fi import hetu as stdnum_hetu
 
 from core.models import Customer
 from core.transfer.importing import import_customers
@@ -74,6 +76,50 @@ def test_rejected_rows_written_beside_the_file(db, manager, tmp_path: Path) -> N
 
 
 cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=25)
+HEADER = ["etunimi", "sukunimi", "sähköposti", "puhelin", "postinumero", "hetu", "yritys"]
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _holds_hetu(value: str) -> bool:
+    """Any 11 characters of the value that make a valid hetu (checked apart from the app's
+    own scan)."""
+    return any(
+        stdnum_hetu.is_valid(value[i : i + 11].upper(), allow_temporary=True)
+        for i in range(max(0, len(value) - 10))
+    )
+
+
+def _import_and_account(db, manager, path: Path, text: str):  # type: ignore[no-untyped-def]
+    """Import the file and check that every one of its lines is accounted for and that no text
+    field took a hetu."""
+    with db.begin() as s:
+        before = s.execute(select(func.count(Customer.id))).scalar_one()
+    report = import_customers(db, manager, path)
+    physical = LINE_BREAK.split(text)
+    if physical and physical[-1] == "":
+        physical.pop()
+    # The file's own count: every line after the header is a row, goes on a row, or is blank.
+    assert report.lines == len(physical) - 1
+    assert report.rows + report.continued + report.blank_lines == report.lines
+    outcomes = report.imported + report.rejected + report.unchanged + report.updated
+    assert outcomes == report.rows
+    assert all(r.reason for r in report.rejected_rows)
+    assert len({r.line for r in report.rejected_rows}) == report.rejected
+    with db.begin() as s:
+        after = s.execute(select(func.count(Customer.id))).scalar_one()
+        stored = s.execute(
+            select(
+                Customer.first_name,
+                Customer.last_name,
+                Customer.organisation,
+                Customer.email,
+                Customer.street,
+                Customer.city,
+            )
+        ).all()
+    assert after - before == report.imported
+    assert not any(_holds_hetu(v) for row in stored for v in row)
+    return report
 
 
 @settings(
@@ -85,21 +131,71 @@ def test_arbitrary_rows_import_or_are_rejected_never_raise(
 ) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(
-        ["etunimi", "sukunimi", "sähköposti", "puhelin", "postinumero", "hetu", "yritys"]
-    )
+    writer.writerow(HEADER)
     writer.writerows(rows)
     path = tmp_path_factory.mktemp("prop") / "rows.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8")
-    with db.begin() as s:
-        before = s.execute(select(func.count(Customer.id))).scalar_one()
-    report = import_customers(db, manager, path)
-    non_empty = [r for r in rows if any(c.strip() for c in r)]
-    assert report.imported + report.rejected + report.unchanged == len(non_empty)
-    assert all(r.reason for r in report.rejected_rows)
-    with db.begin() as s:
-        after = s.execute(select(func.count(Customer.id))).scalar_one()
-    assert after - before == report.imported
+    report = _import_and_account(db, manager, path, buffer.getvalue())
+    if not any("\n" in c or "\r" in c for r in rows for c in r):
+        assert report.rows == len([r for r in rows if any(c.strip() for c in r)])
+
+
+# Raw cells: quotes, separators and line breaks as they come, hetus glued to text or not.
+RAW_HETU = "131052-308T"
+raw_cell = st.one_of(
+    st.text(alphabet="ab Ä1-\"';,\t\r\n", max_size=10),
+    st.sampled_from(
+        [RAW_HETU, f'"{RAW_HETU}', f"Katu {RAW_HETU.lower()}", f"x{RAW_HETU}", "a@example.fi"]
+    ),
+    st.sampled_from(["Anna", "Virtanen", "00100", "", '"', '""', "0401234567"]),
+)
+
+
+TEMPLATE = ["Anna", "Virtanen", "", "", "00100", "", ""]
+
+
+def _mutated(changes: list[tuple[int, str]]) -> list[str]:
+    """A valid row with a few cells replaced (or added past the header's): most such rows
+    would import, so that what a stray cell does to them shows."""
+    row = list(TEMPLATE)
+    for index, value in changes:
+        if index < len(row):
+            row[index] = value
+        else:
+            row.append(value)
+    return row
+
+
+raw_row = st.one_of(
+    st.lists(st.tuples(st.integers(0, 8), raw_cell), max_size=3).map(_mutated),
+    st.lists(raw_cell, min_size=0, max_size=9),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(raw_row, min_size=1, max_size=8),
+    separator=st.sampled_from([";", ",", "\t"]),
+    ends=st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=9, max_size=9),
+)
+def test_raw_bytes_with_stray_quotes_lose_no_row_and_leak_no_hetu(
+    db, manager, tmp_path_factory, rows, separator, ends
+) -> None:
+    """Cells written as they are, without any quoting: whatever the quotes, separators and
+    line breaks do, every line of the file is a row that is imported, unchanged, updated or
+    rejected with a reason (or goes on such a row, or is blank), and no text field stores a
+    hetu."""
+    lines = [separator.join(HEADER)] + [separator.join(r) for r in rows]
+    text = "".join(line + ends[n % len(ends)] for n, line in enumerate(lines))
+    path = tmp_path_factory.mktemp("raw") / "raw.csv"
+    path.write_bytes(text.encode("utf-8"))
+    report = _import_and_account(db, manager, path, text)
+    if not any(c in cell for r in rows for cell in r for c in '"\r\n'):
+        # Nothing to join lines: each written line is one row of the file, or blank.
+        written = [separator.join(r).split(separator) for r in rows]
+        assert report.rows == len([r for r in written if any(c.strip() for c in r)])
 
 
 def test_demo_data_passes_every_validation_rule() -> None:
