@@ -23,7 +23,15 @@ from core.cli.common import (
     print_progress,
     read_password,
 )
-from core.errors import AppError, AuthError, KeyUnavailable, PermissionDenied, ValidationError
+from core.db import is_busy
+from core.errors import (
+    AppError,
+    AuthError,
+    Busy,
+    KeyUnavailable,
+    PermissionDenied,
+    ValidationError,
+)
 from core.i18n import t
 
 # --- commands ---------------------------------------------------------------------------------
@@ -300,5 +308,8 @@ def main(argv: Sequence[str] | None = None, gui_launcher: GuiLauncher | None = N
     except Exception as exc:  # the promise: never a traceback
         if os.environ.get("ASIAKASREKISTERI_DEBUG"):
             raise
+        if is_busy(exc):
+            print(Busy().message(), file=sys.stderr)
+            return 1
         print(t("cli.unexpected", kind=type(exc).__name__), file=sys.stderr)
         return 1

@@ -15,10 +15,12 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from core.clock import now, today
-from core.errors import AuthError, NotFound, ValidationError, ValidationErrors
+from core.db import begin_writing, is_busy
+from core.errors import AuthError, Busy, NotFound, ValidationError, ValidationErrors
 from core.i18n import RESOURCES
 from core.models import Role, User
 from core.security import audit
@@ -245,11 +247,17 @@ def attempt_login(db: object, username: str, password: str) -> Actor:
     """Log in through a ``core.db.Database``, keeping the audit of failed attempts."""
     session = db.session_factory()  # type: ignore[attr-defined]
     try:
+        begin_writing(session)  # the attempt and its audit entry are written
         actor = login(session, username, password)
         session.commit()
         return actor
     except AuthError:
         session.commit()
+        raise
+    except OperationalError as exc:
+        session.rollback()
+        if is_busy(exc):
+            raise Busy() from exc
         raise
     except Exception:
         session.rollback()

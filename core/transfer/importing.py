@@ -22,13 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from core.clock import now, today
 from core.customers.search import build_search_text
 from core.customers.service import clean_customer
-from core.db import WAL_AUTOCHECKPOINT, Database, bulk_insert
-from core.errors import AppError, ValidationError, ValidationErrors
+from core.db import BEGIN_IMMEDIATE, WAL_AUTOCHECKPOINT, Database, bulk_insert, is_busy
+from core.errors import AppError, Busy, ValidationError, ValidationErrors
 from core.i18n import t
 from core.models import Customer, CustomerState, FieldChange, Source, table_of
 from core.security import audit
@@ -326,17 +327,21 @@ class _BatchWriter:
     def _run(self) -> None:
         try:
             with self._db.engine.connect() as conn:
-                sqlite = conn.dialect.name == "sqlite"
-                if sqlite:
-                    conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={self.WAL_PAGES}")
-                    conn.commit()  # each batch's session begins and commits its own transaction
+                # SQLite: each batch begins IMMEDIATE, so its ids and the audit head are read
+                # under the write lock. The pragmas go outside any transaction, on the
+                # driver's connection (which begins nothing itself, see core.db).
+                driver = conn.connection.dbapi_connection
+                sqlite = conn.dialect.name == "sqlite" and driver is not None
+                if sqlite and driver is not None:
+                    conn.execution_options(sqlite_begin=BEGIN_IMMEDIATE)
+                    driver.execute(f"PRAGMA wal_autocheckpoint={self.WAL_PAGES}")
                 try:
                     self._write_all(conn)
                 finally:
-                    if sqlite:
+                    if sqlite and driver is not None:
                         conn.rollback()
-                        conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT}")
-                        conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                        driver.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT}")
+                        driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
         except BaseException as exc:  # handed to the importing thread
             self._error = self._error or exc
             self._discard = True
@@ -350,6 +355,8 @@ class _BatchWriter:
                     with self._db.session_factory(bind=conn) as session, session.begin():
                         self._write(session, batch)
                     self.committed += len(batch.rows)
+                except OperationalError as exc:
+                    self._error = Busy() if is_busy(exc) else exc
                 except BaseException as exc:
                     self._error = exc
         self._ended = True  # the importing thread has said it is done

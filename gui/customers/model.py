@@ -52,14 +52,14 @@ def search_page(
 ) -> tuple[SearchResult, list[CustomerListRow]]:
     """Runs on the worker: the first page of matching ids (all of them when there are few)
     and their rows."""
-    with ctx.session() as s:
+    with ctx.read_session() as s:
         result = matching_ids(s, ctx.actor, query, include_archived=include_archived, limit=FIRST)
         return result, list_rows(s, ctx.actor, result.ids[:FIRST])
 
 
 def search_all(ctx: Any, query: str, include_archived: bool) -> list[int]:
     """Runs on the worker: every matching id (the second step for a common term)."""
-    with ctx.session() as s:
+    with ctx.read_session() as s:
         return matching_ids(s, ctx.actor, query, include_archived=include_archived).ids
 
 
@@ -166,7 +166,7 @@ class CustomerListModel(QAbstractTableModel):
         ids = self._ids[page * PAGE : (page + 1) * PAGE]
 
         def fetch() -> list[CustomerListRow]:
-            with self._ctx.session() as s:
+            with self._ctx.read_session() as s:
                 return list_rows(s, self._ctx.actor, ids)
 
         self._ctx.tasks.run(
