@@ -188,6 +188,16 @@ def _sqlite_autocommit_driver(dbapi_conn, _record) -> None:  # type: ignore[no-u
 def _sqlite_begin(conn: Connection) -> None:
     mode = conn.get_execution_options().get("sqlite_begin", BEGIN_DEFERRED)
     conn.exec_driver_sql(f"BEGIN {mode}")
+    driver = conn.connection.driver_connection
+    conn.info["changes_at_begin"] = getattr(driver, "total_changes", 0)
+
+
+def has_written(session: Session) -> bool:
+    """Whether the session's SQLite transaction has changed a row yet (what it sees may then
+    still be rolled back)."""
+    conn = session.connection()
+    changes = getattr(conn.connection.driver_connection, "total_changes", 0)
+    return bool(changes != conn.info.get("changes_at_begin", changes))
 
 
 def begin_writing(session: Session) -> None:

@@ -74,27 +74,25 @@ def rejected_path_for(path: Path) -> Path:
 
 
 class _ExistingKeys:
-    """The dedup keys of every stored customer, loaded once per import."""
+    """The dedup keys of every stored customer, loaded once per import (and again by the
+    writer when another desk has written since, see ``_StoredCheck``)."""
 
-    def __init__(self, db: Database) -> None:
-        with db.begin() as s:
-            self.hetu = set(
-                s.execute(
-                    select(Customer.hetu_index).where(Customer.hetu_index.is_not(None))
-                ).scalars()
+    def __init__(self, s: Session) -> None:
+        self.hetu = set(
+            s.execute(select(Customer.hetu_index).where(Customer.hetu_index.is_not(None))).scalars()
+        )
+        self.email = {
+            e
+            for e in s.execute(
+                select(func.lower(Customer.email)).where(Customer.email != "")
+            ).scalars()
+        }
+        self.name = {
+            (f.lower(), la.lower(), p)
+            for f, la, p in s.execute(
+                select(Customer.first_name, Customer.last_name, Customer.postal_code)
             )
-            self.email = {
-                e
-                for e in s.execute(
-                    select(func.lower(Customer.email)).where(Customer.email != "")
-                ).scalars()
-            }
-            self.name = {
-                (f.lower(), la.lower(), p)
-                for f, la, p in s.execute(
-                    select(Customer.first_name, Customer.last_name, Customer.postal_code)
-                )
-            }
+        }
 
     def seen(self, clean: dict[str, Any], hetu_index: str | None) -> bool:
         if hetu_index:
@@ -115,6 +113,40 @@ class _ExistingKeys:
         self.name.add(
             (clean["first_name"].lower(), clean["last_name"].lower(), clean.get("postal_code", ""))
         )
+
+
+class _StoredCheck:
+    """The import's rows checked once more under the write lock, against what other desks
+    stored after the import read the register: the same file imported twice at once, or a
+    desk adding one of its people meanwhile, leaves those rows unchanged instead of storing
+    someone twice (the hetu's unique index would refuse the whole batch). Every change of a
+    customer writes an audit entry, so the chain's head tells whether anyone else wrote; only
+    then are the keys read again."""
+
+    def __init__(self, head_id: int) -> None:
+        self.head_id = head_id  # the head as this import last knew it
+        self.stored: _ExistingKeys | None = None  # the register's keys, once someone else wrote
+
+    def drop_stored(self, session: Session, batch: NewCustomers) -> int:
+        """Remove from ``batch`` the rows stored meanwhile; returns how many."""
+        head = audit.lock_head(session)
+        if head.last_id != self.head_id:
+            self.stored = _ExistingKeys(session)
+        if self.stored is None:
+            return 0
+        indexes = batch.hetu_indexes or [None] * len(batch.rows)
+        keep = []
+        for n, (row, index) in enumerate(zip(batch.rows, indexes, strict=True)):
+            if not self.stored.seen(row, index):
+                self.stored.add(row, index)
+                keep.append(n)
+        dropped = len(batch.rows) - len(keep)
+        if dropped:
+            batch.rows = [batch.rows[n] for n in keep]
+            batch.hetus = [batch.hetus[n] for n in keep]
+            batch.hetu_indexes = [indexes[n] for n in keep]
+            batch.sealed = None  # the ids move: encrypted again under the ones they get
+        return dropped
 
 
 def _reason(
@@ -313,7 +345,7 @@ class _BatchWriter:
 
     WAL_PAGES = 50_000
 
-    def __init__(self, db: Database, write: Callable[[Session, NewCustomers], None]) -> None:
+    def __init__(self, db: Database, write: Callable[[Session, NewCustomers], int]) -> None:
         self._db = db
         self._write = write
         self._queue: queue.Queue[NewCustomers | None] = queue.Queue(1)
@@ -321,6 +353,7 @@ class _BatchWriter:
         self._discard = False
         self._ended = False
         self.committed = 0  # customers
+        self.unchanged = 0  # customers another desk stored while this import ran
         self._thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
         self._thread.start()
 
@@ -353,8 +386,9 @@ class _BatchWriter:
             if self._error is None and not self._discard:
                 try:
                     with self._db.session_factory(bind=conn) as session, session.begin():
-                        self._write(session, batch)
+                        dropped = self._write(session, batch)
                     self.committed += len(batch.rows)
+                    self.unchanged += dropped
                 except OperationalError as exc:
                     self._error = Busy() if is_busy(exc) else exc
                 except BaseException as exc:
@@ -491,21 +525,27 @@ def _import(
     table = read_table(path)
     if "first_name" not in table.fields or "last_name" not in table.fields:
         raise AppError("import.missing_name_columns")
-    with db.begin() as s:
+    with db.read() as s:
         key = data_key(s)
-        # The ids the new customers will get, so that their hetus are encrypted here rather
-        # than on the writer's thread (SQLite: ids are given by the import, see insert_prepared).
+        # The ids the new customers will probably get, so that their hetus are encrypted here
+        # rather than on the writer's thread (SQLite: each batch takes its ids from the
+        # database under the write lock, see insert_prepared, and encrypts again if they moved).
         next_id = _first_free_id(s) if db.is_sqlite else None
-    existing = _ExistingKeys(db)
+        existing = _ExistingKeys(s)
+        check = _StoredCheck(audit.last_id(s))
     report = ImportReport()
     total = len(table.rows)
     pending: list[tuple[dict[str, Any], str, str | None]] = []  # clean data, hetu, its index
     source_label = f"import:{path.name}"
 
-    def write_batch(s: Session, batch: NewCustomers) -> None:
-        insert_prepared(s, actor, batch, source_label)
-        audit.record(s, actor, "customer.import", "import", path.name, batch.fields)
-        s.flush()
+    def write_batch(s: Session, batch: NewCustomers) -> int:
+        dropped = check.drop_stored(s, batch)
+        if batch.rows:
+            insert_prepared(s, actor, batch, source_label)
+            entry = audit.record(s, actor, "customer.import", "import", path.name, batch.fields)
+            s.flush()
+            check.head_id = entry.id
+        return dropped
 
     def sealed(rows: list[tuple[dict[str, Any], str, str | None]]) -> NewCustomers:
         nonlocal next_id
@@ -559,6 +599,7 @@ def _import(
     cleaned.close()  # stops the helper process after an abort
     writer.close(discard=report.aborted)  # an abort drops the batches still waiting
     report.imported = writer.committed
+    report.unchanged += writer.unchanged
     if report.rejected_rows:
         report.rejected_path = rejected_path_for(path)
         write_table(

@@ -3,6 +3,7 @@ whole audit chain; a desk that cannot get its turn says the register is busy."""
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 from pathlib import Path
 
@@ -14,8 +15,9 @@ from core.cli.main import main as cli_main
 from core.db import open_database
 from core.errors import Busy
 from core.models import Customer
+from core.security.audit import verify_chain
 from tests.conftest import MANAGER_PASSWORD
-from tests.core.desks import PEOPLE
+from tests.core.desks import PEOPLE, desk
 
 DESKS = 6
 
@@ -84,3 +86,31 @@ def test_command_line_on_a_busy_register_prints_one_line_and_exits_1(
     assert code == 1
     assert err.count("\n") == 1
     assert err.startswith("The register is busy")
+
+
+def test_six_desks_adding_the_same_people_at_once_store_each_once(
+    db, manager, memory_keyring, tmp_path: Path
+) -> None:
+    _write_same_file(tmp_path / "same.csv")
+    url = db.url.render_as_string(hide_password=False)
+    keys = dict(memory_keyring.store)
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(DESKS) as pool:
+        results = pool.starmap(
+            desk, [(url, keys, MANAGER_PASSWORD, tmp_path, n) for n in range(DESKS)], chunksize=1
+        )
+    assert results == ["ok"] * DESKS
+    with db.read() as s:
+        hetus = s.execute(
+            select(Customer.hetu_index, func.count())
+            .where(Customer.hetu_index.is_not(None))
+            .group_by(Customer.hetu_index)
+        ).all()
+        assert sorted(n for _i, n in hetus) == [1] * len(PEOPLE)
+        emails = s.execute(
+            select(func.count(), func.count(func.distinct(Customer.email))).where(
+                Customer.email != ""
+            )
+        ).one()
+        assert tuple(emails) == (40, 40)
+        assert verify_chain(s).ok
