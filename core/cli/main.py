@@ -47,7 +47,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     # Validate before creating anything, so a bad password leaves no file behind.
     from core.security.auth import check_password_rules
 
-    check_password_rules(password, args.manager)
+    check_password_rules(password, args.manager, company=args.company)
     db, result = create_register(
         resolve_url(args.db), args.company, args.manager, args.full_name or args.manager, password
     )
@@ -76,7 +76,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         password = read_password("cli.new_password_prompt", confirm=True)
         from core.security.auth import check_password_rules
 
-        check_password_rules(password, DEMO_USER)
+        check_password_rules(password, DEMO_USER, company=DEMO_COMPANY)
         db, result = create_demo_register(url, password)
         actor = result.actor
         print(
