@@ -13,9 +13,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, inspect
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.errors import AppError
+from core.errors import AppError, Busy
 from core.files import make_private, open_private
 
 APP_NAME = "Asiakasrekisteri"
@@ -131,6 +132,16 @@ def quick_check(target: Database | URL | str | os.PathLike[str] | None) -> bool:
     return quick_check_path(path)
 
 
+def is_busy(exc: BaseException) -> bool:
+    """A database error that says another desk held the lock longer than the busy timeout
+    (SQLite), or that the server gave up waiting for a lock (PostgreSQL)."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).lower()
+    if "database is locked" in text or "database is busy" in text:
+        return True
+    return getattr(orig, "sqlstate", None) in {"55P03", "40P01"}  # lock_not_available, deadlock
+
+
 def remove_sqlite_files(path: Path) -> None:
     """Delete a SQLite file with its WAL, shared-memory and journal files."""
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -150,7 +161,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=FULL")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     cur.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT}")
     cur.execute("PRAGMA cache_size=-32000")  # 32 MB: the customers of a big office stay cached
     # Deleted and overwritten content is zeroed, so an erased person's data does not linger in
@@ -169,10 +180,53 @@ def checkpoint_wal(engine: Engine) -> None:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+# How a transaction begins on SQLite, as the ``sqlite_begin`` execution option of its
+# connection: ``Database.begin`` takes the write lock at once (IMMEDIATE), so whatever a
+# service reads before it writes (the audit chain's head, the next ids, a hetu already stored)
+# is read under the lock and no other desk can write in between; ``Database.read`` begins
+# DEFERRED and never waits for a writer (WAL: readers see the last commit).
+BEGIN_IMMEDIATE = "IMMEDIATE"
+BEGIN_DEFERRED = "DEFERRED"
+BUSY_TIMEOUT_S = 10
+
+
+def _sqlite_autocommit_driver(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    """pysqlite's own transaction handling off: SQLAlchemy emits BEGIN itself (below)."""
+    dbapi_conn.isolation_level = None
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", BEGIN_DEFERRED)
+    conn.exec_driver_sql(f"BEGIN {mode}")
+    driver = conn.connection.driver_connection
+    conn.info["changes_at_begin"] = getattr(driver, "total_changes", 0)
+
+
+def has_written(session: Session) -> bool:
+    """Whether the session's SQLite transaction has changed a row yet (what it sees may then
+    still be rolled back)."""
+    conn = session.connection()
+    changes = getattr(conn.connection.driver_connection, "total_changes", 0)
+    return bool(changes != conn.info.get("changes_at_begin", changes))
+
+
+def begin_writing(session: Session) -> None:
+    """Begin the session's transaction as one that writes (SQLite: BEGIN IMMEDIATE, waiting
+    for the lock up to the busy timeout); elsewhere nothing to do. Call before the first
+    statement of the transaction."""
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite":
+        session.connection(execution_options={"sqlite_begin": BEGIN_IMMEDIATE})
+
+
 def make_engine(url: URL) -> Engine:
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"timeout": 10})
+        # SQLAlchemy's documented pysqlite recipe for real BEGINs ("Serializable isolation /
+        # Savepoints / Transactional DDL"): the driver begins nothing, the "begin" event does.
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_autocommit_driver)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -183,9 +237,16 @@ def run_migrations(engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(sqlite_begin=BEGIN_IMMEDIATE)  # two desks opening at once
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+    except OperationalError as exc:
+        if is_busy(exc):
+            raise Busy() from exc
+        raise
 
 
 def schema_revision(engine: Engine) -> str | None:
@@ -223,10 +284,12 @@ class Database:
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
-        """One transaction: commits on success, rolls back on any error.
+        """One transaction that may write: commits on success, rolls back on any error.
 
-        A row changed by another desk between this transaction's read and its write raises
-        ``Conflict`` (the version column did not match), never a silent overwrite.
+        On SQLite it begins IMMEDIATE: desks take turns, each waiting up to the busy timeout;
+        one that waits longer gets ``Busy`` ("the register is busy, try again"). A row changed
+        by another desk between this transaction's read and its write raises ``Conflict``
+        (the version column did not match), never a silent overwrite.
         """
         from sqlalchemy.orm.exc import StaleDataError
 
@@ -234,9 +297,25 @@ class Database:
 
         try:
             with self.session_factory.begin() as session:
+                begin_writing(session)
                 yield session
         except StaleDataError as exc:
             raise Conflict("error.conflict_concurrent") from exc
+        except OperationalError as exc:
+            if is_busy(exc):
+                raise Busy() from exc
+            raise
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """One read-only transaction (search, lists): never waits for a writing desk, and
+        rolls back at the end, so nothing read here can be written by mistake."""
+        session = self.session_factory()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

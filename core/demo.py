@@ -18,6 +18,7 @@ from core.clock import now, today
 from core.dates import add_months
 from core.db import Database
 from core.models import (
+    Customer,
     InvoiceState,
     Objection,
     ObjectionKind,
@@ -32,7 +33,7 @@ from core.models import (
 )
 from core.security import audit
 from core.security.permissions import Actor, Permission, require
-from core.settings import Initialised, create_register
+from core.settings import Initialised, create_register, data_key
 from core.transfer.importing import insert_customers
 
 # The demonstration register: an invented company and its manager ``demo`` (the GUI's --demo
@@ -203,6 +204,12 @@ def generate(
     with db.begin() as s:
         counters = _order_numbers(s)
         request_seq = int(s.execute(select(func.count(Request.id))).scalar_one())
+        # A register may hold demo customers already (the same seed gives the same hetus):
+        # a hetu is stored once (the unique index of migration 0006), so those are skipped.
+        key = data_key(s)
+        stored = set(
+            s.execute(select(Customer.hetu_index).where(Customer.hetu_index.is_not(None))).scalars()
+        )
     current = today()
     done = 0
     while done < customers:
@@ -212,6 +219,8 @@ def generate(
             # Built valid by construction (a test runs every field through validation).
             data = make_customer(rng, done + i + 1, used)
             hetu = data.pop("hetu", "")
+            while stored and hetu and key.blind_index(hetu) in stored:
+                hetu = make_hetu(rng, used)
             data.setdefault("country", "FI")
             rows.append((data, hetu))
         stamp = now()

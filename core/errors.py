@@ -91,6 +91,12 @@ class Locked(AppError):
     code = "error.locked"
 
 
+class Busy(AppError):
+    """Another desk kept the register locked longer than the busy timeout."""
+
+    code = "error.busy"
+
+
 class AuthError(AppError):
     code = "auth.invalid"
 

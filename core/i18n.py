@@ -5,7 +5,7 @@ Catalogues live in ``resources/i18n/*.json``; each file belongs to one area of t
 
     {"customer.first_name": {"fi": "Etunimi", "en": "First name"}}
 
-Texts use ``str.format`` placeholders: ``t("auth.locked", until="12.00")``.
+Texts use ``str.format`` placeholders: ``t("error.customer_not_found", id=12)``.
 """
 
 from __future__ import annotations

@@ -226,7 +226,8 @@ class Customer(Base):
     # AES-GCM(nonce || ciphertext) with the row id as associated data; never in clear.
     hetu_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     # HMAC-SHA256 blind index under a separate key: finds a person by exact hetu.
-    hetu_index: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # Unique where set (migration 0006): the same person is never stored twice.
+    hetu_index: Mapped[str | None] = mapped_column(String(64), nullable=True)
     source: Mapped[str] = _enum_column(Source, default=Source.OTHER.value)
     state: Mapped[str] = _enum_column(CustomerState, default=CustomerState.ACTIVE.value)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -252,6 +253,13 @@ class Customer(Base):
         Index("ix_customers_name", "last_name", "first_name"),
         Index("ix_customers_email_lower", text("lower(email)")),  # lookups compare lower()
         Index("ix_customers_postal_code", "postal_code"),
+        Index(
+            "ix_customers_hetu_index",
+            "hetu_index",
+            unique=True,
+            sqlite_where=text("hetu_index IS NOT NULL"),
+            postgresql_where=text("hetu_index IS NOT NULL"),
+        ),
     )
 
 

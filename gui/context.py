@@ -36,5 +36,10 @@ class AppContext:
         """``with ctx.session() as s:`` one transaction per user action (``gui.ops.DbOp``)."""
         return self.db.begin()
 
+    def read_session(self):  # type: ignore[no-untyped-def]
+        """``with ctx.read_session() as s:`` a read-only transaction (search, list pages):
+        it never waits for another desk's save."""
+        return self.db.read()
+
     def can(self, permission: Permission) -> bool:
         return self.actor.can(permission)

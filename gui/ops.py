@@ -3,7 +3,8 @@
     DbOp(self.ctx, self, lambda s: find_duplicates(s, actor)).success(self._show_pairs).run()
 
 The op receives a session on the task runner's worker, inside one transaction
-(``ctx.session()``: committed when the op returns, rolled back when it raises). ``success(result)``
+(``ctx.session()``: committed when the op returns, rolled back when it raises; ``read_only()``
+ops get ``ctx.read_session()``, which never waits for another desk's save). ``success(result)``
 and ``failure(exc)`` run on the GUI thread. Without a failure handler the error goes to
 ``gui.messages.show_error`` over ``parent``: an error is never dropped.
 """
@@ -29,6 +30,12 @@ class DbOp(Generic[T]):
         self._op = op
         self._success: Callable[[T], Any] | None = None
         self._failure: Callable[[BaseException], Any] | None = None
+        self._read_only = False
+
+    def read_only(self) -> DbOp[T]:
+        """The op only reads (a search, a page of a list): a read transaction."""
+        self._read_only = True
+        return self
 
     def success(self, on_success: Callable[[T], Any]) -> DbOp[T]:
         """Called with the op's result on the GUI thread, after the transaction committed."""
@@ -41,10 +48,10 @@ class DbOp(Generic[T]):
         return self
 
     def run(self) -> None:
-        ctx, op = self._ctx, self._op
+        ctx, op, read_only = self._ctx, self._op, self._read_only
 
         def in_transaction() -> T:
-            with ctx.session() as s:
+            with ctx.read_session() if read_only else ctx.session() as s:
                 return op(s)
 
         ctx.tasks.run(in_transaction, self._succeeded, self._failed)

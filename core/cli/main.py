@@ -23,7 +23,15 @@ from core.cli.common import (
     print_progress,
     read_password,
 )
-from core.errors import AppError, AuthError, KeyUnavailable, PermissionDenied, ValidationError
+from core.db import is_busy
+from core.errors import (
+    AppError,
+    AuthError,
+    Busy,
+    KeyUnavailable,
+    PermissionDenied,
+    ValidationError,
+)
 from core.i18n import t
 
 # --- commands ---------------------------------------------------------------------------------
@@ -39,7 +47,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     # Validate before creating anything, so a bad password leaves no file behind.
     from core.security.auth import check_password_rules
 
-    check_password_rules(password, args.manager)
+    check_password_rules(password, args.manager, company=args.company)
     db, result = create_register(
         resolve_url(args.db), args.company, args.manager, args.full_name or args.manager, password
     )
@@ -68,7 +76,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         password = read_password("cli.new_password_prompt", confirm=True)
         from core.security.auth import check_password_rules
 
-        check_password_rules(password, DEMO_USER)
+        check_password_rules(password, DEMO_USER, company=DEMO_COMPANY)
         db, result = create_demo_register(url, password)
         actor = result.actor
         print(
@@ -300,5 +308,8 @@ def main(argv: Sequence[str] | None = None, gui_launcher: GuiLauncher | None = N
     except Exception as exc:  # the promise: never a traceback
         if os.environ.get("ASIAKASREKISTERI_DEBUG"):
             raise
+        if is_busy(exc):
+            print(Busy().message(), file=sys.stderr)
+            return 1
         print(t("cli.unexpected", kind=type(exc).__name__), file=sys.stderr)
         return 1

@@ -25,6 +25,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from core import validation
+from core.db import has_written
 from core.errors import ValidationError
 from core.models import Customer, CustomerState
 from core.security.permissions import Actor, Permission, require
@@ -351,7 +352,7 @@ def _list_order(session: Session, *, stale: bool = False) -> _ListOrder | None:
         return order
     if order is not None and time.monotonic() - order.read_at < ORDER_REFRESH:
         return None
-    if raw.in_transaction:
+    if has_written(session):
         # This transaction has written: what it sees may yet be rolled back, and a customer
         # added and then rolled back leaves no version number behind. Read the order later.
         return None

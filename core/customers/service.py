@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import validation
@@ -135,6 +136,18 @@ def set_hetu(session: Session, customer: Customer, hetu: str) -> None:
     customer.hetu_index = key.blind_index(hetu)
 
 
+def _flush_hetu(session: Session) -> None:
+    """Write a new or changed hetu now: another desk storing the same hetu since this one
+    checked hits the unique index (migration 0006), which is a Conflict, not a second person
+    or an unexpected error. The caller's transaction is then rolled back."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        if "hetu_index" in str(exc.orig):
+            raise Conflict("error.hetu_stored_meanwhile") from exc
+        raise
+
+
 def hetu_of(session: Session, customer: Customer) -> str:
     if not customer.hetu_encrypted:
         return ""
@@ -185,7 +198,9 @@ def create_customer(
     customer.search_text = build_search_text(customer)
     session.add(customer)
     session.flush()
-    set_hetu(session, customer, hetu)
+    if hetu:
+        set_hetu(session, customer, hetu)
+        _flush_hetu(session)
     filled = [f for f in FIELDS if (clean.get(f) or (f == "hetu" and hetu))]
     session.add(
         FieldChange(
@@ -280,6 +295,8 @@ def update_customer(
         customer.search_text = build_search_text(customer)
         customer.updated_at = stamp
         customer.updated_by = actor.username
+        if "hetu" in changed:
+            _flush_hetu(session)
         audit.record(session, actor, audit_action, "customer", customer.id, changed)
         session.flush()
     return customer

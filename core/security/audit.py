@@ -41,6 +41,28 @@ def _digest(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def lock_head(session: Session) -> AuditHead:
+    """The chain's head, locked until the transaction ends: on PostgreSQL a row lock (FOR
+    UPDATE), on SQLite the write lock the transaction began with (core.db). Read again from
+    the database, never from the session's copy, so the next id is the database's."""
+    head = session.execute(
+        select(AuditHead)
+        .where(AuditHead.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def last_id(session: Session) -> int:
+    """The newest entry's id as this transaction sees it (0 for an empty chain), unlocked."""
+    return session.execute(select(AuditHead.last_id).where(AuditHead.id == 1)).scalar() or 0
+
+
 def record(
     session: Session,
     actor: object | None,
@@ -50,13 +72,7 @@ def record(
     fields: Iterable[str] = (),
 ) -> AuditEntry:
     """Append one entry. ``actor`` is a core.security.permissions.Actor (or None for the system)."""
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
-        session.add(head)
-        session.flush()
+    head = lock_head(session)
     user_id = getattr(actor, "user_id", None)
     username = getattr(actor, "username", "") or ("system" if actor is None else "")
     field_text = ",".join(sorted(set(fields)))

@@ -14,18 +14,22 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.clock import now, today
-from core.errors import AuthError, NotFound, ValidationError, ValidationErrors
+from core.db import begin_writing, is_busy
+from core.errors import AuthError, Busy, NotFound, ValidationError, ValidationErrors
 from core.i18n import RESOURCES
-from core.models import Role, User
+from core.models import Role, Settings, User
 from core.security import audit
 from core.security.permissions import ROLE_PERMISSIONS, Actor, Permission, require
 
-MIN_PASSWORD = 10
+MIN_PASSWORD = 12  # OWASP ASVS 5.0 V6.2.1
 MAX_PASSWORD = 128
+MIN_STRENGTH = 3  # zxcvbn's score (0-4): 3 is "safely unguessable" for an online attack
 MAX_FAILED = 5
 LOCKOUT = timedelta(minutes=15)
 
@@ -33,6 +37,17 @@ _hasher = PasswordHasher()  # argon2id, m=64 MiB, t=3, p=4 (above OWASP's m=19 M
 
 
 # --- passwords --------------------------------------------------------------------------------
+
+# The register's own name and its words: the first thing an attacker of this office tries.
+REGISTER_WORDS = ("asiakasrekisteri", "asiakas", "rekisteri")
+SEQUENCES = (
+    "abcdefghijklmnopqrstuvwxyzåäö",
+    "0123456789",
+    "qwertyuiopå",
+    "asdfghjklöä",
+    "zxcvbnm",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+)
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +57,40 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def check_password_rules(password: str, username: str = "", field: str = "password") -> None:
+def _is_simple_sequence(lowered: str) -> bool:
+    """One character repeated, or a run along the alphabet, the digits or a keyboard row,
+    forwards or backwards (abcdef..., 654321..., qwerty...)."""
+    if len(set(lowered)) == 1:
+        return True
+    runs = [*SEQUENCES, *(seq[::-1] for seq in SEQUENCES)]
+    for run in runs:
+        # The sequence may wrap round (7890123...): look it up in the run written twice.
+        if lowered in run * (len(lowered) // len(run) + 2):
+            return True
+    return False
+
+
+def _personal_words(username: str, company: str) -> list[str]:
+    """What a password must not be built from: the username, the company's name (whole and
+    each word of 3 letters or more) and the register's name, longest first."""
+    words = {username.strip().lower(), company.strip().lower(), *REGISTER_WORDS}
+    words.update(w for w in company.lower().replace("-", " ").split() if len(w) >= 3)
+    return sorted((w for w in words if len(w) >= 3), key=len, reverse=True)
+
+
+def _strength(password: str, words: list[str]) -> int:
+    from zxcvbn import zxcvbn
+
+    return int(zxcvbn(password[:100], user_inputs=words)["score"])
+
+
+def check_password_rules(
+    password: str, username: str = "", field: str = "password", company: str = ""
+) -> None:
+    """OWASP ASVS 5.0 V6: at least 12 characters, at most 128; not a common password, a
+    repeated character or a simple sequence; not built from the username, the company's name
+    or the register's name (what is left without them is too short); and strong enough by
+    zxcvbn's estimate (score 3 or more)."""
     if len(password) < MIN_PASSWORD:
         raise ValidationError(field, "validation.password_short", min=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
@@ -50,6 +98,20 @@ def check_password_rules(password: str, username: str = "", field: str = "passwo
     lowered = password.lower()
     if lowered in _common_passwords() or (username and lowered == username.lower()):
         raise ValidationError(field, "validation.password_common")
+    if _is_simple_sequence(lowered):
+        raise ValidationError(field, "validation.password_sequence")
+    words = _personal_words(username, company)
+    rest = lowered
+    for word in words:
+        rest = rest.replace(word, "")
+    if len(rest) < MIN_PASSWORD:
+        raise ValidationError(field, "validation.password_personal", min=MIN_PASSWORD)
+    if _strength(password, words) < MIN_STRENGTH:
+        raise ValidationError(field, "validation.password_weak")
+
+
+def _company_name(session: Session) -> str:
+    return session.execute(select(Settings.company_name).where(Settings.id == 1)).scalar() or ""
 
 
 def hash_password(password: str) -> str:
@@ -101,7 +163,7 @@ def create_first_manager(
     name = _validate_username(username)
     if not full_name.strip():
         raise ValidationError("full_name", "validation.required")
-    check_password_rules(password, name)
+    check_password_rules(password, name, company=_company_name(session))
     user = User(
         username=name,
         username_key=name.lower(),
@@ -138,7 +200,12 @@ def _check_user_fields(full_name: str, role: str, signed_on: date | None) -> Non
 
 
 def check_new_user(
-    username: str, full_name: str, role: str, password: str, confidentiality_signed_on: date | None
+    username: str,
+    full_name: str,
+    role: str,
+    password: str,
+    confidentiality_signed_on: date | None,
+    company: str = "",
 ) -> None:
     """The checks ``create_user`` makes, every field at once (for forms); raises
     ``ValidationErrors`` naming each bad field."""
@@ -146,7 +213,7 @@ def check_new_user(
     checks = (
         lambda: _validate_username(username),
         lambda: _check_user_fields(full_name, role, confidentiality_signed_on),
-        lambda: check_password_rules(password, username),
+        lambda: check_password_rules(password, username, company=company),
     )
     for check in checks:
         try:
@@ -175,7 +242,7 @@ def create_user(
     if _find_user(session, name) is not None:
         raise ValidationError("username", "validation.username_taken")
     _check_user_fields(full_name, role, confidentiality_signed_on)
-    check_password_rules(password, name)
+    check_password_rules(password, name, company=_company_name(session))
     user = User(
         username=name,
         username_key=name.lower(),
@@ -203,27 +270,30 @@ def create_user(
 def login(session: Session, username: str, password: str) -> Actor:
     """Check the password. Failures, lockouts and successes are audited (same transaction).
 
+    Unknown, deactivated and locked users and a wrong password all get the same message
+    after the same work (one argon2 verification), so a login never tells which usernames
+    exist; the manager sees a lock on the Users screen and in the audit log.
+
     The caller must commit even when this raises, so the failed attempt is counted: use
     ``attempt_login`` from a database object, which does that.
     """
     user = _find_user(session, username)
     if user is None or not user.active:
-        # Same message as a wrong password: do not tell which usernames exist.
         audit.record(session, None, "login.failed", "user", "", ["username"])
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(_hasher), password)
         raise AuthError("auth.invalid")
     current = now()
     if user.locked_until and user.locked_until > current:
         audit.record(session, _actor(user), "login.refused_locked", "user", user.id)
-        raise AuthError("auth.locked", until=user.locked_until.strftime("%H.%M"))
+        _verify(_dummy_hash(_hasher), password)
+        raise AuthError("auth.invalid")
     if not _verify(user.password_hash, password):
-        user.failed_attempts += 1
+        failed = _count_failure(session, user)
         audit.record(session, _actor(user), "login.failed", "user", user.id)
-        if user.failed_attempts >= MAX_FAILED:
+        if failed >= MAX_FAILED:
             user.locked_until = current + LOCKOUT
             user.failed_attempts = 0
             audit.record(session, _actor(user), "user.lockout", "user", user.id)
-            raise AuthError("auth.locked", until=user.locked_until.strftime("%H.%M"))
         raise AuthError("auth.invalid")
     if user.confidentiality_signed_on is None:
         audit.record(session, _actor(user), "login.refused_commitment", "user", user.id)
@@ -238,7 +308,25 @@ def login(session: Session, username: str, password: str) -> Actor:
     return actor
 
 
-_DUMMY_HASH = _hasher.hash("timing equaliser for unknown users")
+def _count_failure(session: Session, user: User) -> int:
+    """One more failed attempt, counted by the database (``failed_attempts + 1`` in SQL, not
+    read and written back), so simultaneous wrong guesses each count; returns the new count."""
+    failed = session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_attempts=User.failed_attempts + 1)
+        .returning(User.failed_attempts)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    set_committed_value(user, "failed_attempts", failed)
+    return int(failed)
+
+
+@lru_cache(maxsize=2)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash made with the current parameters, verified when there is no password to check,
+    so that refusing takes as long as a wrong password does."""
+    return hasher.hash("timing equaliser for unknown and locked users")
 
 
 def attempt_login(db: object, username: str, password: str) -> Actor:
@@ -246,11 +334,17 @@ def attempt_login(db: object, username: str, password: str) -> Actor:
     logs in through ``core.login.log_in``, which also runs the upkeep due at every login."""
     session = db.session_factory()  # type: ignore[attr-defined]
     try:
+        begin_writing(session)  # the attempt and its audit entry are written
         actor = login(session, username, password)
         session.commit()
         return actor
     except AuthError:
         session.commit()
+        raise
+    except OperationalError as exc:
+        session.rollback()
+        if is_busy(exc):
+            raise Busy() from exc
         raise
     except Exception:
         session.rollback()
@@ -286,7 +380,7 @@ def unlock_user(session: Session, actor: Actor, user_id: int) -> None:
 def reset_password(session: Session, actor: Actor, user_id: int, new_password: str) -> None:
     require(actor, Permission.USERS)
     user = _get_user(session, user_id)
-    check_password_rules(new_password, user.username)
+    check_password_rules(new_password, user.username, company=_company_name(session))
     user.password_hash = hash_password(new_password)
     user.must_change_password = True
     user.locked_until = None
@@ -300,7 +394,9 @@ def change_own_password(
     user = _get_user(session, actor.user_id)
     if not _verify(user.password_hash, old_password):
         raise ValidationError("old_password", "validation.password_wrong")
-    check_password_rules(new_password, user.username, field="new_password")
+    check_password_rules(
+        new_password, user.username, field="new_password", company=_company_name(session)
+    )
     if new_password == old_password:
         raise ValidationError("new_password", "validation.password_same")
     user.password_hash = hash_password(new_password)

@@ -26,14 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from core.clock import now, today
 from core.customers.search import build_search_text
 from core.customers.service import clean_customer, update_customer
 from core.customers.suppression import email_index, suppression_map
-from core.db import WAL_AUTOCHECKPOINT, Database, bulk_insert
-from core.errors import AppError, ValidationError, ValidationErrors
+from core.db import BEGIN_IMMEDIATE, WAL_AUTOCHECKPOINT, Database, bulk_insert, is_busy
+from core.errors import AppError, Busy, ValidationError, ValidationErrors
 from core.i18n import format_date, t
 from core.models import Customer, CustomerState, FieldChange, Source, table_of
 from core.security import audit
@@ -130,31 +131,36 @@ def _put(keyed: Keyed, key: Any, known: _Known) -> None:
 
 
 class _ExistingKeys:
-    """The dedup keys of every stored customer, loaded once per import, and of the rows the
+    """The dedup keys of every stored customer, loaded once per import (and again by the
+    writer when another desk has written since, see ``_StoredCheck``), and of the rows the
     import adds."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, s: Session) -> None:
         self.email: Keyed = {}
         self.name: Keyed = {}
-        with db.begin() as s:
-            self.hetu = set(
-                s.execute(
-                    select(Customer.hetu_index).where(Customer.hetu_index.is_not(None))
-                ).scalars()
+        self.hetu = set(
+            s.execute(select(Customer.hetu_index).where(Customer.hetu_index.is_not(None))).scalars()
+        )
+        for cid, first, last, email, postal, has_hetu, state in s.execute(
+            select(
+                Customer.id,
+                Customer.first_name,
+                Customer.last_name,
+                func.lower(Customer.email),
+                Customer.postal_code,
+                Customer.hetu_index.is_not(None),
+                Customer.state,
             )
-            for cid, first, last, email, postal, has_hetu, state in s.execute(
-                select(
-                    Customer.id,
-                    Customer.first_name,
-                    Customer.last_name,
-                    func.lower(Customer.email),
-                    Customer.postal_code,
-                    Customer.hetu_index.is_not(None),
-                    Customer.state,
-                )
-            ):
-                gone = state == CustomerState.ANONYMISED.value
-                self._index(_Known(cid, bool(has_hetu) or gone, first, last, email, postal))
+        ):
+            gone = state == CustomerState.ANONYMISED.value
+            self._index(_Known(cid, bool(has_hetu) or gone, first, last, email, postal))
+
+    def seen(self, clean: dict[str, Any], hetu_index: str | None) -> bool:
+        """Whether the row is someone already stored: by the hetu when it has one, else by
+        email or name and postal code."""
+        if hetu_index:
+            return hetu_index in self.hetu
+        return bool(self.match(clean)[1])
 
     def _index(self, known: _Known) -> None:
         if known.email:
@@ -190,6 +196,40 @@ class _ExistingKeys:
                 line,
             )
         )
+
+
+class _StoredCheck:
+    """The import's rows checked once more under the write lock, against what other desks
+    stored after the import read the register: the same file imported twice at once, or a
+    desk adding one of its people meanwhile, leaves those rows unchanged instead of storing
+    someone twice (the hetu's unique index would refuse the whole batch). Every change of a
+    customer writes an audit entry, so the chain's head tells whether anyone else wrote; only
+    then are the keys read again."""
+
+    def __init__(self, head_id: int) -> None:
+        self.head_id = head_id  # the head as this import last knew it
+        self.stored: _ExistingKeys | None = None  # the register's keys, once someone else wrote
+
+    def drop_stored(self, session: Session, batch: NewCustomers) -> int:
+        """Remove from ``batch`` the rows stored meanwhile; returns how many."""
+        head = audit.lock_head(session)
+        if head.last_id != self.head_id:
+            self.stored = _ExistingKeys(session)
+        if self.stored is None:
+            return 0
+        indexes = batch.hetu_indexes or [None] * len(batch.rows)
+        keep = []
+        for n, (row, index) in enumerate(zip(batch.rows, indexes, strict=True)):
+            if not self.stored.seen(row, index):
+                self.stored.add(row, index, 0)
+                keep.append(n)
+        dropped = len(batch.rows) - len(keep)
+        if dropped:
+            batch.rows = [batch.rows[n] for n in keep]
+            batch.hetus = [batch.hetus[n] for n in keep]
+            batch.hetu_indexes = [indexes[n] for n in keep]
+            batch.sealed = None  # the ids move: encrypted again under the ones they get
+        return dropped
 
 
 @dataclass
@@ -422,7 +462,7 @@ class _BatchWriter:
 
     WAL_PAGES = 50_000
 
-    def __init__(self, db: Database, write: Callable[[Session, NewCustomers], None]) -> None:
+    def __init__(self, db: Database, write: Callable[[Session, NewCustomers], int]) -> None:
         self._db = db
         self._write = write
         self._queue: queue.Queue[NewCustomers | None] = queue.Queue(1)
@@ -430,23 +470,28 @@ class _BatchWriter:
         self._discard = False
         self._ended = False
         self.committed = 0  # customers
+        self.unchanged = 0  # customers another desk stored while this import ran
         self._thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
             with self._db.engine.connect() as conn:
-                sqlite = conn.dialect.name == "sqlite"
-                if sqlite:
-                    conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={self.WAL_PAGES}")
-                    conn.commit()  # each batch's session begins and commits its own transaction
+                # SQLite: each batch begins IMMEDIATE, so its ids and the audit head are read
+                # under the write lock. The pragmas go outside any transaction, on the
+                # driver's connection (which begins nothing itself, see core.db).
+                driver = conn.connection.dbapi_connection
+                sqlite = conn.dialect.name == "sqlite" and driver is not None
+                if sqlite and driver is not None:
+                    conn.execution_options(sqlite_begin=BEGIN_IMMEDIATE)
+                    driver.execute(f"PRAGMA wal_autocheckpoint={self.WAL_PAGES}")
                 try:
                     self._write_all(conn)
                 finally:
-                    if sqlite:
+                    if sqlite and driver is not None:
                         conn.rollback()
-                        conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT}")
-                        conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                        driver.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT}")
+                        driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
         except BaseException as exc:  # handed to the importing thread
             self._error = self._error or exc
             self._discard = True
@@ -458,8 +503,11 @@ class _BatchWriter:
             if self._error is None and not self._discard:
                 try:
                     with self._db.session_factory(bind=conn) as session, session.begin():
-                        self._write(session, batch)
+                        dropped = self._write(session, batch)
                     self.committed += len(batch.rows)
+                    self.unchanged += dropped
+                except OperationalError as exc:
+                    self._error = Busy() if is_busy(exc) else exc
                 except BaseException as exc:
                     self._error = exc
         self._ended = True  # the importing thread has said it is done
@@ -594,13 +642,15 @@ def _import(
     table = read_table(path)
     if "first_name" not in table.fields or "last_name" not in table.fields:
         raise AppError("import.missing_name_columns")
-    with db.begin() as s:
+    with db.read() as s:
         key = data_key(s)
-        # The ids the new customers will get, so that their hetus are encrypted here rather
-        # than on the writer's thread (SQLite: ids are given by the import, see insert_prepared).
+        # The ids the new customers will probably get, so that their hetus are encrypted here
+        # rather than on the writer's thread (SQLite: each batch takes its ids from the
+        # database under the write lock, see insert_prepared, and encrypts again if they moved).
         next_id = _first_free_id(s) if db.is_sqlite else None
         suppressed = suppression_map(s)
-    existing = _ExistingKeys(db)
+        existing = _ExistingKeys(s)
+        check = _StoredCheck(audit.last_id(s))
     report = ImportReport(
         rows=table.read,
         lines=table.lines,
@@ -622,10 +672,14 @@ def _import(
     pending: list[tuple[dict[str, Any], str, str | None]] = []  # clean data, hetu, its index
     source_label = f"import:{path.name}"
 
-    def write_batch(s: Session, batch: NewCustomers) -> None:
-        insert_prepared(s, actor, batch, source_label)
-        audit.record(s, actor, "customer.import", "import", path.name, batch.fields)
-        s.flush()
+    def write_batch(s: Session, batch: NewCustomers) -> int:
+        dropped = check.drop_stored(s, batch)
+        if batch.rows:
+            insert_prepared(s, actor, batch, source_label)
+            entry = audit.record(s, actor, "customer.import", "import", path.name, batch.fields)
+            s.flush()
+            check.head_id = entry.id
+        return dropped
 
     def sealed(rows: list[tuple[dict[str, Any], str, str | None]]) -> NewCustomers:
         nonlocal next_id
@@ -720,6 +774,7 @@ def _import(
     cleaned.close()  # stops the helper process after an abort
     writer.close(discard=report.aborted)  # an abort drops the batches still waiting
     report.imported = writer.committed
+    report.unchanged += writer.unchanged
     if fills and not report.aborted:
         _give_hetus(db, actor, fills, report, table, source_label, lang)
     report.rejected_rows.sort(key=lambda r: r.line)

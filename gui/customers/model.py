@@ -92,7 +92,7 @@ class CustomerListModel(QAbstractTableModel):
         self._generation += 1
         generation, started = self._generation, time.perf_counter()
         archived, actor = self.include_archived, self._ctx.actor
-        DbOp(self._ctx, None, lambda s: search_page(s, actor, query, archived)).success(
+        DbOp(self._ctx, None, lambda s: search_page(s, actor, query, archived)).read_only().success(
             lambda result: self._apply(generation, started, *result)
         ).failure(self._fail).run()
 
@@ -121,9 +121,11 @@ class CustomerListModel(QAbstractTableModel):
             self.all_rows_ms = self.first_rows_ms
         else:
             query, archived, actor = self.query, self.include_archived, self._ctx.actor
-            DbOp(self._ctx, None, lambda s: search_all(s, actor, query, archived)).success(
-                lambda ids: self._apply_rest(generation, started, ids)
-            ).failure(self._fail).run()
+            DbOp(
+                self._ctx, None, lambda s: search_all(s, actor, query, archived)
+            ).read_only().success(lambda ids: self._apply_rest(generation, started, ids)).failure(
+                self._fail
+            ).run()
 
     def _apply_rest(self, generation: int, started: float, ids: list[int]) -> None:
         if generation != self._generation:
@@ -161,7 +163,7 @@ class CustomerListModel(QAbstractTableModel):
         if generation != self._generation:
             return
         ids, actor = self._ids[page * PAGE : (page + 1) * PAGE], self._ctx.actor
-        DbOp(self._ctx, None, lambda s: list_rows(s, actor, ids)).success(
+        DbOp(self._ctx, None, lambda s: list_rows(s, actor, ids)).read_only().success(
             lambda rows: self._page_loaded(generation, page, ids, rows)
         ).failure(self._fail).run()
 

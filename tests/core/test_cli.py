@@ -117,7 +117,10 @@ def test_wrong_password_is_a_login_error_with_exit_2(cli) -> None:
         env_extra={"ASIAKASREKISTERI_PASSWORD": "väärä salasana"},
     )
     assert result.returncode == 2
-    assert result.stderr.strip() == "Väärä käyttäjätunnus tai salasana."
+    assert result.stderr.strip() == (
+        "Väärä käyttäjätunnus tai salasana, tai tili on lukittu liian monen epäonnistuneen "
+        "kirjautumisen vuoksi (15 minuutiksi; esihenkilö voi avata lukituksen)."
+    )
 
 
 def test_errors_in_english_when_asked(cli) -> None:

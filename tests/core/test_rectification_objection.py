@@ -28,7 +28,7 @@ from tests.core.requests_helpers import make_customer, new_request
 
 
 def _items(db, rid):
-    with db.begin() as s:
+    with db.read() as s:
         return [i.id for i in get_request(s, rid).items]
 
 

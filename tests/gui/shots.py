@@ -116,8 +116,6 @@ def main(argv: list[str] | None = None) -> int:
     login.password.setText("x")
     login.try_login()
     shot(login, "login-wrong", None)
-    login.show_message(AuthError("auth.locked", until="14.35").message())
-    shot(login, "login-locked", None)
     login.hide()
     demo_login = LoginDialog(lambda u, p: None, username="demo", demo_hint="Esittely-Kahvi-2024")
     shot(demo_login, "login-demo", None)

@@ -92,4 +92,4 @@ def test_wizard_shows_the_cores_password_rule_under_the_password(qtbot, tmp_path
     page.again.setText("lyhyt")
     wizard.next()
     assert wizard.currentPage() is page
-    assert page.form.error_text("password") == t("validation.password_short", min=10)
+    assert page.form.error_text("password") == t("validation.password_short", min=12)
