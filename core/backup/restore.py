@@ -20,7 +20,9 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.backup.crypt import SUFFIX, decrypt_file, encrypt_file, is_encrypted, read_header
 from core.backup.files import (
+    KEEP_REPLACED,
     Progress,
     backup_folder,
     backup_stem,
@@ -28,6 +30,9 @@ from core.backup.files import (
     integrity_ok,
     new_private_file,
     postgres_refusal,
+    rotate,
+    schema_revision_of,
+    temporary_copy,
 )
 from core.backup.replay import ErasureFact, erasure_facts, reapply_erasures
 from core.clock import now
@@ -48,8 +53,9 @@ from core.files import make_private
 from core.models import Customer
 from core.security import audit
 from core.security.auth import attempt_login
+from core.security.crypto import DataKey, load_key
 from core.security.permissions import Actor, Permission, require
-from core.settings import data_key, install_recovery_key
+from core.settings import data_key, get_settings, install_recovery_key
 
 
 @dataclass(frozen=True)
@@ -187,16 +193,11 @@ def restore(
     if src.resolve() == target.resolve():
         raise AppError("backup.same_file")
     stamp = now().strftime("%Y%m%d-%H%M%S")
-    staged = target.parent / f".{backup_stem(target)}-restore-{stamp}.sqlite3"
+    staged = temporary_copy(target, backup_stem(target), "restore")
     current: Database | None = None
     engine: Engine | None = None
     try:
-        try:
-            copy_sqlite(src, staged, progress, message=src.name)
-        except sqlite3.DatabaseError:
-            raise AppError("backup.not_a_backup") from None
-        if not integrity_ok(staged):
-            raise AppError("backup.damaged", path=str(src))
+        _stage(src, staged, target, recovery_key, progress)
         engine = _plain_engine(staged)
         migrated_from = _check_schema(engine)
         current, erasures, folder = _read_current(target)
@@ -240,13 +241,64 @@ def restore(
         remove_sqlite_files(staged)
 
 
+def _stage(
+    src: Path, staged: Path, target: Path, recovery_key: str | None, progress: Progress | None
+) -> None:
+    """The backup as a checked plain SQLite file at ``staged``: an encrypted one decrypted (and
+    authenticated), a plain one from before encryption copied; refuses a damaged file and a
+    backup of another register than the one being replaced."""
+    current_id = _install_id(target)
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    if is_encrypted(src):
+        header = read_header(src)
+        if current_id is not None and header.install_id != current_id:
+            raise AppError("backup.other_register")
+        decrypt_file(src, staged, _backup_key(header.install_id, recovery_key), progress, src.name)
+    else:
+        try:
+            copy_sqlite(src, staged, progress, message=src.name)
+        except sqlite3.DatabaseError:
+            raise AppError("backup.not_a_backup") from None
+    if not integrity_ok(staged):
+        raise AppError("backup.damaged", path=str(src))
+    staged_id = _install_id(staged)
+    if current_id is not None and staged_id is not None and staged_id != current_id:
+        raise AppError("backup.other_register")
+
+
+def _install_id(path: Path) -> str | None:
+    """The install id of the register in a SQLite file, None when it cannot be read."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            row = conn.execute("SELECT install_id FROM settings WHERE id = 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+    return str(row[0]) if row and row[0] else None
+
+
+def _backup_key(install_id: str, recovery_key: str | None) -> DataKey:
+    """The data key of the backup's register: this computer's keyring, else the recovery key
+    (the same 32 bytes, so the backup key derived from it is the same)."""
+    try:
+        return load_key(install_id)
+    except KeyUnavailable:
+        if not recovery_key:
+            raise KeyUnavailable("backup.key_needed") from None
+    return DataKey.from_recovery_text(recovery_key)
+
+
 def _keep_replaced(target: Path, current: Database | None, folder: Path, stamp: str) -> Path | None:
     if not target.exists() or target.stat().st_size == 0:
         return None
     if current is not None:
-        kept = folder / f"{backup_stem(target)}-{stamp}-replaced.sqlite3"
-        current.dispose()
-        copy_sqlite(target, kept)
+        kept = folder / f"{backup_stem(target)}-{stamp}-replaced{SUFFIX}"
+        _encrypt_replaced(target, current, kept)
+        rotate(folder, backup_stem(target), KEEP_REPLACED, kind="replaced")
         return kept
     # A damaged file cannot be copied page by page: move it aside as it is.
     kept = folder / f"{backup_stem(target)}-{stamp}-damaged.sqlite3"
@@ -257,3 +309,19 @@ def _keep_replaced(target: Path, current: Database | None, folder: Path, stamp: 
         if extra.exists():
             os.replace(extra, Path(str(kept) + suffix))
     return kept
+
+
+def _encrypt_replaced(target: Path, current: Database, kept: Path) -> None:
+    """The replaced database kept as an encrypted backup, like any other (its plain copy goes
+    beside the database and is removed on success and on failure)."""
+    with current.begin() as s:
+        install_id = get_settings(s).install_id
+        key = data_key(s)
+    current.dispose()
+    plain = temporary_copy(target, backup_stem(target), "replaced")
+    try:
+        copy_sqlite(target, plain)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        encrypt_file(plain, kept, key, install_id, schema_revision_of(plain))
+    finally:
+        remove_sqlite_files(plain)

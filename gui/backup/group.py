@@ -163,7 +163,7 @@ class BackupGroup(QGroupBox):
             self,
             t("bgui.choose_file"),
             self.folder_text().strip(),
-            t("bgui.file_filter") + " (*.sqlite3);;* (*)",
+            t("bgui.file_filter") + " (*.arbak *.sqlite3);;* (*)",
         )
         return path
 

@@ -195,7 +195,7 @@ def test_closing_takes_the_automatic_backup_when_the_last_is_a_day_old(
     with qtbot.waitSignal(window.closed, timeout=5000):
         window.close()
     files = list_backups(folder)
-    assert len(files) == 1 and files[0].name.endswith("-auto.sqlite3")
+    assert len(files) == 1 and files[0].name.endswith("-auto.arbak")
 
 
 def test_closing_takes_no_backup_when_the_last_is_recent(qtbot, gui_ctx_manager, folder):
@@ -361,7 +361,7 @@ def test_automatic_backup_on_the_worker_thread_writes_the_file(qtbot, gui_ctx_ma
     ctx = AppContext(gui_ctx_manager.db, gui_ctx_manager.actor, runner)
     path = backup_on_exit(None, ctx)
     runner.wait()
-    assert path is not None and path.is_file() and path.name.endswith("-auto.sqlite3")
+    assert path is not None and path.is_file() and path.name.endswith("-auto.arbak")
 
 
 def test_on_postgresql_both_buttons_say_to_use_pg_dump_and_pg_restore(
