@@ -34,7 +34,13 @@ from core.backup.files import (
     schema_revision_of,
     temporary_copy,
 )
-from core.backup.replay import ErasureFact, erasure_facts, reapply_erasures
+from core.backup.replay import (
+    ErasureFact,
+    ObjectionFact,
+    erasure_facts,
+    reapply_erasures,
+    reapply_objections,
+)
 from core.clock import now
 from core.customers.search import bump_list_version
 from core.db import (
@@ -66,6 +72,7 @@ class RestoreReport:
     migrated_from: str | None  # the backup's schema revision when it had to be migrated
     erasures_reapplied: int
     erasures_unreadable: bool  # the replaced database could not be read for its erasures
+    objections_reapplied: int = 0  # prohibitions set after the backup, set again
 
 
 def _plain_engine(path: Path) -> Engine:
@@ -157,6 +164,29 @@ def _read_current(target: Path) -> tuple[Database | None, list[ErasureFact] | No
         return None, None, None
 
 
+def _read_objections(target: Path) -> list[ObjectionFact]:
+    """The prohibitions the database being replaced holds, read-only (a damaged file gives what
+    can still be read; one that cannot be read gives none, and its erasures warn already)."""
+    if not target.is_file() or target.stat().st_size == 0:
+        return []
+    from datetime import date
+
+    try:
+        conn = sqlite3.connect(f"file:{target}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = conn.execute(
+                "SELECT customer_id, kind, set_on, request_id, set_by FROM objections"
+            ).fetchall()
+        finally:
+            conn.close()
+        return [
+            ObjectionFact(c, k, date.fromisoformat(str(d)[:10]), r, b or "")
+            for c, k, d, r, b in rows
+        ]
+    except (sqlite3.DatabaseError, ValueError, TypeError):
+        return []
+
+
 def _copy_into_live(staged: Path, target: Path) -> None:
     """Overwrite the live database with the staged one in a single backup step: one write
     transaction, so a crash leaves either the old or the new data, never a mix."""
@@ -201,6 +231,7 @@ def restore(
         engine = _plain_engine(staged)
         migrated_from = _check_schema(engine)
         current, erasures, folder = _read_current(target)
+        objections = _read_objections(target)
         factory = sessionmaker(engine, expire_on_commit=False)
         if actor is None:
             login_db = current or Database(
@@ -211,6 +242,7 @@ def restore(
         with factory.begin() as s:
             _check_key(s, recovery_key)
             applied = reapply_erasures(s, erasures or [])
+            objections_applied = reapply_objections(s, objections)
             bump_list_version(s)  # processes that kept the replaced list's order read it anew
             audit.record(
                 s,
@@ -232,7 +264,15 @@ def restore(
             copy_sqlite(staged, target)
         if progress:
             progress(1, 1, target.name)
-        return RestoreReport(target, src, kept, migrated_from, len(applied), erasures is None)
+        return RestoreReport(
+            target,
+            src,
+            kept,
+            migrated_from,
+            len(applied),
+            erasures is None,
+            objections_reapplied=len(objections_applied),
+        )
     finally:
         if engine is not None:
             engine.dispose()

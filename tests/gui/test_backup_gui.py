@@ -387,3 +387,13 @@ def test_on_postgresql_both_buttons_say_to_use_pg_dump_and_pg_restore(
     assert len(_no_blocking_boxes) == 2
     assert "pg_dump" in _no_blocking_boxes[0] and "pg_restore" in _no_blocking_boxes[1]
     assert "salasana" not in "".join(_no_blocking_boxes)
+
+
+def test_restore_summary_names_the_prohibitions_set_again(tmp_path) -> None:
+    from core.backup.restore import RestoreReport
+    from gui.backup.group import restore_summary
+
+    report = RestoreReport(tmp_path, tmp_path, None, None, 0, False, objections_reapplied=2)
+    assert (
+        restore_summary(report) == "Varmuuskopion jälkeen asetetut kiellot asetettiin uudelleen: 2"
+    )
