@@ -273,3 +273,34 @@ def clean_leftovers(db: Database) -> list[Path]:
     except Exception:  # a database not initialised yet, or damaged: the default folders only
         pass
     return remove_leftovers(list(dict.fromkeys(folders)))
+
+
+# --- kept copies and erasure ------------------------------------------------------------------
+
+_KEPT = re.compile(
+    r"^(?P<stem>.+)-\d{8}-\d{6}-(?:replaced|damaged)\.(?:sqlite3|arbak)(?:-wal|-shm|-journal)?$"
+)
+
+
+def kept_copy_folders(session: Session) -> tuple[Path, str] | None:
+    """Where the kept replaced (and damaged) copies of the session's SQLite database are, and
+    its stem; None on a server database (it keeps none)."""
+    path = sqlite_path(session.get_bind().engine.url)
+    if path is None:
+        return None
+    return backup_folder(session), backup_stem(path)
+
+
+def remove_kept_copies(folders: list[Path], stem: str) -> list[Path]:
+    """Delete the replaced and damaged databases a restore kept for this database: an erasure
+    cannot be applied to them, so it removes them."""
+    removed = []
+    for folder in dict.fromkeys(folders):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            match = _KEPT.match(path.name)
+            if match and match["stem"] == stem and path.is_file():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
