@@ -289,7 +289,8 @@ def _stage(
     backup of another register than the one being replaced."""
     current_id = _install_id(target)
     staged.parent.mkdir(parents=True, exist_ok=True)
-    if is_encrypted(src):
+    encrypted = is_encrypted(src)
+    if encrypted:
         header = read_header(src)
         if current_id is not None and header.install_id != current_id:
             raise AppError("backup.other_register")
@@ -299,7 +300,9 @@ def _stage(
             copy_sqlite(src, staged, progress, message=src.name)
         except sqlite3.DatabaseError:
             raise AppError("backup.not_a_backup") from None
-    if not integrity_ok(staged):
+    # An encrypted backup that decrypts is byte for byte the copy checked when it was made
+    # (AES-GCM), so the quick check suffices; a plain one from before gets the full check.
+    if not integrity_ok(staged, quick=encrypted):
         raise AppError("backup.damaged", path=str(src))
     staged_id = _install_id(staged)
     if current_id is not None and staged_id is not None and staged_id != current_id:
@@ -352,16 +355,32 @@ def _keep_replaced(target: Path, current: Database | None, folder: Path, stamp: 
 
 
 def _encrypt_replaced(target: Path, current: Database, kept: Path) -> None:
-    """The replaced database kept as an encrypted backup, like any other (its plain copy goes
-    beside the database and is removed on success and on failure)."""
+    """The replaced database kept as an encrypted backup, like any other.
+
+    The live file is encrypted as it is, inside a read transaction begun on an empty WAL: no
+    checkpoint may then write into the file, so its bytes are that snapshot (saves a copy of
+    the whole file, 2 s on 100,000 customers). When a write slipped in meanwhile, an online
+    copy beside the database is encrypted instead and removed on success and on failure."""
     with current.begin() as s:
         install_id = get_settings(s).install_id
         key = data_key(s)
+        revision = schema_revision(current.engine) or ""
     current.dispose()
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(target, isolation_level=None, timeout=30)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("BEGIN")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        wal = Path(str(target) + "-wal")
+        if not wal.exists() or wal.stat().st_size == 0:
+            encrypt_file(target, kept, key, install_id, revision)
+            return
+    finally:
+        conn.close()
     plain = temporary_copy(target, backup_stem(target), "replaced")
     try:
         copy_sqlite(target, plain)
-        kept.parent.mkdir(parents=True, exist_ok=True)
         encrypt_file(plain, kept, key, install_id, schema_revision_of(plain))
     finally:
         remove_sqlite_files(plain)

@@ -153,6 +153,11 @@ def test_the_replaced_database_is_kept_encrypted_and_only_the_newest_three(
     assert replaced == kept[-3:]
     assert taken.exists()
     assert _hidden(db) == []
+    clock.shift(2)
+    restore(db.url, kept[-1], actor=manager)  # a kept copy restores like any backup
+    from core.verify import verify_database
+
+    assert verify_database(db).ok
 
 
 def test_an_erasure_removes_the_kept_replaced_databases(db, manager, folder) -> None:
