@@ -117,6 +117,9 @@ class Opener:
             from core.db import open_database
 
             self.db = open_database(self.location, create=False)
+            from core.backup.files import clean_leftovers
+
+            clean_leftovers(self.db)  # copies a killed backup or restore left behind
             import core.security.auth  # noqa: F401  (its import computes a dummy argon2 hash)
         except BaseException as exc:  # handed to the GUI thread by get()
             self.error = exc

@@ -62,6 +62,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if report.migrated_from:
         print(t("backup.migrated", revision=report.migrated_from))
     print(t("backup.reapplied", count=report.erasures_reapplied))
+    print(t("backup.objections_reapplied", count=report.objections_reapplied))
     if report.kept:
         print(t("backup.kept", path=str(report.kept)))
     if report.erasures_unreadable:

@@ -163,7 +163,7 @@ class BackupGroup(QGroupBox):
             self,
             t("bgui.choose_file"),
             self.folder_text().strip(),
-            t("bgui.file_filter") + " (*.sqlite3);;* (*)",
+            t("bgui.file_filter") + " (*.arbak *.sqlite3);;* (*)",
         )
         return path
 
@@ -250,6 +250,8 @@ def restore_summary(report: Any) -> str:
         lines.append(t("backup.migrated", revision=report.migrated_from))
     if report.erasures_reapplied:
         lines.append(t("backup.reapplied", count=report.erasures_reapplied))
+    if report.objections_reapplied:
+        lines.append(t("backup.objections_reapplied", count=report.objections_reapplied))
     if report.erasures_unreadable:
         lines.append(t("backup.erasures_unreadable"))
     return "\n".join(lines)

@@ -44,7 +44,7 @@ def test_backup_then_restore_from_the_command_line(cli) -> None:
     dest = cli.tmp / "kopiot"
     made = cli("backup", str(dest), "--user", "anna")
     assert made.returncode == 0, made.stderr
-    files = list(dest.glob("r-*.sqlite3"))
+    files = list(dest.glob("r-*.arbak"))
     assert len(files) == 1 and str(files[0]) in made.stdout
     assert cli("demo", "--customers", "20", "--user", "anna").returncode == 0
     back = cli("restore", str(files[0]), "--user", "anna")

@@ -195,7 +195,7 @@ def test_closing_takes_the_automatic_backup_when_the_last_is_a_day_old(
     with qtbot.waitSignal(window.closed, timeout=5000):
         window.close()
     files = list_backups(folder)
-    assert len(files) == 1 and files[0].name.endswith("-auto.sqlite3")
+    assert len(files) == 1 and files[0].name.endswith("-auto.arbak")
 
 
 def test_closing_takes_no_backup_when_the_last_is_recent(qtbot, gui_ctx_manager, folder):
@@ -361,7 +361,7 @@ def test_automatic_backup_on_the_worker_thread_writes_the_file(qtbot, gui_ctx_ma
     ctx = AppContext(gui_ctx_manager.db, gui_ctx_manager.actor, runner)
     path = backup_on_exit(None, ctx)
     runner.wait()
-    assert path is not None and path.is_file() and path.name.endswith("-auto.sqlite3")
+    assert path is not None and path.is_file() and path.name.endswith("-auto.arbak")
 
 
 def test_on_postgresql_both_buttons_say_to_use_pg_dump_and_pg_restore(
@@ -387,3 +387,13 @@ def test_on_postgresql_both_buttons_say_to_use_pg_dump_and_pg_restore(
     assert len(_no_blocking_boxes) == 2
     assert "pg_dump" in _no_blocking_boxes[0] and "pg_restore" in _no_blocking_boxes[1]
     assert "salasana" not in "".join(_no_blocking_boxes)
+
+
+def test_restore_summary_names_the_prohibitions_set_again(tmp_path) -> None:
+    from core.backup.restore import RestoreReport
+    from gui.backup.group import restore_summary
+
+    report = RestoreReport(tmp_path, tmp_path, None, None, 0, False, objections_reapplied=2)
+    assert (
+        restore_summary(report) == "Varmuuskopion jälkeen asetetut kiellot asetettiin uudelleen: 2"
+    )
