@@ -253,7 +253,7 @@ def _check_backup_chain(session: Session, accept_broken: bool) -> ChainStatus | 
     if status.ok:
         return None
     if not accept_broken:
-        raise AppError("backup.audit_broken", problem=chain_problem(status))
+        raise AppError("backup.audit_broken", problem=chain_problem(status), entry=status.broken_at)
     return status
 
 
