@@ -21,7 +21,7 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -40,6 +40,7 @@ GENESIS = "0" * 64
 ANCHOR_FILE = "audit-anchors.json"
 _NOTE = "audit_anchor"  # session.info: the anchor to write once this transaction commits
 _NO_ANCHOR = "audit_no_anchor"  # session.info: this transaction moves no anchor itself
+_REKEYED = "audit_rekeyed"  # session.info: the chain was re-keyed, the anchor follows it
 
 
 def _digest(
@@ -214,7 +215,7 @@ def _note_anchor(
     if session.info.get(_NO_ANCHOR):
         return
     note = session.info.get(_NOTE)
-    if note is None:
+    if note is None and not session.info.get(_REKEYED):
         current = load_anchor(install_id)
         if current is not None and current.entry_id < entry_id:
             kept = session.get(AuditEntry, current.entry_id)
@@ -246,6 +247,7 @@ def newest_anchor(session: Session) -> Anchor:
 def _write_noted_anchor(session: Session) -> None:
     note = session.info.pop(_NOTE, None)
     session.info.pop(_NO_ANCHOR, None)
+    session.info.pop(_REKEYED, None)
     if note is not None:
         try:
             write_anchor(note)
@@ -257,6 +259,48 @@ def _write_noted_anchor(session: Session) -> None:
 def _drop_noted_anchor(session: Session) -> None:
     session.info.pop(_NOTE, None)
     session.info.pop(_NO_ANCHOR, None)
+    session.info.pop(_REKEYED, None)
+
+
+def rekey_chain(
+    session: Session, key: DataKey, step: Callable[[int], None] | None = None, batch: int = 1000
+) -> None:
+    """Chain every entry again under ``key``'s audit key (a data-key rotation, in its
+    transaction, after the chain was verified under the old key). The old plain hashes go too:
+    the whole chain is keyed from then on, and this desk's anchor follows it."""
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one_or_none()
+    if head is None:
+        raise AppError("audit.head_missing")
+    prev = GENESIS
+    last_id = 0
+    while True:
+        rows = (
+            session.execute(
+                select(AuditEntry)
+                .where(AuditEntry.id > last_id)
+                .order_by(AuditEntry.id)
+                .limit(batch)
+            )
+            .scalars()
+            .all()
+        )
+        if not rows:
+            break
+        for e in rows:
+            e.prev_hash = prev
+            e.hash = prev = _entry_digest(key.audit_key, e, prev)
+            last_id = e.id
+        session.flush()
+        if step:
+            step(len(rows))
+    head.last_hash = prev
+    head.keyed_from = 1
+    session.flush()
+    session.info[_REKEYED] = True
+    session.info.pop(_NO_ANCHOR, None)
+    session.info.pop(_NOTE, None)
 
 
 # --- the check -------------------------------------------------------------------------------

@@ -159,7 +159,7 @@ def cached_key(install_id: str, key_check: str) -> DataKey:
     """The data key of the register ``install_id`` (cached, else from the OS keyring), checked
     against the register's ``key_check``."""
     key = _key_cache.get(install_id)
-    if key is None:
+    if key is None or key.key_check() != key_check:  # a rotation rolled back, say
         key = load_key(install_id)
         if key.key_check() != key_check:
             raise KeyUnavailable("error.key_mismatch")
