@@ -501,3 +501,6 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_id: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
+    # The first entry chained with the HMAC; the entries before it (made before schema 0007)
+    # keep their plain SHA-256 hashes and are checked the old way.
+    keyed_from: Mapped[int] = mapped_column(Integer, default=1)

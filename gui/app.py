@@ -231,9 +231,18 @@ class Shell(QObject):
         QApplication.quit()
 
     def authenticate(self, username: str, password: str) -> Any:
+        from core.errors import KeyUnavailable
         from core.login import log_in
+        from gui.key_dialogs import RECOVERABLE
 
-        return log_in(self.db, username, password)
+        try:
+            return log_in(self.db, username, password)
+        except KeyUnavailable as exc:
+            # The login is audited and the audit chain is keyed: a desk without the data key
+            # asks for the recovery key first, then logs in.
+            if exc.code not in RECOVERABLE or not self.check_key():
+                raise
+            return log_in(self.db, username, password)
 
     # --- first run and demo -------------------------------------------------------------------
 

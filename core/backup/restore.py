@@ -58,10 +58,12 @@ from core.errors import AppError, KeyUnavailable
 from core.files import make_private
 from core.models import Customer
 from core.security import audit
+from core.security.audit import ChainStatus, verify_chain
 from core.security.auth import attempt_login
 from core.security.crypto import DataKey, load_key
 from core.security.permissions import Actor, Permission, require
 from core.settings import data_key, get_settings, install_recovery_key
+from core.verify import chain_problem
 
 
 @dataclass(frozen=True)
@@ -211,8 +213,12 @@ def restore(
     password: str | None = None,
     recovery_key: str | None = None,
     progress: Progress | None = None,
+    accept_broken_audit: bool = False,
 ) -> RestoreReport:
-    """Replace the database at ``db_url`` with the checked backup ``src``."""
+    """Replace the database at ``db_url`` with the checked backup ``src``.
+
+    A backup whose audit chain is broken is refused with its first bad entry named, unless the
+    manager accepts it explicitly (``accept_broken_audit``, then recorded in the audit log)."""
     url = db_url if isinstance(db_url, URL) else resolve_url(db_url)
     target = sqlite_path(url)
     if target is None:
@@ -233,6 +239,10 @@ def restore(
         current, erasures, folder = _read_current(target)
         objections = _read_objections(target)
         factory = sessionmaker(engine, expire_on_commit=False)
+        with factory.begin() as s:
+            # The key first: a desk without it cannot even log in (the login is audited).
+            audit.hold_anchor(s)
+            _check_key(s, recovery_key)
         if actor is None:
             login_db = current or Database(
                 URL.create("sqlite", database=str(staged)), engine, factory
@@ -240,18 +250,11 @@ def restore(
             actor = attempt_login(login_db, username or "", password or "")
         require(actor, Permission.BACKUP)
         with factory.begin() as s:
-            _check_key(s, recovery_key)
+            broken = _check_backup_chain(s, accept_broken_audit)
             applied = reapply_erasures(s, erasures or [])
             objections_applied = reapply_objections(s, objections)
             bump_list_version(s)  # processes that kept the replaced list's order read it anew
-            audit.record(
-                s,
-                actor,
-                "backup.restore",
-                "database",
-                "",
-                ["erasures_reapplied"] if applied else [],
-            )
+            anchor = _record_restore(s, actor, applied, broken)
             folder = folder or backup_folder(s)
         engine.dispose()
         engine = None
@@ -262,6 +265,7 @@ def restore(
         else:
             remove_sqlite_files(target)
             copy_sqlite(staged, target)
+        audit.write_anchor(anchor)  # this desk now expects the restored chain
         if progress:
             progress(1, 1, target.name)
         return RestoreReport(
@@ -333,6 +337,32 @@ def _backup_key(install_id: str, recovery_key: str | None) -> DataKey:
         if not recovery_key:
             raise KeyUnavailable("backup.key_needed") from None
     return DataKey.from_recovery_text(recovery_key)
+
+
+def _check_backup_chain(session: Session, accept_broken: bool) -> ChainStatus | None:
+    """The backup's audit chain must hold (without this desk's anchor: a backup is older by
+    nature). Broken: refused with the first bad entry named, unless accepted; returns the
+    accepted broken status."""
+    audit.hold_anchor(session)
+    status = verify_chain(session, use_anchor=False)
+    if status.ok:
+        return None
+    if not accept_broken:
+        raise AppError("backup.audit_broken", problem=chain_problem(status), entry=status.broken_at)
+    return status
+
+
+def _record_restore(
+    session: Session, actor: Actor, applied: list[ErasureFact], broken: ChainStatus | None
+) -> audit.Anchor:
+    """The restore in the restored log; the desk's anchor moves to it once the file is in place
+    (a restore goes back in time on purpose). A broken chain accepted is recorded too."""
+    audit.hold_anchor(session)
+    fields = ["erasures_reapplied"] if applied else []
+    if broken is not None:
+        audit.record(session, actor, "backup.restore_broken_audit", "audit", broken.broken_at or 0)
+    audit.record(session, actor, "backup.restore", "database", "", fields)
+    return audit.newest_anchor(session)
 
 
 def _keep_replaced(target: Path, current: Database | None, folder: Path, stamp: str) -> Path | None:

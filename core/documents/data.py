@@ -319,3 +319,4 @@ class RecoverySheetData:
     company_name: str
     created_on: date
     created_by: str = ""
+    replaces_earlier: bool = False  # made by a data-key rotation

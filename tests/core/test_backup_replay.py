@@ -87,7 +87,13 @@ def test_the_restore_command_says_how_many_were_set_again(
     with db.begin() as s:
         set_objections(s, manager, late, ["research"])
     monkeypatch.setenv("ASIAKASREKISTERI_PASSWORD", MANAGER_PASSWORD)
-    args = argparse.Namespace(db=str(db.path), src=str(taken), user="manager", recovery_key=False)
+    args = argparse.Namespace(
+        db=str(db.path),
+        src=str(taken),
+        user="manager",
+        recovery_key=False,
+        accept_broken_audit=False,
+    )
     assert cmd_restore(args) == 0
     out = capsys.readouterr().out
     assert "Varmuuskopion jälkeen asetetut kiellot asetettiin uudelleen: 1" in out

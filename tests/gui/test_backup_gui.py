@@ -19,12 +19,13 @@ from core.backup.files import BackupAborted, list_backups
 from core.customers.service import create_customer
 from core.customers.wipe import wipe_customer
 from core.models import Customer, ErasureRecord
-from core.settings import get_settings
+from core.security import audit
+from core.settings import data_key, get_settings
 from gui.backup.progress import ProgressRun
 from gui.backup.startup import DamagedDatabaseDialog, check_database
 from gui.main_window import MainWindow
 from gui.settings.view import SettingsPage
-from tests.conftest import MANAGER_PASSWORD
+from tests.conftest import MANAGER_PASSWORD, alter_backup
 
 
 @pytest.fixture(autouse=True)
@@ -175,6 +176,33 @@ def test_restore_on_a_new_desk_asks_for_the_recovery_key(
     page.backup_group.restore_button.click()
     assert len(reasons) == 1
     assert _names(ctx.db) == {"Aino"}
+
+
+def test_restore_of_a_backup_with_a_broken_audit_log_asks_first(qtbot, gui_ctx_manager, folder):
+
+    ctx = gui_ctx_manager
+    _add(ctx.db, ctx.actor, "Aino")
+    taken = backup(ctx.db, ctx.actor)
+    with ctx.db.begin() as s:
+        key = data_key(s)
+    alter_backup(taken, key, "UPDATE audit_entries SET username = 'mallory' WHERE id = 2")
+    _add(ctx.db, ctx.actor, "Bertta")
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    asked: list[str] = []
+    answers = [False, True]
+    group = page.backup_group
+    group.choose_backup_file = lambda: str(taken)
+    group.confirm_restore = lambda path: True
+    group.accept_broken_audit = lambda problem: asked.append(problem) or answers.pop(0)
+    group.restore_button.click()  # declined: nothing replaced
+    assert len(asked) == 1 and "2" in asked[0]
+    assert _names(ctx.db) == {"Aino", "Bertta"}
+    group.restore_button.click()  # accepted: restored, and the acceptance is in the log
+    assert len(asked) == 2
+    assert _names(ctx.db) == {"Aino"}
+    with ctx.session() as s:
+        assert audit.list_entries(s, ctx.actor, action="backup.restore_broken_audit")
 
 
 def test_receptionist_does_not_back_up_on_exit(qtbot, gui_ctx_receptionist, folder):
