@@ -8,14 +8,14 @@ database's owner may create it. SQLite keeps its FTS5 trigram table (0002); noth
 there.
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0007
 """
 from __future__ import annotations
 
 from alembic import op
 
 revision = "0009"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
