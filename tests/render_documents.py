@@ -26,6 +26,7 @@ from core.documents.labels import build_labels, build_mailing_csv  # noqa: E402
 from core.documents.objection_confirmation import build_objection_confirmation  # noqa: E402
 from core.documents.recovery_sheet import build_recovery_sheet  # noqa: E402
 from core.documents.refusal_certificate import build_refusal_certificate  # noqa: E402
+from core.documents.refusal_decision import build_refusal_decision  # noqa: E402
 from core.documents.statement import build_statement  # noqa: E402
 
 Builder = Callable[[str], bytes]
@@ -58,6 +59,12 @@ def builders() -> dict[str, Builder]:
     )
     for outcome in ("erased", "partly", "refused"):
         found[f"erasure_decision_{outcome}"] = partial(_erasure, outcome)
+    found["refusal_decision"] = lambda lang: build_refusal_decision(
+        s.refusal_decision(lang), lh, lang
+    )
+    found["refusal_decision_unidentified"] = lambda lang: build_refusal_decision(
+        s.refusal_decision(lang, unidentified=True), lh, lang
+    )
     found["extension_notice"] = lambda lang: build_extension_notice(
         s.extension(lang=lang), lh, lang
     )

@@ -264,6 +264,27 @@ class ErasureDecisionData:
     issued_on: date | None = None
 
 
+# Legal grounds a refusal may rest on; the builder prints each one's catalogue text
+# (``doc.decision.ground.<key>``).
+REFUSAL_GROUNDS = ("art17_3_b", "kpl_2_10", "art17_3_e", "art11_2")
+
+
+@dataclass(frozen=True)
+class RefusalDecisionData:
+    """The decision letter of a refused request of any kind (Art. 12(4)), or of one closed
+    because the person could not be identified (Art. 11(2), 12(2))."""
+
+    addressee: Addressee
+    signatory: Signatory
+    request_kind: str  # models.RequestKind value
+    reasons: str  # the manager's reasons, in the person's language
+    grounds: tuple[str, ...] = ()  # REFUSAL_GROUNDS keys
+    unidentified: bool = False  # closed for lack of identification
+    reference: str = ""
+    received_on: date | None = None
+    issued_on: date | None = None
+
+
 @dataclass(frozen=True)
 class ExtensionNoticeData:
     addressee: Addressee

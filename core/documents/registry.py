@@ -17,6 +17,7 @@ KINDS: tuple[str, ...] = (
     "access_report",
     "access_json",
     "refusal_certificate",
+    "refusal_decision",
     "correction_notice",
     "objection_confirmation",
     "erasure_decision",

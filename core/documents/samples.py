@@ -27,6 +27,7 @@ from core.documents.data import (
     PersonData,
     RecoverySheetData,
     RectificationDecisionData,
+    RefusalDecisionData,
     RefusalItem,
     RequestRow,
     Signatory,
@@ -285,6 +286,26 @@ def erasure(outcome: str = "partly", lang: str = "fi") -> ErasureDecisionData:
         if outcome != "refused"
         else (),
         reference="P-2025-0012",
+        received_on=date(2025, 3, 10),
+        issued_on=ISSUED,
+    )
+
+
+_DECISION_REASONS = {
+    "fi": "Laskunne 2024-0007 on perinnässä, ja tietoja tarvitaan saatavan perimiseen.",
+    "en": "Your invoice 2024-0007 is in collection, and the data are needed to collect it.",
+}
+
+
+def refusal_decision(lang: str = "fi", unidentified: bool = False) -> RefusalDecisionData:
+    return RefusalDecisionData(
+        addressee=addressee(),
+        signatory=manager(lang),
+        request_kind="access" if unidentified else "erasure",
+        reasons="" if unidentified else _DECISION_REASONS[lang],
+        grounds=("art11_2",) if unidentified else ("art17_3_e", "art17_3_b", "kpl_2_10"),
+        unidentified=unidentified,
+        reference="P-2025-0013",
         received_on=date(2025, 3, 10),
         issued_on=ISSUED,
     )

@@ -21,6 +21,7 @@ from core.documents.data import (
     ExtensionNoticeData,
     FormData,
     RectificationDecisionData,
+    RefusalDecisionData,
     RefusalItem,
 )
 from core.documents.erasure_decision import build_erasure_decision
@@ -28,16 +29,18 @@ from core.documents.extension_notice import build_extension_notice
 from core.documents.forms import build_form
 from core.documents.objection_confirmation import build_objection_confirmation
 from core.documents.refusal_certificate import build_refusal_certificate
+from core.documents.refusal_decision import build_refusal_decision
 from core.documents.registry import record_document
 from core.errors import ValidationError
 from core.i18n import t
-from core.models import ItemDecision, Request, RequestKind
+from core.legal_holds import check_legal_holds
+from core.models import ItemDecision, Request, RequestKind, RequestState
 from core.requests.access import collect_access_data
 from core.requests.erasure import addressee_of, letterhead, signatory_of
 from core.requests.intake import shown_requested_value
 from core.requests.objection import objection_confirmation_data
 from core.requests.rectification import NotifyTarget, notification_targets
-from core.requests.workflow import get_request
+from core.requests.workflow import UNIDENTIFIED, get_request
 from core.security.permissions import Actor, Permission, require
 
 
@@ -163,6 +166,56 @@ def produce_refusal_certificate(
         refusal_certificate_data(session, actor, request_id), letterhead(session), language
     )
     return _record(session, actor, req, "refusal_certificate", language, pdf)
+
+
+# The Art. 17(3) point (and the Act behind it) of each legal hold that keeps data from erasure.
+_HOLD_GROUNDS: dict[str, tuple[str, ...]] = {
+    "open_invoice": ("art17_3_e",),
+    "in_collection": ("art17_3_e",),
+    "accounting_retention": ("art17_3_b", "kpl_2_10"),
+}
+
+
+def refusal_decision_data(session: Session, actor: Actor, request_id: int) -> RefusalDecisionData:
+    """The decision letter of a refused request of any kind, or of one closed because the
+    person could not be identified (Art. 12(4)): the manager's reasons and, for an erasure or
+    anonymisation, the Art. 17(3) ground of each hold still on the person's data."""
+    require(actor, Permission.LETTERS)
+    req = get_request(session, request_id)
+    unidentified = req.state == RequestState.WITHDRAWN.value and req.decision == UNIDENTIFIED
+    if req.state != RequestState.REFUSED.value and not unidentified:
+        raise ValidationError("state", "validation.req_not_refused")
+    grounds: list[str] = ["art11_2"] if unidentified else []
+    if req.customer_id is not None:
+        customer = get_customer(session, req.customer_id)
+        addressee = addressee_of(customer)
+        if req.kind in (RequestKind.ERASURE.value, RequestKind.ANONYMISATION.value):
+            for hold in check_legal_holds(session, customer.id, req.language):
+                grounds.extend(_HOLD_GROUNDS.get(hold.kind, ()))
+    else:
+        addressee = _addressee_from_text(req.subject_name, req.subject_address)
+    return RefusalDecisionData(
+        addressee=addressee,
+        signatory=signatory_of(actor),
+        request_kind=req.kind,
+        reasons=req.decision_reasons,
+        grounds=tuple(dict.fromkeys(grounds)),
+        unidentified=unidentified,
+        reference=req.number,
+        received_on=req.received_on,
+        issued_on=today(),
+    )
+
+
+def produce_refusal_decision(
+    session: Session, actor: Actor, request_id: int, lang: str | None = None
+) -> Produced:
+    req = get_request(session, request_id)
+    language = _lang(req, lang)
+    pdf = build_refusal_decision(
+        refusal_decision_data(session, actor, request_id), letterhead(session), language
+    )
+    return _record(session, actor, req, "refusal_decision", language, pdf)
 
 
 def _addressee_from_text(name: str, address: str) -> Addressee:

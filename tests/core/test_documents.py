@@ -33,6 +33,7 @@ from core.documents.labels import build_labels, build_mailing_csv
 from core.documents.objection_confirmation import build_objection_confirmation
 from core.documents.recovery_sheet import build_recovery_sheet
 from core.documents.refusal_certificate import build_refusal_certificate
+from core.documents.refusal_decision import build_refusal_decision
 from core.documents.registry import KINDS, record_document
 from core.documents.statement import build_statement
 from core.i18n import CATALOGUE_DIR, RESOURCES
@@ -78,6 +79,7 @@ OTHER_BUILDERS: dict[str, Callable[[str], bytes]] = {
     ),
     "objection_confirmation": lambda lang: build_objection_confirmation(s.objection(), LH, lang),
     **{f"erasure_{o}": partial(_erasure, o) for o in ("erased", "partly", "refused")},
+    "refusal_decision": lambda lang: build_refusal_decision(s.refusal_decision(lang), LH, lang),
     "extension_notice": lambda lang: build_extension_notice(s.extension(), LH, lang),
     "labels": lambda lang: build_labels(s.labels(30), LH, lang),
     "privacy_statement": lambda lang: build_statement(s.statement(), LH, lang),

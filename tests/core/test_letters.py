@@ -1,0 +1,92 @@
+"""Issue 15: the letters a data-protection lawyer would sign (decisions, notices, letterhead,
+PDF properties, margins, typography, language)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from core.i18n import RESOURCES
+from core.models import Document
+from core.requests import ItemInput, erase, refuse_request, withdraw_request
+from core.requests.documents import produce_refusal_decision
+from tests.conftest import pdf_text as text
+from tests.core.requests_helpers import add_order, make_customer, new_request
+
+OMBUDSMAN = json.loads((RESOURCES / "ombudsman.json").read_text(encoding="utf-8"))
+COURT = {
+    "fi": "oikeus saattaa asia tuomioistuimen käsiteltäväksi",
+    "en": "right to take the matter to court",
+}
+
+
+def _assert_remedies(content: str, lang: str) -> None:
+    assert COURT[lang] in content
+    assert "hakea muutosta" not in content
+    for key in ("name", "postal_address", "email", "phone"):
+        assert OMBUDSMAN[key][lang] in content
+
+
+KIND_INPUT = {
+    "access": {},
+    "objection": {"objection_kinds": ("direct_marketing",)},
+    "rectification": {"items": (ItemInput("city", "Espoo"),)},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_INPUT))
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_a_refused_request_of_any_kind_gets_a_decision_letter(db, manager, kind, lang) -> None:
+    cid = make_customer(db, manager)
+    rid = new_request(db, manager, kind, customer_id=cid, **KIND_INPUT[kind])
+    with db.begin() as s:
+        refuse_request(s, manager, rid, "Pyyntö on jo käsitelty viikko sitten.")
+        produced = produce_refusal_decision(s, manager, rid, lang)
+    content = text(produced.content)
+    assert "Pyyntö on jo käsitelty viikko sitten." in content
+    assert "Matti Meikäläinen" in content and "Kauppakatu 1" in content
+    _assert_remedies(content, lang)
+    with db.begin() as s:
+        doc = s.query(Document).filter_by(request_id=rid).one()
+        assert doc.kind == "refusal_decision" and doc.language == lang
+
+
+def test_a_refused_erasure_letter_names_the_article_17_3_point_and_kirjanpitolaki(
+    db, manager
+) -> None:
+    cid = make_customer(db, manager)
+    year = date.today().year - 2
+    add_order(db, manager, cid, date(year, 5, 1), invoice_state="open")
+    rid = new_request(db, manager, "erasure", customer_id=cid)
+    with db.begin() as s:
+        erase(s, manager, rid)
+        content = text(produce_refusal_decision(s, manager, rid, "fi").content)
+    assert "17 artiklan 3 kohdan e alakohta" in content  # the open invoice: legal claims
+    assert "17 artiklan 3 kohdan b alakohta" in content  # the order is a voucher
+    assert "Kirjanpitolain (1336/1997) 2 luvun 10 §" in content
+    _assert_remedies(content, "fi")
+
+
+def test_a_request_closed_for_lack_of_identification_gets_a_letter(db, manager) -> None:
+    rid = new_request(db, manager, "access", signed=False, subject_address="Kuja 2\n00100 Helsinki")
+    with db.begin() as s:
+        withdraw_request(s, manager, rid, unidentified=True)
+        content = text(produce_refusal_decision(s, manager, rid, "fi").content)
+    assert "Emme ole voineet varmistaa henkilöllisyyttänne" in content
+    assert "11 artiklan 2 kohta" in content
+    assert "Kuja 2" in content and "00100 HELSINKI" in content
+    _assert_remedies(content, "fi")
+
+
+def test_no_decision_letter_for_a_request_still_open_or_simply_withdrawn(db, manager) -> None:
+    from core.errors import ValidationError
+
+    open_rid = new_request(db, manager, "access")
+    withdrawn = new_request(db, manager, "access")
+    with db.begin() as s:
+        withdraw_request(s, manager, withdrawn)
+        for rid in (open_rid, withdrawn):
+            with pytest.raises(ValidationError):
+                produce_refusal_decision(s, manager, rid)
