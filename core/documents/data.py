@@ -264,6 +264,24 @@ class ErasureDecisionData:
     issued_on: date | None = None
 
 
+@dataclass(frozen=True)
+class ErasureNoticeData:
+    """Art. 19 notice to one recipient of a disclosure that the person's data were erased.
+
+    Names the person (so the recipient can find them) and the data items disclosed, never
+    their values."""
+
+    recipient: Addressee
+    signatory: Signatory
+    subject_name: str
+    data_fields: tuple[str, ...]  # field names disclosed to this recipient (first_name, ...)
+    outcome: str = "erased"  # "erased" | "partly" (accounting records kept, restricted)
+    retention_until: date | None = None  # partly: when the kept records go
+    disclosed_on: date | None = None  # the latest disclosure to this recipient
+    reference: str = ""
+    issued_on: date | None = None
+
+
 # Legal grounds a refusal may rest on; the builder prints each one's catalogue text
 # (``doc.decision.ground.<key>``).
 REFUSAL_GROUNDS = ("art17_3_b", "kpl_2_10", "art17_3_e", "art11_2")

@@ -21,6 +21,7 @@ KINDS: tuple[str, ...] = (
     "correction_notice",
     "objection_confirmation",
     "erasure_decision",
+    "erasure_notice",
     "extension_notice",
     "labels",
     "mailing_csv",

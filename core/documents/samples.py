@@ -16,6 +16,7 @@ from core.documents.data import (
     DisclosureRow,
     DocumentRow,
     ErasureDecisionData,
+    ErasureNoticeData,
     ExtensionNoticeData,
     FieldChangeRow,
     FormData,
@@ -287,6 +288,22 @@ def erasure(outcome: str = "partly", lang: str = "fi") -> ErasureDecisionData:
         else (),
         reference="P-2025-0012",
         received_on=date(2025, 3, 10),
+        issued_on=ISSUED,
+    )
+
+
+def erasure_notice(lang: str = "fi", outcome: str = "erased") -> ErasureNoticeData:
+    return ErasureNoticeData(
+        recipient=Addressee(
+            "Perintä Oy Saatava", street="Perintäkuja 3", postal_code="33100", city="Tampere"
+        ),
+        signatory=manager(lang),
+        subject_name="Maija Meikäläinen",
+        data_fields=("first_name", "last_name", "street", "postal_code", "city", "orders"),
+        outcome=outcome,
+        retention_until=date(2030, 12, 31) if outcome == "partly" else None,
+        disclosed_on=date(2024, 6, 1),
+        reference="P-2025-0012",
         issued_on=ISSUED,
     )
 

@@ -27,6 +27,7 @@ from core.documents.data import (
     RefusalItem,
 )
 from core.documents.erasure_decision import build_erasure_decision
+from core.documents.erasure_notice import build_erasure_notice
 from core.documents.extension_notice import build_extension_notice
 from core.documents.forms import build_form
 from core.documents.labels import build_labels, build_mailing_csv
@@ -79,6 +80,7 @@ OTHER_BUILDERS: dict[str, Callable[[str], bytes]] = {
     ),
     "objection_confirmation": lambda lang: build_objection_confirmation(s.objection(), LH, lang),
     **{f"erasure_{o}": partial(_erasure, o) for o in ("erased", "partly", "refused")},
+    "erasure_notice": lambda lang: build_erasure_notice(s.erasure_notice(lang, "partly"), LH, lang),
     "refusal_decision": lambda lang: build_refusal_decision(s.refusal_decision(lang), LH, lang),
     "extension_notice": lambda lang: build_extension_notice(s.extension(), LH, lang),
     "labels": lambda lang: build_labels(s.labels(30), LH, lang),

@@ -90,3 +90,51 @@ def test_no_decision_letter_for_a_request_still_open_or_simply_withdrawn(db, man
         for rid in (open_rid, withdrawn):
             with pytest.raises(ValidationError):
                 produce_refusal_decision(s, manager, rid)
+
+
+def test_each_recipient_gets_an_erasure_notice_and_the_decision_lists_them(db, manager) -> None:
+    from core.disclosures import record_disclosure
+    from core.requests.documents import produce_erasure_letters
+
+    cid = make_customer(db, manager, email="zyx.secret@example.fi", street="Salakatu 9")
+    with db.begin() as s:
+        record_disclosure(
+            s,
+            manager,
+            cid,
+            "Perintä Oy",
+            "debt_collection",
+            ["first_name", "last_name", "email"],
+            recipient_address="Perintäkuja 3\n33100 Tampere",
+        )
+        record_disclosure(s, manager, cid, "Perintä Oy", "debt_collection", ["street"])
+        record_disclosure(s, manager, cid, "Luottotieto Oy", "credit_decision", ["last_name"])
+    rid = new_request(db, manager, "erasure", customer_id=cid)
+    with db.begin() as s:
+        outcome = erase(s, manager, rid)
+        produced = produce_erasure_letters(s, manager, rid, outcome, "fi")
+        number = produced[0].filename.split("_")[0]
+    kinds = [p.kind for p in produced]
+    assert kinds == ["erasure_decision", "erasure_notice", "erasure_notice"]
+    decision = text(produced[0].content)
+    assert "Perintä Oy" in decision and "Luottotieto Oy" in decision
+    first, second = (text(p.content) for p in produced[1:])
+    assert "Perintä Oy" in first and "Perintäkuja 3" in first and "33100 TAMPERE" in first
+    assert "Matti Meikäläinen" in first and number in first
+    assert "Sähköposti" in first and "Katuosoite" in first  # what was erased, by name
+    assert "zyx.secret" not in first and "Salakatu" not in first  # never the values
+    assert "Luottotieto Oy" in second and "Sähköposti" not in second
+    with db.begin() as s:
+        docs = s.query(Document).filter_by(request_id=rid, kind="erasure_notice").all()
+        assert len(docs) == 2
+
+
+def test_an_erasure_without_disclosures_claims_no_notified_recipients(db, manager) -> None:
+    from core.requests.documents import produce_erasure_letters
+
+    cid = make_customer(db, manager)
+    rid = new_request(db, manager, "erasure", customer_id=cid)
+    with db.begin() as s:
+        produced = produce_erasure_letters(s, manager, rid, erase(s, manager, rid), "fi")
+    assert [p.kind for p in produced] == ["erasure_decision"]
+    assert "19 artikla" not in text(produced[0].content)
