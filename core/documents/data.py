@@ -13,6 +13,24 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from core.errors import AppError
+from core.i18n import t
+from core.models import LETTERHEAD_REQUIRED
+
+
+class LetterheadIncomplete(AppError):
+    """A document needs Settings fields that are empty: one message lists them all."""
+
+    code = "error.letterhead_incomplete"
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        self.fields = fields
+        super().__init__()
+
+    def message(self, lang: str | None = None) -> str:
+        names = ", ".join(t(f"field.{f}", lang) for f in self.fields)
+        return t(self.code, lang, fields=names)
+
 
 @dataclass(frozen=True)
 class Letterhead:
@@ -30,6 +48,10 @@ class Letterhead:
     contact_email: str = ""
     register_name: str = "Asiakasrekisteri"
     controller_person: str = ""
+
+    def missing(self, required: tuple[str, ...] = LETTERHEAD_REQUIRED) -> tuple[str, ...]:
+        """The ``required`` fields that are empty, in Settings order."""
+        return tuple(f for f in required if not str(getattr(self, f, "") or "").strip())
 
     @classmethod
     def from_settings(cls, settings: Any) -> Letterhead:

@@ -47,7 +47,7 @@ def build_statement(data: StatementData, letterhead: Letterhead, lang: str) -> b
         lang,
         t("doc.statement.doc_title", lang),
         issued_on=data.statement_date,
-        show_date=data.statement_date is not None,
+        also_missing=() if data.statement_date else ("statement_date",),
     )
     story: list[Flowable] = [
         L.para(L.esc(t("doc.statement.title", lang, register=lh.register_name)), "h1"),

@@ -9,6 +9,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -357,6 +358,7 @@ def test_letterhead_and_statement_data_come_from_the_settings_row() -> None:
         purposes_text="Omat tarkoitukset.",
         retention_years=4,
         bookkeeping_retention_years=10,
+        statement_date=date(2025, 5, 1),
     )
     lh = Letterhead.from_settings(row)
     assert (lh.company_name, lh.contact_email, lh.register_name) == (
@@ -382,8 +384,10 @@ def test_long_access_report_reports_progress_and_can_be_cancelled() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_blank_form_builds_before_the_company_settings_are_filled_in(lang: str) -> None:
-    from core.documents.data import Letterhead
+def test_blank_form_refuses_before_the_company_settings_are_filled_in(lang: str) -> None:
+    # Issue 15 point 7: a form the person cannot mail back is not printed half-made.
+    from core.documents.data import Letterhead, LetterheadIncomplete
 
-    content = text(build_form(FormData("access"), Letterhead(company_name=""), lang))
-    assert "1 (" in content and "osoitteeseen ," not in content
+    with pytest.raises(LetterheadIncomplete) as caught:
+        build_form(FormData("access"), Letterhead(company_name=""), lang)
+    assert "company_name" in caught.value.fields and "street" in caught.value.fields

@@ -138,3 +138,77 @@ def test_an_erasure_without_disclosures_claims_no_notified_recipients(db, manage
         produced = produce_erasure_letters(s, manager, rid, erase(s, manager, rid), "fi")
     assert [p.kind for p in produced] == ["erasure_decision"]
     assert "19 artikla" not in text(produced[0].content)
+
+
+# --- point 7: a letterhead complete before anything is printed ----------------------------
+
+
+def test_a_letter_refuses_with_one_message_listing_every_missing_field() -> None:
+    from dataclasses import replace
+
+    from core.documents import samples
+    from core.documents.data import Letterhead, LetterheadIncomplete
+    from core.documents.refusal_decision import build_refusal_decision
+    from core.documents.statement import build_statement
+
+    bare = Letterhead(company_name="Kotiasunnot Oy")
+    with pytest.raises(LetterheadIncomplete) as caught:
+        build_refusal_decision(samples.refusal_decision(), bare, "fi")
+    message = caught.value.message("fi")
+    for label in ("Y-tunnus", "Katuosoite", "Postinumero", "Postitoimipaikka", "Sähköposti"):
+        assert label in message
+    assert "Yrityksen nimi" not in message
+    assert "Business ID" in caught.value.message("en")
+    undated = replace(samples.statement(), statement_date=None)
+    with pytest.raises(LetterheadIncomplete) as caught:
+        build_statement(undated, samples.letterhead(), "fi")
+    assert caught.value.fields == ("statement_date",)
+
+
+def _cli(tmp_path, *args: str):
+    import subprocess
+    import sys
+
+    from tests.conftest import cli_env
+
+    root = __import__("pathlib").Path(__file__).resolve().parents[2]
+    return subprocess.run(
+        [sys.executable, str(root / "main.py"), "--db", str(tmp_path / "r.sqlite3"), *args],
+        capture_output=True,
+        text=True,
+        env=cli_env(tmp_path / "home"),
+        cwd=tmp_path,
+        timeout=120,
+    )
+
+
+def test_bare_init_then_print_statement_names_the_missing_fields(tmp_path) -> None:
+    assert (
+        _cli(tmp_path, "init", "--company", "Kotiasunnot Oy", "--manager", "anna").returncode == 0
+    )
+    out = tmp_path / "seloste.pdf"
+    result = _cli(tmp_path, "print-statement", "--lang", "fi", "--out", str(out))
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Y-tunnus" in result.stderr and "Rekisteriasioiden yhteyshenkilö" in result.stderr
+    assert not out.exists()
+
+
+def test_init_takes_the_letterhead_validated_like_the_wizard(tmp_path) -> None:
+    from pypdf import PdfReader
+
+    bad = _cli(tmp_path, "init", "--company", "K Oy", "--manager", "anna", "--postal-code", "123")
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+    assert "Postinumero" in bad.stderr and "Traceback" not in bad.stderr
+    assert not (tmp_path / "r.sqlite3").exists()
+    args = ["--business-id", "1572860-0", "--street", "Esplanadi 1", "--postal-code", "00130"]
+    args += ["--city", "Helsinki", "--phone", "0400383869", "--email", "info@k.fi"]
+    args += ["--contact-person", "Anna Asiakas"]
+    ok = _cli(tmp_path, "init", "--company", "K Oy", "--manager", "anna", *args)
+    assert ok.returncode == 0, ok.stderr
+    out = tmp_path / "seloste.pdf"
+    result = _cli(tmp_path, "print-statement", "--lang", "fi", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    content = " ".join(p.extract_text() for p in PdfReader(out).pages)
+    assert "1572860-0" in content and "Anna Asiakas" in content and "info@k.fi" in content
+    assert "Laatimispäivä –" not in content

@@ -19,7 +19,7 @@ from reportlab.platypus import (
 )
 
 from core.clock import today
-from core.documents.data import Addressee, Letterhead
+from core.documents.data import Addressee, Letterhead, LetterheadIncomplete
 from core.documents.layout.styles import (
     COL_C,
     FONT,
@@ -39,6 +39,7 @@ from core.documents.layout.styles import (
 )
 from core.errors import AppError
 from core.i18n import format_date, t
+from core.models import LETTERHEAD_REQUIRED
 
 
 class _NumberedCanvas(Canvas):
@@ -78,7 +79,14 @@ class Letter:
         issued_on: date | None = None,
         author: str = "",
         show_date: bool = True,
+        required: tuple[str, ...] = LETTERHEAD_REQUIRED,
+        also_missing: tuple[str, ...] = (),
     ) -> None:
+        """Refuses (``LetterheadIncomplete``, naming every empty field) while a ``required``
+        letterhead field or one the builder found missing (``also_missing``) is empty."""
+        missing = (*letterhead.missing(required), *also_missing)
+        if missing:
+            raise LetterheadIncomplete(missing)
         register_fonts()
         self.lh = letterhead
         self.lang = lang
