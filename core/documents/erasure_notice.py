@@ -21,7 +21,6 @@ def build_erasure_notice(data: ErasureNoticeData, letterhead: Letterhead, lang: 
         addressee=data.recipient,
         reference=data.reference,
         issued_on=data.issued_on,
-        author=data.signatory.full_name,
     )
     name = L.esc(data.subject_name)
     if data.disclosed_on:

@@ -24,7 +24,6 @@ def build_refusal_decision(data: RefusalDecisionData, letterhead: Letterhead, la
         addressee=data.addressee,
         reference=data.reference,
         issued_on=data.issued_on,
-        author=data.signatory.full_name,
     )
     story: list[Flowable] = [L.subject(t(f"doc.decision.subject.{data.request_kind}", lang))]
     if data.received_on:

@@ -212,3 +212,56 @@ def test_init_takes_the_letterhead_validated_like_the_wizard(tmp_path) -> None:
     content = " ".join(p.extract_text() for p in PdfReader(out).pages)
     assert "1572860-0" in content and "Anna Asiakas" in content and "info@k.fi" in content
     assert "Laatimispäivä –" not in content
+
+
+# --- point 8: PDF properties ---------------------------------------------------------------
+
+
+def _every_pdf(lang: str) -> dict[str, bytes]:
+    from core.documents import samples
+    from core.documents.access_report import build_access_report
+    from tests.core.test_documents import OTHER_BUILDERS
+
+    out = {name: build(lang) for name, build in OTHER_BUILDERS.items()}
+    out["access_report"] = build_access_report(samples.access_report(), samples.letterhead(), lang)
+    return out
+
+
+def _fonts(reader) -> list[tuple[str, object]]:
+    found = []
+    for page in reader.pages:
+        fonts = page["/Resources"].get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            descendants = font.get("/DescendantFonts")
+            base = descendants[0].get_object() if descendants else font
+            descriptor = base.get("/FontDescriptor")
+            embedded = descriptor.get_object().get("/FontFile2") if descriptor else None
+            found.append((str(font["/BaseFont"]), embedded))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_every_pdf_has_a_real_date_a_title_the_company_and_embedded_fonts(lang) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from core.clock import today
+
+    stamp = f"D:{today():%Y%m%d}"
+    for name, pdf in _every_pdf(lang).items():
+        reader = PdfReader(io.BytesIO(pdf))
+        info = reader.metadata
+        assert info["/CreationDate"].startswith(stamp), name  # not 1.1.2000
+        assert info["/Author"] == "Huoneistomyynti Mensonen Oy", name
+        assert reader.trailer["/Root"]["/Lang"] == lang, name
+        fonts = _fonts(reader)
+        assert fonts, name
+        for font, embedded in fonts:
+            assert embedded is not None, f"{name}: {font} not embedded"
+    titles = {n: PdfReader(io.BytesIO(p)).metadata["/Title"] for n, p in _every_pdf(lang).items()}
+    decision = {"fi": "Päätös poistopyyntöönne", "en": "Decision on your request for erasure"}
+    assert titles["refusal_decision"] == f"{decision[lang]} – P-2025-0013"
+    assert "P-2025-0009" in titles["refusal_certificate"]
+    assert "P-2025-0012" in titles["erasure_notice"]

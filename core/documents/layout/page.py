@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -16,9 +17,10 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     PageTemplate,
+    Paragraph,
 )
 
-from core.clock import today
+from core.clock import now, today
 from core.documents.data import Addressee, Letterhead, LetterheadIncomplete
 from core.documents.layout.styles import (
     COL_C,
@@ -42,13 +44,31 @@ from core.i18n import format_date, t
 from core.models import LETTERHEAD_REQUIRED
 
 
+def pdf_date(*_reportlab_time: int) -> str:
+    """The PDF's CreationDate and ModDate: the app clock's now with the local UTC offset
+    (reportlab's own stamp is 1.1.2000 in invariant mode)."""
+    stamp = now()
+    offset = time.localtime().tm_gmtoff // 60
+    sign = "+" if offset >= 0 else "-"
+    return f"D:{stamp:%Y%m%d%H%M%S}{sign}{abs(offset) // 60:02d}'{abs(offset) % 60:02d}'"
+
+
+def prepare_canvas(c: Canvas) -> None:
+    """What every PDF canvas of the app gets: the real creation date."""
+    c.setDateFormatter(pdf_date)
+
+
 class _NumberedCanvas(Canvas):
     """Defers page decoration to ``save`` so every page can say "n (total)"."""
 
     decorate: Any = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The shipped font from the first operator on: the default Helvetica would be
+        # named, unembedded, on every page.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
         super().__init__(*args, **kwargs)
+        prepare_canvas(self)
         self._saved: list[dict[str, Any]] = []
 
     def showPage(self) -> None:  # noqa: N802 - reportlab API
@@ -77,7 +97,6 @@ class Letter:
         addressee: Addressee | None = None,
         reference: str = "",
         issued_on: date | None = None,
-        author: str = "",
         show_date: bool = True,
         required: tuple[str, ...] = LETTERHEAD_REQUIRED,
         also_missing: tuple[str, ...] = (),
@@ -94,7 +113,6 @@ class Letter:
         self.addressee = addressee
         self.reference = reference
         self.issued_on = issued_on or today()
-        self.author = author
         self.show_date = show_date
 
     # --- page decoration -----------------------------------------------------------------
@@ -157,6 +175,19 @@ class Letter:
                 y -= 3.4 * mm
         c.setFillColor(colors.black)
 
+    def metadata_title(self, story: list[Flowable]) -> str:
+        """The PDF's Title: the document's own heading (its subject line or main title,
+        else the short title) and the request reference."""
+        heading = next(
+            (
+                f.getPlainText()
+                for f in story
+                if isinstance(f, Paragraph) and f.style.name in ("subject", "h1")
+            ),
+            self.title,
+        )
+        return f"{heading} – {self.reference}" if self.reference else heading
+
     # --- building --------------------------------------------------------------------------
     def build(
         self,
@@ -198,8 +229,9 @@ class Letter:
         doc = BaseDocTemplate(
             buf,
             pagesize=A4,
-            title=self.title,
-            author=self.author or self.lh.company_name,
+            title=self.metadata_title(story),
+            author=self.lh.company_name,
+            subject=self.title,
             creator="Asiakasrekisteri",
             lang=self.lang,
             invariant=True,

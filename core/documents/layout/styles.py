@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -19,6 +20,7 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
 )
+from reportlab.platypus.tables import CellStyle
 
 from core.documents.data import Addressee, Letterhead
 from core.i18n import RESOURCES, t
@@ -59,6 +61,10 @@ def register_fonts() -> None:
         pdfmetrics.registerFontFamily(
             FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
         )
+        # Every table cell and canvas starts in the shipped font: reportlab's default,
+        # Helvetica, would otherwise be named (unembedded) in every PDF even if never drawn.
+        CellStyle.fontname = FONT
+        rl_config.canvas_basefontname = FONT
         _fonts_registered = True
 
 
