@@ -265,3 +265,56 @@ def test_every_pdf_has_a_real_date_a_title_the_company_and_embedded_fonts(lang) 
     assert titles["refusal_decision"] == f"{decision[lang]} – P-2025-0013"
     assert "P-2025-0009" in titles["refusal_certificate"]
     assert "P-2025-0012" in titles["erasure_notice"]
+
+
+# --- point 9: nothing past the margins -----------------------------------------------------
+
+
+def _word_boxes(pdf: bytes, tmp_path) -> list[tuple[str, float, float, float]]:
+    """(word, x_min, x_max, y_min) of every word drawn, in mm, read with poppler's pdftotext."""
+    import re
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed")
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pt = 25.4 / 72
+    return [
+        (w, float(x0) * pt, float(x1) * pt, float(y0) * pt)
+        for x0, y0, x1, w in re.findall(
+            r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', html
+        )
+    ]
+
+
+def test_long_words_wrap_in_table_cells_and_addresses_stay_in_the_window(tmp_path) -> None:
+    from dataclasses import replace
+
+    from core.documents import samples
+    from core.documents.access_report import build_access_report
+    from core.documents.data import FieldChangeRow
+
+    long_word = "Pitkä" * 30  # 150 letters, no space
+    data = samples.access_report()
+    data = replace(
+        data,
+        addressee=replace(data.addressee, street="Sörnäisten rantatie " + "25 A 12 " * 12),
+        field_history=(
+            FieldChangeRow("street", long_word, long_word, data.field_history[0].changed_at),
+            *data.field_history,
+        ),
+    )
+    pdf = build_access_report(data, samples.letterhead(), "fi")
+    boxes = _word_boxes(pdf, tmp_path)
+    assert any(w.startswith("PitkäPitkä") for w, *_ in boxes)
+    for word, _x0, x1, _y in boxes:
+        assert x1 <= 190.5, f"{word!r} ends at {x1:.1f} mm, past the right margin"
+    for word, _x0, x1, y in boxes:
+        if 45 <= y <= 90 and word in ("25", "A", "12", "rantatie"):
+            assert x1 <= 110, f"{word!r} ends at {x1:.1f} mm, outside the envelope window"
+    assert sum(1 for w, *_ in boxes if w == "12") >= 10  # wrapped, not cut away silently

@@ -36,7 +36,9 @@ from core.documents.layout.styles import (
     TEXT_W,
     WINDOW_H,
     WINDOW_TOP,
+    WINDOW_W,
     address_lines,
+    fit_lines,
     register_fonts,
 )
 from core.errors import AppError
@@ -145,7 +147,12 @@ class Letter:
             if self.addressee is not None:
                 c.setFont(FONT, 10.5)
                 y = PAGE_H - WINDOW_TOP - 7 * mm
-                for line in address_lines(self.addressee)[:6]:
+                lines = [
+                    part
+                    for line in address_lines(self.addressee)
+                    for part in fit_lines(line, FONT, 10.5, WINDOW_W - 4 * mm)
+                ]
+                for line in lines[:6]:
                     c.drawString(LEFT, y, line)
                     y -= 4.8 * mm
         self._footer(c)

@@ -13,6 +13,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
@@ -36,6 +37,7 @@ BODY_W = TEXT_W - BODY_INDENT
 FOOTER_TOP = 24 * mm
 WINDOW_TOP = 45 * mm  # address window of a C5/DL envelope, from the top of the paper
 WINDOW_H = 45 * mm
+WINDOW_W = 90 * mm  # the window is 90 mm wide: no address line is drawn wider
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -132,6 +134,23 @@ COUNTRY_NAMES = {
     "CA": "CANADA",
     "RU": "RUSSIA",
 }
+
+
+def fit_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` broken into lines no wider than ``width``: at spaces where it can be, inside
+    a word too long for a line of its own (a long email or compound word never runs past
+    the column or the margin)."""
+    lines: list[str] = []
+    for part in text.splitlines() or [""]:
+        for line in simpleSplit(part, font, size, width) or [""]:
+            while pdfmetrics.stringWidth(line, font, size) > width and len(line) > 1:
+                cut = len(line) - 1
+                while cut > 1 and pdfmetrics.stringWidth(line[:cut], font, size) > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+            lines.append(line)
+    return lines
 
 
 def esc(text: object) -> str:
