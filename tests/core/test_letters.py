@@ -318,3 +318,45 @@ def test_long_words_wrap_in_table_cells_and_addresses_stay_in_the_window(tmp_pat
         if 45 <= y <= 90 and word in ("25", "A", "12", "rantatie"):
             assert x1 <= 110, f"{word!r} ends at {x1:.1f} mm, outside the envelope window"
     assert sum(1 for w, *_ in boxes if w == "12") >= 10  # wrapped, not cut away silently
+
+
+# --- point 11: Finnish typography and consistency ------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_titles_phones_return_address_and_no_lone_closing(lang) -> None:
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    closing = {"fi": "Ystävällisin terveisin", "en": "Yours sincerely"}[lang]
+    phone = {"fi": "040 038 3869", "en": "+358 40 038 3869"}[lang]
+    for name, pdf in _every_pdf(lang).items():
+        pages = [re.sub(r"\s+", " ", p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
+        if name == "labels":
+            continue
+        first = pages[0]
+        assert "PÄÄTÖS" not in first and "NOTICE" not in first and "DECISION" not in first
+        assert ("FINLAND" in first) == (lang == "en"), name
+        assert phone in first, name  # the footer, through format_phone
+        last = pages[-1]
+        if closing in last and len(pages) > 1:
+            before = last.split(closing)[0]
+            # more on the page than its running head and the "questions?" sentence
+            assert len(before) > 400, f"{name}: the closing stands alone on the last page"
+
+
+def test_one_finnish_name_for_a_rectification_request() -> None:
+    from core.i18n import t
+
+    names = {
+        t(key, "fi").split(" {")[0].split(" ")[0]
+        for key in (
+            "req.kind.rectification",
+            "lists.request_kind.rectification",
+            "data.kind.rectification",
+            "history.source.rectification",
+        )
+    }
+    assert names == {"Korjauspyyntö"}

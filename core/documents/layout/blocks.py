@@ -67,9 +67,11 @@ def signature_block(
     )
     lead: list[Flowable] = []
     if contact:
-        text = t("doc.contact_us", lang, contact=esc(contact_text(lh)))
+        text = t("doc.contact_us", lang, contact=esc(contact_text(lh, lang)))
         lead.append(para(text, "body" if indent else "full"))
-    return KeepTogether([*lead, Spacer(1, 6 * mm), _indented(table) if indent else table])
+    block = KeepTogether([*lead, Spacer(1, 6 * mm), _indented(table) if indent else table])
+    block.closing = True  # type: ignore[attr-defined]  # Letter.build keeps it with the text
+    return block
 
 
 def data_table(

@@ -16,6 +16,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    KeepTogether,
     PageTemplate,
     Paragraph,
 )
@@ -44,6 +45,7 @@ from core.documents.layout.styles import (
 from core.errors import AppError
 from core.i18n import format_date, t
 from core.models import LETTERHEAD_REQUIRED
+from core.validation import format_phone
 
 
 def pdf_date(*_reportlab_time: int) -> str:
@@ -125,7 +127,7 @@ class Letter:
         c.setFont(FONT_BOLD, 11)
         c.drawString(LEFT, top, lh.company_name)
         c.setFont(FONT_BOLD, 10)
-        c.drawString(COL_C, top, self.title.upper())
+        c.drawString(COL_C, top, self.title)  # an initial capital, not capitals (SFS 2487)
         c.setFont(FONT, 10)
         c.drawRightString(RIGHT, top, f"{page} ({total})")
         right_lines: list[str] = []
@@ -140,7 +142,9 @@ class Letter:
         if page == 1:
             c.setFont(FONT, 9)
             y = top - 5 * mm
-            for line in (lh.street, f"{lh.postal_code} {lh.city}".strip()):
+            # An English letter may travel abroad: its return address names the country.
+            country = "FINLAND" if lang == "en" else ""
+            for line in (lh.street, f"{lh.postal_code} {lh.city}".strip(), country):
                 if line:
                     c.drawString(LEFT, y, line)
                     y -= 4.2 * mm
@@ -164,7 +168,11 @@ class Letter:
         c.line(LEFT, FOOTER_TOP - 4 * mm, RIGHT, FOOTER_TOP - 4 * mm)
         columns = [
             [lh.company_name, lh.street, f"{lh.postal_code} {lh.city}".strip()],
-            [f"{t('doc.phone', lang)} {lh.phone}" if lh.phone else "", lh.email, ""],
+            [
+                f"{t('doc.phone', lang)} {format_phone(lh.phone, lang)}" if lh.phone else "",
+                lh.email,
+                "",
+            ],
             [
                 f"{t('doc.business_id', lang)} {lh.business_id}" if lh.business_id else "",
                 f"{t('doc.register', lang)}: {lh.register_name}" if lh.register_name else "",
@@ -208,6 +216,7 @@ class Letter:
         estimate: a long table splits into more pieces); ``should_abort()`` is asked at every
         step and page, and ``DocumentAborted`` is raised when it answers True.
         """
+        story = _closing_with_text(story)
         buf = io.BytesIO()
         first_top = (WINDOW_TOP + WINDOW_H + 6 * mm) if self.addressee else 36 * mm
         bottom = FOOTER_TOP
@@ -264,6 +273,25 @@ class Letter:
             doc.setProgressCallBack(_progress_callback(progress, should_abort))
         doc.build(story, canvasmaker=_Canvas)
         return buf.getvalue()
+
+
+def _closing_with_text(story: list[Flowable]) -> list[Flowable]:
+    """The closing and signature stay on a page with the text before them: never a page
+    holding only "Yours sincerely" and a name. A table before them may still break."""
+    if len(story) >= 2 and getattr(story[-1], "closing", False):
+        before = story[-2]
+        if isinstance(before, Paragraph | KeepTogether):
+            # One flat group: a KeepTogether inside another measures as endless and would
+            # push the whole group to a new page.
+            parts = [*_flat(before), *_flat(story[-1])]
+            return [*story[:-2], KeepTogether(parts)]
+    return story
+
+
+def _flat(flowable: Flowable) -> list[Flowable]:
+    if isinstance(flowable, KeepTogether):
+        return [part for inner in flowable._content for part in _flat(inner)]
+    return [flowable]
 
 
 Progress = Callable[[int, int, str], None]

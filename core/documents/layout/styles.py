@@ -25,7 +25,7 @@ from reportlab.platypus.tables import CellStyle
 
 from core.documents.data import Addressee, Letterhead
 from core.i18n import RESOURCES, t
-from core.validation import mask_hetu
+from core.validation import format_phone, mask_hetu
 
 PAGE_W, PAGE_H = A4
 LEFT = 20 * mm
@@ -230,10 +230,10 @@ def shown_value(field: str, value: str) -> str:
     return value
 
 
-def contact_text(lh: Letterhead) -> str:
+def contact_text(lh: Letterhead, lang: str) -> str:
     """The contact person for register matters with phone and email, for running text."""
     parts = [lh.contact_person or lh.controller_person or lh.company_name]
-    phone = lh.contact_phone or lh.phone
+    phone = format_phone(lh.contact_phone or lh.phone, lang)
     email = lh.contact_email or lh.email
     parts.extend(p for p in (phone, email) if p)
     return ", ".join(parts)
