@@ -360,3 +360,65 @@ def test_one_finnish_name_for_a_rectification_request() -> None:
         )
     }
     assert names == {"Korjauspyyntö"}
+
+
+# --- point 6: no Finnish word in an English letter, and no English word in a Finnish one ----
+
+FINNISH_WORDS = {
+    "Päätös",
+    "Ilmoitus",
+    "Ystävällisin",
+    "terveisin",
+    "Puh.",
+    "Y-tunnus",
+    "toimitusjohtaja",
+    "Viranomaisen",
+    "päivitys",
+    "tiedosto",
+    "Myymälä",
+    "vuotta",
+    "kpl",
+}
+ENGLISH_WORDS = {
+    "the",
+    "and",
+    "Yours",
+    "sincerely",
+    "Notice",
+    "Decision",
+    "Managing",
+    "Director",
+    "Tel.",
+    "Business",
+    "Authority",
+    "update",
+    "file",
+}
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_no_word_of_the_other_language_in_any_document_kind(lang) -> None:
+    import re
+    from dataclasses import replace
+
+    from core.documents import samples
+    from core.documents.access_report import build_access_report
+    from tests.render_documents import builders
+
+    other = FINNISH_WORDS if lang == "en" else ENGLISH_WORDS
+    update = {
+        "en": "Viranomaisen päivitys, tiedosto osoitteet.csv, 5.3.2025",
+        "fi": "Authority update, file osoitteet.csv, 2025-03-05",
+    }[lang]
+    for name, build in builders().items():
+        if name in ("access_json", "mailing_csv"):
+            continue
+        if name == "access_report":
+            data = samples.access_report(lang=lang)
+            history = tuple(replace(c, source=update) for c in data.field_history)
+            data = replace(data, field_history=history)
+            pdf = build_access_report(data, samples.letterhead(), lang)
+        else:
+            pdf = build(lang)
+        words = set(re.findall(r"[\wäöåÄÖÅ.-]+", text(pdf)))
+        assert not words & other, f"{name} ({lang}): {sorted(words & other)}"
