@@ -82,6 +82,9 @@ class Addressee:
     postal_code: str = ""
     city: str = ""
     country: str = "FI"  # ISO 3166-1 alpha-2
+    # Print the country even for Finland: an office's address on an English form, which
+    # may be mailed back from abroad.
+    international: bool = False
 
 
 @dataclass(frozen=True)

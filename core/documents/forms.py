@@ -177,7 +177,7 @@ def build_form(data: FormData, letterhead: Letterhead, lang: str) -> bytes:
         lh,
         lang,
         t(f"doc.form.doc_title.{kind}", lang),
-        addressee=L.company_address(lh),
+        addressee=L.company_address(lh, lang=lang),
         reference=data.reference,
         show_date=False,
     )

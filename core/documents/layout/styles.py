@@ -111,6 +111,7 @@ STYLES: dict[str, ParagraphStyle] = {
 }
 
 COUNTRY_NAMES = {
+    "FI": "FINLAND",
     "SE": "SWEDEN",
     "NO": "NORWAY",
     "DK": "DENMARK",
@@ -183,19 +184,25 @@ def address_lines(a: Addressee) -> list[str]:
     if place:
         lines.append(place)
     country = (a.country or "FI").upper()
-    if country != "FI":
+    if country != "FI" or a.international:
         lines.append(COUNTRY_NAMES.get(country, country))
     return [line for line in lines if line.strip()]
 
 
-def company_address(lh: Letterhead, attention: bool = True) -> Addressee:
-    """The company as an addressee (forms are mailed back to it)."""
+def company_address(lh: Letterhead, attention: bool = True, lang: str = "fi") -> Addressee:
+    """The company as an addressee (forms are mailed back to it; an English one names the
+    country, since it may come from abroad)."""
     name = lh.company_name
     org = ""
     if attention and lh.contact_person:
         org = lh.contact_person
     return Addressee(
-        name=name, organisation=org, street=lh.street, postal_code=lh.postal_code, city=lh.city
+        name=name,
+        organisation=org,
+        street=lh.street,
+        postal_code=lh.postal_code,
+        city=lh.city,
+        international=lang == "en",
     )
 
 
