@@ -150,6 +150,19 @@ def _enum_column(enum_cls: type[enum.StrEnum], **kw: object) -> Mapped[str]:
     return mapped_column(String(32), **kw)  # type: ignore[arg-type]
 
 
+# The Settings fields every letter needs before it is printed: the sender's name, business
+# ID, postal address and email, and the contact person for register matters [S1][S2][S3].
+LETTERHEAD_REQUIRED = (
+    "company_name",
+    "business_id",
+    "street",
+    "postal_code",
+    "city",
+    "email",
+    "contact_person",
+)
+
+
 class Settings(Base):
     """One row (id 1): the company and letterhead, plus app-wide settings."""
 

@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core import validation
+from core.clock import today
 from core.db import Database, open_database, remove_sqlite_files
 from core.errors import AppError, Conflict, ValidationError, ValidationErrors
-from core.models import Settings
+from core.models import LETTERHEAD_REQUIRED, Settings
 from core.security import audit
 from core.security.auth import create_first_manager
 from core.security.crypto import DataKey, cached_key, remember_key, store_key
@@ -113,9 +114,9 @@ class Initialised:
     install_id: str
 
 
-# What a new register needs before anything is printed: the letterhead's name, business ID
-# and the contact person for register matters [S2].
-REQUIRED_AT_SETUP = ("company_name", "business_id", "contact_person")
+# What a new register needs before anything is printed: the whole letterhead (the first-run
+# wizard and the Settings page mark these; every letter refuses while one is empty).
+REQUIRED_AT_SETUP = LETTERHEAD_REQUIRED
 
 
 def check_settings(
@@ -155,6 +156,8 @@ def initialise(
     if is_initialised(session):
         raise AppError("db.already_initialised")
     values = _clean({"company_name": company_name, **settings})
+    # The statement is drawn up when the register is set up, unless told otherwise [S1].
+    values.setdefault("statement_date", confidentiality_signed_on or today())
     key = DataKey.generate()
     install_id = secrets.token_hex(16)
     row = Settings(id=1, install_id=install_id, key_check=key.key_check(), **values)

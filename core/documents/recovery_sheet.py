@@ -45,8 +45,13 @@ def _key_box(key: str) -> Table:
 
 
 def build_recovery_sheet(data: RecoverySheetData, letterhead: Letterhead, lang: str) -> bytes:
+    # Printed at set-up, before the rest of the letterhead may be known: the name suffices.
     letter = L.Letter(
-        letterhead, lang, t("doc.recovery.doc_title", lang), issued_on=data.created_on
+        letterhead,
+        lang,
+        t("doc.recovery.doc_title", lang),
+        issued_on=data.created_on,
+        required=("company_name",),
     )
     info = [
         (t("doc.recovery.company", lang), data.company_name),

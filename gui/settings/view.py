@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
 from core.i18n import format_datetime, t
+from core.models import LETTERHEAD_REQUIRED
 from gui import documents
 from gui.context import AppContext
 from gui.messages import confirm, inform, show_error
@@ -141,7 +142,9 @@ class SettingsPage(QWidget):
         edit = QLineEdit()
         edit.setObjectName(name)
         hint = t(f"gui.settings.hint.{name}")
-        form.add(name, t(f"field.{name}"), edit, "" if hint.startswith("gui.") else hint)
+        # A letterhead field every letter needs is marked as required, as in the wizard.
+        label = t(f"field.{name}") + (" *" if name in LETTERHEAD_REQUIRED else "")
+        form.add(name, label, edit, "" if hint.startswith("gui.") else hint)
         return edit
 
     def forms(self) -> list[Form]:
