@@ -1,11 +1,25 @@
 """One message catalogue for core and GUI, in Finnish (default) and English.
 
-Catalogues live in ``resources/i18n/*.json``; each file belongs to one area of the app
-(core, gui, requests, documents, ...) and maps a key to its texts::
+Catalogues live in ``resources/i18n/*.json``, one file per area of the app (customers, orders,
+requests, documents, backup, lists, users, audit, settings, statistics, common); the key's
+first part names the same area (``backup.done``, ``lists.save``). Each file maps a key to its
+texts::
 
-    {"customer.first_name": {"fi": "Etunimi", "en": "First name"}}
+    {"field.first_name": {"fi": "Etunimi", "en": "First name"}}
 
-Texts use ``str.format`` placeholders: ``t("error.customer_not_found", id=12)``.
+Texts use ``str.format`` placeholders: ``t("error.customer_not_found", id=12)``. A message that
+shows a number of things has plural forms, chosen by ``t(key, count=n)`` (``one`` when n == 1,
+else ``other``, in both languages); ``count`` is also a placeholder::
+
+    {"import.summary": {"fi": {"one": "{count} asiakas", "other": "{count} asiakasta"}, ...}}
+
+The domain words have one name each, in the ``term.*`` group (``term.request.rectification``).
+
+A missing key gives the key itself and a text whose placeholders do not match gives the raw
+text, so the app never fails on a message; in strict mode (``set_strict(True)``, which the
+test suite turns on) both raise :class:`MessageError`. ``t(key, default=...)`` is for keys that
+may be missing by design (a value without a label): it gives ``default`` then, also in strict
+mode.
 """
 
 from __future__ import annotations
@@ -19,17 +33,25 @@ from typing import Any
 
 LANGUAGES = ("fi", "en")
 DEFAULT_LANGUAGE = "fi"
+PLURAL_FORMS = ("one", "other")
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 CATALOGUE_DIR = RESOURCES / "i18n"
 
+Text = str | dict[str, str]
+
 _lock = threading.Lock()
-_catalogue: dict[str, dict[str, str]] | None = None
+_catalogue: dict[str, dict[str, Text]] | None = None
 _language = DEFAULT_LANGUAGE
+_strict = False
 
 
-def load_catalogue() -> dict[str, dict[str, str]]:
+class MessageError(LookupError):
+    """A message key that is missing, or placeholders that do not fit (strict mode only)."""
+
+
+def load_catalogue() -> dict[str, dict[str, Text]]:
     """Merge every catalogue file; a key defined twice is an error (caught by tests)."""
-    merged: dict[str, dict[str, str]] = {}
+    merged: dict[str, dict[str, Text]] = {}
     for path in sorted(CATALOGUE_DIR.glob("*.json")):
         with path.open(encoding="utf-8") as f:
             data = json.load(f)
@@ -40,7 +62,7 @@ def load_catalogue() -> dict[str, dict[str, str]]:
     return merged
 
 
-def catalogue() -> dict[str, dict[str, str]]:
+def catalogue() -> dict[str, dict[str, Text]]:
     global _catalogue
     with _lock:
         if _catalogue is None:
@@ -59,16 +81,52 @@ def language() -> str:
     return _language
 
 
-def t(key: str, lang: str | None = None, **params: Any) -> str:
-    """The text of ``key`` in ``lang`` (default: the current language), filled with params."""
+def set_strict(strict: bool) -> None:
+    """Raise on a missing key or a wrong placeholder instead of showing the key or raw text."""
+    global _strict
+    _strict = strict
+
+
+def plural_form(count: int) -> str:
+    """The plural form for ``count``: Finnish and English both say ``one`` only for 1."""
+    return "one" if count == 1 else "other"
+
+
+_NO_DEFAULT: Any = object()
+
+
+def t(key: str, lang: str | None = None, *, default: str = _NO_DEFAULT, **params: Any) -> str:
+    """The text of ``key`` in ``lang`` (default: the current language), filled with params.
+
+    ``count=n`` (a number) chooses the plural form of a message that has them and fills
+    ``{count}`` with the number written as :func:`format_count` writes it.
+    """
     texts = catalogue().get(key)
     if texts is None:
+        if default is not _NO_DEFAULT:
+            return default
+        if _strict:
+            raise MessageError(f"message key {key!r} is not in the catalogue")
         return key
     text = texts.get(lang or _language) or texts.get(DEFAULT_LANGUAGE) or key
-    if params:
+    count = params.get("count")
+    if isinstance(text, dict):
+        if not isinstance(count, int | float):
+            if _strict:
+                raise MessageError(f"message {key!r} has plural forms; give count=<number>")
+            text = text["other"]
+        else:
+            text = text[plural_form(count)]
+    elif _strict and "count" in params and "{count" not in text:
+        raise MessageError(f"message {key!r} has no plural forms nor {{count}}")
+    if isinstance(count, int | float) and not isinstance(count, bool):
+        params["count"] = format_count(count, lang)
+    if params or _strict:
         try:
             return text.format(**params)
-        except (KeyError, IndexError, ValueError):
+        except (KeyError, IndexError, ValueError) as e:
+            if _strict:
+                raise MessageError(f"message {key!r}: placeholders do not fit ({e!r})") from e
             return text
     return text
 
@@ -92,6 +150,14 @@ def format_datetime(value: datetime | None, lang: str | None = None) -> str:
         if (lang or _language) == "fi"
         else (f"{value:%Y-%m-%d %H:%M}")
     )
+
+
+def format_count(n: int | float, lang: str | None = None) -> str:
+    """``12 345`` and ``2,5`` in Finnish (no-break space groups), ``12,345`` and ``2.5`` in English."""
+    text = f"{n:,}" if isinstance(n, int) else f"{n:,g}"
+    if (lang or _language) == "fi":
+        return text.replace(",", "\u00a0").replace(".", ",")
+    return text
 
 
 def format_money(amount: Decimal | int | float | None, lang: str | None = None) -> str:

@@ -26,6 +26,10 @@ from core.security.auth import create_user  # noqa: E402
 from core.security.permissions import Actor  # noqa: E402
 from core.settings import clear_key_cache, initialise  # noqa: E402
 
+# A missing message key or a placeholder that does not fit raises in every test (the app
+# itself shows the key or the raw text instead).
+i18n.set_strict(True)
+
 # Every fixture logs in and the template makes two users: with the app's argon2 parameters
 # (64 MiB, t=3) that is 0.17 s a login. The tests hash with the cheapest parameters instead;
 # test_auth checks the app's own parameters and the rehash on login when they rise.

@@ -116,10 +116,14 @@ def history_source_text(source: str, lang: str | None = None) -> str:
     update = _update_source_in(source, lang)
     if update is not None:
         return update
-    special = {"demo": "history.source.demo", "erasure.partly": "history.source.erasure_partly"}
-    key = special.get(source, source)
-    text = t(key, lang=lang)
-    return source if text == key else text
+    # Stored sources are catalogue keys; a merge stores the key the catalogue had before it was
+    # renamed, so rows written before and after read the same.
+    special = {
+        "demo": "history.source.demo",
+        "erasure.partly": "history.source.erasure_partly",
+        "data.merge.history_source": "duplicates.history_source",
+    }
+    return t(special.get(source, source), lang=lang, default=source)
 
 
 # The sources an address update names in its history line (``core.customers.updates``).

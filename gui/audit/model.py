@@ -9,8 +9,7 @@ from gui.rows import Column, RowsModel, no_tooltip
 
 
 def _known(key: str, fallback: str) -> str:
-    text = t(key)
-    return fallback if text == key else text
+    return t(key, default=fallback)
 
 
 def fields_text(fields: str) -> str:
@@ -20,9 +19,7 @@ def fields_text(fields: str) -> str:
 
 def action_text(action: str) -> str:
     """The action in the user's language when the catalogue has it, else its code."""
-    key = f"gui.audit.action.{action}"
-    text = t(key)
-    return action if text == key else text
+    return t(f"gui.audit.action.{action}", default=action)
 
 
 COLUMNS = [  # the tooltip of a translated cell is the code stored in the log

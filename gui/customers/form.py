@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import ValidationError, ValidationErrors
-from core.i18n import language, t
+from core.i18n import t
 
 ERROR_STYLE = "color: #b3261e;"
 
@@ -138,9 +138,3 @@ class MessageBar(QFrame):
 
     def text(self) -> str:
         return self.label.text() if self.isVisible() or not self.isHidden() else ""
-
-
-def format_count(count: int) -> str:
-    """``12 345`` in Finnish (no-break space), ``12,345`` in English."""
-    text = f"{count:,}"
-    return text.replace(",", "\u00a0") if language() == "fi" else text

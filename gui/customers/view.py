@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from core.i18n import t
 from gui.customers.detail import CustomerDetailPanel
-from gui.customers.form import MessageBar, format_count
+from gui.customers.form import MessageBar
 from gui.customers.model import CustomerListModel
 from gui.messages import error_text
 
@@ -31,10 +31,7 @@ EMAIL_COLUMN = 3
 
 
 def count_text(count: int) -> str:
-    number = format_count(count)
-    return (
-        t("lists.customers.count_one") if count == 1 else t("lists.customers.count", count=number)
-    )
+    return t("lists.customers.count", count=count)
 
 
 class CustomerTable(QTableView):

@@ -256,8 +256,7 @@ class ListsPage(QWidget):
     def show_selection(self, selection: mailing.MailingSelection) -> None:
         self.selection = selection
         self.model.set_rows(selection.entries)
-        key = "listsdoc.summary_one" if selection.count == 1 else "listsdoc.summary"
-        self.summary.setText(t(key, count=number(selection.count)))
+        self.summary.setText(t("listsdoc.summary", count=selection.count))
         left_out = t(
             "listsdoc.left_out",
             objection=number(selection.left_out_objection),

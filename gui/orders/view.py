@@ -26,7 +26,7 @@ from core import orders
 from core.i18n import format_date, format_money, t
 from core.models import InvoiceState
 from core.orders import OrderRow
-from gui.customers.form import MessageBar, format_count
+from gui.customers.form import MessageBar
 from gui.messages import confirm, error_text
 from gui.ops import DbOp
 from gui.orders.dialog import OrderDialog, date_format
@@ -202,7 +202,7 @@ class OrdersPage(QWidget):
         self.model.set_rows(rows)
         total = sum((r.amount for r in rows), Decimal(0))
         key = "lists.orders.count_limited" if len(rows) >= LIMIT else "lists.orders.count"
-        self.count.setText(t(key, count=format_count(len(rows)), total=format_money(total)))
+        self.count.setText(t(key, count=len(rows), total=format_money(total)))
         if selected is not None:
             for i, row in enumerate(rows):
                 if row.id == selected.id:

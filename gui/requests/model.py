@@ -25,7 +25,7 @@ def _days_left_text(r: RequestRow) -> str:
     if not r.is_open:
         return ""
     if r.days_left < 0:
-        return t("req.gui.days_overdue", days=-r.days_left)
+        return t("req.gui.days_overdue", count=-r.days_left)
     return str(r.days_left)
 
 

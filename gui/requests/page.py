@@ -192,9 +192,9 @@ class RequestPage(QWidget):
         )
         if d.is_open:
             due += " — " + (
-                t("req.gui.days_overdue", days=-d.days_left)
+                t("req.gui.days_overdue", count=-d.days_left)
                 if d.days_left < 0
-                else t("req.gui.days_left", days=d.days_left)
+                else t("req.gui.days_left", count=d.days_left)
             )
         due_label = para(due)
         if d.urgency == "overdue":

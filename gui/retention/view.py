@@ -90,10 +90,10 @@ class RetentionPage(QWidget):
         restricted_heading.setFont(bold)
         self.restricted_model = RowsModel(
             [
-                Column(t("field.customer"), lambda r: r.name),
-                Column(t("field.organisation"), lambda r: r.organisation),
-                Column(t("data.gui.restricted.until"), lambda r: format_date(r.restricted_until)),
-                Column(t("data.gui.restricted.state"), _restriction_text),
+                Column("field.customer", lambda r: r.name),
+                Column("field.organisation", lambda r: r.organisation),
+                Column("data.gui.restricted.until", lambda r: format_date(r.restricted_until)),
+                Column("data.gui.restricted.state", _restriction_text),
             ],
             parent=self,
         )

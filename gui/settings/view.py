@@ -141,10 +141,9 @@ class SettingsPage(QWidget):
     def _line(self, form: Form, name: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(name)
-        hint = t(f"gui.settings.hint.{name}")
         # A letterhead field every letter needs is marked as required, as in the wizard.
         label = t(f"field.{name}") + (" *" if name in LETTERHEAD_REQUIRED else "")
-        form.add(name, label, edit, "" if hint.startswith("gui.") else hint)
+        form.add(name, label, edit, t(f"gui.settings.hint.{name}", default=""))
         return edit
 
     def forms(self) -> list[Form]:

@@ -162,7 +162,7 @@ class StatisticsPage(QWidget):
         median = (
             "–"
             if timing.median_days is None
-            else t("data.gui.stats.days", days=f"{timing.median_days:g}")
+            else t("data.gui.stats.days", count=timing.median_days)
         )
         self.key_figures.setText(
             t(

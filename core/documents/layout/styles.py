@@ -217,9 +217,7 @@ def spacer(height_mm: float) -> Spacer:
 
 def label(prefix: str, value: str, lang: str) -> str:
     """The catalogue text of an enumerated value (``doc.source.shop``), else the value itself."""
-    key = f"doc.{prefix}.{value}"
-    text = t(key, lang)
-    return value if text == key else text
+    return t(f"doc.{prefix}.{value}", lang, default=value)
 
 
 def format_count(n: int, lang: str) -> str:
