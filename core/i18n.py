@@ -11,7 +11,7 @@ Texts use ``str.format`` placeholders: ``t("error.customer_not_found", id=12)``.
 shows a number of things has plural forms, chosen by ``t(key, count=n)`` (``one`` when n == 1,
 else ``other``, in both languages); ``count`` is also a placeholder::
 
-    {"import.summary": {"fi": {"one": "{count} asiakas", "other": "{count} asiakasta"}, ...}}
+    {"customers.count": {"fi": {"one": "{count} asiakas", "other": "{count} asiakasta"}, ...}}
 
 The domain words have one name each, in the ``term.*`` group (``term.request.rectification``).
 
@@ -87,7 +87,7 @@ def set_strict(strict: bool) -> None:
     _strict = strict
 
 
-def plural_form(count: int) -> str:
+def plural_form(count: float) -> str:
     """The plural form for ``count``: Finnish and English both say ``one`` only for 1."""
     return "one" if count == 1 else "other"
 
@@ -95,7 +95,7 @@ def plural_form(count: int) -> str:
 _NO_DEFAULT: Any = object()
 
 
-def t(key: str, lang: str | None = None, *, default: str = _NO_DEFAULT, **params: Any) -> str:
+def t(key: str, lang: str | None = None, *, default: Any = _NO_DEFAULT, **params: Any) -> str:
     """The text of ``key`` in ``lang`` (default: the current language), filled with params.
 
     ``count=n`` (a number) chooses the plural form of a message that has them and fills

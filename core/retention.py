@@ -128,7 +128,7 @@ def _candidates(session: Session, ids: Iterable[int] | None = None) -> list[Rete
         name = f"{first} {last}".strip()
         if not n:
             reason = t(
-                "data.retention.reason_delete",
+                "retention.reason_delete",
                 date=format_date(last_contact),
                 years=settings.retention_years,
             )
@@ -143,7 +143,7 @@ def _candidates(session: Session, ids: Iterable[int] | None = None) -> list[Rete
         if ends >= current:
             continue  # accounting still needs the orders and who they were for
         reason = t(
-            "data.retention.reason_anonymise",
+            "retention.reason_anonymise",
             date=format_date(last_contact),
             years=settings.retention_years,
             orders=n,

@@ -198,7 +198,7 @@ def available_years(session: Session, actor: Actor) -> list[int]:
 
 def label(kind: str, key: str, lang: str | None = None) -> str:
     """The translated name of a source, sales channel or request kind."""
-    prefix = {"source": "source", "channel": "data.channel", "kind": "data.kind"}[kind]
+    prefix = {"source": "source", "channel": "orders.channel", "kind": "req.kind"}[kind]
     return t(f"{prefix}.{key}", lang=lang)
 
 
@@ -212,7 +212,7 @@ def export_statistics_csv(path: Path, stats: Statistics, lang: str = "fi") -> in
     year = "" if stats.year is None else str(stats.year)
 
     def section(key: str) -> str:
-        return t(f"data.stats.{key}", lang=lang)
+        return t(f"statistics.{key}", lang=lang)
 
     rows: list[list[object]] = []
     for c in stats.customers_by_source:
@@ -252,7 +252,7 @@ def export_statistics_csv(path: Path, stats: Statistics, lang: str = "fi") -> in
             ]
         )
     headers = [
-        t(f"data.stats.csv_{h}", lang=lang)
+        t(f"statistics.csv_{h}", lang=lang)
         for h in ("section", "group", "year", "month", "count", "amount")
     ]
     return write_table(path, headers, rows)

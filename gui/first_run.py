@@ -60,8 +60,8 @@ class Created:
 class CompanyPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle(t("gui.wizard.company_title"))
-        self.setSubTitle(t("gui.wizard.company_intro"))
+        self.setTitle(t("setup.company_title"))
+        self.setSubTitle(t("setup.company_intro"))
         self.form = Form()
         self.edits: dict[str, QLineEdit] = {}
         for name in COMPANY_FIELDS:
@@ -72,7 +72,7 @@ class CompanyPage(QWizardPage):
                 name,
                 label,
                 edit,
-                t(f"gui.wizard.hint.{name}") if name in ("business_id", "contact_person") else "",
+                t(f"setup.hint.{name}") if name in ("business_id", "contact_person") else "",
             )
             self.edits[name] = edit
         layout = QVBoxLayout(self)
@@ -95,10 +95,10 @@ class ManagerPage(QWizardPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
         self.wizard_ = wizard
-        self.setTitle(t("gui.wizard.manager_title"))
-        self.setSubTitle(t("gui.wizard.manager_intro"))
+        self.setTitle(t("setup.manager_title"))
+        self.setSubTitle(t("setup.manager_intro"))
         self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, t("gui.wizard.create"))
+        self.setButtonText(QWizard.WizardButton.CommitButton, t("setup.create"))
         self.form = Form()
         self.username = QLineEdit()
         self.full_name = QLineEdit()
@@ -111,14 +111,14 @@ class ManagerPage(QWizardPage):
         for name, label, widget, hint in (
             ("username", t("field.username") + " *", self.username, ""),
             ("full_name", t("field.full_name") + " *", self.full_name, ""),
-            ("title", t("field.title"), self.title_edit, t("gui.wizard.hint.title")),
-            ("password", t("field.password") + " *", self.password, t("gui.wizard.hint.password")),
-            ("again", t("gui.password.again_plain") + " *", self.again, ""),
+            ("title", t("field.title"), self.title_edit, t("setup.hint.title")),
+            ("password", t("field.password") + " *", self.password, t("setup.hint.password")),
+            ("again", t("users.password.again_plain") + " *", self.again, ""),
             (
                 "confidentiality_signed_on",
                 t("field.confidentiality_signed_on") + " *",
                 self.signed_on,
-                t("gui.wizard.hint.confidentiality"),
+                t("setup.hint.confidentiality"),
             ),
         ):
             widget.setObjectName(name)
@@ -155,7 +155,7 @@ class ManagerPage(QWizardPage):
         except ValidationError as exc:
             errors = {exc.field: t(exc.code, **exc.params)}
         if "password" not in errors and values["password"] != self.again.text():
-            errors["again"] = t("gui.password.mismatch")
+            errors["again"] = t("users.password.mismatch")
         if errors:
             self.form.set_errors(errors)
             return False
@@ -166,8 +166,8 @@ class RecoveryPage(QWizardPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
         self.wizard_ = wizard
-        self.setTitle(t("gui.wizard.recovery_title"))
-        self.setSubTitle(t("gui.wizard.recovery_intro"))
+        self.setTitle(t("setup.recovery_title"))
+        self.setSubTitle(t("setup.recovery_intro"))
         self.key_label = QLabel()
         self.key_label.setObjectName("recoveryKey")
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -179,13 +179,13 @@ class RecoveryPage(QWizardPage):
         self.key_label.setStyleSheet(
             "border: 1px solid palette(mid); padding: 12px;background: palette(base);"
         )
-        explain = QLabel(t("gui.wizard.recovery_explain"))
+        explain = QLabel(t("setup.recovery_explain"))
         explain.setWordWrap(True)
-        self.print_button = QPushButton(t("gui.wizard.print"))
+        self.print_button = QPushButton(t("setup.print"))
         self.print_button.clicked.connect(self.print_sheet)
         self.saved_label = QLabel()
         self.saved_label.setWordWrap(True)
-        self.stored = QCheckBox(t("gui.wizard.stored"))
+        self.stored = QCheckBox(t("setup.stored"))
         self.stored.setObjectName("stored")
         self.registerField("stored*", self.stored)
         layout = QVBoxLayout(self)
@@ -214,7 +214,7 @@ class RecoveryPage(QWizardPage):
         except (OSError, AppError) as exc:
             show_error(self, exc)
             return
-        self.saved_label.setText(t("gui.wizard.printed", path=str(written)))
+        self.saved_label.setText(t("setup.printed", path=str(written)))
         self.wizard_.open_file(written)
 
 
@@ -250,7 +250,7 @@ class FirstRunWizard(QWizard):
         super().__init__(parent)
         self.create_register = create
         self.created: Created | None = None
-        self.setWindowTitle(t("gui.wizard.title"))
+        self.setWindowTitle(t("setup.title"))
         self.setWindowIcon(app_icon())
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
@@ -262,7 +262,7 @@ class FirstRunWizard(QWizard):
         self.recovery_page = RecoveryPage(self)
         for page in (self.company_page, self.manager_page, self.recovery_page):
             self.addPage(page)
-        self.setButtonText(QWizard.WizardButton.FinishButton, t("gui.wizard.finish"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, t("setup.finish"))
         # Tests replace these two: where the PDF goes, and opening it for printing.
         self.choose_pdf_path: Callable[[Any], str] = self._ask_pdf_path
         self.open_file: Callable[[Path], None] = self._open_file
@@ -280,10 +280,8 @@ class FirstRunWizard(QWizard):
         return True
 
     def _ask_pdf_path(self, parent: Any) -> str:
-        suggestion = str(Path.home() / t("gui.wizard.sheet_file"))
-        path, _ = QFileDialog.getSaveFileName(
-            parent, t("gui.wizard.print"), suggestion, "PDF (*.pdf)"
-        )
+        suggestion = str(Path.home() / t("setup.sheet_file"))
+        path, _ = QFileDialog.getSaveFileName(parent, t("setup.print"), suggestion, "PDF (*.pdf)")
         return path
 
     def _open_file(self, path: Path) -> None:
@@ -291,6 +289,6 @@ class FirstRunWizard(QWizard):
 
     def reject(self) -> None:
         if self.created is not None and not self.field("stored"):
-            QMessageBox.information(self, t("gui.wizard.title"), t("gui.wizard.must_store"))
+            QMessageBox.information(self, t("setup.title"), t("setup.must_store"))
             return
         super().reject()

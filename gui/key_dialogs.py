@@ -29,8 +29,8 @@ def keyring_unavailable(parent: QWidget | None, exc: Exception) -> None:
     detail = exc.message() if isinstance(exc, AppError) else type(exc).__name__
     box = QMessageBox(
         QMessageBox.Icon.Critical,
-        t("gui.key.no_keyring_title"),
-        t("gui.key.no_keyring_text"),
+        t("app.key.no_keyring_title"),
+        t("app.key.no_keyring_text"),
         QMessageBox.StandardButton.Close,
         parent,
     )
@@ -47,10 +47,10 @@ class RecoveryKeyDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.install = install
-        self.setWindowTitle(t("gui.key.recovery_title"))
+        self.setWindowTitle(t("app.key.recovery_title"))
         self.setWindowIcon(app_icon())
         self.setMinimumWidth(620)
-        intro = QLabel(reason + "\n\n" + t("gui.key.recovery_intro"))
+        intro = QLabel(reason + "\n\n" + t("app.key.recovery_intro"))
         intro.setWordWrap(True)
         self.form = Form()
         self.key = QLineEdit()
@@ -62,8 +62,8 @@ class RecoveryKeyDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("gui.key.install"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("gui.common.quit"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("app.key.install"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("common.quit"))
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

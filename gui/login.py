@@ -106,15 +106,15 @@ class LoginDialog(QDialog):
         self.company.setVisible(bool(name))
 
     def retranslate(self) -> None:
-        self.setWindowTitle(t("gui.login.title"))
-        self.heading.setText(t("gui.app.title"))
-        self.form.set_label("username", t("gui.login.username"))
-        self.form.set_label("password", t("gui.login.password"))
-        self.form.set_label("language", t("gui.login.language"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("gui.login.log_in"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("gui.common.quit"))
+        self.setWindowTitle(t("login.title"))
+        self.heading.setText(t("app.title"))
+        self.form.set_label("username", t("login.username"))
+        self.form.set_label("password", t("login.password"))
+        self.form.set_label("language", t("login.language"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("login.log_in"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("common.quit"))
         if self.demo_hint:
-            self.hint.setText(t("gui.login.demo_hint", password=self.demo_hint))
+            self.hint.setText(t("login.demo_hint", password=self.demo_hint))
 
     @Slot(int)
     def _language_picked(self, index: int) -> None:
@@ -135,7 +135,7 @@ class LoginDialog(QDialog):
 
         username = self.username.text().strip()
         if not username:
-            self.show_message(t("gui.login.username_missing"))
+            self.show_message(t("login.username_missing"))
             self.username.setFocus()
             return
         try:
@@ -161,10 +161,10 @@ class ChangePasswordDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.change = change
-        self.setWindowTitle(t("gui.password.title"))
+        self.setWindowTitle(t("users.password.title"))
         self.setWindowIcon(app_icon())
         self.setMinimumWidth(460)
-        intro = QLabel(t("gui.password.forced") if forced else t("gui.password.intro"))
+        intro = QLabel(t("users.password.forced") if forced else t("users.password.intro"))
         intro.setWordWrap(True)
         self.form = Form()
         self.old = QLineEdit()
@@ -177,11 +177,11 @@ class ChangePasswordDialog(QDialog):
         ):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setObjectName(name)
-            self.form.add(name, t(f"gui.password.{name}"), edit)
+            self.form.add(name, t(f"users.password.{name}"), edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("gui.password.change"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("users.password.change"))
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -198,7 +198,7 @@ class ChangePasswordDialog(QDialog):
 
         self.form.clear_errors()
         if self.new.text() != self.again.text():
-            self.form.set_errors({"again": t("gui.password.mismatch")})
+            self.form.set_errors({"again": t("users.password.mismatch")})
             return
         try:
             self.change(self.old.text(), self.new.text())

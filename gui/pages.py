@@ -86,16 +86,16 @@ def _settings(ctx: Any) -> Any:
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("customers", "gui.page.customers", Permission.CUSTOMERS, _customers, "Ctrl+1"),
-    PageSpec("orders", "gui.page.orders", Permission.ORDERS, _orders, "Ctrl+2"),
-    PageSpec("requests", "gui.page.requests", Permission.REQUEST_INTAKE, _requests, "Ctrl+3"),
-    PageSpec("lists", "gui.page.lists", Permission.BLANK_FORMS, _lists, "Ctrl+4"),
-    PageSpec("statistics", "gui.page.statistics", Permission.STATISTICS, _statistics, "Ctrl+5"),
-    PageSpec("duplicates", "gui.page.duplicates", Permission.MERGE, _duplicates, "Ctrl+9"),
-    PageSpec("retention", "gui.page.retention", Permission.RETENTION, _retention, "Ctrl+0"),
-    PageSpec("users", "gui.page.users", Permission.USERS, _users, "Ctrl+6"),
-    PageSpec("audit", "gui.page.audit", Permission.AUDIT_LOG, _audit, "Ctrl+7"),
-    PageSpec("settings", "gui.page.settings", Permission.SETTINGS, _settings, "Ctrl+8"),
+    PageSpec("customers", "app.page.customers", Permission.CUSTOMERS, _customers, "Ctrl+1"),
+    PageSpec("orders", "app.page.orders", Permission.ORDERS, _orders, "Ctrl+2"),
+    PageSpec("requests", "app.page.requests", Permission.REQUEST_INTAKE, _requests, "Ctrl+3"),
+    PageSpec("lists", "app.page.lists", Permission.BLANK_FORMS, _lists, "Ctrl+4"),
+    PageSpec("statistics", "app.page.statistics", Permission.STATISTICS, _statistics, "Ctrl+5"),
+    PageSpec("duplicates", "app.page.duplicates", Permission.MERGE, _duplicates, "Ctrl+9"),
+    PageSpec("retention", "app.page.retention", Permission.RETENTION, _retention, "Ctrl+0"),
+    PageSpec("users", "app.page.users", Permission.USERS, _users, "Ctrl+6"),
+    PageSpec("audit", "app.page.audit", Permission.AUDIT_LOG, _audit, "Ctrl+7"),
+    PageSpec("settings", "app.page.settings", Permission.SETTINGS, _settings, "Ctrl+8"),
 ]
 
 

@@ -261,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", required=True)
     p.set_defaults(func=cmd_import_customers)
 
-    p = sub.add_parser("import-updates", help=t("data.cli_help_import_updates"))
+    p = sub.add_parser("import-updates", help=t("cli.help_import_updates"))
     p.add_argument("file")
     p.add_argument("--user", required=True)
     p.add_argument(

@@ -137,7 +137,7 @@ def _update_source_in(source: str, lang: str | None) -> str | None:
     for stored_lang in ("fi", "en"):
         for kind in _UPDATE_SOURCES:
             pattern = re.escape(
-                t("data.updates.history_source", stored_lang, source="\0", file="\1", date="\2")
+                t("updates.history_source", stored_lang, source="\0", file="\1", date="\2")
             )
             pattern = pattern.replace(re.escape("\0"), re.escape(t(f"source.{kind}", stored_lang)))
             pattern = pattern.replace(re.escape("\1"), "(?P<file>.+)")
@@ -147,7 +147,7 @@ def _update_source_in(source: str, lang: str | None) -> str | None:
                 continue
             on = _parse_shown_date(m.group("date"))
             return t(
-                "data.updates.history_source",
+                "updates.history_source",
                 lang,
                 source=t(f"source.{kind}", lang),
                 file=m.group("file"),

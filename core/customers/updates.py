@@ -71,7 +71,7 @@ class UpdatePreview:
 
     def summary(self, lang: str | None = None, updated: int | None = None) -> str:
         text = t(
-            "data.updates.summary",
+            "updates.summary",
             lang=lang,
             updated=len(self.updates) if updated is None else updated,
             unchanged=len(self.unchanged),
@@ -122,7 +122,7 @@ def preview_updates(session: Session, actor: Actor, path: Path) -> UpdatePreview
     table = read_table(path)
     has_name_email = all(f in table.fields for f in ("first_name", "last_name", "email"))
     if "hetu" not in table.fields and not has_name_email:
-        raise AppError("data.updates.missing_columns")
+        raise AppError("updates.missing_columns")
     preview = UpdatePreview(path.name, ignored_columns=list(table.ignored))
     first_line_of: dict[int, int] = {}
     for refused in table.problems:  # rows the reader refused (a stray quote, too many cells)
@@ -131,7 +131,7 @@ def preview_updates(session: Session, actor: Actor, path: Path) -> UpdatePreview
                 refused.line,
                 "",
                 t(
-                    "data.updates.row_problem",
+                    "updates.row_problem",
                     line=refused.line,
                     problem=t(refused.code, **refused.params),
                 ),
@@ -145,7 +145,7 @@ def preview_updates(session: Session, actor: Actor, path: Path) -> UpdatePreview
             ProblemRow(
                 line,
                 _who(data),
-                t("data.updates.row_problem", line=line, problem=t(code, **params)),
+                t("updates.row_problem", line=line, problem=t(code, **params)),
             )
         )
 
@@ -175,12 +175,12 @@ def preview_updates(session: Session, actor: Actor, path: Path) -> UpdatePreview
                 continue
             customer = find_by_hetu(session, hetu_given)
             if customer is None or customer.state == CustomerState.ANONYMISED.value:
-                problem(preview.unmatched, line, data, "data.updates.no_such_hetu")
+                problem(preview.unmatched, line, data, "updates.no_such_hetu")
                 continue
         else:
             first, last, email = (data.get(k, "") for k in ("first_name", "last_name", "email"))
             if not (first and last and email):
-                problem(preview.rejected, line, data, "data.updates.no_identity")
+                problem(preview.rejected, line, data, "updates.no_identity")
                 continue
             found = _match_by_name_email(session, first, last, email)
             if len(found) != 1:
@@ -188,7 +188,7 @@ def preview_updates(session: Session, actor: Actor, path: Path) -> UpdatePreview
                     preview.unmatched,
                     line,
                     data,
-                    "data.updates.no_such_person" if not found else "data.updates.ambiguous",
+                    "updates.no_such_person" if not found else "updates.ambiguous",
                 )
                 continue
             customer = found[0]
@@ -197,7 +197,7 @@ def preview_updates(session: Session, actor: Actor, path: Path) -> UpdatePreview
                 preview.rejected,
                 line,
                 data,
-                "data.updates.same_person_twice",
+                "updates.same_person_twice",
                 other=first_line_of[customer.id],
             )
             continue
@@ -245,7 +245,7 @@ def history_source(
 ) -> str:
     """``Viranomaisen päivitys, tiedosto X, 5.3.2025``: what field history shows."""
     return t(
-        "data.updates.history_source",
+        "updates.history_source",
         lang=lang,
         source=t(f"source.{source}", lang=lang),
         file=file_name,

@@ -134,7 +134,7 @@ def _sources(data: AccessReportData, lang: str) -> list[Flowable]:
 def _justification(code: str, lang: str) -> str:
     """The [S10] ground in words; a text recorded before the grounds were a choice as it is."""
     if code in set(TransferJustification):
-        return t(f"transfer_justification.{code}", lang)
+        return t(f"doc.transfer_justification.{code}", lang)
     return code
 
 

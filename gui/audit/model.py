@@ -19,21 +19,21 @@ def fields_text(fields: str) -> str:
 
 def action_text(action: str) -> str:
     """The action in the user's language when the catalogue has it, else its code."""
-    return t(f"gui.audit.action.{action}", default=action)
+    return t(f"audit.action.{action}", default=action)
 
 
 COLUMNS = [  # the tooltip of a translated cell is the code stored in the log
-    Column("gui.audit.col.id", lambda r: str(r.id), right=True, tooltip=no_tooltip),
-    Column("gui.audit.col.at", lambda r: format_datetime(r.at), tooltip=no_tooltip),
-    Column("gui.audit.col.username", lambda r: str(r.username), tooltip=no_tooltip),
-    Column("gui.audit.col.action", lambda r: action_text(r.action), tooltip=lambda r: r.action),
+    Column("audit.col.id", lambda r: str(r.id), right=True, tooltip=no_tooltip),
+    Column("audit.col.at", lambda r: format_datetime(r.at), tooltip=no_tooltip),
+    Column("audit.col.username", lambda r: str(r.username), tooltip=no_tooltip),
+    Column("audit.col.action", lambda r: action_text(r.action), tooltip=lambda r: r.action),
     Column(
-        "gui.audit.col.entity",
-        lambda r: _known(f"gui.audit.entity.{r.entity}", r.entity),
+        "audit.col.entity",
+        lambda r: _known(f"audit.entity.{r.entity}", r.entity),
         tooltip=lambda r: r.entity,
     ),
-    Column("gui.audit.col.entity_id", lambda r: str(r.entity_id), tooltip=no_tooltip),
-    Column("gui.audit.col.fields", lambda r: fields_text(r.fields), tooltip=lambda r: r.fields),
+    Column("audit.col.entity_id", lambda r: str(r.entity_id), tooltip=no_tooltip),
+    Column("audit.col.fields", lambda r: fields_text(r.fields), tooltip=lambda r: r.fields),
 ]
 
 

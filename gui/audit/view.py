@@ -37,9 +37,9 @@ class AuditPage(QWidget):
         self.model = audit_model(self)
         self.has_more = False
 
-        heading = QLabel(t("gui.page.audit"))
+        heading = QLabel(t("app.page.audit"))
         heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
-        self.chain = QLabel(t("gui.audit.chain_checking"))
+        self.chain = QLabel(t("audit.chain_checking"))
         self.chain.setObjectName("chainStatus")
 
         self.user = QLineEdit()
@@ -47,23 +47,23 @@ class AuditPage(QWidget):
         self.user.setClearButtonEnabled(True)
         self.action = QComboBox()
         self.action.setObjectName("actionFilter")
-        self.action.addItem(t("gui.audit.all_actions"), "")
+        self.action.addItem(t("audit.all_actions"), "")
         self.since = date_edit(today() - timedelta(days=30))
         self.until = date_edit(today())
-        self.apply_button = QPushButton(t("gui.audit.apply"))
+        self.apply_button = QPushButton(t("audit.apply"))
         self.apply_button.setDefault(True)
         self.apply_button.clicked.connect(self.reload)
         self.user.returnPressed.connect(self.reload)
-        self.more_button = QPushButton(t("gui.audit.more"))
+        self.more_button = QPushButton(t("audit.more"))
         self.more_button.clicked.connect(self.load_more)
         self.more_button.hide()
 
         filters = QHBoxLayout()
         for label_key, widget in (
-            ("gui.audit.user", self.user),
-            ("gui.audit.action", self.action),
-            ("gui.audit.since", self.since),
-            ("gui.audit.until", self.until),
+            ("audit.user", self.user),
+            ("audit.action", self.action),
+            ("audit.since", self.since),
+            ("audit.until", self.until),
         ):
             label = QLabel(t(label_key))
             label.setMinimumWidth(label.sizeHint().width() + 6)
@@ -81,7 +81,7 @@ class AuditPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.setAccessibleName(t("gui.page.audit"))
+        self.table.setAccessibleName(t("app.page.audit"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -132,7 +132,7 @@ class AuditPage(QWidget):
                 self.model.set_rows(rows)
                 self.table.resizeColumnsToContents()
             self.more_button.setVisible(self.has_more)
-            self.count_label.setText(t("gui.audit.count", count=self.model.rowCount()))
+            self.count_label.setText(t("audit.count", count=self.model.rowCount()))
 
         DbOp(
             ctx,
@@ -163,19 +163,19 @@ class AuditPage(QWidget):
     @Slot()
     def check_chain(self) -> None:
         ctx = self.ctx
-        self.chain.setText(t("gui.audit.chain_checking"))
+        self.chain.setText(t("audit.chain_checking"))
         self.chain.setStyleSheet("")
 
         def show(status: Any) -> None:
             if status.ok:
-                self.chain.setText(t("gui.audit.chain_ok", count=status.entries))
+                self.chain.setText(t("audit.chain_ok", count=status.entries))
                 self.chain.setStyleSheet("color: #1b6e2d; font-weight: 600;")
             else:
                 self.chain.setText(
                     t(
-                        "gui.audit.chain_broken",
+                        "audit.chain_broken",
                         entry=status.broken_at,
-                        reason=t(f"gui.audit.reason.{status.reason or 'edited'}"),
+                        reason=t(f"audit.reason.{status.reason or 'edited'}"),
                     )
                 )
                 self.chain.setStyleSheet("color: #b3261e; font-weight: 600;")

@@ -51,8 +51,8 @@ def backup_on_exit(
     run = ProgressRun(
         parent,
         ctx.tasks,
-        t("bgui.auto_title"),
-        t("bgui.auto_running"),
+        t("backup.auto_title"),
+        t("backup.auto_running"),
         lambda progress, abort: backup(ctx.db, ctx.actor, None, progress, abort, automatic=True),
         done,
         failed,
@@ -67,5 +67,5 @@ def backup_on_exit(
         limit.stop()
     error = outcome.get("error")
     if error is not None and not isinstance(error, BackupAborted):
-        show_error(parent, error, t("bgui.auto_title"))
+        show_error(parent, error, t("backup.auto_title"))
     return outcome.get("path")

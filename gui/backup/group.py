@@ -38,7 +38,7 @@ class BackupGroup(QGroupBox):
         folder_row: QWidget | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(t("bgui.group"), parent)
+        super().__init__(t("backup.group"), parent)
         self.ctx = ctx
         self.folder_edit = folder_edit
         self.run: ProgressRun | None = None
@@ -48,20 +48,20 @@ class BackupGroup(QGroupBox):
             "backup_folder",
             t("field.backup_folder"),
             folder_row or folder_edit,
-            t("gui.settings.hint.backup_folder"),
+            t("settings.hint.backup_folder"),
         )
         self.form.labels["backup_folder"].setBuddy(folder_edit)
         folder_edit.setAccessibleName(t("field.backup_folder"))
         self.last_label = QLabel()
         self.last_label.setObjectName("lastBackup")
-        self.form.add("last_backup_at", t("bgui.last"), self.last_label)
-        self.backup_button = QPushButton(t("bgui.backup_now"))
+        self.form.add("last_backup_at", t("backup.last"), self.last_label)
+        self.backup_button = QPushButton(t("backup.backup_now"))
         self.backup_button.setObjectName("backupNow")
-        self.backup_button.setToolTip(t("bgui.backup_now_hint"))
+        self.backup_button.setToolTip(t("backup.backup_now_hint"))
         self.backup_button.clicked.connect(self.backup_now)
-        self.restore_button = QPushButton(t("bgui.restore"))
+        self.restore_button = QPushButton(t("backup.restore"))
         self.restore_button.setObjectName("restoreBackup")
-        self.restore_button.setToolTip(t("bgui.restore_hint"))
+        self.restore_button.setToolTip(t("backup.restore_hint"))
         self.restore_button.clicked.connect(self.restore_from)
         self.status = QLabel()
         self.status.setObjectName("backupStatus")
@@ -91,7 +91,7 @@ class BackupGroup(QGroupBox):
 
         with self.ctx.session() as s:
             last = get_settings(s).last_backup_at
-        self.last_label.setText(format_datetime(last) if last else t("bgui.never"))
+        self.last_label.setText(format_datetime(last) if last else t("backup.never"))
 
     def _busy(self, busy: bool) -> None:
         self.backup_button.setEnabled(not busy)
@@ -114,8 +114,8 @@ class BackupGroup(QGroupBox):
         self.run = ProgressRun(
             self,
             ctx.tasks,
-            t("bgui.backup_title"),
-            t("bgui.backing_up"),
+            t("backup.backup_title"),
+            t("backup.backing_up"),
             lambda progress, abort: backup(ctx.db, ctx.actor, dest, progress, abort),
             self._backed_up,
             self._backup_failed,
@@ -128,7 +128,7 @@ class BackupGroup(QGroupBox):
         self.status.setText(text)
         box = QMessageBox(
             QMessageBox.Icon.Information,
-            t("bgui.backup_title"),
+            t("backup.backup_title"),
             text,
             QMessageBox.StandardButton.Ok,
             self,
@@ -142,8 +142,8 @@ class BackupGroup(QGroupBox):
         if isinstance(exc, BackupAborted):
             self.status.setText(exc.message())
             return
-        self.status.setText(t("bgui.backup_failed"))
-        show_error(self, exc, t("bgui.backup_title"))
+        self.status.setText(t("backup.backup_failed"))
+        show_error(self, exc, t("backup.backup_title"))
 
     def _postgres(self, restore: bool) -> None:
         from core.backup.create import backup
@@ -155,16 +155,16 @@ class BackupGroup(QGroupBox):
             else:
                 backup(self.ctx.db, self.ctx.actor)
         except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc, t("bgui.restore_title" if restore else "bgui.backup_title"))
+            show_error(self, exc, t("backup.restore_title" if restore else "backup.backup_title"))
 
     # --- restore ----------------------------------------------------------------------------------
 
     def _ask_backup_file(self) -> str:
         path, _ = QFileDialog.getOpenFileName(
             self,
-            t("bgui.choose_file"),
+            t("backup.choose_file"),
             self.folder_text().strip(),
-            t("bgui.file_filter") + " (*.arbak *.sqlite3);;* (*)",
+            t("backup.file_filter") + " (*.arbak *.sqlite3);;* (*)",
         )
         return path
 
@@ -177,10 +177,10 @@ class BackupGroup(QGroupBox):
     def _accept_broken_audit(self, problem: str) -> bool:
         return confirm(
             self,
-            t("bgui.audit_broken_question", problem=problem),
-            t("bgui.audit_broken_accept"),
-            t("bgui.restore_title"),
-            detail=t("bgui.audit_broken_detail"),
+            t("backup.audit_broken_question", problem=problem),
+            t("backup.audit_broken_accept"),
+            t("backup.restore_title"),
+            detail=t("backup.audit_broken_detail"),
             destructive=True,
         )
 
@@ -210,8 +210,8 @@ class BackupGroup(QGroupBox):
         self.run = ProgressRun(
             self,
             ctx.tasks,
-            t("bgui.restore_title"),
-            t("bgui.restoring"),
+            t("backup.restore_title"),
+            t("backup.restoring"),
             lambda progress, _abort: restore(
                 url,
                 path,
@@ -240,20 +240,20 @@ class BackupGroup(QGroupBox):
             if self.accept_broken_audit(exc.params["problem"]):
                 self._start_restore(path, recovery_key, accept_broken_audit=True)
                 return
-        self.status.setText(t("bgui.not_restored"))
-        show_error(self, exc, t("bgui.restore_title"))
+        self.status.setText(t("backup.not_restored"))
+        show_error(self, exc, t("backup.restore_title"))
 
     def _restored(self, report: Any) -> None:
         self.ctx.db.dispose()
         self._busy(False)
         box = QMessageBox(
             QMessageBox.Icon.Information,
-            t("bgui.restore_title"),
+            t("backup.restore_title"),
             t("backup.restore_done", source=str(report.source)),
             QMessageBox.StandardButton.Ok,
             self,
         )
-        box.setInformativeText(restore_summary(report) + "\n\n" + t("bgui.logging_out"))
+        box.setInformativeText(restore_summary(report) + "\n\n" + t("backup.logging_out"))
         box.exec()
         self.restored.emit(report)
         from gui.main_window import MainWindow
@@ -284,10 +284,10 @@ def restore_summary(report: Any) -> str:
 def confirm_replace(parent: QWidget | None, path: Path) -> bool:
     return confirm(
         parent,
-        t("bgui.confirm", path=str(path)),
-        t("bgui.confirm_yes"),
-        t("bgui.restore_title"),
-        t("bgui.confirm_detail"),
+        t("backup.confirm", path=str(path)),
+        t("backup.confirm_yes"),
+        t("backup.restore_title"),
+        t("backup.confirm_detail"),
         destructive=True,
     )
 
@@ -305,6 +305,6 @@ def ask_recovery_key(parent: QWidget | None, reason: str) -> str:
 
     dialog = RecoveryKeyDialog(take, reason, parent)
     for button in dialog.findChildren(QPushButton):
-        if button.text() == t("gui.common.quit"):
-            button.setText(t("bgui.cancel"))
+        if button.text() == t("common.quit"):
+            button.setText(t("backup.cancel"))
     return given[-1] if dialog.exec() and given else ""

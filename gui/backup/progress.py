@@ -48,7 +48,7 @@ class ProgressRun:
         self.on_done, self.on_error = on_done, on_error
         self.label = label
         self.cancellable = cancellable
-        dialog = QProgressDialog(label, t("bgui.cancel"), 0, 100, parent)
+        dialog = QProgressDialog(label, t("backup.cancel"), 0, 100, parent)
         dialog.setObjectName("backupProgress")
         dialog.setWindowTitle(title)
         dialog.setWindowIcon(app_icon())
@@ -99,7 +99,7 @@ class ProgressRun:
     def cancel(self) -> None:
         if not self.finished:
             self.abort.set()
-            self.dialog.setLabelText(t("bgui.cancelling"))
+            self.dialog.setLabelText(t("backup.cancelling"))
 
     def _appear(self) -> None:
         if not self.finished:

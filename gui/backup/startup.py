@@ -76,12 +76,12 @@ class DamagedDatabaseDialog(QDialog):
         self.chosen: Path | None = damage.latest
         self.report: Any = None
         self.run: ProgressRun | None = None
-        self.setWindowTitle(t("bgui.damaged_title"))
+        self.setWindowTitle(t("backup.damaged_title"))
         self.setWindowIcon(app_icon())
         self.setMinimumWidth(640)
-        heading = QLabel(t("bgui.damaged_title"))
+        heading = QLabel(t("backup.damaged_title"))
         heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
-        intro = QLabel(t("bgui.damaged_text", path=damage.location))
+        intro = QLabel(t("backup.damaged_text", path=damage.location))
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.PlainText)
         self.offer = QLabel()
@@ -90,7 +90,7 @@ class DamagedDatabaseDialog(QDialog):
         self.offer.setTextFormat(Qt.TextFormat.PlainText)
         self.offer.setStyleSheet("font-weight: 600;")
         self.offer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        login_note = QLabel(t("bgui.damaged_login"))
+        login_note = QLabel(t("backup.damaged_login"))
         login_note.setWordWrap(True)
         self.form = Form()
         self.username = QLineEdit()
@@ -98,20 +98,20 @@ class DamagedDatabaseDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.form.add("username", t("bgui.username"), self.username)
-        self.form.add("password", t("bgui.password"), self.password)
+        self.form.add("username", t("backup.username"), self.username)
+        self.form.add("password", t("backup.password"), self.password)
         self.message = QLabel()
         self.message.setObjectName("damagedMessage")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.message.hide()
         buttons = QDialogButtonBox()
-        self.restore_button = QPushButton(t("bgui.restore_this"))
+        self.restore_button = QPushButton(t("backup.restore_this"))
         self.restore_button.setObjectName("restoreThis")
         self.restore_button.setDefault(True)
-        self.other_button = QPushButton(t("bgui.choose_other"))
+        self.other_button = QPushButton(t("backup.choose_other"))
         self.other_button.setObjectName("chooseOther")
-        self.quit_button = QPushButton(t("gui.common.quit"))
+        self.quit_button = QPushButton(t("common.quit"))
         self.quit_button.setObjectName("quit")
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.other_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -138,11 +138,11 @@ class DamagedDatabaseDialog(QDialog):
     def _show_offer(self) -> None:
         path = self.chosen
         if path is None:
-            self.offer.setText(t("bgui.no_backup"))
+            self.offer.setText(t("backup.no_backup"))
         else:
             when = backup_time(path)
             self.offer.setText(
-                t("bgui.offer", when=format_datetime(when) if when else "–", path=str(path))
+                t("backup.offer", when=format_datetime(when) if when else "–", path=str(path))
             )
         self.restore_button.setEnabled(path is not None)
 
@@ -150,9 +150,9 @@ class DamagedDatabaseDialog(QDialog):
         start = str(self.chosen.parent) if self.chosen else ""
         path, _ = QFileDialog.getOpenFileName(
             self,
-            t("bgui.choose_file"),
+            t("backup.choose_file"),
             start,
-            t("bgui.file_filter") + " (*.arbak *.sqlite3);;* (*)",
+            t("backup.file_filter") + " (*.arbak *.sqlite3);;* (*)",
         )
         return path
 
@@ -180,7 +180,7 @@ class DamagedDatabaseDialog(QDialog):
             return
         username = self.username.text().strip()
         if not username:
-            self.show_message(t("gui.login.username_missing"))
+            self.show_message(t("login.username_missing"))
             self.username.setFocus()
             return
         self.show_message("")
@@ -191,8 +191,8 @@ class DamagedDatabaseDialog(QDialog):
         self.run = ProgressRun(
             self,
             self.tasks,
-            t("bgui.restore_title"),
-            t("bgui.restoring"),
+            t("backup.restore_title"),
+            t("backup.restoring"),
             lambda progress, _abort: restore(
                 location,
                 src,
@@ -228,7 +228,7 @@ class DamagedDatabaseDialog(QDialog):
         if isinstance(exc, AppError):
             self.show_message(exc.message())
             return
-        show_error(self, exc, t("bgui.restore_title"))
+        show_error(self, exc, t("backup.restore_title"))
 
     def _restored(self, report: Any) -> None:
         from gui.backup.group import restore_summary
@@ -239,7 +239,7 @@ class DamagedDatabaseDialog(QDialog):
 
         box = QMessageBox(
             QMessageBox.Icon.Information,
-            t("bgui.restore_title"),
+            t("backup.restore_title"),
             t("backup.restore_done", source=str(report.source)),
             QMessageBox.StandardButton.Ok,
             self,

@@ -46,8 +46,8 @@ def phone_text(e164: str) -> str:
 
 
 def state_text(row: CustomerListRow) -> str:
-    text = t(f"lists.state.{row.state}")
-    return f"{text}, {t('lists.state.archived')}" if row.archived else text
+    text = t(f"customers.state.{row.state}")
+    return f"{text}, {t('customers.state.archived')}" if row.archived else text
 
 
 def search_page(

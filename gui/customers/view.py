@@ -31,7 +31,7 @@ EMAIL_COLUMN = 3
 
 
 def count_text(count: int) -> str:
-    return t("lists.customers.count", count=count)
+    return t("customers.count", count=count)
 
 
 class CustomerTable(QTableView):
@@ -70,19 +70,19 @@ class CustomersPage(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         top = QHBoxLayout()
-        self.search_label = QLabel(t("lists.customers.search"))
+        self.search_label = QLabel(t("customers.search"))
         self.search = QLineEdit()
         self.search.setObjectName("customerSearch")
-        self.search.setPlaceholderText(t("lists.customers.search_placeholder"))
+        self.search.setPlaceholderText(t("customers.search_placeholder"))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName(t("lists.customers.search"))
+        self.search.setAccessibleName(t("customers.search"))
         self.search_label.setBuddy(self.search)
         self.search.textEdited.connect(lambda _text: self.debounce.start())
         self.search.returnPressed.connect(self._open_first)
         self.search.installEventFilter(self)
-        self.archived = QCheckBox(t("lists.customers.show_archived"))
+        self.archived = QCheckBox(t("customers.show_archived"))
         self.archived.toggled.connect(lambda _on: self.run_search())
-        self.new_button = QPushButton(t("lists.customers.new"))
+        self.new_button = QPushButton(t("customers.new"))
         self.new_button.setToolTip("Ctrl+N")
         self.new_button.clicked.connect(self.new_customer)
         top.addWidget(self.search_label)
@@ -98,7 +98,7 @@ class CustomersPage(QWidget):
         self.model.failed.connect(lambda exc: self.message.show_message(error_text(exc), "error"))
         self.table = CustomerTable()
         self.table.setObjectName("customerTable")
-        self.table.setAccessibleName(t("lists.customers.table"))
+        self.table.setAccessibleName(t("customers.table"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
@@ -119,7 +119,7 @@ class CustomersPage(QWidget):
         bottom = QHBoxLayout()
         self.count = QLabel()
         self.count.setObjectName("customerCount")
-        self.hint = QLabel(t("lists.customers.hint"))
+        self.hint = QLabel(t("customers.hint"))
         self.hint.setStyleSheet("color: #5f6368;")
         bottom.addWidget(self.count)
         bottom.addStretch(1)
@@ -159,12 +159,12 @@ class CustomersPage(QWidget):
     def _searched(self, count: int, complete: bool) -> None:
         self.message.hide()
         if not complete:
-            self.count.setText(t("lists.customers.counting"))
+            self.count.setText(t("customers.counting"))
         else:
             self.count.setText(
                 count_text(count)
                 if count or not self.search.text().strip()
-                else t("lists.customers.none")
+                else t("customers.none")
             )
         if count and not self.table.currentIndex().isValid():
             self.table.selectRow(0)

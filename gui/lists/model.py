@@ -18,7 +18,7 @@ def cell_text(entry: LabelEntry, column: str) -> str:
 
 
 def _column(name: str) -> Column:
-    header = "listsdoc.col.name" if name == "name" else f"field.{name}"
+    header = "lists.col.name" if name == "name" else f"field.{name}"
     return Column(header, lambda entry: cell_text(entry, name))
 
 

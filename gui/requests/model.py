@@ -18,14 +18,14 @@ SOON_FG = QColor("#7a5200")
 
 def _due_text(r: RequestRow) -> str:
     text = format_date(r.due_on)
-    return f"{text} ({t('req.gui.extended_short')})" if r.extended else text
+    return f"{text} ({t('req.extended_short')})" if r.extended else text
 
 
 def _days_left_text(r: RequestRow) -> str:
     if not r.is_open:
         return ""
     if r.days_left < 0:
-        return t("req.gui.days_overdue", count=-r.days_left)
+        return t("req.days_overdue", count=-r.days_left)
     return str(r.days_left)
 
 
@@ -36,7 +36,7 @@ def _style(r: RequestRow) -> RowStyle | None:
     return RowStyle(
         background=OVERDUE_BG if overdue else SOON_BG,
         foreground=OVERDUE_FG if overdue else SOON_FG,
-        tooltip=t(f"req.gui.tip_{r.urgency}"),
+        tooltip=t(f"req.tip_{r.urgency}"),
     )
 
 

@@ -53,8 +53,8 @@ def rectification(self: Any, lay: QVBoxLayout, has_customer: bool) -> None:
     d = self.detail
     cols = ("field", "current", "requested", "grounds", "decision", "reason")
     self.item_table = QTableWidget(len(d.items), len(cols))
-    self.item_table.setHorizontalHeaderLabels([t(f"req.gui.col.{c}") for c in cols])
-    self.item_table.setAccessibleName(t("req.gui.h.items"))
+    self.item_table.setHorizontalHeaderLabels([t(f"req.col.{c}") for c in cols])
+    self.item_table.setAccessibleName(t("req.h.items"))
     self.item_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     self.item_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     self.item_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -76,27 +76,27 @@ def rectification(self: Any, lay: QVBoxLayout, has_customer: bool) -> None:
     lay.addWidget(self.item_table)
     lay.addLayout(
         hrow(
-            self._add("accept", t("req.gui.accept_item"), self.accept_item),
-            self._add("refuse_item", t("req.gui.refuse_item"), self.refuse_item),
-            self._add("finish_rect", t("req.gui.finish_rect"), self.finish_rectification),
+            self._add("accept", t("req.accept_item"), self.accept_item),
+            self._add("refuse_item", t("req.refuse_item"), self.refuse_item),
+            self._add("finish_rect", t("req.finish_rect"), self.finish_rectification),
         )
     )
     if self.targets:
-        lay.addWidget(para(t("req.gui.notify_heading")))
+        lay.addWidget(para(t("req.notify_heading")))
         for target in self.targets:
             fields = ", ".join(t(f"field.{f}") for f in target.fields)
             lay.addWidget(
                 para(
-                    f"• {target.label()} ({t(f'req.gui.relation_{target.relation}')}: {fields})",
+                    f"• {target.label()} ({t(f'req.relation_{target.relation}')}: {fields})",
                     muted=True,
                 )
             )
     lay.addLayout(
         hrow(
-            self._add("refusal_cert", t("req.gui.refusal_cert"), self.refusal_certificate),
+            self._add("refusal_cert", t("req.refusal_cert"), self.refusal_certificate),
             self._add(
                 "notices",
-                t("req.gui.notices"),
+                t("req.notices"),
                 self.correction_notices,
                 "notices" in d.actions and bool(self.targets),
             ),
@@ -107,29 +107,27 @@ def rectification(self: Any, lay: QVBoxLayout, has_customer: bool) -> None:
 def erasure(self: Any, lay: QVBoxLayout, has_customer: bool) -> None:
     d = self.detail
     if not has_customer:
-        lay.addWidget(para(t("req.gui.holds_need_customer"), muted=True))
+        lay.addWidget(para(t("req.holds_need_customer"), muted=True))
     elif not self.holds:
-        lay.addWidget(para(t("req.gui.no_holds")))
+        lay.addWidget(para(t("req.no_holds")))
     else:
-        lay.addWidget(para(t("req.gui.holds_heading")))
+        lay.addWidget(para(t("req.holds_heading")))
         for h in self.holds:
             label = para(f"• {h.reason[:1].upper()}{h.reason[1:]}")
             label.setStyleSheet("color: #8a1c24; font-weight: bold;" if h.blocks else "")
             lay.addWidget(label)
         blocking = any(h.blocks for h in self.holds)
-        lay.addWidget(
-            para(t("req.gui.holds_refuse" if blocking else "req.gui.holds_partly"), muted=True)
-        )
+        lay.addWidget(para(t("req.holds_refuse" if blocking else "req.holds_partly"), muted=True))
     blocked = any(h.blocks for h in self.holds)
     if d.kind == K.ERASURE:
         text = (
-            "req.gui.erase_refused"
+            "req.erase_refused"
             if blocked
-            else "req.gui.erase_partly"
+            else "req.erase_partly"
             if self.holds
-            else "req.gui.erase_all"
+            else "req.erase_all"
         )
         lay.addLayout(hrow(self._add("erase", t(text), self.erase)))
     else:
-        text = "req.gui.anonymise_refused" if blocked else "req.gui.anonymise"
+        text = "req.anonymise_refused" if blocked else "req.anonymise"
         lay.addLayout(hrow(self._add("anonymise", t(text), self.anonymise)))

@@ -59,7 +59,7 @@ class SettingsPage(QWidget):
         self.edits: dict[str, QLineEdit] = {}
         self.spins: dict[str, QSpinBox] = {}
 
-        heading = QLabel(t("gui.page.settings"))
+        heading = QLabel(t("app.page.settings"))
         heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
         self.company_form = Form()
         for name in COMPANY:
@@ -73,14 +73,14 @@ class SettingsPage(QWidget):
             spin.setRange(low, high)
             spin.setObjectName(name)
             spin.setMaximumWidth(120)
-            self.app_form.add(name, t(f"field.{name}"), spin, t(f"gui.settings.hint.{name}"))
+            self.app_form.add(name, t(f"field.{name}"), spin, t(f"settings.hint.{name}"))
             self.spins[name] = spin
         folder_row = QWidget()
         row = QHBoxLayout(folder_row)
         row.setContentsMargins(0, 0, 0, 0)
         self.backup_folder = QLineEdit()
         self.backup_folder.setObjectName("backup_folder")
-        browse = QPushButton(t("gui.settings.browse"))
+        browse = QPushButton(t("settings.browse"))
         browse.clicked.connect(self.choose_folder)
         row.addWidget(self.backup_folder, 1)
         row.addWidget(browse)
@@ -90,17 +90,17 @@ class SettingsPage(QWidget):
 
         self.status = QLabel()
         self.status.setObjectName("settingsStatus")
-        self.save_button = QPushButton(t("gui.common.save"))
+        self.save_button = QPushButton(t("common.save"))
         self.save_button.setObjectName("save")
         self.save_button.setToolTip("Ctrl+S")
         self.save_button.clicked.connect(self.save)
-        self.revert_button = QPushButton(t("gui.settings.revert"))
+        self.revert_button = QPushButton(t("settings.revert"))
         self.revert_button.clicked.connect(self.load)
-        self.sheet_button = QPushButton(t("gui.settings.recovery_sheet"))
+        self.sheet_button = QPushButton(t("settings.recovery_sheet"))
         self.sheet_button.setObjectName("recoverySheet")
-        self.sheet_button.setToolTip(t("gui.settings.recovery_sheet_hint"))
+        self.sheet_button.setToolTip(t("settings.recovery_sheet_hint"))
         self.sheet_button.clicked.connect(self.print_recovery_sheet)
-        self.rotate_button = QPushButton(t("gui.settings.rotate_key"))
+        self.rotate_button = QPushButton(t("settings.rotate_key"))
         self.rotate_button.setObjectName("rotateKey")
         self.rotate_button.clicked.connect(self.rotate_key)
         self.confirm_rotation = self._confirm_rotation
@@ -113,9 +113,9 @@ class SettingsPage(QWidget):
         body.setMaximumWidth(960)
         column = QVBoxLayout(body)
         for title_key, form in (
-            ("gui.settings.company", self.company_form),
-            ("gui.settings.contact", self.contact_form),
-            ("gui.settings.app", self.app_form),
+            ("settings.company", self.company_form),
+            ("settings.contact", self.contact_form),
+            ("settings.app", self.app_form),
         ):
             box = QGroupBox(t(title_key))
             QVBoxLayout(box).addWidget(form)
@@ -143,7 +143,7 @@ class SettingsPage(QWidget):
         edit.setObjectName(name)
         # A letterhead field every letter needs is marked as required, as in the wizard.
         label = t(f"field.{name}") + (" *" if name in LETTERHEAD_REQUIRED else "")
-        form.add(name, label, edit, t(f"gui.settings.hint.{name}", default=""))
+        form.add(name, label, edit, t(f"settings.hint.{name}", default=""))
         return edit
 
     def forms(self) -> list[Form]:
@@ -171,7 +171,7 @@ class SettingsPage(QWidget):
             form.clear_errors()
         self.backup_group.load()
         self.status.setText(
-            t("gui.settings.updated", who=updated[0], when=format_datetime(updated[1]))
+            t("settings.updated", who=updated[0], when=format_datetime(updated[1]))
             if updated[0]
             else ""
         )
@@ -203,7 +203,7 @@ class SettingsPage(QWidget):
             form.clear_errors()
         changes = self.changed_values()
         if not changes:
-            self.status.setText(t("gui.settings.nothing"))
+            self.status.setText(t("settings.nothing"))
             return
         actor, version = self.ctx.actor, self.version
         DbOp(
@@ -212,13 +212,13 @@ class SettingsPage(QWidget):
 
     def _saved(self, _result: object) -> None:
         self.load()
-        self.status.setText(t("gui.settings.saved"))
+        self.status.setText(t("settings.saved"))
 
     def _not_saved(self, exc: BaseException) -> None:
         if isinstance(exc, ValidationError):
             if not any(form.show_validation(exc) for form in self.forms()):
                 show_error(self, exc)
-            self.status.setText(t("gui.settings.not_saved"))
+            self.status.setText(t("settings.not_saved"))
             return
         show_error(self, exc)  # a conflict (someone else saved first) or a refusal
 
@@ -235,9 +235,9 @@ class SettingsPage(QWidget):
     def _ask_pdf_path(self) -> str:
         from pathlib import Path
 
-        suggestion = str(Path.home() / t("gui.wizard.sheet_file"))
+        suggestion = str(Path.home() / t("setup.sheet_file"))
         path, _ = QFileDialog.getSaveFileName(
-            self, t("gui.settings.recovery_sheet"), suggestion, "PDF (*.pdf)"
+            self, t("settings.recovery_sheet"), suggestion, "PDF (*.pdf)"
         )
         return path
 
@@ -275,7 +275,7 @@ class SettingsPage(QWidget):
             except OSError as exc:
                 show_error(self, exc)
                 return
-            self.status.setText(t("gui.wizard.printed", path=str(written)))
+            self.status.setText(t("setup.printed", path=str(written)))
             self.open_file(written)
 
         DbOp(self.ctx, self, sheet_data).success(write).run()
@@ -285,8 +285,8 @@ class SettingsPage(QWidget):
     def _confirm_rotation(self) -> bool:
         return confirm(
             self,
-            t("gui.settings.rotate_key_question"),
-            t("gui.settings.rotate_key_action"),
+            t("settings.rotate_key_question"),
+            t("settings.rotate_key_action"),
             destructive=True,
         )
 
@@ -309,7 +309,7 @@ class SettingsPage(QWidget):
             return
         sheet = Path(path).with_suffix(".pdf")
         actor, lang = self.ctx.actor, i18n.language()
-        dialog = QProgressDialog(t("gui.settings.rotate_key_action"), "", 0, 0, self)
+        dialog = QProgressDialog(t("settings.rotate_key_action"), "", 0, 0, self)
         dialog.setCancelButton(None)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
@@ -333,8 +333,8 @@ class SettingsPage(QWidget):
 
         def done(rotation: Rotation) -> None:
             finished()
-            self.status.setText(t("gui.wizard.printed", path=str(sheet)))
-            inform(self, t("gui.settings.rotate_key_action"), rotation.notice())
+            self.status.setText(t("setup.printed", path=str(sheet)))
+            inform(self, t("settings.rotate_key_action"), rotation.notice())
             self.open_file(sheet)
 
         def failed(exc: BaseException) -> None:

@@ -16,12 +16,12 @@ INACTIVE = RowStyle(foreground=QColor("#6b6b6b"))
 
 def state_text(row: Any) -> str:
     if not row.active:
-        return t("gui.users.state.inactive")
+        return t("users.state.inactive")
     if row.locked:
-        return t("gui.users.state.locked", until=format_datetime(row.locked_until))
+        return t("users.state.locked", until=format_datetime(row.locked_until))
     if row.must_change_password:
-        return t("gui.users.state.must_change")
-    return t("gui.users.state.active")
+        return t("users.state.must_change")
+    return t("users.state.active")
 
 
 def _style(row: Any) -> RowStyle | None:
@@ -29,7 +29,7 @@ def _style(row: Any) -> RowStyle | None:
 
 
 def _column(name: str, text: Any) -> Column:
-    return Column(f"gui.users.col.{name}", text, tooltip=no_tooltip)
+    return Column(f"users.col.{name}", text, tooltip=no_tooltip)
 
 
 COLUMNS = [
@@ -40,7 +40,7 @@ COLUMNS = [
     _column("state", state_text),
     _column(
         "confidentiality_signed_on",
-        lambda r: format_date(r.confidentiality_signed_on) or t("gui.users.missing"),
+        lambda r: format_date(r.confidentiality_signed_on) or t("users.missing"),
     ),
     _column("last_login_at", lambda r: format_datetime(r.last_login_at)),
 ]

@@ -352,16 +352,12 @@ def test_titles_phones_return_address_and_no_lone_closing(lang) -> None:
 def test_one_finnish_name_for_a_rectification_request() -> None:
     from core.i18n import t
 
-    names = {
-        t(key, "fi").split(" {")[0].split(" ")[0]
-        for key in (
-            "req.kind.rectification",
-            "lists.request_kind.rectification",
-            "data.kind.rectification",
-            "history.source.rectification",
-        )
+    kind = t("req.kind.rectification", "fi")
+    history = t("history.source.rectification", "fi", number="P-2026-0001")
+    term = t("term.request.rectification", "fi")
+    assert {kind.split(" ")[0], history.split(" ")[0], term.split(" ")[0].capitalize()} == {
+        "Oikaisupyyntö"
     }
-    assert names == {"Korjauspyyntö"}
 
 
 # --- point 6: no Finnish word in an English letter, and no English word in a Finnish one ----

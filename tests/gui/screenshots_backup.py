@@ -90,14 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     run = ProgressRun(
         window,
         _Pending(),
-        t("bgui.backup_title"),
-        t("bgui.backing_up"),
+        t("backup.backup_title"),
+        t("backup.backing_up"),
         lambda p, a: None,
         print,
         print,
     )
-    run.dialog.setWindowTitle(t("bgui.backup_title"))
-    run.dialog.setLabelText(t("bgui.backing_up"))
+    run.dialog.setWindowTitle(t("backup.backup_title"))
+    run.dialog.setLabelText(t("backup.backing_up"))
     run._show(37, 100, "")
     shot(run.dialog, "backup-progress", None)
     run._close()

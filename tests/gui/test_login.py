@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from core.i18n import t
 from core.security.auth import attempt_login
 from gui.login import ChangePasswordDialog, LoginDialog
 from tests.conftest import MANAGER_PASSWORD
@@ -32,7 +31,10 @@ def test_wrong_password_shows_the_message_and_clears_the_password(qtbot, db):
     dialog.password.setText("väärä salasana")
     dialog.try_login()
     assert dialog.actor is None
-    assert dialog.message.text() == t("auth.invalid")
+    assert (
+        dialog.message.text()
+        == "Väärä käyttäjätunnus tai salasana, tai tili on lukittu liian monen epäonnistuneen kirjautumisen vuoksi (15 minuutiksi; esihenkilö voi avata lukituksen)."
+    )
     assert dialog.password.text() == ""
 
 
@@ -82,11 +84,11 @@ def test_password_change_refuses_mismatch_and_rule_breaks_inline(qtbot, db, mana
     dialog.new.setText("Uusi-Salasana-2025")
     dialog.again.setText("Uusi-Salasana-2026")
     dialog.submit()
-    assert dialog.form.error_text("again") == t("gui.password.mismatch")
+    assert dialog.form.error_text("again") == "salasanat eivät täsmää"
     dialog.new.setText("lyhyt")
     dialog.again.setText("lyhyt")
     dialog.submit()
-    assert dialog.form.error_text("new_password") == t("validation.password_short", min=12)
+    assert dialog.form.error_text("new_password") == "salasanassa pitää olla vähintään 12 merkkiä"
     dialog.new.setText("Uusi-Salasana-2025")
     dialog.again.setText("Uusi-Salasana-2025")
     dialog.submit()

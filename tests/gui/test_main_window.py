@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from core.errors import PermissionDenied
-from core.i18n import t
 from core.security.auth import list_users
 from gui import main_window as main_window_module
 from gui.main_window import MainWindow
@@ -40,7 +39,7 @@ def test_status_bar_names_the_user_and_the_database(qtbot, gui_ctx_manager):
     assert "Maija Manageri" in window.user_label.text()
     assert "esihenkilö" in window.user_label.text()
     assert gui_ctx_manager.db.display_location() in window.db_label.text()
-    assert window.due_label.text() == t("gui.status.due", count=0, days=7)
+    assert window.due_label.text() == "Myöhässä tai erääntyy 7 pv:n sisällä: 0 pyyntöä"
 
 
 def test_idle_lock_covers_the_window_and_the_password_keeps_unsaved_edits(qtbot, gui_ctx_manager):
@@ -56,7 +55,7 @@ def test_idle_lock_covers_the_window_and_the_password_keeps_unsaved_edits(qtbot,
     window.lock_screen.password.setText("väärä salasana")
     window.lock_screen.try_unlock()
     assert window.is_locked
-    assert window.lock_screen.message.text() == t("gui.lock.wrong")
+    assert window.lock_screen.message.text() == "Väärä salasana."
 
     window.idle.set_interval(10**8)
     window.lock_screen.password.setText(MANAGER_PASSWORD)
@@ -94,7 +93,11 @@ def test_other_user_at_lock_screen_discards_edits_after_confirmation(
     assert window.is_locked and settings.edits["city"].text() == "Espoo"
     with qtbot.waitSignal(window.logout_requested):
         window.lock_screen.switch_user.emit()  # "yes"
-    assert asked == [t("gui.lock.discard_confirm")] * 2
+    assert (
+        asked
+        == ["Tallentamattomat muutokset menetetään, jos kirjaudut toisena käyttäjänä. Jatketaanko?"]
+        * 2
+    )
     assert not settings.has_unsaved_changes()
     assert not window.isVisible()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from core.i18n import t
 from core.security.auth import list_users
 from core.settings import get_settings
 from gui import messages
@@ -95,7 +94,7 @@ def test_add_user_shows_the_cores_refusal_under_the_field(qtbot, gui_ctx_manager
     dialog.password.setText("Alku-Salasana-1234")
     dialog.again.setText("Alku-Salasana-1234")
     dialog.submit()
-    assert dialog.form.error_text("username") == t("validation.username_taken")
+    assert dialog.form.error_text("username") == "käyttäjätunnus on jo käytössä"
 
 
 def test_last_manager_cannot_be_deactivated(qtbot, gui_ctx_manager, monkeypatch):
@@ -109,7 +108,7 @@ def test_last_manager_cannot_be_deactivated(qtbot, gui_ctx_manager, monkeypatch)
     page.table.selectRow(0)  # manager (sorted by username)
     assert page.selected().username == "manager"
     page.toggle_active()
-    assert shown and t("validation.last_manager") in shown[0]
+    assert shown and "viimeistä aktiivista esihenkilöä ei voi poistaa käytöstä" in shown[0]
     assert page.selected().active
 
 
@@ -160,7 +159,7 @@ def test_settings_refuse_bad_business_id_inline_and_save_nothing(qtbot, gui_ctx_
     page.edits["business_id"].setText("1234567-8")
     page.edits["city"].setText("Espoo")
     page.save()
-    assert page.company_form.error_text("business_id") == t("validation.business_id_invalid")
+    assert page.company_form.error_text("business_id") == "virheellinen Y-tunnus (muoto 1234567-8)"
     with gui_ctx_manager.session() as s:
         row = get_settings(s)
         assert (row.business_id, row.city) == ("1572860-0", "Helsinki")
@@ -172,7 +171,7 @@ def test_settings_save_idle_lock_minutes(qtbot, gui_ctx_manager):
     page.spins["idle_lock_minutes"].setValue(5)
     assert page.has_unsaved_changes()
     page.save()
-    assert page.status.text() == t("gui.settings.saved")
+    assert page.status.text() == "Asetukset tallennettu."
     assert not page.has_unsaved_changes()
     with gui_ctx_manager.session() as s:
         assert get_settings(s).idle_lock_minutes == 5
