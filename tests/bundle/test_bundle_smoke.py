@@ -56,7 +56,25 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
         env.pop(name, None)
     env["PATH"] = "/usr/bin:/bin"
     made = Bundle(executable, home, env)
-    init = made.run("init", "--company", "Testi Oy", "--manager", "anna")
+    init = made.run(
+        "init",
+        "--company",
+        "Testi Oy",
+        "--manager",
+        "anna",
+        "--business-id",
+        "1572860-0",
+        "--street",
+        "Esplanadi 1",
+        "--postal-code",
+        "00130",
+        "--city",
+        "Helsinki",
+        "--email",
+        "info@testi.fi",
+        "--contact-person",
+        "Anna Esimerkki",
+    )
     assert init.returncode == 0, init.stderr
     assert "PALAUTUSAVAIN" in init.stdout
     demo = made.run("demo", "--customers", "2000", "--user", "anna")
@@ -109,8 +127,8 @@ def test_bundle_imports_with_its_helper_process_and_exports(bundle: Bundle) -> N
 def test_bundle_backs_up_and_verifies(bundle: Bundle) -> None:
     backup = bundle.run("backup", "--user", "anna")
     assert backup.returncode == 0, backup.stderr
-    backups = list((bundle.home / "data" / "Asiakasrekisteri" / "backups").glob("*.sqlite3"))
-    assert len(backups) == 1
+    backups = list((bundle.home / "data" / "Asiakasrekisteri" / "backups").glob("*.arbak"))
+    assert len(backups) == 1  # encrypted: no plain copy left beside it
     verify = bundle.run("verify")
     assert verify.returncode == 0, verify.stderr
     assert "kaikki kunnossa" in verify.stdout
