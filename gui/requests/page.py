@@ -43,6 +43,7 @@ from core.requests import (
     record_identity_check,
     refuse_request,
     request_detail,
+    required_reason,
     withdraw_request,
 )
 from core.requests import documents as docs
@@ -483,26 +484,50 @@ class RequestPage(QWidget):
             )
         return self.detail.items[row].id if row >= 0 else None
 
+    def _reason(self, title: str, label: str, field: str = "decision_reasons") -> str | None:
+        """A reason the person will read: the dialog stays open until one is given."""
+        return self.asker.text(
+            title,
+            label,
+            t("req.gui.refuse_note"),
+            check=lambda text: required_reason(text, field),
+        )
+
     @Slot()
     def accept_item(self) -> None:
-        item = self._selected_item()
-        if item is not None:
-            self._act(lambda s: decide_rectification(s, self.ctx.actor, item, True))
+        item_id = self._selected_item()
+        if item_id is None:
+            return
+        item = next(i for i in self.detail.items if i.id == item_id)
+        empty = t("wd.empty_value")
+        question = t(
+            "wd.confirm.accept_item",
+            field=t(f"field.{item.field}"),
+            current=item.current_value or empty,
+            requested=item.requested_value or empty,
+        )
+        if self.asker.confirm(question, t("req.gui.accept_item")):
+            self._act(lambda s: decide_rectification(s, self.ctx.actor, item_id, True))
 
     @Slot()
     def refuse_item(self) -> None:
         item = self._selected_item()
         if item is None:
             return
-        reason = self.asker.text(
-            t("req.gui.refuse_item"), t("req.gui.reason_label"), t("req.gui.refuse_note")
-        )
+        reason = self._reason(t("req.gui.refuse_item"), t("req.gui.reason_label"), "reason")
         if reason is not None:
             self._act(lambda s: decide_rectification(s, self.ctx.actor, item, False, reason))
 
     @Slot()
     def finish_rectification(self) -> None:
-        self._act(lambda s: finish_rectification(s, self.ctx.actor, self.rid))
+        decisions = [i.decision for i in self.detail.items]
+        question = t(
+            "wd.confirm.finish_rect",
+            accepted=decisions.count(ItemDecision.ACCEPTED.value),
+            refused=decisions.count(ItemDecision.REFUSED.value),
+        )
+        if self.asker.confirm(question, t("req.gui.finish_rect")):
+            self._act(lambda s: finish_rectification(s, self.ctx.actor, self.rid))
 
     @Slot()
     def refusal_certificate(self) -> None:
@@ -518,7 +543,10 @@ class RequestPage(QWidget):
 
     @Slot()
     def apply_objection(self) -> None:
-        self._act(lambda s: apply_objection(s, self.ctx.actor, self.rid))
+        kinds = ", ".join(t(f"doc.objection.{item.field}") for item in self.detail.items)
+        question = t("wd.confirm.apply_objection", kinds=kinds)
+        if self.asker.confirm(question, t("req.gui.apply_objection")):
+            self._act(lambda s: apply_objection(s, self.ctx.actor, self.rid))
 
     @Slot()
     def confirmation(self) -> None:
@@ -526,8 +554,10 @@ class RequestPage(QWidget):
             lambda s: docs.produce_objection_confirmation(s, self.ctx.actor, self.rid), self._save
         )
 
-    def _erase_with(self, action: Callable[..., Any], question: str, button: str) -> None:
-        if not self.asker.confirm(question, button, destructive=True):
+    def _erase_with(
+        self, action: Callable[..., Any], question: str, button: str, destructive: bool
+    ) -> None:
+        if not self.asker.confirm(question, button, destructive=destructive):
             return
 
         def run(s: Any) -> Any:
@@ -537,21 +567,37 @@ class RequestPage(QWidget):
         # The decision letter is made in the same transaction, while the address still exists.
         self._act(run, self._save)
 
+    @property
+    def _blocked(self) -> bool:
+        return any(h.blocks for h in self.holds)
+
     @Slot()
     def erase(self) -> None:
-        self._erase_with(erase, t("req.gui.confirm_erase"), t("messages.action.erase"))
+        """The question names the outcome the legal holds lead to: a refusal erases nothing
+        (no warning), a partial erasure keeps the accounts, a full one removes everything."""
+        if self._blocked:
+            question, button = "wd.confirm.erase_refused", "wd.action.refuse_decision"
+        elif self.holds:
+            question, button = "wd.confirm.erase_partly", "wd.action.erase_partly"
+        else:
+            question, button = "wd.confirm.erase_all", "wd.action.erase_all"
+        self._erase_with(erase, t(question), t(button), destructive=not self._blocked)
 
     @Slot()
     def anonymise(self) -> None:
-        self._erase_with(anonymise, t("req.gui.confirm_anonymise"), t("messages.action.anonymise"))
+        if self._blocked:
+            question, button = "wd.confirm.anonymise_refused", "wd.action.refuse_decision"
+        else:
+            question, button = "req.gui.confirm_anonymise", "messages.action.anonymise"
+        self._erase_with(anonymise, t(question), t(button), destructive=not self._blocked)
 
     @Slot()
     def extend(self) -> None:
         months = self.asker.months(t("req.gui.extend"), t("req.gui.extend_months"))
         if months is None:
             return
-        reasons = self.asker.text(
-            t("req.gui.extend"), t("req.gui.extend_reasons"), t("req.gui.refuse_note")
+        reasons = self._reason(
+            t("req.gui.extend"), t("req.gui.extend_reasons"), "extension_reasons"
         )
         if reasons is not None:
             self._act(lambda s: extend_deadline(s, self.ctx.actor, self.rid, months, reasons))
@@ -562,9 +608,7 @@ class RequestPage(QWidget):
 
     @Slot()
     def refuse(self) -> None:
-        reasons = self.asker.text(
-            t("req.gui.refuse"), t("req.gui.reason_label"), t("req.gui.refuse_note")
-        )
+        reasons = self._reason(t("req.gui.refuse"), t("req.gui.reason_label"))
         if reasons is not None:
             self._act(lambda s: refuse_request(s, self.ctx.actor, self.rid, reasons))
 

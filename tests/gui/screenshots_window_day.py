@@ -1,0 +1,45 @@
+"""Screenshots of the screens issue 16 touched (run by hand:
+python -m pytest tests/gui/screenshots_window_day.py -p no:cacheprovider -q; not part of the
+suite: the file name has no test_ prefix). Written to /tmp/shots/window_day/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialogButtonBox
+
+from core.requests import required_reason
+from gui import messages
+from gui.requests.common import TextDialog
+
+OUT = Path("/tmp/shots/window_day")
+
+
+def _grab(widget, name: str, size: tuple[int, int] | None = (1280, 800)) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    if size:
+        widget.resize(*size)
+    widget.show()
+    widget.grab().save(str(OUT / f"{name}.png"))
+
+
+def test_shots_dialogs(qtbot) -> None:
+    dialog = TextDialog(
+        None,
+        "Hylkää pyyntö…",
+        "Perustelu:",
+        "Henkilö saa perustelun tiedoksi.",
+        check=required_reason,
+    )
+    qtbot.addWidget(dialog)
+    _grab(dialog, "reason_dialog", None)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    _grab(dialog, "reason_dialog_error", None)
+    box, _ = messages.confirmation_box(
+        None,
+        "Tehdäänkö poistopyynnöstä kielteinen päätös? Henkilön tietoja ei poisteta, koska niiden "
+        "poistamiselle on este (avoin lasku tai perintä). Kielteinen päätöskirje tehdään samalla.",
+        "Tee kielteinen päätös",
+    )
+    qtbot.addWidget(box)
+    _grab(box, "confirm_refusal", None)

@@ -1,0 +1,166 @@
+"""Issue 16, the office's day in the window: what each confirmation says it will do, reason
+dialogs that keep what was typed, and the keyboard in them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+from core.clock import today
+from core.models import Customer
+from core.requests import ItemInput
+from gui import messages
+from gui.context import AppContext
+from gui.requests.view import RequestsPage
+from gui.tasks import SyncTaskRunner
+from tests.core.requests_helpers import add_order, make_customer, new_request
+from tests.gui.test_requests_screen import FakeAsker
+
+_pages: list[RequestsPage] = []
+
+
+def _request_page(qtbot, db, actor, tmp_path, rid):
+    asker = FakeAsker(tmp_path)
+    page = RequestsPage(AppContext(db, actor, SyncTaskRunner()), asker=asker)
+    qtbot.addWidget(page)
+    page.open_request(rid)
+    _pages.append(page)  # kept alive for the test: the request page is its child
+    return page.page, asker
+
+
+def test_erasure_refused_by_open_invoice_asks_for_a_refusal_not_an_erasure(
+    qtbot, db, manager, tmp_path
+):
+    cid = make_customer(db, manager)
+    add_order(db, manager, cid, today(), invoice_state="open")
+    rid = new_request(db, manager, "erasure", customer_id=cid)
+    rp, asker = _request_page(qtbot, db, manager, tmp_path, rid)
+    assert rp.buttons["erase"].text() == "Tee kielteinen päätös esteiden vuoksi…"
+    asker.answer = False
+    rp.buttons["erase"].click()
+    question, button, destructive = asker.asked[-1]
+    assert question.startswith("Tehdäänkö poistopyynnöstä kielteinen päätös?")
+    assert "Henkilön tietoja ei poisteta" in question and "Poistetaanko" not in question
+    assert button == "Tee kielteinen päätös" and not destructive
+    assert rp.detail.state == "in_progress"  # Cancel: nothing decided
+    asker.answer = True
+    rp.buttons["erase"].click()
+    assert rp.detail.decision == "refused", rp.error.text()
+    with db.begin() as s:
+        assert s.get(Customer, cid).first_name == "Matti"  # nothing erased
+
+
+def test_partial_erasure_question_says_what_is_kept(qtbot, db, manager, tmp_path):
+    cid = make_customer(db, manager)
+    add_order(db, manager, cid, date(today().year - 2, 6, 1))
+    rid = new_request(db, manager, "erasure", customer_id=cid)
+    rp, asker = _request_page(qtbot, db, manager, tmp_path, rid)
+    asker.answer = False
+    rp.buttons["erase"].click()
+    question, button, destructive = asker.asked[-1]
+    assert question.startswith("Poistetaanko henkilön tiedot osittain?")
+    assert "säilytetään" in question and "rajoitetaan" in question
+    assert button == "Poista osittain ja rajoita" and destructive
+
+
+def test_confirmation_default_is_cancel_and_button_names_the_action(qtbot):
+    box, accept = messages.confirmation_box(
+        None, "Poistetaanko?", "Poista kaikki tiedot", "&Poista…", destructive=True
+    )
+    qtbot.addWidget(box)
+    assert box.defaultButton().text() == "Peruuta"
+    assert accept.text() == "Poista kaikki tiedot"
+    assert box.windowTitle() == "Poista"  # no literal "&" in a title
+
+
+def _rectification(db, manager):
+    cid = make_customer(db, manager)
+    rid = new_request(
+        db,
+        manager,
+        "rectification",
+        customer_id=cid,
+        items=(ItemInput("last_name", "Virtanen", "Menin naimisiin"),),
+    )
+    return cid, rid
+
+
+def test_accept_and_correct_asks_naming_the_change_first(qtbot, db, manager, tmp_path):
+    cid, rid = _rectification(db, manager)
+    rp, asker = _request_page(qtbot, db, manager, tmp_path, rid)
+    asker.answer = False
+    rp.buttons["accept"].click()
+    question, button, _ = asker.asked[-1]
+    assert question == (
+        "Hyväksytäänkö korjaus? Asiakkaan tieto Sukunimi muutetaan heti: ”Meikäläinen” → "
+        "”Virtanen”. Muutos kirjataan asiakkaan muutoshistoriaan."
+    )
+    assert button == "Hyväksy ja korjaa"
+    with db.begin() as s:
+        assert s.get(Customer, cid).last_name == "Meikäläinen"  # Cancel changed nothing
+    asker.answer = True
+    rp.buttons["accept"].click()
+    with db.begin() as s:
+        assert s.get(Customer, cid).last_name == "Virtanen"
+    asker.answer = False
+    rp.buttons["finish_rect"].click()
+    question, button, _ = asker.asked[-1]
+    assert question.startswith("Päätetäänkö pyyntö? Hyväksyttyjä kohtia 1, hylättyjä 0.")
+    assert button == "Päätä pyyntö"
+    assert rp.detail.state == "in_progress"
+    asker.answer = True
+    rp.buttons["finish_rect"].click()
+    assert rp.detail.state == "completed"
+
+
+def test_recording_prohibitions_names_them_before_acting(qtbot, db, manager, tmp_path):
+    cid = make_customer(db, manager)
+    rid = new_request(db, manager, "objection", customer_id=cid, objection_kinds=("research",))
+    rp, asker = _request_page(qtbot, db, manager, tmp_path, rid)
+    asker.answer = False
+    rp.buttons["apply_objection"].click()
+    question, button, _ = asker.asked[-1]
+    assert question.startswith("Kirjataanko kiellot? Nämä kiellot tulevat voimaan heti: ")
+    assert question.endswith("heti: markkina- ja mielipidetutkimukset.")
+    assert rp.detail.state == "in_progress"
+
+
+def _reason_dialog(qtbot):
+    from core.requests import required_reason
+    from gui.requests.common import TextDialog
+
+    dialog = TextDialog(None, "Hylkää pyyntö…", "Perustelu:", "", check=required_reason)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_empty_refusal_reason_keeps_the_dialog_open_with_the_message(qtbot):
+    dialog = _reason_dialog(qtbot)
+    assert dialog.windowTitle() == "Hylkää pyyntö"
+    dialog.edit.setPlainText("   ")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.isVisible() and dialog.result() == 0
+    assert dialog.error.text() == (
+        "Perustelut: perustelu on pakollinen, koska henkilö saa sen tiedoksi"
+    )
+    assert dialog.edit.toPlainText() == "   "  # what was typed is still there
+    dialog.edit.setPlainText("Sama pyyntö käsiteltiin eilen.")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.text() == "Sama pyyntö käsiteltiin eilen."
+
+
+def test_ctrl_enter_and_tab_reach_ok_in_the_reason_dialog(qtbot):
+    dialog = _reason_dialog(qtbot)
+    qtbot.waitExposed(dialog)
+    dialog.edit.setFocus()
+    qtbot.keyClicks(dialog.edit, "Perusteeton")
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Tab)
+    assert dialog.edit.toPlainText() == "Perusteeton"  # Tab is not typed into the text
+    assert dialog.focusWidget() is dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    dialog.edit.setFocus()
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.result() == QDialog.DialogCode.Accepted
