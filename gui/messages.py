@@ -90,6 +90,40 @@ def confirm(
     return box.clickedButton() == accept
 
 
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+
+
+def unsaved_box(parent: QWidget | None, text: str) -> QMessageBox:
+    """The question of ``ask_unsaved``: Save (the default), Discard changes, Cancel (Esc)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        t("wd.unsaved.title"),
+        text,
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    save = box.addButton(t("lists.detail.save"), QMessageBox.ButtonRole.AcceptRole)
+    save.setObjectName(SAVE)
+    discard = box.addButton(
+        t("messages.action.discard_changes"), QMessageBox.ButtonRole.DestructiveRole
+    )
+    discard.setObjectName(DISCARD)
+    cancel = box.addButton(t("messages.cancel"), QMessageBox.ButtonRole.RejectRole)
+    cancel.setObjectName(CANCEL)
+    box.setDefaultButton(save)
+    box.setEscapeButton(cancel)
+    return box
+
+
+def ask_unsaved(parent: QWidget | None, text: str) -> str:
+    """Leave with unsaved edits? ``SAVE``, ``DISCARD`` or ``CANCEL`` (also Esc, closing)."""
+    box = unsaved_box(parent, text)
+    box.exec()
+    clicked = box.clickedButton()
+    return clicked.objectName() if clicked is not None else CANCEL
+
+
 def error_label(strong: bool = False, reserve: bool = False) -> QLabel:
     """A hidden label for an error under a field, or over a page (``strong``: in bold).
     ``reserve``: the label keeps the room of two lines while empty, so nothing under it

@@ -36,6 +36,7 @@ from core.errors import Conflict, Suppressed, ValidationError
 from core.i18n import format_date, format_datetime, t
 from core.models import ObjectionKind, Source
 from core.security.permissions import Actor, Permission
+from gui import messages
 from gui.customers import tabs
 from gui.customers.form import FieldErrors, MessageBar, messages_of
 from gui.messages import confirm, error_text
@@ -118,16 +119,24 @@ class CustomerDetailPanel(QWidget):
         self.hetu_timer.timeout.connect(self.hide_hetu)
         self.clip_timer = QTimer(self, singleShot=True, interval=CLIPBOARD_MS)
         self.clip_timer.timeout.connect(self.clear_clipboard)
+        self._leave_after_save = False
+        self.ask_unsaved = messages.ask_unsaved  # a test answers in its place
         self._build()
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        """Esc from any field (a field passes the keys it does not use up to the form)."""
+        if event.key() == Qt.Key.Key_Escape:
+            self.leave()
+            return
+        super().keyPressEvent(event)
 
     # --- building ----------------------------------------------------------------------------
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         header = QHBoxLayout()
         self.back_button = QPushButton(t("lists.detail.back"))
-        self.back_button.clicked.connect(self.back_requested)
+        self.back_button.clicked.connect(self.leave)
         self.title = QLabel()
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -229,7 +238,7 @@ class CustomerDetailPanel(QWidget):
                 )
         self.form_button.setMenu(form_menu)
         self.cancel_button = QPushButton(t("lists.detail.cancel"))
-        self.cancel_button.setToolTip(t("lists.detail.cancel_tip"))
+        self.cancel_button.setToolTip(t("wd.detail.cancel_tip"))
         self.cancel_button.clicked.connect(self.cancel)
         self.save_button = QPushButton(t("lists.detail.save"))
         self.save_button.setToolTip("Ctrl+S")
@@ -423,11 +432,23 @@ class CustomerDetailPanel(QWidget):
 
     @Slot()
     def cancel(self) -> None:
-        """Esc: undo unsaved edits; with nothing to undo, back to the list."""
+        """Undo changes (the button): the form shows the saved data again."""
         if self.has_unsaved_changes():
             self.discard_changes()
-        else:
-            self.back_requested.emit()
+
+    @Slot()
+    def leave(self) -> None:
+        """Esc and Back: with unsaved edits ask Save, Discard or Cancel; then to the list."""
+        if self.has_unsaved_changes():
+            choice = self.ask_unsaved(self, t("wd.unsaved.customer"))
+            if choice == messages.SAVE:
+                self._leave_after_save = True
+                self.save()
+                return
+            if choice != messages.DISCARD:
+                return
+            self.discard_changes()
+        self.back_requested.emit()
 
     # --- saving ------------------------------------------------------------------------------
     @Slot()
@@ -479,13 +500,17 @@ class CustomerDetailPanel(QWidget):
 
     def _saved(self, customer_id: int) -> None:
         created = self.customer_id is None
+        leave, self._leave_after_save = self._leave_after_save, False
         self.save_button.setEnabled(True)
         self.customer_id = customer_id
         self.message.show_message(t("lists.detail.created" if created else "lists.detail.saved"))
         self.load(customer_id, keep_message=True)
         self.saved.emit(customer_id)
+        if leave:
+            self.back_requested.emit()
 
     def _save_failed(self, exc: BaseException) -> None:
+        self._leave_after_save = False  # the form stays open with the message
         self.save_button.setEnabled(True)
         if isinstance(exc, Suppressed):
             if confirm(

@@ -164,3 +164,55 @@ def test_ctrl_enter_and_tab_reach_ok_in_the_reason_dialog(qtbot):
     dialog.edit.setFocus()
     qtbot.keyClick(dialog.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def _customers_page(qtbot, db, manager):
+    from gui.customers.view import CustomersPage
+    from tests.gui.lists_fixtures import add_customer, make_ctx
+
+    page = CustomersPage(make_ctx(db, manager))
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    cid = add_customer(db, manager, first_name="Aino", last_name="Ahonen")
+    page.open_customer(cid)
+    return page, cid
+
+
+def test_esc_with_unsaved_edits_asks_and_cancel_keeps_them(qtbot, db, manager):
+    page, cid = _customers_page(qtbot, db, manager)
+    asked = []
+    page.detail.ask_unsaved = lambda parent, text: asked.append(text) or messages.CANCEL
+    page.detail.edits["email"].setText("aino@example.fi")
+    qtbot.keyClick(page.detail.edits["email"], Qt.Key.Key_Escape)
+    assert asked == [
+        "Asiakkaan tiedoissa on tallentamattomia muutoksia. "
+        "Tallennetaanko ne ennen luetteloon palaamista?"
+    ]
+    assert page.stack.currentWidget() is page.detail
+    assert page.detail.edits["email"].text() == "aino@example.fi"
+
+
+def test_esc_then_save_saves_and_goes_back_discard_throws_away(qtbot, db, manager):
+    page, cid = _customers_page(qtbot, db, manager)
+    page.detail.ask_unsaved = lambda parent, text: messages.SAVE
+    page.detail.edits["email"].setText("aino@example.fi")
+    qtbot.keyClick(page.detail.edits["email"], Qt.Key.Key_Escape)
+    assert page.stack.currentWidget() is page.list_page
+    with db.begin() as s:
+        assert s.get(Customer, cid).email == "aino@example.fi"
+    page.open_customer(cid)
+    page.detail.ask_unsaved = lambda parent, text: messages.DISCARD
+    page.detail.edits["email"].setText("toinen@example.fi")
+    page.detail.back_button.click()  # Back asks the same question
+    assert page.stack.currentWidget() is page.list_page
+    with db.begin() as s:
+        assert s.get(Customer, cid).email == "aino@example.fi"
+
+
+def test_unsaved_question_offers_save_discard_cancel_and_esc_cancels(qtbot):
+    box = messages.unsaved_box(None, "?")
+    qtbot.addWidget(box)
+    assert sorted(b.text() for b in box.buttons()) == ["Hylkää muutokset", "Peruuta", "Tallenna"]
+    assert box.defaultButton().text() == "Tallenna"
+    assert box.escapeButton().text() == "Peruuta"
