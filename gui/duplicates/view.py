@@ -30,6 +30,7 @@ from core.security.permissions import Permission
 from gui.messages import confirm
 from gui.ops import DbOp
 from gui.rows import Column, RowsModel, RowStyle
+from gui.widgets import add_shortcut
 
 PAIR_LIMIT = 5000
 
@@ -99,13 +100,13 @@ class DuplicatesPage(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
         self.keep_a = QPushButton(t("data.gui.duplicates.keep_a"))
-        self.keep_a.setShortcut(QKeySequence("Ctrl+Shift+1"))
+        add_shortcut(self.keep_a, "Ctrl+Shift+1")
         self.keep_a.clicked.connect(lambda: self.confirm_merge(keep_first=True))
         self.keep_b = QPushButton(t("data.gui.duplicates.keep_b"))
-        self.keep_b.setShortcut(QKeySequence("Ctrl+Shift+2"))
+        add_shortcut(self.keep_b, "Ctrl+Shift+2")
         self.keep_b.clicked.connect(lambda: self.confirm_merge(keep_first=False))
         self.reload_button = QPushButton(t("data.gui.reload"))
-        self.reload_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        add_shortcut(self.reload_button, QKeySequence.StandardKey.Refresh)
         self.reload_button.clicked.connect(self.refresh)
         self.status = QLabel()
         self.status.setWordWrap(True)

@@ -9,7 +9,6 @@ from PySide6.QtCore import QDate, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -34,6 +33,7 @@ from core.requests import RECTIFIABLE, Attachment, ItemInput, register_request
 from gui.messages import error_label, show_inline
 from gui.ops import DbOp
 from gui.requests.common import Asker
+from gui.widgets import DateEdit
 
 
 def _label(text: str, widget: QWidget) -> QLabel:
@@ -63,7 +63,7 @@ class NewRequestDialog(QDialog):
         self.kind = QComboBox()
         for k in RequestKind:
             self.kind.addItem(t(f"req.kind.{k.value}"), k.value)
-        self.received = QDateEdit()
+        self.received = DateEdit()
         self.received.setCalendarPopup(True)
         self.received.setDisplayFormat("d.M.yyyy")
         self.received.setDate(QDate(today().year, today().month, today().day))

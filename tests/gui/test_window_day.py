@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
@@ -216,3 +217,83 @@ def test_unsaved_question_offers_save_discard_cancel_and_esc_cancels(qtbot):
     assert sorted(b.text() for b in box.buttons()) == ["Hylkää muutokset", "Peruuta", "Tallenna"]
     assert box.defaultButton().text() == "Tallenna"
     assert box.escapeButton().text() == "Peruuta"
+
+
+def _mnemonics(window) -> dict[str, list[str]]:
+    """The Alt+letter of every control the user can see in ``window``, with the menu bar's."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    found: dict[str, list[str]] = {}
+    texts = [b.text() for b in window.findChildren(QAbstractButton) if b.isVisibleTo(window)]
+    texts += [
+        label.text()
+        for label in window.findChildren(QLabel)
+        if label.isVisibleTo(window) and label.buddy() is not None
+    ]
+    texts += [a.text() for a in window.menuBar().actions()]
+    for text in texts:
+        m = re.search(r"&([^&])", text)
+        if m:
+            found.setdefault(m.group(1).lower(), []).append(text)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_no_two_visible_controls_share_an_alt_letter(qtbot, gui_ctx_manager, lang):
+    from core.i18n import set_language
+    from gui.main_window import MainWindow
+
+    set_language(lang)
+    try:
+        window = MainWindow(gui_ctx_manager, idle_ms=10**8)
+        qtbot.addWidget(window)
+        window.show()
+        clashes = {}
+        for index, spec in enumerate(window.specs):
+            window.open_page(index)
+            same = {k: v for k, v in _mnemonics(window).items() if len(v) > 1}
+            if same:
+                clashes[spec.key] = same
+        window.close()
+    finally:
+        set_language("fi")
+    assert clashes == {}
+
+
+def test_alt_u_still_opens_new_request_and_new_user(qtbot, gui_ctx_manager):
+    from PySide6.QtGui import QKeySequence
+
+    from gui.requests.view import RequestsPage
+    from gui.users.view import UsersPage
+
+    requests_page = RequestsPage(gui_ctx_manager)
+    users_page = UsersPage(gui_ctx_manager)
+    for widget in (requests_page, users_page):
+        qtbot.addWidget(widget)
+    assert requests_page.new_button.text() == "&Uusi pyyntö"
+    assert requests_page.new_button.shortcut() == QKeySequence("Alt+U")
+    new_user = users_page.buttons["add"]
+    assert new_user.text() == "&Uusi käyttäjä…" and new_user.shortcut() == QKeySequence("Alt+U")
+
+
+def test_tab_leaves_a_date_editor(qtbot):
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    from gui.widgets import date_edit
+
+    form = QWidget()
+    layout = QVBoxLayout(form)
+    day, after = date_edit(date(2026, 3, 14)), QLineEdit()
+    layout.addWidget(day)
+    layout.addWidget(after)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    day.setFocus()
+    qtbot.keyClick(day, Qt.Key.Key_Tab)
+    assert form.focusWidget() is after
+    qtbot.keyClicks(form.focusWidget(), "12")
+    assert day.date().toPython() == date(2026, 3, 14)
+    assert after.text() == "12"
