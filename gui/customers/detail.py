@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -43,6 +44,7 @@ from gui.messages import confirm, error_text
 from gui.ops import DbOp
 
 HETU_VISIBLE_MS = 30_000
+HETU_WIDEST = "888888A-888W"  # wider than any hetu, in any font
 CLIPBOARD_MS = 10_000
 SECRET_HINT = "x-kde-passwordManagerHint"
 TEXT_FIELDS = (
@@ -142,6 +144,7 @@ class CustomerDetailPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self.title.setFont(font)
+        self.title.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         self.meta = QLabel()
         self.meta.setStyleSheet(MUTED)
         header.addWidget(self.back_button)
@@ -256,6 +259,10 @@ class CustomerDetailPanel(QWidget):
         self.hetu_edit.setObjectName("hetu")
         self.hetu_edit.setPlaceholderText(t("lists.detail.hetu_placeholder"))
         self.hetu_edit.setMaxLength(11)
+        # Room for the longest hetu with its margins: a narrower field scrolls to the end
+        # and shows "052-308T" for 131052-308T.
+        fit = self.hetu_edit.fontMetrics().horizontalAdvance(HETU_WIDEST) + 24
+        self.hetu_edit.setMinimumWidth(fit)
         self.hetu_edit.returnPressed.connect(self.save)
         self.hetu_edit.textEdited.connect(self._edited)
         buttons = QWidget()
@@ -269,6 +276,7 @@ class CustomerDetailPanel(QWidget):
         self.change_hetu_button = QPushButton(t("lists.detail.hetu_change"))
         self.change_hetu_button.clicked.connect(self.change_hetu)
         for button in (self.show_hetu_button, self.copy_hetu_button, self.change_hetu_button):
+            button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             row.addWidget(button)
         self.hetu_buttons = buttons
         self.fields.add_row(form, "hetu", t("field.hetu"), self.hetu_edit, buttons)

@@ -43,3 +43,21 @@ def test_shots_dialogs(qtbot) -> None:
     )
     qtbot.addWidget(box)
     _grab(box, "confirm_refusal", None)
+
+
+def test_shots_customer(qtbot, db, manager) -> None:
+    from tests.conftest import valid_hetu
+    from tests.gui.test_window_day import _customers_page
+
+    page, cid = _customers_page(qtbot, db, manager)
+    page.open_customer(cid)
+    page.detail.edits["email"].setText("aino@example.fi")
+    from tests.gui.lists_fixtures import add_customer
+
+    page.open_customer(add_customer(db, manager, hetu=valid_hetu()))
+    page.resize(1040, 760)
+    page.detail.show_hetu_button.click()
+    _grab(page, "customer_detail_1040", None)
+    _grab(page, "customer_detail")
+    page.show_list()
+    _grab(page, "customer_list")

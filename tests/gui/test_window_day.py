@@ -297,3 +297,19 @@ def test_tab_leaves_a_date_editor(qtbot):
     qtbot.keyClicks(form.focusWidget(), "12")
     assert day.date().toPython() == date(2026, 3, 14)
     assert after.text() == "12"
+
+
+def test_hetu_field_shows_the_whole_hetu_masked_and_shown(qtbot, db, manager):
+    from tests.conftest import valid_hetu
+    from tests.gui.lists_fixtures import add_customer
+
+    page, _ = _customers_page(qtbot, db, manager)
+    page.resize(1000, 700)  # about the page's room beside the sidebar of a 1280x800 window
+    page.open_customer(add_customer(db, manager, hetu=valid_hetu()))
+    edit = page.detail.hetu_edit
+    assert edit.text() == "131052-****"
+    room = edit.contentsRect().width() - 8  # the line edit's own text margins
+    assert edit.fontMetrics().horizontalAdvance(edit.text()) <= room
+    page.detail.show_hetu_button.click()
+    assert edit.text() == valid_hetu()
+    assert edit.fontMetrics().horizontalAdvance(edit.text()) <= room
