@@ -313,3 +313,37 @@ def test_hetu_field_shows_the_whole_hetu_masked_and_shown(qtbot, db, manager):
     page.detail.show_hetu_button.click()
     assert edit.text() == valid_hetu()
     assert edit.fontMetrics().horizontalAdvance(edit.text()) <= room
+
+
+def _unlock(window):
+    from tests.conftest import MANAGER_PASSWORD
+
+    window.lock_screen.password.setText(MANAGER_PASSWORD)
+    window.lock_screen.try_unlock()
+    assert not window.is_locked
+
+
+def test_unlocking_gives_back_the_focus_and_cursor_of_an_open_dialog(qtbot, gui_ctx_manager):
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout
+
+    from gui.main_window import MainWindow
+
+    window = MainWindow(gui_ctx_manager, idle_ms=10**8)
+    qtbot.addWidget(window)
+    window.show()
+    dialog = QDialog(window)
+    layout = QVBoxLayout(dialog)
+    first, second = QLineEdit("Aino"), QLineEdit("Espoo")
+    layout.addWidget(first)
+    layout.addWidget(second)
+    dialog.setModal(True)
+    dialog.show()
+    second.setFocus()
+    second.setCursorPosition(3)
+    window.lock()
+    assert window.is_locked and dialog.focusWidget() is window.lock_screen.password
+    _unlock(window)
+    assert dialog.focusWidget() is second
+    assert first.selectedText() == "" and second.selectedText() == ""
+    assert second.cursorPosition() == 3
+    dialog.close()
