@@ -48,6 +48,7 @@ from core.requests import (
 )
 from core.requests import documents as docs
 from core.requests.intake import Attachment
+from core.requests.queries import attachment_content
 from core.security.permissions import Permission
 from gui import documents
 from gui.messages import error_label, show_inline
@@ -83,8 +84,12 @@ class RequestPage(QWidget):
         top.addWidget(back)
         top.addWidget(self.title, 1)
         outer.addLayout(top)
-        self.error = error_label(strong=True)
+        self.error = error_label(strong=True, reserve=True)
         outer.addWidget(self.error)
+        self.status = sections.para("", muted=True)
+        self.status.setObjectName("status")
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing())
+        outer.addWidget(self.status)
         self.body = QScrollArea()
         self.body.setWidgetResizable(True)
         self.body.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -246,18 +251,19 @@ class RequestPage(QWidget):
         else:
             lay.addWidget(para(t("req.gui.signed_no")))
         for a in d.attachments:
-            lay.addWidget(
-                para(
-                    t(
-                        "req.gui.attachment_line",
-                        name=a.filename,
-                        kb=max(1, a.size // 1024),
-                        sha=a.sha256[:16],
-                        by=a.added_by,
-                    ),
-                    muted=True,
-                )
+            line = para(
+                t(
+                    "req.gui.attachment_line",
+                    name=a.filename,
+                    kb=max(1, a.size // 1024),
+                    sha=a.sha256[:16],
+                    by=a.added_by,
+                ),
+                muted=True,
             )
+            button = make_button(t("wd.open_scan"), lambda _=False, aid=a.id: self.open_scan(aid))
+            button.setObjectName(f"open_scan_{a.id}")
+            lay.addLayout(hrow(line, button))
         if d.identity_method:
             lay.addWidget(
                 para(
@@ -396,14 +402,34 @@ class RequestPage(QWidget):
     def _save(self, produced: Any) -> None:
         """Save and open the letters the action produced (``core.requests.documents``)."""
         items = produced if isinstance(produced, list) else [produced]
+        saved = []
         for p in items:
-            documents.save_and_open(
+            path = documents.save_and_open(
                 self,
                 p.content,
                 p.filename,
                 ask_path=self.asker.save_path,
                 show=self.asker.show_file,
             )
+            if path is not None:
+                saved.append(str(path))
+        if saved:
+            self.status.setText(t("listsdoc.saved", path=", ".join(saved)))
+
+    @Slot()
+    def open_scan(self, attachment_id: int) -> None:
+        """The attached scan of the signed request, opened from a private temporary copy."""
+        actor = self.ctx.actor
+
+        def show(result: tuple[str, bytes]) -> None:
+            name, content = result
+            path = documents.private_copy(self, content, name)
+            if path is not None:
+                self.asker.show_file(path)
+
+        DbOp(
+            self.ctx, self, lambda s: attachment_content(s, actor, attachment_id)
+        ).read_only().success(show).failure(lambda exc: show_inline(self.error, exc)).run()
 
     @property
     def rid(self) -> int:

@@ -61,3 +61,18 @@ def test_shots_customer(qtbot, db, manager) -> None:
     _grab(page, "customer_detail")
     page.show_list()
     _grab(page, "customer_list")
+
+
+def test_shots_request_page(qtbot, db, manager, tmp_path) -> None:
+    from tests.gui.test_window_day import _rectification, _request_page
+
+    _, rid = _rectification(db, manager)
+    rp, asker = _request_page(qtbot, db, manager, tmp_path, rid)
+    asker.texts = ["Nimi on väestötietojärjestelmän mukainen."]
+    rp.buttons["refuse_item"].click()
+    rp.buttons["finish_rect"].click()
+    rp.buttons["refusal_cert"].click()
+    page = rp.parent()
+    while page.parent() is not None:
+        page = page.parent()
+    _grab(page, "request_page_saved")

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
 
 from core.clock import today
 from core.models import Customer
@@ -347,3 +347,45 @@ def test_unlocking_gives_back_the_focus_and_cursor_of_an_open_dialog(qtbot, gui_
     assert first.selectedText() == "" and second.selectedText() == ""
     assert second.cursorPosition() == 3
     dialog.close()
+
+
+def test_letter_saved_from_the_request_page_says_where_in_finnish_name(
+    qtbot, db, manager, tmp_path
+):
+    _, rid = _rectification(db, manager)
+    rp, asker = _request_page(qtbot, db, manager, tmp_path, rid)
+    asker.texts = ["Nimi on väestötietojärjestelmän mukainen."]
+    rp.buttons["refuse_item"].click()
+    rp.buttons["finish_rect"].click()
+    rp.buttons["refusal_cert"].click()
+    saved = asker.saved[-1]
+    assert saved.name.endswith("_oikaisusta_kieltaytyminen.pdf")
+    assert saved.read_bytes().startswith(b"%PDF")
+    assert rp.status.text() == f"Tallennettu: {saved}"
+
+
+def test_attached_scan_opens_from_the_request_page(qtbot, db, manager, tmp_path):
+    from tests.core.requests_helpers import PDF
+
+    rid = new_request(db, manager, "access")
+    rp, asker = _request_page(qtbot, db, manager, tmp_path, rid)
+    attachment = rp.detail.attachments[0]
+    button = rp.body.widget().findChild(QPushButton, f"open_scan_{attachment.id}")
+    assert button.text() == "Avaa liite"
+    button.click()
+    opened = asker.shown[-1]
+    assert opened.name == "pyynto.pdf" and opened.read_bytes() == PDF
+
+
+def test_qt_dialogs_are_finnish_even_when_qt_does_not_know_its_translations(qtbot, monkeypatch):
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo
+
+    from gui import app as app_module
+
+    monkeypatch.setattr(QLibraryInfo, "path", lambda *_: "/nonexistent")  # as in a bundle
+    app_module.apply_language("fi", save=False)
+    try:
+        assert QCoreApplication.translate("QFileDialog", "Look in:") == "Lähde:"
+        assert QCoreApplication.translate("QFileDialog", "Files of type:") == "Tiedostotyyppi:"
+    finally:
+        app_module.apply_language("fi", save=False)
