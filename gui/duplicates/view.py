@@ -24,6 +24,7 @@ from core.customers.duplicates import (
     compare_customers,
     find_duplicates,
     merge_customers,
+    strength_level,
 )
 from core.i18n import t
 from core.security.permissions import Permission
@@ -63,6 +64,10 @@ class DuplicatesPage(QWidget):
                     "data.gui.duplicates.reason",
                     lambda p: t(f"data.gui.duplicates.reason_{p.reason}"),
                 ),
+                Column(
+                    "wd.duplicates.strength",
+                    lambda p: t(f"wd.duplicates.strength_{strength_level(p.strength)}"),
+                ),
             ],
             parent=self,
         )
@@ -77,6 +82,7 @@ class DuplicatesPage(QWidget):
         pair_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         pair_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         pair_header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        pair_header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.pair_view.selectionModel().currentRowChanged.connect(self._pair_chosen)
 
         self.compare = RowsModel(

@@ -76,3 +76,16 @@ def test_shots_request_page(qtbot, db, manager, tmp_path) -> None:
     while page.parent() is not None:
         page = page.parent()
     _grab(page, "request_page_saved")
+
+
+def test_shots_duplicates(qtbot, gui_ctx_manager, db, manager) -> None:
+    from gui.duplicates.view import DuplicatesPage
+    from tests.gui.lists_fixtures import add_customer
+
+    add_customer(db, manager, first_name="Eero", postal_code="00100")
+    add_customer(db, manager, first_name="Eero", postal_code="00100")
+    add_customer(db, manager, first_name="Liisa", email="liisa@example.fi", phone="0401234567")
+    add_customer(db, manager, first_name="Liisa", email="liisa@example.fi", phone="0401234567")
+    page = DuplicatesPage(gui_ctx_manager)
+    qtbot.addWidget(page)
+    _grab(page, "duplicates")

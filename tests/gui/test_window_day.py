@@ -389,3 +389,25 @@ def test_qt_dialogs_are_finnish_even_when_qt_does_not_know_its_translations(qtbo
         assert QCoreApplication.translate("QFileDialog", "Files of type:") == "Tiedostotyyppi:"
     finally:
         app_module.apply_language("fi", save=False)
+
+
+def test_duplicates_page_lists_the_likeliest_first_and_never_different_hetus(
+    qtbot, gui_ctx_manager, db, manager
+):
+    from gui.duplicates.view import DuplicatesPage
+    from tests.conftest import valid_hetu
+    from tests.gui.lists_fixtures import add_customer
+
+    add_customer(db, manager, first_name="Eero", postal_code="00100")
+    add_customer(db, manager, first_name="Eero", postal_code="00100")
+    add_customer(db, manager, first_name="Liisa", email="liisa@example.fi", phone="0401234567")
+    add_customer(db, manager, first_name="Liisa", email="liisa@example.fi", phone="0401234567")
+    add_customer(db, manager, first_name="Aino", postal_code="96100", hetu=valid_hetu(1, 2, 1980))
+    add_customer(db, manager, first_name="Aino", postal_code="96100", hetu=valid_hetu(2, 3, 1970))
+    page = DuplicatesPage(gui_ctx_manager)
+    qtbot.addWidget(page)
+    m = page.pairs
+    rows = [[m.data(m.index(r, c)) for c in range(m.columnCount())] for r in range(m.rowCount())]
+    assert [r[0].split(" (")[0] for r in rows] == ["Liisa Virtanen", "Eero Virtanen"]
+    assert m.headerData(3, Qt.Orientation.Horizontal) == "Todennäköisyys"
+    assert [r[3] for r in rows] == ["vahva", "todennäköinen"]
