@@ -146,8 +146,13 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(t("gui.menu.about"), self.about)
         self.updates_action = self._action(t("gui.menu.import_updates"), self.import_updates)
         self.updates_action.setVisible(self.ctx.can(Permission.IMPORT))
+        self.backup_action = self._action(t("wd.menu.backup_now"), self.backup_now)
+        self.backup_action.setVisible(
+            self.ctx.can(Permission.BACKUP) and self.ctx.can(Permission.SETTINGS)
+        )
         file_menu = self.menuBar().addMenu(t("gui.menu.file"))
         file_menu.addAction(self.updates_action)
+        file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
         for action in (self.lock_action, self.password_action, self.logout_action):
             file_menu.addAction(action)
@@ -168,6 +173,17 @@ class MainWindow(QMainWindow):
         page = self.stack.currentWidget()
         if page is not None and hasattr(page, "refresh"):
             page.refresh()
+
+    @Slot()
+    def backup_now(self) -> None:
+        """File > Back up now…: the Settings page's backup (its folder, progress and result)."""
+        keys = self.page_keys()
+        if "settings" not in keys:
+            return
+        self.open_page(keys.index("settings"))
+        settings = self.page("settings")
+        if settings is not None:
+            settings.backup_group.backup_now()
 
     def _build_status_bar(self) -> None:
         actor = self.ctx.actor

@@ -411,3 +411,28 @@ def test_duplicates_page_lists_the_likeliest_first_and_never_different_hetus(
     assert [r[0].split(" (")[0] for r in rows] == ["Liisa Virtanen", "Eero Virtanen"]
     assert m.headerData(3, Qt.Orientation.Horizontal) == "Todennäköisyys"
     assert [r[3] for r in rows] == ["vahva", "todennäköinen"]
+
+
+def _file_menu_texts(window) -> list[str]:
+    file_menu = window.menuBar().actions()[0].menu()
+    return [a.text() for a in file_menu.actions() if a.isVisible() and a.text()]
+
+
+def test_file_menu_backs_up_now_for_a_manager(qtbot, gui_ctx_manager, gui_ctx_receptionist):
+    from gui.main_window import MainWindow
+
+    window = MainWindow(gui_ctx_manager, idle_ms=10**8)
+    qtbot.addWidget(window)
+    assert "Varmuuskopioi &nyt…" in _file_menu_texts(window)
+    group = window.page("settings").backup_group
+    started = []
+    group.backup_now = lambda: started.append(group.folder_text())
+    window.backup_action.trigger()
+    assert started and window.stack.currentWidget() is window.page("settings")
+    letters = [
+        text[text.index("&") + 1].lower() for text in _file_menu_texts(window) if "&" in text
+    ]
+    assert len(letters) == len(set(letters))  # each item of the menu has its own Alt letter
+    desk = MainWindow(gui_ctx_receptionist, idle_ms=10**8)
+    qtbot.addWidget(desk)
+    assert "Varmuuskopioi &nyt…" not in _file_menu_texts(desk)
