@@ -23,7 +23,7 @@ from core.requests.workflow import DUE_SOON_DAYS
 from core.security.permissions import Permission
 from gui.context import AppContext
 from gui.idle import IdleWatcher, LockController, LockScreen
-from gui.messages import confirm, error_text
+from gui.messages import confirm, error_text, plain_title
 from gui.ops import DbOp
 from gui.pages import PageSpec, pages_for
 from gui.widgets import app_icon, role_text
@@ -161,7 +161,11 @@ class MainWindow(QMainWindow):
         go_menu = self.menuBar().addMenu(t("gui.menu.go"))
         for action in self.page_actions:
             go_menu.addAction(action)
+        self.guide_action = self._action(
+            t("wd.menu.guide"), self.show_guide, QKeySequence(QKeySequence.StandardKey.HelpContents)
+        )
         help_menu = self.menuBar().addMenu(t("gui.menu.help"))
+        help_menu.addAction(self.guide_action)
         help_menu.addAction(self.about_action)
 
     @Slot()
@@ -367,10 +371,24 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, t("gui.password.title"), t("gui.password.changed"))
 
     @Slot()
-    def about(self) -> None:
-        QMessageBox.about(
-            self, t("gui.menu.about"), t("gui.about.text", location=self.ctx.db.display_location())
+    def show_guide(self) -> None:
+        from gui.help import HelpDialog
+
+        self.help_dialog = HelpDialog(self)
+        self.help_dialog.show()
+
+    def about_text(self) -> str:
+        from gui.help import app_version
+
+        return (
+            t("wd.about.version", version=app_version())
+            + "\n\n"
+            + t("gui.about.text", location=self.ctx.db.display_location())
         )
+
+    @Slot()
+    def about(self) -> None:
+        QMessageBox.about(self, plain_title(t("gui.menu.about")), self.about_text())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         if (

@@ -89,3 +89,11 @@ def test_shots_duplicates(qtbot, gui_ctx_manager, db, manager) -> None:
     page = DuplicatesPage(gui_ctx_manager)
     qtbot.addWidget(page)
     _grab(page, "duplicates")
+
+
+def test_shots_help(qtbot, gui_ctx_manager) -> None:
+    from gui.help import HelpDialog
+
+    dialog = HelpDialog()
+    qtbot.addWidget(dialog)
+    _grab(dialog, "help_fi", None)

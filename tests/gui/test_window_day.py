@@ -436,3 +436,39 @@ def test_file_menu_backs_up_now_for_a_manager(qtbot, gui_ctx_manager, gui_ctx_re
     desk = MainWindow(gui_ctx_receptionist, idle_ms=10**8)
     qtbot.addWidget(desk)
     assert "Varmuuskopioi &nyt…" not in _file_menu_texts(desk)
+
+
+@pytest.mark.parametrize(
+    ("lang", "headings"),
+    [
+        ("fi", ["Ensimmäinen käynnistys", "Päivittäinen työ", "Oikaisupyyntö", "Varmuuskopiot"]),
+        ("en", ["First run", "Daily work", "Rectification request", "Several desks"]),
+    ],
+)
+def test_f1_opens_the_user_guide_in_the_apps_language(qtbot, gui_ctx_manager, lang, headings):
+    from PySide6.QtGui import QKeySequence
+
+    from core.i18n import set_language
+    from gui.main_window import MainWindow
+
+    set_language(lang)
+    try:
+        window = MainWindow(gui_ctx_manager, idle_ms=10**8)
+        qtbot.addWidget(window)
+        assert window.guide_action.shortcut() == QKeySequence(QKeySequence.StandardKey.HelpContents)
+        assert window.guide_action in window.menuBar().actions()[-1].menu().actions()
+        window.guide_action.trigger()
+        text = window.help_dialog.browser.toPlainText()
+        window.help_dialog.close()
+    finally:
+        set_language("fi")
+    for heading in headings:
+        assert heading in text
+
+
+def test_about_box_shows_the_version(qtbot, gui_ctx_manager):
+    from gui.main_window import MainWindow
+
+    window = MainWindow(gui_ctx_manager, idle_ms=10**8)
+    qtbot.addWidget(window)
+    assert window.about_text().startswith("Asiakasrekisteri, versio 0.1.0\n\n")
