@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 from core.i18n import t
 from gui import documents, messages
 
+SEARCH_DEBOUNCE_MS = 200  # the customer pickers search once the typing pauses this long
+
 
 class TextDialog(QDialog):
     """Multi-line text (reasons, how identity was checked). Tab leaves the text for the

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -54,7 +54,7 @@ from gui import documents
 from gui.messages import error_label, show_inline
 from gui.ops import DbOp
 from gui.requests import sections
-from gui.requests.common import Asker
+from gui.requests.common import SEARCH_DEBOUNCE_MS, Asker
 from gui.requests.sections import hrow, make_button, para
 
 K = RequestKind
@@ -299,7 +299,9 @@ class RequestPage(QWidget):
             self.search.setPlaceholderText(t("req.gui.customer_search_hint"))
             self.search.setAccessibleName(t("req.gui.f.customer_search"))
             self.search.setMinimumWidth(280)
-            self.search.textChanged.connect(self._search)
+            self.search_timer = QTimer(self.search, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+            self.search_timer.timeout.connect(self.run_search)
+            self.search.textChanged.connect(self.search_timer.start)
             self.candidates = QComboBox()
             self.candidates.setAccessibleName(t("req.gui.f.customer"))
             self.candidates.setMinimumWidth(320)
@@ -459,8 +461,10 @@ class RequestPage(QWidget):
         if method is not None:
             self._act(lambda s: record_identity_check(s, self.ctx.actor, self.rid, method))
 
-    @Slot(str)
-    def _search(self, text: str) -> None:
+    @Slot()
+    def run_search(self) -> None:
+        """The customer picker's search, once the typing pauses (``search_timer``)."""
+        text = self.search.text()
         self.candidates.clear()
         self.buttons["match"].setEnabled(False)
         if len(text.strip()) < 2:

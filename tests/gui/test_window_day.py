@@ -472,3 +472,24 @@ def test_about_box_shows_the_version(qtbot, gui_ctx_manager):
     window = MainWindow(gui_ctx_manager, idle_ms=10**8)
     qtbot.addWidget(window)
     assert window.about_text().startswith("Asiakasrekisteri, versio 0.1.0\n\n")
+
+
+def test_customer_picker_in_intake_searches_once_the_typing_pauses(
+    qtbot, gui_ctx_receptionist, db, manager, monkeypatch
+):
+    from gui.requests import intake
+    from gui.requests.intake import NewRequestDialog
+    from tests.gui.lists_fixtures import add_customer
+
+    add_customer(db, manager, first_name="Aino", last_name="Ahonen", postal_code="96100")
+    searches = []
+    real = intake.search_customers
+    monkeypatch.setattr(
+        intake, "search_customers", lambda *a, **k: searches.append(a[2]) or real(*a, **k)
+    )
+    dialog = NewRequestDialog(gui_ctx_receptionist, None, kind="access")
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.customer_search, "Ahonen")
+    assert searches == []  # nothing per keystroke
+    qtbot.waitUntil(lambda: searches == ["Ahonen"], timeout=2000)
+    assert dialog.customer.itemText(1) == "Aino Ahonen"
