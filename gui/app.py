@@ -139,7 +139,7 @@ class Opener:
         if self.damage is not None:
             from core.errors import AppError
 
-            raise AppError("bgui.damaged_refused")
+            raise AppError("backup.damaged_refused")
         if self.error is not None:
             raise self.error
         return self.db
@@ -271,9 +271,9 @@ class Shell(QObject):
     def create_demo(self) -> None:
         from core.demo import DEMO_CUSTOMERS
 
-        progress = QProgressDialog(t("gui.demo.creating"), "", 0, DEMO_CUSTOMERS)
+        progress = QProgressDialog(t("app.demo_creating"), "", 0, DEMO_CUSTOMERS)
         progress.setCancelButton(None)
-        progress.setWindowTitle(t("gui.app.title"))
+        progress.setWindowTitle(t("app.title"))
         progress.setWindowIcon(app_icon())
         progress.setMinimumDuration(0)
         progress.show()
@@ -358,19 +358,19 @@ class Shell(QObject):
             return
         lines = [
             t(
-                "gui.due.line",
+                "req.due.line",
                 number=r.number,
-                kind=t(f"gui.kind.{r.kind}"),
+                kind=t(f"term.request.{r.kind}"),
                 due=format_date(r.due_on),
             )
             for r in due[:15]
         ]
         if len(due) > 15:
-            lines.append(t("gui.due.more", count=len(due) - 15))
+            lines.append(t("req.due.more", count=len(due) - 15))
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            t("gui.due.title"),
-            t("gui.due.text", count=len(due)),
+            t("req.due.title"),
+            t("req.due.text", count=len(due)),
             QMessageBox.StandardButton.Ok,
         )
         box.setInformativeText("\n".join(lines))

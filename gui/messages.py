@@ -112,7 +112,7 @@ def unsaved_box(parent: QWidget | None, text: str) -> QMessageBox:
         parent,
     )
     box.setTextFormat(Qt.TextFormat.PlainText)
-    save = box.addButton(t("lists.detail.save"), QMessageBox.ButtonRole.AcceptRole)
+    save = box.addButton(t("customers.detail.save"), QMessageBox.ButtonRole.AcceptRole)
     save.setObjectName(SAVE)
     discard = box.addButton(
         t("messages.action.discard_changes"), QMessageBox.ButtonRole.DestructiveRole

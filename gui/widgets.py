@@ -165,4 +165,4 @@ def date_of(edit: QDateEdit) -> date:
 
 
 def role_text(role: str) -> str:
-    return t(f"gui.role.{role}")
+    return t(f"users.role.{role}")

@@ -37,7 +37,7 @@ SAME_HETU = "same_hetu"
 SAME_EMAIL = "same_email"
 SAME_NAME_POSTAL = "same_name_postal"
 REASONS = (SAME_HETU, SAME_EMAIL, SAME_NAME_POSTAL)
-MERGE_HISTORY_SOURCE = "data.merge.history_source"  # a catalogue key: shown translated
+MERGE_HISTORY_SOURCE = "data.merge.history_source"  # stored; core.customers names it in words
 
 
 @dataclass(frozen=True)
@@ -233,7 +233,7 @@ def compare_customers(session: Session, actor: Actor, a_id: int, b_id: int) -> C
     rows.append(
         ComparisonRow(
             "objections",
-            *(", ".join(t(f"data.objection.{o.kind}") for o in d.objections) for d in details),
+            *(", ".join(t(f"customers.objection.{o.kind}") for o in d.objections) for d in details),
         )
     )
     return Comparison(a_id, b_id, details[0].version, details[1].version, tuple(rows))
@@ -258,7 +258,7 @@ def merge_customers(
     """Merge ``remove_id`` into ``keep_id`` (manager only); nothing of either is lost."""
     require(actor, Permission.MERGE)
     if keep_id == remove_id:
-        raise ValidationError("customer", "data.merge.same_customer")
+        raise ValidationError("customer", "duplicates.same_customer")
     keep = get_customer(session, keep_id)
     remove = get_customer(session, remove_id)
     for customer, expected in ((keep, keep_version), (remove, remove_version)):

@@ -38,7 +38,7 @@ PAIR_LIMIT = 5000
 
 def field_label(name: str) -> str:
     if name in ("orders", "requests", "objections", "created_at"):
-        return t(f"data.gui.duplicates.{name}")
+        return t(f"duplicates.{name}")
     return t(f"field.{name}")
 
 
@@ -48,21 +48,21 @@ class DuplicatesPage(QWidget):
         self.ctx = ctx
         self.comparison: Comparison | None = None
         self.last_result = ""
-        heading = QLabel(t("data.gui.duplicates.title"))
+        heading = QLabel(t("duplicates.title"))
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         heading.setFont(font)
-        intro = QLabel(t("data.gui.duplicates.intro"))
+        intro = QLabel(t("duplicates.intro"))
         intro.setWordWrap(True)
 
         self.pairs = RowsModel(
             [
-                Column("data.gui.duplicates.customer_a", lambda p: f"{p.a_name} (#{p.a_id})"),
-                Column("data.gui.duplicates.customer_b", lambda p: f"{p.b_name} (#{p.b_id})"),
+                Column("duplicates.customer_a", lambda p: f"{p.a_name} (#{p.a_id})"),
+                Column("duplicates.customer_b", lambda p: f"{p.b_name} (#{p.b_id})"),
                 Column(
-                    "data.gui.duplicates.reason",
-                    lambda p: t(f"data.gui.duplicates.reason_{p.reason}"),
+                    "duplicates.reason",
+                    lambda p: t(f"duplicates.reason_{p.reason}"),
                 ),
                 Column(
                     "wd.duplicates.strength",
@@ -73,7 +73,7 @@ class DuplicatesPage(QWidget):
         )
         self.pair_view = QTableView()
         self.pair_view.setModel(self.pairs)
-        self.pair_view.setAccessibleName(t("data.gui.duplicates.pairs"))
+        self.pair_view.setAccessibleName(t("duplicates.pairs"))
         self.pair_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.pair_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.pair_view.verticalHeader().hide()
@@ -87,16 +87,16 @@ class DuplicatesPage(QWidget):
 
         self.compare = RowsModel(
             [
-                Column("data.gui.duplicates.field", lambda r: field_label(r.field)),
-                Column("data.gui.duplicates.customer_a", lambda r: r.a),
-                Column("data.gui.duplicates.customer_b", lambda r: r.b),
+                Column("duplicates.field", lambda r: field_label(r.field)),
+                Column("duplicates.customer_a", lambda r: r.a),
+                Column("duplicates.customer_b", lambda r: r.b),
             ],
             parent=self,
             style=lambda r: RowStyle(bold=True) if r.a != r.b else None,
         )
         self.compare_view = QTableView()
         self.compare_view.setModel(self.compare)
-        self.compare_view.setAccessibleName(t("data.gui.duplicates.comparison"))
+        self.compare_view.setAccessibleName(t("duplicates.comparison"))
         self.compare_view.verticalHeader().hide()
         self.compare_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.compare_view.setWordWrap(False)
@@ -105,13 +105,13 @@ class DuplicatesPage(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
-        self.keep_a = QPushButton(t("data.gui.duplicates.keep_a"))
+        self.keep_a = QPushButton(t("duplicates.keep_a"))
         add_shortcut(self.keep_a, "Ctrl+Shift+1")
         self.keep_a.clicked.connect(lambda: self.confirm_merge(keep_first=True))
-        self.keep_b = QPushButton(t("data.gui.duplicates.keep_b"))
+        self.keep_b = QPushButton(t("duplicates.keep_b"))
         add_shortcut(self.keep_b, "Ctrl+Shift+2")
         self.keep_b.clicked.connect(lambda: self.confirm_merge(keep_first=False))
-        self.reload_button = QPushButton(t("data.gui.reload"))
+        self.reload_button = QPushButton(t("common.reload"))
         add_shortcut(self.reload_button, QKeySequence.StandardKey.Refresh)
         self.reload_button.clicked.connect(self.refresh)
         self.status = QLabel()
@@ -128,12 +128,12 @@ class DuplicatesPage(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(QLabel(t("data.gui.duplicates.comparison")))
+        right_layout.addWidget(QLabel(t("duplicates.comparison")))
         right_layout.addWidget(self.compare_view, 1)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel(t("data.gui.duplicates.pairs")))
+        left_layout.addWidget(QLabel(t("duplicates.pairs")))
         left_layout.addWidget(self.pair_view, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -161,9 +161,9 @@ class DuplicatesPage(QWidget):
         self.compare.set_rows([])
         self.pairs.set_rows(pairs)
         count = (
-            t("data.gui.duplicates.none")
+            t("duplicates.none")
             if not pairs
-            else t("data.gui.duplicates.count", count=len(pairs))
+            else t("duplicates.count", count=len(pairs))
         )
         self.status.setText(f"{self.last_result} {count}".strip())
         self._update_buttons()
@@ -199,9 +199,9 @@ class DuplicatesPage(QWidget):
         keep, remove = (c.a_id, c.b_id) if keep_first else (c.b_id, c.a_id)
         if confirm(
             self,
-            t("data.gui.duplicates.confirm", keep=keep, remove=remove),
+            t("duplicates.confirm", keep=keep, remove=remove),
             t("messages.action.merge"),
-            t("data.gui.duplicates.merge"),
+            t("duplicates.merge"),
             destructive=True,
         ):
             self.merge(keep_first)
@@ -218,7 +218,7 @@ class DuplicatesPage(QWidget):
 
         def done(result: MergeResult) -> None:
             self.last_result = t(
-                "data.gui.duplicates.merged", keep=result.kept_id, remove=result.removed_id
+                "duplicates.merged", keep=result.kept_id, remove=result.removed_id
             )
             self.refresh()
 

@@ -61,9 +61,9 @@ class OrderDialog(QDialog):
         self.saved_order_id: int | None = None
         self._choices: dict[str, int] = {}
         self.setWindowTitle(
-            t("lists.order.title_edit", number=order.number)
+            t("orders.title_edit", number=order.number)
             if order
-            else t("lists.order.title_new")
+            else t("orders.title_new")
         )
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
@@ -76,7 +76,7 @@ class OrderDialog(QDialog):
 
         self.customer = QLineEdit()
         self.customer.setObjectName("customer")
-        self.customer.setPlaceholderText(t("lists.order.customer_placeholder"))
+        self.customer.setPlaceholderText(t("orders.customer_placeholder"))
         self.completions = QStringListModel(self)
         self.completer = QCompleter(self.completions, self)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -106,12 +106,12 @@ class OrderDialog(QDialog):
         self.channel = QComboBox()
         self.channel.setObjectName("channel")
         for channel in SalesChannel:
-            self.channel.addItem(t(f"lists.channel.{channel.value}"), channel.value)
+            self.channel.addItem(t(f"orders.channel.{channel.value}"), channel.value)
         self.fields.add_row(form, "channel", t("field.channel"), self.channel)
         self.invoice_state = QComboBox()
         self.invoice_state.setObjectName("invoice_state")
         for state in InvoiceState:
-            self.invoice_state.addItem(t(f"lists.invoice.{state.value}"), state.value)
+            self.invoice_state.addItem(t(f"orders.invoice.{state.value}"), state.value)
         self.fields.add_row(form, "invoice_state", t("field.invoice_state"), self.invoice_state)
         if order:
             self.channel.setCurrentIndex(self.channel.findData(order.channel))
@@ -124,8 +124,8 @@ class OrderDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(t("lists.detail.save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("lists.cancel"))
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(t("customers.detail.save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("common.cancel"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -191,7 +191,7 @@ class OrderDialog(QDialog):
         if self.customer_id is None and self.customer.text() in self._choices:
             self.customer_id = self._choices[self.customer.text()]
         if self.customer_id is None:
-            self.fields.show({"customer": t("lists.order.customer_required")})
+            self.fields.show({"customer": t("orders.customer_required")})
             return
         data, customer_id, order, actor = (
             self.values(),

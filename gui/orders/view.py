@@ -39,17 +39,17 @@ LIMIT = 5000
 
 def order_columns() -> list[Column]:
     return [
-        Column("lists.col.number", lambda r: r.number),
+        Column("customers.col.number", lambda r: r.number),
         Column("field.ordered_on", lambda r: format_date(r.ordered_on)),
         Column("field.customer", lambda r: r.customer_name),
         Column("field.item", lambda r: r.item),
         Column("field.amount", lambda r: format_money(r.amount), right=True),
-        Column("field.channel", lambda r: t(f"lists.channel.{r.channel}")),
+        Column("field.channel", lambda r: t(f"orders.channel.{r.channel}")),
         Column(
             "field.invoice_state",
             lambda r: (
-                t(f"lists.invoice.{r.invoice_state}")
-                + (f", {t('lists.state.archived')}" if r.archived else "")
+                t(f"orders.invoice.{r.invoice_state}")
+                + (f", {t('customers.state.archived')}" if r.archived else "")
             ),
         ),
     ]
@@ -76,21 +76,21 @@ class OrdersPage(QWidget):
         filters = QHBoxLayout()
         self.state_filter = QComboBox()
         self.state_filter.setObjectName("stateFilter")
-        self.state_filter.addItem(t("lists.orders.all_states"), "")
+        self.state_filter.addItem(t("orders.all_states"), "")
         for state in InvoiceState:
-            self.state_filter.addItem(t(f"lists.invoice.{state.value}"), state.value)
+            self.state_filter.addItem(t(f"orders.invoice.{state.value}"), state.value)
         self.date_from = self._date_filter("dateFrom")
         self.date_to = self._date_filter("dateTo")
         self.text_filter = QLineEdit()
         self.text_filter.setObjectName("orderText")
-        self.text_filter.setPlaceholderText(t("lists.orders.text_placeholder"))
+        self.text_filter.setPlaceholderText(t("orders.text_placeholder"))
         self.text_filter.setClearButtonEnabled(True)
-        self.archived = QCheckBox(t("lists.orders.show_archived"))
+        self.archived = QCheckBox(t("orders.show_archived"))
         for text_key, widget in (
             ("field.invoice_state", self.state_filter),
-            ("lists.orders.from", self.date_from),
-            ("lists.orders.to", self.date_to),
-            ("lists.orders.search", self.text_filter),
+            ("orders.from", self.date_from),
+            ("orders.to", self.date_to),
+            ("orders.search", self.text_filter),
         ):
             label = QLabel(t(text_key))
             label.setBuddy(widget)
@@ -102,20 +102,20 @@ class OrdersPage(QWidget):
         layout.addLayout(filters)
 
         actions = QHBoxLayout()
-        self.new_button = QPushButton(t("lists.orders.new"))
+        self.new_button = QPushButton(t("orders.new"))
         self.new_button.setToolTip("Ctrl+N")
         self.new_button.clicked.connect(self.new_order)
-        self.edit_button = QPushButton(t("lists.orders.edit"))
+        self.edit_button = QPushButton(t("orders.edit"))
         self.edit_button.setToolTip("Enter")
         self.edit_button.clicked.connect(self.edit_order)
-        self.state_button = QPushButton(t("lists.orders.set_state"))
+        self.state_button = QPushButton(t("orders.set_state"))
         menu = QMenu(self.state_button)
         for state in InvoiceState:
-            action = QAction(t(f"lists.invoice.{state.value}"), menu)
+            action = QAction(t(f"orders.invoice.{state.value}"), menu)
             action.triggered.connect(lambda _c=False, s=state.value: self.set_invoice_state(s))
             menu.addAction(action)
         self.state_button.setMenu(menu)
-        self.archive_button = QPushButton(t("lists.orders.archive"))
+        self.archive_button = QPushButton(t("orders.archive"))
         self.archive_button.clicked.connect(self.toggle_archived)
         for button in (self.new_button, self.edit_button, self.state_button, self.archive_button):
             actions.addWidget(button)
@@ -127,7 +127,7 @@ class OrdersPage(QWidget):
         self.model = RowsModel(order_columns(), self)
         self.table = OrderTable(self)
         self.table.setObjectName("orderTable")
-        self.table.setAccessibleName(t("lists.orders.table"))
+        self.table.setAccessibleName(t("orders.table"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
@@ -168,7 +168,7 @@ class OrdersPage(QWidget):
         edit.setCalendarPopup(True)
         edit.setDisplayFormat(date_format())
         edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText(t("lists.orders.any_date"))
+        edit.setSpecialValueText(t("orders.any_date"))
         edit.setDate(NO_DATE)
         edit.setMinimumWidth(110)
         return edit
@@ -202,7 +202,7 @@ class OrdersPage(QWidget):
         selected = self.current()
         self.model.set_rows(rows)
         total = sum((r.amount for r in rows), Decimal(0))
-        key = "lists.orders.count_limited" if len(rows) >= LIMIT else "lists.orders.count"
+        key = "orders.count_limited" if len(rows) >= LIMIT else "orders.count"
         self.count.setText(t(key, count=format_count(len(rows)), total=format_money(total)))
         if selected is not None:
             for i, row in enumerate(rows):
@@ -223,7 +223,7 @@ class OrdersPage(QWidget):
         for widget in (self.edit_button, self.state_button, self.archive_button):
             widget.setEnabled(row is not None)
         self.archive_button.setText(
-            t("lists.orders.unarchive" if row and row.archived else "lists.orders.archive")
+            t("orders.unarchive" if row and row.archived else "orders.archive")
         )
 
     # --- actions -----------------------------------------------------------------------------
@@ -234,14 +234,14 @@ class OrdersPage(QWidget):
     @Slot()
     def new_order(self) -> None:
         if self.open_dialog():
-            self.message.show_message(t("lists.orders.saved"))
+            self.message.show_message(t("orders.saved"))
             self.reload()
 
     @Slot()
     def edit_order(self) -> None:
         row = self.current()
         if row is not None and self.open_dialog(order=row):
-            self.message.show_message(t("lists.orders.saved"))
+            self.message.show_message(t("orders.saved"))
             self.reload()
 
     def set_invoice_state(self, state: str) -> None:
@@ -251,7 +251,7 @@ class OrdersPage(QWidget):
 
         def done(_order: object) -> None:
             self.message.show_message(
-                t("lists.orders.state_set", number=row.number, state=t(f"lists.invoice.{state}"))
+                t("orders.state_set", number=row.number, state=t(f"orders.invoice.{state}"))
             )
             self.reload()
 
@@ -271,7 +271,7 @@ class OrdersPage(QWidget):
             return
         archive = not row.archived
         if archive and not confirm(
-            self, t("lists.orders.archive_confirm", number=row.number), t("messages.action.archive")
+            self, t("orders.archive_confirm", number=row.number), t("messages.action.archive")
         ):
             return
         actor = self.ctx.actor

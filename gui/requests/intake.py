@@ -54,7 +54,7 @@ class NewRequestDialog(QDialog):
         self.asker = asker or Asker(self)
         self.request_id: int | None = None
         self.scan: Path | None = None
-        self.setWindowTitle(t("req.gui.new_title"))
+        self.setWindowTitle(t("req.new_title"))
         layout = QVBoxLayout(self)
         self.error = error_label(strong=True)
         layout.addWidget(self.error)
@@ -75,73 +75,73 @@ class NewRequestDialog(QDialog):
         self.language.addItem(t("req.lang.fi"), "fi")
         self.language.addItem(t("req.lang.en"), "en")
         for text, widget in (
-            (t("req.gui.f.kind"), self.kind),
-            (t("req.gui.f.received_on"), self.received),
-            (t("req.gui.f.channel"), self.channel),
-            (t("req.gui.f.language"), self.language),
+            (t("req.f.kind"), self.kind),
+            (t("req.f.received_on"), self.received),
+            (t("req.f.channel"), self.channel),
+            (t("req.f.language"), self.language),
         ):
             basics.addRow(_label(text, widget), widget)
         layout.addLayout(basics)
 
-        person = QGroupBox(t("req.gui.h.person"))
+        person = QGroupBox(t("req.h.person"))
         pform = QFormLayout(person)
         self.name = QLineEdit()
         self.email = QLineEdit()
         self.address = QPlainTextEdit()
         self.address.setFixedHeight(48)
         self.hetu = QLineEdit()
-        self.hetu.setPlaceholderText(t("req.gui.hetu_hint"))
+        self.hetu.setPlaceholderText(t("req.hetu_hint"))
         self.customer_search = QLineEdit()
-        self.customer_search.setPlaceholderText(t("req.gui.customer_search_hint"))
+        self.customer_search.setPlaceholderText(t("req.customer_search_hint"))
         self.customer = QComboBox()
-        self.customer.addItem(t("req.gui.customer_auto"), None)
+        self.customer.addItem(t("req.customer_auto"), None)
         # One search when the typing pauses, not one per keystroke.
         self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self.search_timer.timeout.connect(self.run_search)
         self.customer_search.textChanged.connect(self.search_timer.start)
         person_fields: tuple[tuple[str, QWidget], ...] = (
-            (t("req.gui.f.subject_name"), self.name),
-            (t("req.gui.f.subject_email"), self.email),
-            (t("req.gui.f.subject_address"), self.address),
-            (t("req.gui.f.hetu"), self.hetu),
-            (t("req.gui.f.customer_search"), self.customer_search),
-            (t("req.gui.f.customer"), self.customer),
+            (t("req.f.subject_name"), self.name),
+            (t("req.f.subject_email"), self.email),
+            (t("req.f.subject_address"), self.address),
+            (t("req.f.hetu"), self.hetu),
+            (t("req.f.customer_search"), self.customer_search),
+            (t("req.f.customer"), self.customer),
         )
         for text, person_field in person_fields:
             pform.addRow(_label(text, person_field), person_field)
         layout.addWidget(person)
 
-        signed = QGroupBox(t("req.gui.h.signature"))
+        signed = QGroupBox(t("req.h.signature"))
         sform = QFormLayout(signed)
-        self.signed = QCheckBox(t("req.gui.f.signed_on_file"))
-        self.signed.setAccessibleName(t("req.gui.f.signed_on_file"))
+        self.signed = QCheckBox(t("req.f.signed_on_file"))
+        self.signed.setAccessibleName(t("req.f.signed_on_file"))
         self.location = QLineEdit()
-        self.location.setPlaceholderText(t("req.gui.location_hint"))
+        self.location.setPlaceholderText(t("req.location_hint"))
         scan_row = QHBoxLayout()
-        self.scan_label = QLabel(t("req.gui.no_scan"))
-        scan_button = QPushButton(t("req.gui.choose_scan"))
+        self.scan_label = QLabel(t("req.no_scan"))
+        scan_button = QPushButton(t("req.choose_scan"))
         scan_button.clicked.connect(self._choose_scan)
         scan_row.addWidget(self.scan_label, 1)
         scan_row.addWidget(scan_button)
         self.identity = QLineEdit()
-        self.identity.setPlaceholderText(t("req.gui.identity_hint"))
+        self.identity.setPlaceholderText(t("req.identity_hint"))
         sform.addRow(self.signed)
-        sform.addRow(_label(t("req.gui.f.original_location"), self.location), self.location)
-        sform.addRow(t("req.gui.f.scan"), scan_row)
-        sform.addRow(_label(t("req.gui.f.identity_method"), self.identity), self.identity)
+        sform.addRow(_label(t("req.f.original_location"), self.location), self.location)
+        sform.addRow(t("req.f.scan"), scan_row)
+        sform.addRow(_label(t("req.f.identity_method"), self.identity), self.identity)
         layout.addWidget(signed)
 
-        self.items_box = QGroupBox(t("req.gui.h.items"))
+        self.items_box = QGroupBox(t("req.h.items"))
         ibox = QVBoxLayout(self.items_box)
         self.items = QTableWidget(0, 3)
         self.items.setHorizontalHeaderLabels(
-            [t("req.gui.col.field"), t("req.gui.col.requested"), t("req.gui.col.grounds")]
+            [t("req.col.field"), t("req.col.requested"), t("req.col.grounds")]
         )
         self.items.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.items.setAccessibleName(t("req.gui.h.items"))
+        self.items.setAccessibleName(t("req.h.items"))
         buttons_row = QHBoxLayout()
-        add = QPushButton(t("req.gui.add_item"))
-        remove = QPushButton(t("req.gui.remove_item"))
+        add = QPushButton(t("req.add_item"))
+        remove = QPushButton(t("req.remove_item"))
         add.clicked.connect(self.add_item)
         remove.clicked.connect(lambda: self.items.removeRow(self.items.currentRow()))
         buttons_row.addWidget(add)
@@ -151,7 +151,7 @@ class NewRequestDialog(QDialog):
         ibox.addLayout(buttons_row)
         layout.addWidget(self.items_box)
 
-        self.objection_box = QGroupBox(t("req.gui.h.objections"))
+        self.objection_box = QGroupBox(t("req.h.objections"))
         obox = QVBoxLayout(self.objection_box)
         self.objection_checks: dict[str, QCheckBox] = {}
         for objection in ObjectionKind:
@@ -163,8 +163,8 @@ class NewRequestDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("req.gui.register"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("req.gui.cancel"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("req.register"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("req.cancel"))
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -200,7 +200,7 @@ class NewRequestDialog(QDialog):
     def run_search(self) -> None:
         text = self.customer_search.text()
         self.customer.clear()
-        self.customer.addItem(t("req.gui.customer_auto"), None)
+        self.customer.addItem(t("req.customer_auto"), None)
         if len(text.strip()) < 2:
             return
         actor = self.ctx.actor
@@ -220,7 +220,7 @@ class NewRequestDialog(QDialog):
 
     @Slot()
     def _choose_scan(self) -> None:
-        path = self.asker.open_file(t("req.gui.choose_scan"))
+        path = self.asker.open_file(t("req.choose_scan"))
         if path is not None:
             self.scan = path
             self.scan_label.setText(path.name)

@@ -38,11 +38,11 @@ from gui.widgets import add_shortcut
 
 
 def _action_text(c: RetentionCandidate) -> str:
-    return t(f"data.gui.retention.action_{c.action}")
+    return t(f"retention.action_{c.action}")
 
 
 def _restriction_text(r: RestrictedCustomer) -> str:
-    return t("data.gui.restricted.ended" if r.due else "data.gui.restricted.in_force")
+    return t("common.restricted.ended" if r.due else "common.restricted.in_force")
 
 
 class RetentionPage(QWidget):
@@ -50,7 +50,7 @@ class RetentionPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.last_result = ""
-        heading = QLabel(t("data.gui.retention.title"))
+        heading = QLabel(t("retention.title"))
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
@@ -61,16 +61,16 @@ class RetentionPage(QWidget):
         self.model = RowsModel(
             [
                 Column("field.customer", lambda c: c.name),
-                Column("data.gui.retention.last_contact", lambda c: format_date(c.last_contact_on)),
-                Column("data.gui.retention.action", _action_text),
-                Column("data.gui.retention.reason", lambda c: c.reason),
+                Column("retention.last_contact", lambda c: format_date(c.last_contact_on)),
+                Column("retention.action", _action_text),
+                Column("retention.reason", lambda c: c.reason),
             ],
             checkable=True,
             parent=self,
         )
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setAccessibleName(t("data.gui.retention.table"))
+        self.table.setAccessibleName(t("retention.table"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
@@ -85,7 +85,7 @@ class RetentionPage(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
 
-        restricted_heading = QLabel(t("data.gui.restricted.title"))
+        restricted_heading = QLabel(t("common.restricted.title"))
         bold = restricted_heading.font()
         bold.setBold(True)
         restricted_heading.setFont(bold)
@@ -93,34 +93,34 @@ class RetentionPage(QWidget):
             [
                 Column(t("field.customer"), lambda r: r.name),
                 Column(t("field.organisation"), lambda r: r.organisation),
-                Column(t("data.gui.restricted.until"), lambda r: format_date(r.restricted_until)),
-                Column(t("data.gui.restricted.state"), _restriction_text),
+                Column(t("common.restricted.until"), lambda r: format_date(r.restricted_until)),
+                Column(t("common.restricted.state"), _restriction_text),
             ],
             parent=self,
         )
         self.restricted_table = QTableView()
         self.restricted_table.setModel(self.restricted_model)
-        self.restricted_table.setAccessibleName(t("data.gui.restricted.title"))
+        self.restricted_table.setAccessibleName(t("common.restricted.title"))
         self.restricted_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.restricted_table.verticalHeader().hide()
         self.restricted_table.horizontalHeader().setStretchLastSection(True)
         restricted_heading.setBuddy(self.restricted_table)
         self.restricted_status = QLabel()
         self.restricted_status.setWordWrap(True)
-        self.purge_button = QPushButton(t("data.gui.restricted.purge"))
+        self.purge_button = QPushButton(t("common.restricted.purge"))
         self.purge_button.clicked.connect(self.purge)
         purge_row = QHBoxLayout()
         purge_row.addWidget(self.restricted_status, 1)
         purge_row.addWidget(self.purge_button)
-        self.select_all = QPushButton(t("data.gui.select_all"))
+        self.select_all = QPushButton(t("common.select_all"))
         add_shortcut(self.select_all, "Ctrl+Shift+A")
         self.select_all.clicked.connect(lambda: self.model.set_all_checked(True))
-        self.select_none = QPushButton(t("data.gui.select_none"))
+        self.select_none = QPushButton(t("common.select_none"))
         self.select_none.clicked.connect(lambda: self.model.set_all_checked(False))
-        self.reload_button = QPushButton(t("data.gui.reload"))
+        self.reload_button = QPushButton(t("common.reload"))
         add_shortcut(self.reload_button, QKeySequence.StandardKey.Refresh)
         self.reload_button.clicked.connect(self.refresh)
-        self.apply_button = QPushButton(t("data.gui.retention.apply"))
+        self.apply_button = QPushButton(t("retention.apply"))
         add_shortcut(self.apply_button, "Ctrl+Return")
         self.apply_button.clicked.connect(self.confirm_and_apply)
         buttons = QHBoxLayout()
@@ -150,7 +150,7 @@ class RetentionPage(QWidget):
         if allowed:
             self.refresh()
         else:
-            self.rule.setText(t("data.gui.manager_only"))
+            self.rule.setText(t("common.manager_only"))
 
     @Slot()
     def refresh(self) -> None:
@@ -179,14 +179,14 @@ class RetentionPage(QWidget):
         self.purge_button.setEnabled(
             self.ctx.can(Permission.RETENTION) and any(r.due for r in restricted)
         )
-        self.rule.setText(t("data.gui.retention.rule", years=years, books=books))
+        self.rule.setText(t("retention.rule", years=years, books=books))
         self.model.set_rows(candidates)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
         count = (
-            t("data.gui.retention.nobody")
+            t("retention.nobody")
             if not candidates
-            else t("data.gui.retention.count", count=len(candidates))
+            else t("retention.count", count=len(candidates))
         )
         self.status.setText(f"{self.last_result} {count}".strip())
 
@@ -202,7 +202,7 @@ class RetentionPage(QWidget):
         if not chosen:
             return
         deletes = sum(1 for c in chosen if c.action == "delete")
-        text = t("data.gui.retention.confirm", deletes=deletes, anonymises=len(chosen) - deletes)
+        text = t("retention.confirm", deletes=deletes, anonymises=len(chosen) - deletes)
         if confirm(self, text, t("messages.action.apply_retention"), destructive=True):
             self.apply([c.customer_id for c in chosen])
 
@@ -211,10 +211,10 @@ class RetentionPage(QWidget):
 
         def done(result: RetentionResult) -> None:
             self.last_result = t(
-                "data.gui.retention.done", deleted=result.deleted, anonymised=result.anonymised
+                "retention.done", deleted=result.deleted, anonymised=result.anonymised
             )
             if result.skipped:
-                self.last_result += " " + t("data.gui.retention.skipped", count=len(result.skipped))
+                self.last_result += " " + t("retention.skipped", count=len(result.skipped))
             self.refresh()
 
         DbOp(ctx, self, lambda s: apply_retention(s, ctx.actor, customer_ids)).success(done).run()
@@ -225,7 +225,7 @@ class RetentionPage(QWidget):
         ctx = self.ctx
 
         def done(purged: list[int]) -> None:
-            self.restricted_status.setText(t("data.gui.restricted.purged", count=len(purged)))
+            self.restricted_status.setText(t("common.restricted.purged", count=len(purged)))
             self.refresh()
 
         DbOp(ctx, self, lambda s: purge_expired_restrictions(s, ctx.actor)).success(done).run()

@@ -54,7 +54,7 @@ def _euros(value: float) -> str:
 
 
 def month_names() -> list[str]:
-    return [t(f"data.month_short.{m}") for m in range(1, 13)]
+    return [t(f"statistics.month_short.{m}") for m in range(1, 13)]
 
 
 class StatisticsPage(QWidget):
@@ -64,16 +64,16 @@ class StatisticsPage(QWidget):
         self.stats: Statistics | None = None
 
         self.year = QComboBox()
-        self.year.setAccessibleName(t("data.gui.stats.year"))
-        year_label = QLabel(t("data.gui.stats.year"))
+        self.year.setAccessibleName(t("statistics.year"))
+        year_label = QLabel(t("statistics.year"))
         year_label.setBuddy(self.year)
-        self.export_button = QPushButton(t("data.gui.stats.export"))
+        self.export_button = QPushButton(t("statistics.export"))
         add_shortcut(self.export_button, "Ctrl+E")
-        self.export_button.setToolTip(t("data.gui.stats.export_tip"))
+        self.export_button.setToolTip(t("statistics.export_tip"))
         self.export_button.clicked.connect(self.export_csv)
         self.export_button.setEnabled(False)
 
-        heading = QLabel(t("data.gui.stats.title"))
+        heading = QLabel(t("statistics.title"))
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
@@ -87,12 +87,12 @@ class StatisticsPage(QWidget):
 
         self.key_figures = QLabel()
         self.key_figures.setWordWrap(True)
-        self.key_figures.setAccessibleName(t("data.gui.stats.key_figures"))
+        self.key_figures.setAccessibleName(t("statistics.key_figures"))
 
-        self.customers_by_month = BarChart(t("data.stats.customers_by_month"), _whole)
-        self.revenue_by_month = BarChart(t("data.gui.stats.revenue_by_month"), _euros)
-        self.customers_by_source = HBarChart(t("data.stats.customers_by_source"), _whole)
-        self.requests_by_kind = HBarChart(t("data.stats.requests_by_kind"), _whole)
+        self.customers_by_month = BarChart(t("statistics.customers_by_month"), _whole)
+        self.revenue_by_month = BarChart(t("statistics.revenue_by_month"), _euros)
+        self.customers_by_source = HBarChart(t("statistics.customers_by_source"), _whole)
+        self.requests_by_kind = HBarChart(t("statistics.requests_by_kind"), _whole)
         self.charts = QWidget()
         grid = QGridLayout(self.charts)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -128,7 +128,7 @@ class StatisticsPage(QWidget):
         self.year.clear()
         for y in years:
             self.year.addItem(str(y), y)
-        self.year.addItem(t("data.gui.stats.all_years"), None)
+        self.year.addItem(t("statistics.all_years"), None)
         self.year.setCurrentIndex(0)
         self.year.blockSignals(False)
         self.refresh()
@@ -153,7 +153,7 @@ class StatisticsPage(QWidget):
     def show_statistics(self, stats: Statistics) -> None:
         self.stats = stats
         self.export_button.setEnabled(True)
-        empty = t("data.gui.stats.no_data")
+        empty = t("statistics.no_data")
         timing = stats.timing
         percent = "\u00a0%" if i18n.language() == "fi" else "%"
         share = (
@@ -162,11 +162,11 @@ class StatisticsPage(QWidget):
         median = (
             "–"
             if timing.median_days is None
-            else t("data.gui.stats.days", days=f"{timing.median_days:g}")
+            else t("statistics.days", days=f"{timing.median_days:g}")
         )
         self.key_figures.setText(
             t(
-                "data.gui.stats.summary",
+                "statistics.summary",
                 customers=_whole(stats.customers_total),
                 orders=_whole(stats.orders_total),
                 revenue=format_money(stats.revenue_total),
@@ -178,10 +178,10 @@ class StatisticsPage(QWidget):
 
         by_month = stats.year is not None
         self.customers_by_month.title = t(
-            "data.stats.customers_by_month" if by_month else "data.gui.stats.customers_by_year"
+            "statistics.customers_by_month" if by_month else "statistics.customers_by_year"
         )
         self.revenue_by_month.title = t(
-            "data.gui.stats.revenue_by_month" if by_month else "data.gui.stats.revenue_by_year"
+            "statistics.revenue_by_month" if by_month else "statistics.revenue_by_year"
         )
         months: list[tuple[int, int]]
         if stats.year is not None:
@@ -205,7 +205,7 @@ class StatisticsPage(QWidget):
             new_customers[key] = new_customers.get(key, 0) + m.count
         self.customers_by_month.set_data(
             names,
-            [Series(t("data.gui.stats.new_customers"), [new_customers.get(k, 0) for k in months])],
+            [Series(t("statistics.new_customers"), [new_customers.get(k, 0) for k in months])],
             empty,
         )
 
@@ -249,11 +249,11 @@ class StatisticsPage(QWidget):
             return
         year = self.stats.year
         suggested = t(
-            "data.gui.stats.file_name",
-            year=year if year is not None else t("data.gui.stats.all_years_file"),
+            "statistics.file_name",
+            year=year if year is not None else t("statistics.all_years_file"),
         )
         path, _filter = QFileDialog.getSaveFileName(
-            self, t("data.gui.stats.export"), suggested, t("data.gui.csv_filter")
+            self, t("statistics.export"), suggested, t("common.csv_filter")
         )
         if path:
             self.write_csv(Path(path))

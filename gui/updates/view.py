@@ -49,13 +49,13 @@ class UpdatesDialog(QDialog):
         self.preview: UpdatePreview | None = None
         self.path: Path | None = None
         self.applied = False
-        self.setWindowTitle(t("data.gui.updates.title"))
+        self.setWindowTitle(t("updates.title"))
         self.resize(1000, 640)
 
         self.file = QLineEdit()
         self.file.setReadOnly(True)
-        self.file.setAccessibleName(t("data.gui.updates.file"))
-        self.choose = QPushButton(t("data.gui.updates.choose"))
+        self.file.setAccessibleName(t("updates.file"))
+        self.choose = QPushButton(t("updates.choose"))
         add_shortcut(self.choose, QKeySequence.StandardKey.Open)
         self.choose.clicked.connect(self.choose_file)
         file_row = QHBoxLayout()
@@ -64,45 +64,45 @@ class UpdatesDialog(QDialog):
         self.source = QComboBox()
         for value in SOURCES:
             self.source.addItem(t(f"source.{value}"), value)
-        self.source.setAccessibleName(t("data.gui.updates.source"))
+        self.source.setAccessibleName(t("updates.source"))
         form = QFormLayout()
-        file_label = QLabel(t("data.gui.updates.file"))
+        file_label = QLabel(t("updates.file"))
         file_label.setBuddy(self.choose)
         form.addRow(file_label, file_row)
-        source_label = QLabel(t("data.gui.updates.source"))
+        source_label = QLabel(t("updates.source"))
         source_label.setBuddy(self.source)
         form.addRow(source_label, self.source)
 
         self.changes = RowsModel(
             [
-                Column("data.gui.updates.line", lambda r: str(r[0]), right=True),
+                Column("updates.line", lambda r: str(r[0]), right=True),
                 Column("field.customer", lambda r: r[1]),
-                Column("data.gui.updates.field", lambda r: r[2]),
-                Column("data.gui.updates.old", lambda r: r[3]),
-                Column("data.gui.updates.new", lambda r: r[4]),
+                Column("updates.field", lambda r: r[2]),
+                Column("updates.old", lambda r: r[3]),
+                Column("updates.new", lambda r: r[4]),
             ],
             parent=self,
         )
         self.problems = RowsModel(
             [
-                Column("data.gui.updates.line", lambda r: str(r[0].line), right=True),
-                Column("data.gui.updates.kind", lambda r: r[1]),
-                Column("data.gui.updates.who", lambda r: r[0].who),
-                Column("data.gui.updates.reason", lambda r: r[0].reason),
+                Column("updates.line", lambda r: str(r[0].line), right=True),
+                Column("updates.kind", lambda r: r[1]),
+                Column("updates.who", lambda r: r[0].who),
+                Column("updates.reason", lambda r: r[0].reason),
             ],
             parent=self,
         )
         self.tabs = QTabWidget()
-        self.change_view = self._table(self.changes, t("data.gui.updates.changes_tab"))
-        self.problem_view = self._table(self.problems, t("data.gui.updates.problems_tab"))
-        self.tabs.addTab(self.change_view, t("data.gui.updates.changes_tab"))
-        self.tabs.addTab(self.problem_view, t("data.gui.updates.problems_tab"))
+        self.change_view = self._table(self.changes, t("updates.changes_tab"))
+        self.problem_view = self._table(self.problems, t("updates.problems_tab"))
+        self.tabs.addTab(self.change_view, t("updates.changes_tab"))
+        self.tabs.addTab(self.problem_view, t("updates.problems_tab"))
 
-        self.summary = QLabel(t("data.gui.updates.hint"))
+        self.summary = QLabel(t("updates.hint"))
         self.summary.setWordWrap(True)
         self.buttons = QDialogButtonBox()
         self.apply_button = self.buttons.addButton(
-            t("data.gui.updates.apply"), QDialogButtonBox.ButtonRole.AcceptRole
+            t("updates.apply"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.apply_button.setEnabled(False)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
@@ -130,7 +130,7 @@ class UpdatesDialog(QDialog):
     @Slot()
     def choose_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, t("data.gui.updates.choose"), "", t("data.gui.csv_filter")
+            self, t("updates.choose"), "", t("common.csv_filter")
         )
         if path:
             self.load(Path(path))
@@ -159,27 +159,27 @@ class UpdatesDialog(QDialog):
         self.changes.set_rows(_change_rows(preview))
         self.problems.set_rows(
             sorted(
-                [(r, t("data.gui.updates.unmatched")) for r in preview.unmatched]
-                + [(r, t("data.gui.updates.rejected")) for r in preview.rejected],
+                [(r, t("updates.unmatched")) for r in preview.unmatched]
+                + [(r, t("updates.rejected")) for r in preview.rejected],
                 key=lambda r: r[0].line,
             )
         )
         self.tabs.setTabText(
             1,
             t(
-                "data.gui.updates.problems_tab_count",
+                "updates.problems_tab_count",
                 count=len(preview.unmatched) + len(preview.rejected),
             ),
         )
-        self.tabs.setTabText(0, t("data.gui.updates.changes_tab_count", count=len(preview.updates)))
+        self.tabs.setTabText(0, t("updates.changes_tab_count", count=len(preview.updates)))
         counts = t(
-            "data.gui.updates.preview_counts",
+            "updates.preview_counts",
             updated=len(preview.updates),
             unchanged=len(preview.unchanged),
             unmatched=len(preview.unmatched),
             rejected=len(preview.rejected),
         )
-        self.summary.setText(t("data.gui.updates.preview_summary", summary=counts))
+        self.summary.setText(t("updates.preview_summary", summary=counts))
         self.apply_button.setEnabled(bool(preview.updates))
         if not preview.updates and preview.has_problems:
             self.tabs.setCurrentIndex(1)
@@ -196,7 +196,7 @@ class UpdatesDialog(QDialog):
             self.applied = True
             self.apply_button.setEnabled(False)
             self.summary.setText(
-                t("data.gui.updates.applied", summary=preview.summary(updated=count))
+                t("updates.applied", summary=preview.summary(updated=count))
             )
 
         DbOp(ctx, self, lambda s: apply_updates(s, ctx.actor, preview, source)).success(done).run()

@@ -48,7 +48,7 @@ class UserDialog(QDialog):
         super().__init__(parent)
         self.save = save
         self.adding = row is None
-        self.setWindowTitle(t("gui.users.add_title") if self.adding else t("gui.users.edit_title"))
+        self.setWindowTitle(t("users.add_title") if self.adding else t("users.edit_title"))
         self.setMinimumWidth(520)
         self.form = Form()
         self.username = QLineEdit(row.username if row else "")
@@ -64,13 +64,13 @@ class UserDialog(QDialog):
         fields: list[tuple[str, str, QWidget, str]] = [
             ("username", t("field.username"), self.username, ""),
             ("full_name", t("field.full_name"), self.full_name, ""),
-            ("title", t("field.title"), self.title_edit, t("gui.wizard.hint.title")),
+            ("title", t("field.title"), self.title_edit, t("setup.hint.title")),
             ("role", t("field.role"), self.role, ""),
             (
                 "confidentiality_signed_on",
                 t("field.confidentiality_signed_on"),
                 self.signed_on,
-                t("gui.wizard.hint.confidentiality"),
+                t("setup.hint.confidentiality"),
             ),
         ]
         self.password = QLineEdit()
@@ -81,11 +81,11 @@ class UserDialog(QDialog):
             fields += [
                 (
                     "password",
-                    t("gui.users.initial_password"),
+                    t("users.initial_password"),
                     self.password,
-                    t("gui.users.initial_password_hint"),
+                    t("users.initial_password_hint"),
                 ),
-                ("again", t("gui.password.again_plain"), self.again, ""),
+                ("again", t("users.password.again_plain"), self.again, ""),
             ]
         for name, label, widget, hint in fields:
             widget.setObjectName(name)
@@ -97,7 +97,7 @@ class UserDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         if self.adding:
-            note = QLabel(t("gui.users.add_note"))
+            note = QLabel(t("users.add_note"))
             note.setWordWrap(True)
             layout.addWidget(note)
         layout.addWidget(self.form)
@@ -117,7 +117,7 @@ class UserDialog(QDialog):
     def submit(self) -> None:
         self.form.clear_errors()
         if self.adding and self.password.text() != self.again.text():
-            self.form.set_errors({"again": t("gui.password.mismatch")})
+            self.form.set_errors({"again": t("users.password.mismatch")})
             return
         try:
             self.save(self.values())
@@ -137,16 +137,16 @@ class ResetPasswordDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.reset = reset
-        self.setWindowTitle(t("gui.users.reset_title", username=username))
+        self.setWindowTitle(t("users.reset_title", username=username))
         self.setMinimumWidth(460)
-        note = QLabel(t("gui.users.reset_note"))
+        note = QLabel(t("users.reset_note"))
         note.setWordWrap(True)
         self.form = Form()
         self.password = QLineEdit()
         self.again = QLineEdit()
         for name, label, edit in (
-            ("password", t("gui.users.initial_password"), self.password),
-            ("again", t("gui.password.again_plain"), self.again),
+            ("password", t("users.initial_password"), self.password),
+            ("again", t("users.password.again_plain"), self.again),
         ):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setObjectName(name)
@@ -165,7 +165,7 @@ class ResetPasswordDialog(QDialog):
     def submit(self) -> None:
         self.form.clear_errors()
         if self.password.text() != self.again.text():
-            self.form.set_errors({"again": t("gui.password.mismatch")})
+            self.form.set_errors({"again": t("users.password.mismatch")})
             return
         try:
             self.reset(self.password.text())
@@ -193,10 +193,10 @@ class UsersPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName(t("gui.page.users"))
+        self.table.setAccessibleName(t("app.page.users"))
         self.table.doubleClicked.connect(self.edit_user)
 
-        heading = QLabel(t("gui.page.users"))
+        heading = QLabel(t("app.page.users"))
         heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
@@ -207,7 +207,7 @@ class UsersPage(QWidget):
             ("unlock", self.unlock, ""),
             ("reset", self.reset_password, ""),
         ):
-            button = QPushButton(t(f"gui.users.{key}"))
+            button = QPushButton(t(f"users.{key}"))
             button.setObjectName(key)
             button.clicked.connect(slot)
             if shortcut == "Ctrl+N":
@@ -259,7 +259,7 @@ class UsersPage(QWidget):
             self.buttons[key].setEnabled(row is not None)
         if row is not None:
             self.buttons["toggle_active"].setText(
-                t("gui.users.deactivate") if row.active else t("gui.users.activate")
+                t("users.deactivate") if row.active else t("users.activate")
             )
             self.buttons["unlock"].setEnabled(bool(row.locked))
 
@@ -338,7 +338,7 @@ class UsersPage(QWidget):
             return
         if row.active and not confirm(
             self,
-            t("gui.users.deactivate_confirm", name=row.full_name or row.username),
+            t("users.deactivate_confirm", name=row.full_name or row.username),
             t("messages.action.deactivate_user"),
         ):
             return
@@ -354,7 +354,7 @@ class UsersPage(QWidget):
                 lambda s: unlock_user(s, self.ctx.actor, row.id),
                 row.id,
                 lambda: QMessageBox.information(
-                    self, t("gui.page.users"), t("gui.users.unlocked", username=row.username)
+                    self, t("app.page.users"), t("users.unlocked", username=row.username)
                 ),
             )
 
