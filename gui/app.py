@@ -62,6 +62,17 @@ def preferences() -> QSettings:
 _qt_translator: QTranslator | None = None
 
 
+def qt_translation_dirs() -> list[Path]:
+    """Where Qt's own translations (qtbase_fi.qm: the file dialog's "Look in:", Cancel) are:
+    PySide6's translations folder, which a PyInstaller bundle keeps, then Qt's own idea."""
+    import PySide6
+
+    return [
+        Path(PySide6.__file__).resolve().parent / "Qt" / "translations",
+        Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+    ]
+
+
 def apply_language(lang: str, save: bool = True) -> None:
     """The app's texts, Qt's own buttons (qtbase_fi.qm) and the saved preference."""
     global _qt_translator
@@ -79,8 +90,7 @@ def apply_language(lang: str, save: bool = True) -> None:
         )
         if lang == "fi":
             translator = QTranslator(app)
-            folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-            if translator.load("qtbase_fi", folder):
+            if any(translator.load("qtbase_fi", str(folder)) for folder in qt_translation_dirs()):
                 app.installTranslator(translator)
                 _qt_translator = translator
     if save:

@@ -115,15 +115,22 @@ def _private_print_dir() -> Path:
     return _print_dir
 
 
-def print_pdf(parent: QWidget | None, pdf_bytes: bytes, name: str = "tulostus.pdf") -> Path | None:
-    """Open the PDF in the system viewer to print it (no QtPdf in PySide6-Essentials)."""
+def private_copy(parent: QWidget | None, content: bytes, name: str) -> Path | None:
+    """A copy to view or print in the app's own owner-only temporary folder (removed at
+    exit); None when it could not be written (the user was told)."""
     folder = _private_print_dir()
-    path = folder / name
+    path = folder / Path(name).name
     number = 1
     while path.exists():  # a viewer may still hold the previous copy open (Windows locks it)
         number += 1
         path = folder / f"{Path(name).stem}-{number}{Path(name).suffix}"
-    if not write_document(parent, path, pdf_bytes):
+    return path if write_document(parent, path, content) else None
+
+
+def print_pdf(parent: QWidget | None, pdf_bytes: bytes, name: str = "tulostus.pdf") -> Path | None:
+    """Open the PDF in the system viewer to print it (no QtPdf in PySide6-Essentials)."""
+    path = private_copy(parent, pdf_bytes, name)
+    if path is None:
         return None
     return path if open_file(parent, path) else None
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,7 +21,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -186,6 +189,46 @@ class _Cover(QFrame):
         return False
 
 
+class _Focus:
+    """Where the user was typing when the lock came: the widget, its cursor and selection
+    (the lock screen takes the focus, and giving it back must not select the field's text,
+    or the next keystroke would wipe it)."""
+
+    def __init__(self, window: QWidget | None) -> None:
+        widget = window.focusWidget() if window is not None else None
+        self.widget = widget
+        self.cursor: tuple[int, int, int] | None = None
+        self.text_cursor = None
+        if isinstance(widget, QLineEdit):
+            self.cursor = (
+                widget.cursorPosition(),
+                widget.selectionStart(),
+                len(widget.selectedText()),
+            )
+        elif isinstance(widget, QPlainTextEdit | QTextEdit):
+            self.text_cursor = widget.textCursor()
+
+    def restore(self) -> None:
+        widget = self.widget
+        if widget is None or not shiboken6.isValid(widget) or not widget.isVisible():
+            return
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        if isinstance(widget, QLineEdit) and self.cursor is not None:
+            position, start, length = self.cursor
+            if length and start >= 0:
+                end = start + length
+                # the cursor stays at the end where it was: setSelection puts it after the length
+                if position == start:
+                    widget.setSelection(end, -length)
+                else:
+                    widget.setSelection(start, length)
+            else:
+                widget.deselect()
+                widget.setCursorPosition(position)
+        elif isinstance(widget, QPlainTextEdit | QTextEdit) and self.text_cursor is not None:
+            widget.setTextCursor(self.text_cursor)
+
+
 class LockController(QObject):
     """Locks and unlocks a main window that has ``show_locked(bool)``."""
 
@@ -197,6 +240,7 @@ class LockController(QObject):
         self.screen = lock_screen
         self.locked = False
         self.covers: list[_Cover] = []
+        self.focus = _Focus(None)
         lock_screen.unlocked.connect(self.unlock)
 
     @Slot()
@@ -205,6 +249,7 @@ class LockController(QObject):
             return
         self.locked = True
         host = QApplication.activeModalWidget()
+        self.focus = _Focus(host or self.window)
         for widget in QApplication.topLevelWidgets():
             if widget is self.window or widget is host or not widget.isVisible():
                 continue
@@ -229,4 +274,6 @@ class LockController(QObject):
             cover.deleteLater()
         self.covers.clear()
         self.window.show_locked(False)  # type: ignore[attr-defined]
+        self.focus.restore()
+        self.focus = _Focus(None)
         self.locked_changed.emit(False)

@@ -23,7 +23,7 @@ from core.requests.workflow import DUE_SOON_DAYS
 from core.security.permissions import Permission
 from gui.context import AppContext
 from gui.idle import IdleWatcher, LockController, LockScreen
-from gui.messages import confirm, error_text
+from gui.messages import confirm, error_text, plain_title
 from gui.ops import DbOp
 from gui.pages import PageSpec, pages_for
 from gui.widgets import app_icon, role_text
@@ -146,8 +146,13 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(t("app.menu.about"), self.about)
         self.updates_action = self._action(t("app.menu.import_updates"), self.import_updates)
         self.updates_action.setVisible(self.ctx.can(Permission.IMPORT))
+        self.backup_action = self._action(t("app.menu.backup_now"), self.backup_now)
+        self.backup_action.setVisible(
+            self.ctx.can(Permission.BACKUP) and self.ctx.can(Permission.SETTINGS)
+        )
         file_menu = self.menuBar().addMenu(t("app.menu.file"))
         file_menu.addAction(self.updates_action)
+        file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
         for action in (self.lock_action, self.password_action, self.logout_action):
             file_menu.addAction(action)
@@ -156,7 +161,13 @@ class MainWindow(QMainWindow):
         go_menu = self.menuBar().addMenu(t("app.menu.go"))
         for action in self.page_actions:
             go_menu.addAction(action)
+        self.guide_action = self._action(
+            t("app.menu.guide"),
+            self.show_guide,
+            QKeySequence(QKeySequence.StandardKey.HelpContents),
+        )
         help_menu = self.menuBar().addMenu(t("app.menu.help"))
+        help_menu.addAction(self.guide_action)
         help_menu.addAction(self.about_action)
 
     @Slot()
@@ -168,6 +179,18 @@ class MainWindow(QMainWindow):
         page = self.stack.currentWidget()
         if page is not None and hasattr(page, "refresh"):
             page.refresh()
+
+    @Slot()
+    def backup_now(self) -> None:
+        """File > Back up now…: the Settings page's backup (its folder, progress and result)."""
+        keys = self.page_keys()
+        if "settings" not in keys:
+            return
+        self.open_page(keys.index("settings"))
+        settings = self.page("settings")
+        group = getattr(settings, "backup_group", None)
+        if group is not None:
+            group.backup_now()
 
     def _build_status_bar(self) -> None:
         actor = self.ctx.actor
@@ -351,10 +374,24 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, t("users.password.title"), t("users.password.changed"))
 
     @Slot()
-    def about(self) -> None:
-        QMessageBox.about(
-            self, t("app.menu.about"), t("app.about", location=self.ctx.db.display_location())
+    def show_guide(self) -> None:
+        from gui.help import HelpDialog
+
+        self.help_dialog = HelpDialog(self)
+        self.help_dialog.show()
+
+    def about_text(self) -> str:
+        from gui.help import app_version
+
+        return (
+            t("app.about_version.version", version=app_version())
+            + "\n\n"
+            + t("app.about", location=self.ctx.db.display_location())
         )
+
+    @Slot()
+    def about(self) -> None:
+        QMessageBox.about(self, plain_title(t("app.menu.about")), self.about_text())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         if (

@@ -26,9 +26,17 @@ def error_text(exc: BaseException) -> str:
     return t(UNEXPECTED_ERROR, kind=type(exc).__name__)
 
 
+def plain_title(text: str) -> str:
+    """``text`` without its "&" mnemonics and trailing "…", for a window title ("&&" keeps
+    one "&")."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").rstrip()
+
+
 def warn(parent: QWidget | None, title: str, text: str) -> None:
     """A warning box with plain text and OK."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, plain_title(title), text, QMessageBox.StandardButton.Ok, parent
+    )
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.exec()
 
@@ -58,7 +66,7 @@ def confirmation_box(
     icon = QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question
     box = QMessageBox(
         icon,
-        title or t("messages.confirm_title"),
+        plain_title(title or t("messages.confirm_title")),
         text,
         QMessageBox.StandardButton.NoButton,
         parent,
@@ -91,22 +99,63 @@ def confirm(
     return box.clickedButton() == accept
 
 
-def error_label(strong: bool = False) -> QLabel:
-    """A hidden label for an error under a field, or over a page (``strong``: in bold)."""
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+
+
+def unsaved_box(parent: QWidget | None, text: str) -> QMessageBox:
+    """The question of ``ask_unsaved``: Save (the default), Discard changes, Cancel (Esc)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        t("customers.unsaved.title"),
+        text,
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    save = box.addButton(t("customers.detail.save"), QMessageBox.ButtonRole.AcceptRole)
+    save.setObjectName(SAVE)
+    discard = box.addButton(
+        t("messages.action.discard_changes"), QMessageBox.ButtonRole.DestructiveRole
+    )
+    discard.setObjectName(DISCARD)
+    cancel = box.addButton(t("messages.cancel"), QMessageBox.ButtonRole.RejectRole)
+    cancel.setObjectName(CANCEL)
+    box.setDefaultButton(save)
+    box.setEscapeButton(cancel)
+    return box
+
+
+def ask_unsaved(parent: QWidget | None, text: str) -> str:
+    """Leave with unsaved edits? ``SAVE``, ``DISCARD`` or ``CANCEL`` (also Esc, closing)."""
+    box = unsaved_box(parent, text)
+    box.exec()
+    clicked = box.clickedButton()
+    return clicked.objectName() if clicked is not None else CANCEL
+
+
+def error_label(strong: bool = False, reserve: bool = False) -> QLabel:
+    """A hidden label for an error under a field, or over a page (``strong``: in bold).
+    ``reserve``: the label keeps the room of two lines while empty, so nothing under it
+    moves when an error appears or goes."""
     label = QLabel()
     label.setObjectName("fieldError")
     label.setWordWrap(True)
     label.setStyleSheet(f"color: {ERROR_COLOUR};" + (" font-weight: bold;" if strong else ""))
     label.setTextFormat(Qt.TextFormat.PlainText)
-    label.hide()
+    if reserve:
+        label.setProperty("reserve", True)
+        label.setMinimumHeight(2 * label.fontMetrics().lineSpacing())
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    else:
+        label.hide()
     return label
 
 
 def show_inline(label: QLabel, exc: BaseException | None) -> None:
-    """Show ``exc`` in ``label``; None clears and hides it."""
+    """Show ``exc`` in ``label``; None clears it (and hides it unless its room is reserved)."""
     if exc is None:
         label.clear()
-        label.setVisible(False)
+        label.setVisible(bool(label.property("reserve")))
     else:
         label.setText(error_text(exc))
         label.setVisible(True)

@@ -16,8 +16,9 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractSpinBox,
     QDateEdit,
     QFormLayout,
@@ -125,9 +126,33 @@ class Form(QWidget):
         return True
 
 
+def add_shortcut(
+    button: QAbstractButton, keys: str | QKeySequence | QKeySequence.StandardKey
+) -> QShortcut:
+    """A second key for ``button`` that keeps its Alt+letter: ``setShortcut`` would replace
+    the mnemonic of "&Uusi pyyntö" with Ctrl+N, and Alt+U would do nothing."""
+    shortcut = QShortcut(QKeySequence(keys), button)
+    shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+
+    def press() -> None:
+        if button.isEnabled() and button.isVisible():
+            button.animateClick()
+
+    shortcut.activated.connect(press)
+    return shortcut
+
+
+class DateEdit(QDateEdit):
+    """A date field that Tab leaves: QDateEdit moves Tab between day, month and year, so the
+    next keys typed "into the next field" changed the date. Arrows still move between parts."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt override)
+        return QWidget.focusNextPrevChild(self, next)
+
+
 def date_edit(value: date | None = None) -> QDateEdit:
     """A date field shown d.M.yyyy in Finnish, ISO in English, with a calendar popup."""
-    edit = QDateEdit()
+    edit = DateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("d.M.yyyy" if i18n.language() == "fi" else "yyyy-MM-dd")
     edit.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)

@@ -47,6 +47,7 @@ class DuplicatePair:
     reason: str  # same_hetu | same_email | same_name_postal
     a_name: str = ""
     b_name: str = ""
+    strength: int = 0  # how many of the identifying details agree (see _strength)
 
 
 def _groups(session: Session, keys: list, where: list) -> list[list[int]]:  # type: ignore[type-arg]
@@ -66,11 +67,92 @@ def _groups(session: Session, keys: list, where: list) -> list[list[int]]:  # ty
     return groups
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What tells two customers apart, normalised for comparing."""
+
+    name: str
+    hetu_index: str | None
+    email: str
+    phone: str
+    street: str
+    postal_code: str
+
+
+def _facts(session: Session, ids: set[int]) -> dict[int, _Facts]:
+    q = select(
+        Customer.id,
+        Customer.first_name,
+        Customer.last_name,
+        Customer.hetu_index,
+        Customer.email,
+        Customer.phone,
+        Customer.street,
+        Customer.postal_code,
+    )
+    if len(ids) > 2000:  # one scan beats many large IN lists
+        rows: Any = session.execute(q.execution_options(yield_per=5000))
+    else:
+        rows = session.execute(q.where(Customer.id.in_(sorted(ids))))
+    out: dict[int, _Facts] = {}
+    for cid, first, last, index, email, phone, street, postal in rows:
+        if cid in ids:
+            out[cid] = _Facts(
+                f"{first} {last}".strip(),
+                index,
+                (email or "").strip().lower(),
+                "".join(ch for ch in phone or "" if ch.isdigit()),
+                " ".join((street or "").lower().split()),
+                postal or "",
+            )
+    return out
+
+
+def _differ(a: str | None, b: str | None) -> bool:
+    """Both known and not the same: a detail that tells two people apart."""
+    return bool(a) and bool(b) and a != b
+
+
+def _strength(reason: str, a: _Facts, b: _Facts) -> int | None:
+    """How strongly ``a`` and ``b`` look like one person; None: they are not duplicates.
+
+    Two customers with different valid hetus are two people, whatever else they share. A pair
+    found by name and postal code alone is two people when their street, email or phone
+    differ (two "Aino Ahonen, 96100 Rovaniemi" who live apart). Each agreeing detail adds to
+    the strength, so the list shows the likeliest pairs first."""
+    if _differ(a.hetu_index, b.hetu_index):
+        return None
+    if reason == SAME_NAME_POSTAL and (
+        _differ(a.street, b.street) or _differ(a.email, b.email) or _differ(a.phone, b.phone)
+    ):
+        return None
+    score = {SAME_HETU: 100, SAME_EMAIL: 40, SAME_NAME_POSTAL: 20}[reason]
+    same = (
+        (a.name.lower() == b.name.lower(), 20),
+        (bool(a.email) and a.email == b.email, 15),
+        (bool(a.phone) and a.phone == b.phone, 15),
+        (bool(a.street) and a.street == b.street and a.postal_code == b.postal_code, 10),
+    )
+    return score + sum(points for agrees, points in same if agrees)
+
+
+def strength_level(strength: int) -> str:
+    """The strength in a word for the list: certain (same hetu), strong, likely, possible."""
+    if strength >= 100:
+        return "certain"
+    if strength >= 60:
+        return "strong"
+    if strength >= 40:
+        return "likely"
+    return "possible"
+
+
 def find_duplicates(
     session: Session, actor: Actor, limit: int | None = None
 ) -> list[DuplicatePair]:
-    """Pairs of likely duplicates, strongest reason first; each group of N same-key customers
-    gives N-1 pairs (the oldest with each of the others)."""
+    """Pairs of likely duplicates, strongest first (then the older pair); each group of N
+    same-key customers gives N-1 pairs (the oldest with each of the others). Pairs that
+    other details tell apart are left out (``_strength``)."""
     require(actor, Permission.CUSTOMERS)
     queries: dict[str, tuple[list[Any], list[Any]]] = {
         SAME_HETU: ([Customer.hetu_index], [Customer.hetu_index.is_not(None)]),
@@ -81,31 +163,22 @@ def find_duplicates(
         ),
     }
     seen: set[tuple[int, int]] = set()
-    pairs: list[tuple[int, int, str]] = []
+    candidates: list[tuple[int, int, str]] = []
     for reason, (keys, where) in queries.items():
         for group in _groups(session, keys, where):
             first = group[0]
             for other in group[1:]:
                 if (first, other) not in seen:
                     seen.add((first, other))
-                    pairs.append((first, other, reason))
-        if limit is not None and len(pairs) >= limit:
-            break
-    if limit is not None:
-        pairs = pairs[:limit]
-    names = _names(session, {i for a, b, _r in pairs for i in (a, b)})
-    return [DuplicatePair(a, b, r, names.get(a, ""), names.get(b, "")) for a, b, r in pairs]
-
-
-def _names(session: Session, ids: set[int]) -> dict[int, str]:
-    q = select(Customer.id, Customer.first_name, Customer.last_name)
-    if len(ids) > 2000:  # one scan beats many large IN lists
-        rows = session.execute(q.execution_options(yield_per=5000))
-        return {cid: f"{first} {last}".strip() for cid, first, last in rows if cid in ids}
-    return {
-        cid: f"{first} {last}".strip()
-        for cid, first, last in session.execute(q.where(Customer.id.in_(sorted(ids))))
-    }
+                    candidates.append((first, other, reason))
+    facts = _facts(session, {i for a, b, _r in candidates for i in (a, b)})
+    pairs: list[DuplicatePair] = []
+    for a, b, reason in candidates:
+        strength = _strength(reason, facts[a], facts[b])
+        if strength is not None:
+            pairs.append(DuplicatePair(a, b, reason, facts[a].name, facts[b].name, strength))
+    pairs.sort(key=lambda p: (-p.strength, p.a_id, p.b_id))
+    return pairs[:limit] if limit is not None else pairs
 
 
 @dataclass(frozen=True)

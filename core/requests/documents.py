@@ -72,7 +72,7 @@ def _record(
     suffix: str = "",
     ext: str = "pdf",
 ) -> Produced:
-    filename = f"{req.number}_{kind}{suffix}.{ext}"
+    filename = f"{req.number}_{t(f'doc.file.{kind}')}{suffix}.{ext}"
     record_document(
         session,
         actor.username,

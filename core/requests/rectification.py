@@ -29,7 +29,13 @@ from core.models import (
     RequestState,
 )
 from core.requests.intake import current_value, requested_value
-from core.requests.workflow import complete, get_request, move, require_in_progress
+from core.requests.workflow import (
+    complete,
+    get_request,
+    move,
+    require_in_progress,
+    required_reason,
+)
 from core.security import audit
 from core.security.permissions import Actor, Permission, require
 
@@ -88,8 +94,7 @@ def decide_rectification(
         item.decision = ItemDecision.ACCEPTED.value
         item.reason = text
     else:
-        if not text:
-            raise ValidationError("reason", "validation.req_reason_required")
+        text = required_reason(text, "reason")
         item.decision = ItemDecision.REFUSED.value
         item.reason = text
     item.decided_by_id = actor.user_id or None

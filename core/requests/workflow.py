@@ -155,13 +155,20 @@ def decide(req: Request, actor: Actor, decision: str, reasons: str = "") -> None
     req.decided_at = now()
 
 
+def required_reason(reasons: str, field: str = "decision_reasons") -> str:
+    """The reason the person will read (Art. 12(4)), stripped; an empty one is refused. The
+    reason dialogs call it before they close, so what was typed is never thrown away."""
+    text = (reasons or "").strip()
+    if not text:
+        raise ValidationError(field, "validation.req_reason_required")
+    return text
+
+
 def refuse_request(session: Session, actor: Actor, request_id: int, reasons: str) -> Request:
     """Refuse with reasons (Art. 12(4)): the person reads them, so they are required."""
     require(actor, Permission.REQUEST_DECIDE)
     req = get_request(session, request_id)
-    text = (reasons or "").strip()
-    if not text:
-        raise ValidationError("decision_reasons", "validation.req_reason_required")
+    text = required_reason(reasons)
     require_in_progress(req)
     decide(req, actor, "refused", text)
     move(session, actor, req, S.REFUSED.value, ["decision", "decision_reasons", "decided_by_id"])
@@ -204,9 +211,7 @@ def extend_deadline(
         raise ValidationError(
             "extended_due_on", "validation.req_extension_months", max=MAX_EXTENSION_MONTHS
         )
-    text = (reasons or "").strip()
-    if not text:
-        raise ValidationError("extension_reasons", "validation.req_reason_required")
+    text = required_reason(reasons, "extension_reasons")
     req.extended_due_on = add_months(req.due_on, months)
     req.extension_reasons = text
     audit.record(

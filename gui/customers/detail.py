@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -36,12 +37,14 @@ from core.errors import Conflict, Suppressed, ValidationError
 from core.i18n import format_date, format_datetime, t
 from core.models import ObjectionKind, Source
 from core.security.permissions import Actor, Permission
+from gui import messages
 from gui.customers import tabs
 from gui.customers.form import FieldErrors, MessageBar, messages_of
 from gui.messages import confirm, error_text
 from gui.ops import DbOp
 
 HETU_VISIBLE_MS = 30_000
+HETU_WIDEST = "888888A-888W"  # wider than any hetu, in any font
 CLIPBOARD_MS = 10_000
 SECRET_HINT = "x-kde-passwordManagerHint"
 TEXT_FIELDS = (
@@ -118,21 +121,30 @@ class CustomerDetailPanel(QWidget):
         self.hetu_timer.timeout.connect(self.hide_hetu)
         self.clip_timer = QTimer(self, singleShot=True, interval=CLIPBOARD_MS)
         self.clip_timer.timeout.connect(self.clear_clipboard)
+        self._leave_after_save = False
+        self.ask_unsaved = messages.ask_unsaved  # a test answers in its place
         self._build()
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        """Esc from any field (a field passes the keys it does not use up to the form)."""
+        if event.key() == Qt.Key.Key_Escape:
+            self.leave()
+            return
+        super().keyPressEvent(event)
 
     # --- building ----------------------------------------------------------------------------
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         header = QHBoxLayout()
         self.back_button = QPushButton(t("customers.detail.back"))
-        self.back_button.clicked.connect(self.back_requested)
+        self.back_button.clicked.connect(self.leave)
         self.title = QLabel()
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self.title.setFont(font)
+        self.title.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         self.meta = QLabel()
         self.meta.setStyleSheet(MUTED)
         header.addWidget(self.back_button)
@@ -247,6 +259,10 @@ class CustomerDetailPanel(QWidget):
         self.hetu_edit.setObjectName("hetu")
         self.hetu_edit.setPlaceholderText(t("customers.detail.hetu_placeholder"))
         self.hetu_edit.setMaxLength(11)
+        # Room for the longest hetu with its margins: a narrower field scrolls to the end
+        # and shows "052-308T" for 131052-308T.
+        fit = self.hetu_edit.fontMetrics().horizontalAdvance(HETU_WIDEST) + 24
+        self.hetu_edit.setMinimumWidth(fit)
         self.hetu_edit.returnPressed.connect(self.save)
         self.hetu_edit.textEdited.connect(self._edited)
         buttons = QWidget()
@@ -260,6 +276,7 @@ class CustomerDetailPanel(QWidget):
         self.change_hetu_button = QPushButton(t("customers.detail.hetu_change"))
         self.change_hetu_button.clicked.connect(self.change_hetu)
         for button in (self.show_hetu_button, self.copy_hetu_button, self.change_hetu_button):
+            button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             row.addWidget(button)
         self.hetu_buttons = buttons
         self.fields.add_row(form, "hetu", t("field.hetu"), self.hetu_edit, buttons)
@@ -423,11 +440,23 @@ class CustomerDetailPanel(QWidget):
 
     @Slot()
     def cancel(self) -> None:
-        """Esc: undo unsaved edits; with nothing to undo, back to the list."""
+        """Undo changes (the button): the form shows the saved data again."""
         if self.has_unsaved_changes():
             self.discard_changes()
-        else:
-            self.back_requested.emit()
+
+    @Slot()
+    def leave(self) -> None:
+        """Esc and Back: with unsaved edits ask Save, Discard or Cancel; then to the list."""
+        if self.has_unsaved_changes():
+            choice = self.ask_unsaved(self, t("customers.unsaved.customer"))
+            if choice == messages.SAVE:
+                self._leave_after_save = True
+                self.save()
+                return
+            if choice != messages.DISCARD:
+                return
+            self.discard_changes()
+        self.back_requested.emit()
 
     # --- saving ------------------------------------------------------------------------------
     @Slot()
@@ -479,6 +508,7 @@ class CustomerDetailPanel(QWidget):
 
     def _saved(self, customer_id: int) -> None:
         created = self.customer_id is None
+        leave, self._leave_after_save = self._leave_after_save, False
         self.save_button.setEnabled(True)
         self.customer_id = customer_id
         self.message.show_message(
@@ -486,8 +516,11 @@ class CustomerDetailPanel(QWidget):
         )
         self.load(customer_id, keep_message=True)
         self.saved.emit(customer_id)
+        if leave:
+            self.back_requested.emit()
 
     def _save_failed(self, exc: BaseException) -> None:
+        self._leave_after_save = False  # the form stays open with the message
         self.save_button.setEnabled(True)
         if isinstance(exc, Suppressed):
             if confirm(

@@ -24,12 +24,14 @@ from core.customers.duplicates import (
     compare_customers,
     find_duplicates,
     merge_customers,
+    strength_level,
 )
 from core.i18n import t
 from core.security.permissions import Permission
 from gui.messages import confirm
 from gui.ops import DbOp
 from gui.rows import Column, RowsModel, RowStyle
+from gui.widgets import add_shortcut
 
 PAIR_LIMIT = 5000
 
@@ -62,6 +64,10 @@ class DuplicatesPage(QWidget):
                     "duplicates.reason",
                     lambda p: t(f"duplicates.reason_{p.reason}"),
                 ),
+                Column(
+                    "duplicates.strength",
+                    lambda p: t(f"duplicates.strength_{strength_level(p.strength)}"),
+                ),
             ],
             parent=self,
         )
@@ -76,6 +82,7 @@ class DuplicatesPage(QWidget):
         pair_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         pair_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         pair_header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        pair_header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.pair_view.selectionModel().currentRowChanged.connect(self._pair_chosen)
 
         self.compare = RowsModel(
@@ -99,13 +106,13 @@ class DuplicatesPage(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
         self.keep_a = QPushButton(t("duplicates.keep_a"))
-        self.keep_a.setShortcut(QKeySequence("Ctrl+Shift+1"))
+        add_shortcut(self.keep_a, "Ctrl+Shift+1")
         self.keep_a.clicked.connect(lambda: self.confirm_merge(keep_first=True))
         self.keep_b = QPushButton(t("duplicates.keep_b"))
-        self.keep_b.setShortcut(QKeySequence("Ctrl+Shift+2"))
+        add_shortcut(self.keep_b, "Ctrl+Shift+2")
         self.keep_b.clicked.connect(lambda: self.confirm_merge(keep_first=False))
         self.reload_button = QPushButton(t("common.reload"))
-        self.reload_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        add_shortcut(self.reload_button, QKeySequence.StandardKey.Refresh)
         self.reload_button.clicked.connect(self.refresh)
         self.status = QLabel()
         self.status.setWordWrap(True)

@@ -9,7 +9,6 @@ from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,6 +28,7 @@ from core.orders import OrderRow
 from gui.customers.form import FieldErrors, MessageBar, messages_of
 from gui.messages import error_text
 from gui.ops import DbOp
+from gui.widgets import DateEdit
 
 
 def customer_label(row: customer_search.CustomerRow) -> str:
@@ -87,7 +87,7 @@ class OrderDialog(QDialog):
         self.customer.textEdited.connect(self._customer_edited)
         self.fields.add_row(form, "customer", t("field.customer") + " *", self.customer)
 
-        self.ordered_on = QDateEdit()
+        self.ordered_on = DateEdit()
         self.ordered_on.setObjectName("ordered_on")
         self.ordered_on.setCalendarPopup(True)
         self.ordered_on.setDisplayFormat(date_format())

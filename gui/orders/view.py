@@ -31,6 +31,7 @@ from gui.messages import confirm, error_text
 from gui.ops import DbOp
 from gui.orders.dialog import OrderDialog, date_format
 from gui.rows import Column, RowsModel
+from gui.widgets import DateEdit
 
 NO_DATE = QDate(2000, 1, 1)  # the minimum of the date filters means "no limit"
 LIMIT = 5000
@@ -162,7 +163,7 @@ class OrdersPage(QWidget):
         self.reload()
 
     def _date_filter(self, name: str) -> QDateEdit:
-        edit = QDateEdit()
+        edit = DateEdit()
         edit.setObjectName(name)
         edit.setCalendarPopup(True)
         edit.setDisplayFormat(date_format())

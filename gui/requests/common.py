@@ -3,8 +3,12 @@ fake in tests). Errors are shown with ``gui.messages``, documents saved with ``g
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,6 +23,78 @@ from PySide6.QtWidgets import (
 from core.i18n import t
 from gui import documents, messages
 
+SEARCH_DEBOUNCE_MS = 200  # the customer pickers search once the typing pauses this long
+
+
+class TextDialog(QDialog):
+    """Multi-line text (reasons, how identity was checked). Tab leaves the text for the
+    buttons and Ctrl+Enter accepts; ``check(text)`` (a core rule) may raise, and then the
+    dialog stays open with the message and everything typed."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        label: str,
+        note: str = "",
+        check: Callable[[str], Any] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._check = check
+        self.setWindowTitle(messages.plain_title(title))
+        layout = QVBoxLayout(self)
+        caption = QLabel(label)
+        caption.setWordWrap(True)
+        self.edit = QPlainTextEdit()
+        self.edit.setAccessibleName(label)
+        self.edit.setTabChangesFocus(True)
+        caption.setBuddy(self.edit)
+        layout.addWidget(caption)
+        if note:
+            hint = QLabel(note)
+            hint.setWordWrap(True)
+            hint.setStyleSheet("color: #5a5a5a;")
+            layout.addWidget(hint)
+        layout.addWidget(self.edit, 1)
+        self.error = messages.error_label(reserve=True)
+        layout.addWidget(self.error)
+        keys = QLabel(t("messages.ok_shortcut_hint"))
+        keys.setStyleSheet("color: #5a5a5a;")
+        layout.addWidget(keys)
+        self.buttons = _ok_cancel(self)
+        self.buttons.accepted.disconnect()
+        self.buttons.accepted.connect(self.try_accept)
+        layout.addWidget(self.buttons)
+        self.edit.installEventFilter(self)
+        self.resize(480, 300)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """Ctrl+Enter in the text accepts (Enter alone starts a new line)."""
+        if (
+            watched is self.edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.try_accept()
+            return True
+        return super().eventFilter(watched, event)
+
+    def text(self) -> str:
+        return self.edit.toPlainText()
+
+    @Slot()
+    def try_accept(self) -> None:
+        if self._check is not None:
+            try:
+                self._check(self.text())
+            except Exception as exc:  # noqa: BLE001 (a core rule's error, shown inline)
+                messages.show_inline(self.error, exc)
+                self.edit.setFocus()
+                return
+        self.accept()
+
 
 class Asker:
     """Every question a request screen asks; tests swap in an object with the same methods."""
@@ -26,32 +102,22 @@ class Asker:
     def __init__(self, parent: QWidget) -> None:
         self.parent = parent
 
-    def text(self, title: str, label: str, note: str = "") -> str | None:
-        """Multi-line text (reasons); None when cancelled."""
-        dialog = QDialog(self.parent)
-        dialog.setWindowTitle(title)
-        layout = QVBoxLayout(dialog)
-        caption = QLabel(label)
-        caption.setWordWrap(True)
-        edit = QPlainTextEdit()
-        edit.setAccessibleName(label)
-        caption.setBuddy(edit)
-        layout.addWidget(caption)
-        if note:
-            hint = QLabel(note)
-            hint.setWordWrap(True)
-            hint.setStyleSheet("color: #5a5a5a;")
-            layout.addWidget(hint)
-        layout.addWidget(edit)
-        layout.addWidget(_ok_cancel(dialog))
-        dialog.resize(480, 260)
+    def text(
+        self,
+        title: str,
+        label: str,
+        note: str = "",
+        check: Callable[[str], Any] | None = None,
+    ) -> str | None:
+        """Multi-line text (reasons); None when cancelled. ``check``: see ``TextDialog``."""
+        dialog = TextDialog(self.parent, title, label, note, check)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        return edit.toPlainText()
+        return dialog.text()
 
     def months(self, title: str, label: str) -> int | None:
         dialog = QDialog(self.parent)
-        dialog.setWindowTitle(title)
+        dialog.setWindowTitle(messages.plain_title(title))
         layout = QVBoxLayout(dialog)
         spin = QSpinBox()
         spin.setRange(1, 2)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Slot
+from PySide6.QtCore import QDate, QTimer, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -33,7 +32,8 @@ from core.models import ObjectionKind, RequestChannel, RequestKind
 from core.requests import RECTIFIABLE, Attachment, ItemInput, register_request
 from gui.messages import error_label, show_inline
 from gui.ops import DbOp
-from gui.requests.common import Asker
+from gui.requests.common import SEARCH_DEBOUNCE_MS, Asker
+from gui.widgets import DateEdit
 
 
 def _label(text: str, widget: QWidget) -> QLabel:
@@ -63,7 +63,7 @@ class NewRequestDialog(QDialog):
         self.kind = QComboBox()
         for k in RequestKind:
             self.kind.addItem(t(f"req.kind.{k.value}"), k.value)
-        self.received = QDateEdit()
+        self.received = DateEdit()
         self.received.setCalendarPopup(True)
         self.received.setDisplayFormat("d.M.yyyy")
         self.received.setDate(QDate(today().year, today().month, today().day))
@@ -95,7 +95,10 @@ class NewRequestDialog(QDialog):
         self.customer_search.setPlaceholderText(t("req.customer_search_hint"))
         self.customer = QComboBox()
         self.customer.addItem(t("req.customer_auto"), None)
-        self.customer_search.textChanged.connect(self._search)
+        # One search when the typing pauses, not one per keystroke.
+        self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+        self.search_timer.timeout.connect(self.run_search)
+        self.customer_search.textChanged.connect(self.search_timer.start)
         person_fields: tuple[tuple[str, QWidget], ...] = (
             (t("req.f.subject_name"), self.name),
             (t("req.f.subject_email"), self.email),
@@ -193,8 +196,9 @@ class NewRequestDialog(QDialog):
         self.items.setItem(row, 1, QTableWidgetItem(requested))
         self.items.setItem(row, 2, QTableWidgetItem(grounds))
 
-    @Slot(str)
-    def _search(self, text: str) -> None:
+    @Slot()
+    def run_search(self) -> None:
+        text = self.customer_search.text()
         self.customer.clear()
         self.customer.addItem(t("req.customer_auto"), None)
         if len(text.strip()) < 2:

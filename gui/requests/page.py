@@ -8,9 +8,10 @@ again whatever the screen shows.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -43,16 +44,18 @@ from core.requests import (
     record_identity_check,
     refuse_request,
     request_detail,
+    required_reason,
     withdraw_request,
 )
 from core.requests import documents as docs
 from core.requests.intake import Attachment
+from core.requests.queries import attachment_content
 from core.security.permissions import Permission
 from gui import documents
 from gui.messages import error_label, show_inline
 from gui.ops import DbOp
 from gui.requests import sections
-from gui.requests.common import Asker
+from gui.requests.common import SEARCH_DEBOUNCE_MS, Asker
 from gui.requests.sections import hrow, make_button, para
 
 K = RequestKind
@@ -82,8 +85,12 @@ class RequestPage(QWidget):
         top.addWidget(back)
         top.addWidget(self.title, 1)
         outer.addLayout(top)
-        self.error = error_label(strong=True)
+        self.error = error_label(strong=True, reserve=True)
         outer.addWidget(self.error)
+        self.status = sections.para("", muted=True)
+        self.status.setObjectName("status")
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing())
+        outer.addWidget(self.status)
         self.body = QScrollArea()
         self.body.setWidgetResizable(True)
         self.body.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -245,18 +252,19 @@ class RequestPage(QWidget):
         else:
             lay.addWidget(para(t("req.signed_no")))
         for a in d.attachments:
-            lay.addWidget(
-                para(
-                    t(
-                        "req.attachment_line",
-                        name=a.filename,
-                        kb=max(1, a.size // 1024),
-                        sha=a.sha256[:16],
-                        by=a.added_by,
-                    ),
-                    muted=True,
-                )
+            line = para(
+                t(
+                    "req.attachment_line",
+                    name=a.filename,
+                    kb=max(1, a.size // 1024),
+                    sha=a.sha256[:16],
+                    by=a.added_by,
+                ),
+                muted=True,
             )
+            button = make_button(t("req.open_scan"), partial(self.open_scan, a.id))
+            button.setObjectName(f"open_scan_{a.id}")
+            lay.addLayout(hrow(line, button))
         if d.identity_method:
             lay.addWidget(
                 para(
@@ -292,7 +300,9 @@ class RequestPage(QWidget):
             self.search.setPlaceholderText(t("req.customer_search_hint"))
             self.search.setAccessibleName(t("req.f.customer_search"))
             self.search.setMinimumWidth(280)
-            self.search.textChanged.connect(self._search)
+            self.search_timer = QTimer(self.search, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+            self.search_timer.timeout.connect(self.run_search)
+            self.search.textChanged.connect(self.search_timer.start)
             self.candidates = QComboBox()
             self.candidates.setAccessibleName(t("req.f.customer"))
             self.candidates.setMinimumWidth(320)
@@ -393,14 +403,34 @@ class RequestPage(QWidget):
     def _save(self, produced: Any) -> None:
         """Save and open the letters the action produced (``core.requests.documents``)."""
         items = produced if isinstance(produced, list) else [produced]
+        saved = []
         for p in items:
-            documents.save_and_open(
+            path = documents.save_and_open(
                 self,
                 p.content,
                 p.filename,
                 ask_path=self.asker.save_path,
                 show=self.asker.show_file,
             )
+            if path is not None:
+                saved.append(str(path))
+        if saved:
+            self.status.setText(t("lists.saved", path=", ".join(saved)))
+
+    @Slot()
+    def open_scan(self, attachment_id: int) -> None:
+        """The attached scan of the signed request, opened from a private temporary copy."""
+        actor = self.ctx.actor
+
+        def show(result: tuple[str, bytes]) -> None:
+            name, content = result
+            path = documents.private_copy(self, content, name)
+            if path is not None:
+                self.asker.show_file(path)
+
+        DbOp(
+            self.ctx, self, lambda s: attachment_content(s, actor, attachment_id)
+        ).read_only().success(show).failure(lambda exc: show_inline(self.error, exc)).run()
 
     @property
     def rid(self) -> int:
@@ -430,8 +460,10 @@ class RequestPage(QWidget):
         if method is not None:
             self._act(lambda s: record_identity_check(s, self.ctx.actor, self.rid, method))
 
-    @Slot(str)
-    def _search(self, text: str) -> None:
+    @Slot()
+    def run_search(self) -> None:
+        """The customer picker's search, once the typing pauses (``search_timer``)."""
+        text = self.search.text()
         self.candidates.clear()
         self.buttons["match"].setEnabled(False)
         if len(text.strip()) < 2:
@@ -481,24 +513,50 @@ class RequestPage(QWidget):
             )
         return self.detail.items[row].id if row >= 0 else None
 
+    def _reason(self, title: str, label: str, field: str = "decision_reasons") -> str | None:
+        """A reason the person will read: the dialog stays open until one is given."""
+        return self.asker.text(
+            title,
+            label,
+            t("req.refuse_note"),
+            check=lambda text: required_reason(text, field),
+        )
+
     @Slot()
     def accept_item(self) -> None:
-        item = self._selected_item()
-        if item is not None:
-            self._act(lambda s: decide_rectification(s, self.ctx.actor, item, True))
+        item_id = self._selected_item()
+        if item_id is None:
+            return
+        item = next(i for i in self.detail.items if i.id == item_id)
+        empty = t("req.empty_value")
+        question = t(
+            "messages.confirm.accept_item",
+            field=t(f"field.{item.field}"),
+            current=item.current_value or empty,
+            requested=item.requested_value or empty,
+        )
+        if self.asker.confirm(question, t("req.accept_item")):
+            self._act(lambda s: decide_rectification(s, self.ctx.actor, item_id, True))
 
     @Slot()
     def refuse_item(self) -> None:
         item = self._selected_item()
         if item is None:
             return
-        reason = self.asker.text(t("req.refuse_item"), t("req.reason_label"), t("req.refuse_note"))
+        reason = self._reason(t("req.refuse_item"), t("req.reason_label"), "reason")
         if reason is not None:
             self._act(lambda s: decide_rectification(s, self.ctx.actor, item, False, reason))
 
     @Slot()
     def finish_rectification(self) -> None:
-        self._act(lambda s: finish_rectification(s, self.ctx.actor, self.rid))
+        decisions = [i.decision for i in self.detail.items]
+        question = t(
+            "messages.confirm.finish_rect",
+            accepted=decisions.count(ItemDecision.ACCEPTED.value),
+            refused=decisions.count(ItemDecision.REFUSED.value),
+        )
+        if self.asker.confirm(question, t("req.finish_rect")):
+            self._act(lambda s: finish_rectification(s, self.ctx.actor, self.rid))
 
     @Slot()
     def refusal_certificate(self) -> None:
@@ -514,7 +572,10 @@ class RequestPage(QWidget):
 
     @Slot()
     def apply_objection(self) -> None:
-        self._act(lambda s: apply_objection(s, self.ctx.actor, self.rid))
+        kinds = ", ".join(t(f"doc.objection.{item.field}") for item in self.detail.items)
+        question = t("messages.confirm.apply_objection", kinds=kinds)
+        if self.asker.confirm(question, t("req.apply_objection")):
+            self._act(lambda s: apply_objection(s, self.ctx.actor, self.rid))
 
     @Slot()
     def confirmation(self) -> None:
@@ -522,8 +583,10 @@ class RequestPage(QWidget):
             lambda s: docs.produce_objection_confirmation(s, self.ctx.actor, self.rid), self._save
         )
 
-    def _erase_with(self, action: Callable[..., Any], question: str, button: str) -> None:
-        if not self.asker.confirm(question, button, destructive=True):
+    def _erase_with(
+        self, action: Callable[..., Any], question: str, button: str, destructive: bool
+    ) -> None:
+        if not self.asker.confirm(question, button, destructive=destructive):
             return
 
         def run(s: Any) -> Any:
@@ -534,20 +597,39 @@ class RequestPage(QWidget):
         # transaction, from data gathered while the addresses still existed.
         self._act(run, self._save)
 
+    @property
+    def _blocked(self) -> bool:
+        return any(h.blocks for h in self.holds)
+
     @Slot()
     def erase(self) -> None:
-        self._erase_with(erase, t("req.confirm_erase"), t("messages.action.erase"))
+        """The question names the outcome the legal holds lead to: a refusal erases nothing
+        (no warning), a partial erasure keeps the accounts, a full one removes everything."""
+        if self._blocked:
+            question, button = "messages.confirm.erase_refused", "messages.action.refuse_decision"
+        elif self.holds:
+            question, button = "messages.confirm.erase_partly", "messages.action.erase_partly"
+        else:
+            question, button = "messages.confirm.erase_all", "messages.action.erase_all"
+        self._erase_with(erase, t(question), t(button), destructive=not self._blocked)
 
     @Slot()
     def anonymise(self) -> None:
-        self._erase_with(anonymise, t("req.confirm_anonymise"), t("messages.action.anonymise"))
+        if self._blocked:
+            question, button = (
+                "messages.confirm.anonymise_refused",
+                "messages.action.refuse_decision",
+            )
+        else:
+            question, button = "req.confirm_anonymise", "messages.action.anonymise"
+        self._erase_with(anonymise, t(question), t(button), destructive=not self._blocked)
 
     @Slot()
     def extend(self) -> None:
         months = self.asker.months(t("req.extend"), t("req.extend_months"))
         if months is None:
             return
-        reasons = self.asker.text(t("req.extend"), t("req.extend_reasons"), t("req.refuse_note"))
+        reasons = self._reason(t("req.extend"), t("req.extend_reasons"), "extension_reasons")
         if reasons is not None:
             self._act(lambda s: extend_deadline(s, self.ctx.actor, self.rid, months, reasons))
 
@@ -557,7 +639,7 @@ class RequestPage(QWidget):
 
     @Slot()
     def refuse(self) -> None:
-        reasons = self.asker.text(t("req.refuse"), t("req.reason_label"), t("req.refuse_note"))
+        reasons = self._reason(t("req.refuse"), t("req.reason_label"))
         if reasons is not None:
             self._act(lambda s: refuse_request(s, self.ctx.actor, self.rid, reasons))
 

@@ -30,6 +30,7 @@ from gui.requests.common import Asker
 from gui.requests.intake import NewRequestDialog
 from gui.requests.model import request_table_model
 from gui.requests.page import RequestPage
+from gui.widgets import add_shortcut
 
 
 class RequestsPage(QWidget):
@@ -46,7 +47,7 @@ class RequestsPage(QWidget):
         lay = QVBoxLayout(self.list_page)
         bar = QHBoxLayout()
         self.new_button = QPushButton(t("req.new"))
-        self.new_button.setShortcut(QKeySequence("Ctrl+N"))
+        add_shortcut(self.new_button, "Ctrl+N")
         self.new_button.setToolTip("Ctrl+N")
         self.new_button.clicked.connect(self.new_request)
         self.new_button.setEnabled(ctx.can(Permission.REQUEST_INTAKE))

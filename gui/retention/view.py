@@ -34,6 +34,7 @@ from core.settings import get_settings
 from gui.messages import confirm
 from gui.ops import DbOp
 from gui.rows import Column, RowsModel
+from gui.widgets import add_shortcut
 
 
 def _action_text(c: RetentionCandidate) -> str:
@@ -112,15 +113,15 @@ class RetentionPage(QWidget):
         purge_row.addWidget(self.restricted_status, 1)
         purge_row.addWidget(self.purge_button)
         self.select_all = QPushButton(t("common.select_all"))
-        self.select_all.setShortcut(QKeySequence("Ctrl+Shift+A"))
+        add_shortcut(self.select_all, "Ctrl+Shift+A")
         self.select_all.clicked.connect(lambda: self.model.set_all_checked(True))
         self.select_none = QPushButton(t("common.select_none"))
         self.select_none.clicked.connect(lambda: self.model.set_all_checked(False))
         self.reload_button = QPushButton(t("common.reload"))
-        self.reload_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        add_shortcut(self.reload_button, QKeySequence.StandardKey.Refresh)
         self.reload_button.clicked.connect(self.refresh)
         self.apply_button = QPushButton(t("retention.apply"))
-        self.apply_button.setShortcut(QKeySequence("Ctrl+Return"))
+        add_shortcut(self.apply_button, "Ctrl+Return")
         self.apply_button.clicked.connect(self.confirm_and_apply)
         buttons = QHBoxLayout()
         for b in (self.select_all, self.select_none, self.reload_button):

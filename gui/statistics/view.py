@@ -6,7 +6,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -33,6 +32,7 @@ from core.statistics import (
 from gui.messages import show_error
 from gui.ops import DbOp
 from gui.statistics.charts import PALETTE, BarChart, HBarChart, Series
+from gui.widgets import add_shortcut
 
 CHANNELS = ("shop", "web", "reseller")
 
@@ -68,7 +68,7 @@ class StatisticsPage(QWidget):
         year_label = QLabel(t("statistics.year"))
         year_label.setBuddy(self.year)
         self.export_button = QPushButton(t("statistics.export"))
-        self.export_button.setShortcut(QKeySequence("Ctrl+E"))
+        add_shortcut(self.export_button, "Ctrl+E")
         self.export_button.setToolTip(t("statistics.export_tip"))
         self.export_button.clicked.connect(self.export_csv)
         self.export_button.setEnabled(False)

@@ -30,6 +30,7 @@ from core.i18n import t
 from gui.messages import show_error
 from gui.ops import DbOp
 from gui.rows import Column, RowsModel
+from gui.widgets import add_shortcut
 
 
 def _change_rows(preview: UpdatePreview) -> list[tuple[int, str, str, str, str]]:
@@ -55,7 +56,7 @@ class UpdatesDialog(QDialog):
         self.file.setReadOnly(True)
         self.file.setAccessibleName(t("updates.file"))
         self.choose = QPushButton(t("updates.choose"))
-        self.choose.setShortcut(QKeySequence.StandardKey.Open)
+        add_shortcut(self.choose, QKeySequence.StandardKey.Open)
         self.choose.clicked.connect(self.choose_file)
         file_row = QHBoxLayout()
         file_row.addWidget(self.file, 1)

@@ -36,7 +36,7 @@ from gui.context import AppContext
 from gui.messages import confirm, show_error
 from gui.ops import DbOp
 from gui.users.model import users_model
-from gui.widgets import Form, date_edit, date_of, role_text
+from gui.widgets import Form, add_shortcut, date_edit, date_of, role_text
 
 
 class UserDialog(QDialog):
@@ -211,7 +211,7 @@ class UsersPage(QWidget):
             button.setObjectName(key)
             button.clicked.connect(slot)
             if shortcut == "Ctrl+N":
-                button.setShortcut(QKeySequence(shortcut))
+                add_shortcut(button, shortcut)
                 button.setToolTip(shortcut)
             self.buttons[key] = button
             bar.addWidget(button)

@@ -141,3 +141,37 @@ def test_merge_is_for_managers_and_refuses_merging_with_itself(
         merge_customers(s, manager, keep, keep)
     with db.begin() as s:
         assert s.get(Customer, remove) is not None
+
+
+def test_different_valid_hetus_are_never_duplicates(db, manager) -> None:
+    with db.begin() as s:
+        _new(s, manager, first_name="Aino", email="perhe@example.fi", hetu=HETU)
+        _new(s, manager, first_name="Aino", email="perhe@example.fi", hetu=valid_hetu(1, 2, 1980))
+        _new(s, manager, first_name="Eino", postal_code="96100", hetu=valid_hetu(2, 3, 1970))
+        _new(s, manager, first_name="Eino", postal_code="96100", hetu=valid_hetu(3, 4, 1971))
+        assert find_duplicates(s, manager) == []
+
+
+def test_same_name_and_postal_code_at_different_streets_are_two_people(db, manager) -> None:
+    with db.begin() as s:
+        _new(s, manager, first_name="Aino", postal_code="96100", street="Koskikatu 1")
+        _new(s, manager, first_name="Aino", postal_code="96100", street="Valtakatu 9")
+        assert find_duplicates(s, manager) == []
+
+
+def test_duplicates_are_ranked_by_how_many_details_agree(db, manager) -> None:
+    with db.begin() as s:
+        weak_a = _new(s, manager, first_name="Eero", postal_code="00100")
+        weak_b = _new(s, manager, first_name="Eero", postal_code="00100")
+        strong_a = _new(
+            s, manager, first_name="Liisa", email="liisa@example.fi", phone="040 123 4567"
+        )
+        strong_b = _new(
+            s, manager, first_name="Liisa", email="liisa@example.fi", phone="0401234567"
+        )
+        pairs = find_duplicates(s, manager)
+        assert [(p.a_id, p.b_id) for p in pairs] == [(strong_a, strong_b), (weak_a, weak_b)]
+        assert pairs[0].strength > pairs[1].strength
+        assert [(p.a_id, p.b_id) for p in find_duplicates(s, manager, limit=1)] == [
+            (strong_a, strong_b)
+        ]

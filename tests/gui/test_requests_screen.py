@@ -30,15 +30,18 @@ class FakeAsker:
         self.saved: list[Path] = []
         self.shown: list[Path] = []
         self.scan: Path | None = None
+        self.asked: list[tuple[str, str, bool]] = []  # (question, button, destructive)
+        self.answer = True
 
-    def text(self, title, label, note=""):
+    def text(self, title, label, note="", check=None):
         return self.texts.pop(0) if self.texts else None
 
     def months(self, title, label):
         return 2
 
     def confirm(self, text, action, destructive=False):
-        return True
+        self.asked.append((text, action, destructive))
+        return self.answer
 
     def open_file(self, title):
         return self.scan
