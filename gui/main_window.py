@@ -146,7 +146,14 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(t("gui.menu.about"), self.about)
         self.updates_action = self._action(t("gui.menu.import_updates"), self.import_updates)
         self.updates_action.setVisible(self.ctx.can(Permission.IMPORT))
+        self.import_action = self._action(t("wimport.menu"), self.import_customers)
+        self.import_action.setVisible(self.ctx.can(Permission.IMPORT))
+        self.export_action = self._action(t("wexport.menu"), self.export_customers)
+        self.export_action.setVisible(self.ctx.can(Permission.EXPORT))
         file_menu = self.menuBar().addMenu(t("gui.menu.file"))
+        self.file_menu = file_menu
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
         file_menu.addAction(self.updates_action)
         file_menu.addSeparator()
         for action in (self.lock_action, self.password_action, self.logout_action):
@@ -158,6 +165,24 @@ class MainWindow(QMainWindow):
             go_menu.addAction(action)
         help_menu = self.menuBar().addMenu(t("gui.menu.help"))
         help_menu.addAction(self.about_action)
+
+    @Slot()
+    def import_customers(self) -> None:
+        """Customers from an office's spreadsheet or CSV file, through the wizard."""
+        from gui.transfer.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.ctx, self)
+        wizard.exec()
+        page = self.stack.currentWidget()
+        if wizard.imported and page is not None and hasattr(page, "refresh"):
+            page.refresh()
+
+    @Slot()
+    def export_customers(self) -> None:
+        """The whole register to .xlsx or CSV (manager; audited by the core export)."""
+        from gui.transfer.export_dialog import ExportDialog
+
+        ExportDialog(self.ctx, self).exec()
 
     @Slot()
     def import_updates(self) -> None:
