@@ -99,9 +99,8 @@ class SettingsPage(QWidget):
         self.sheet_button.setObjectName("recoverySheet")
         self.sheet_button.setToolTip(t("gui.settings.recovery_sheet_hint"))
         self.sheet_button.clicked.connect(self.print_recovery_sheet)
-        # Tests replace these: where the PDF goes, and opening it for printing.
-        self.choose_pdf_path = self._ask_pdf_path
-        self.open_file = self._open_file
+        # Tests replace it: the print preview (which waits for the user).
+        self.print_pdf = documents.print_pdf
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
         body = QWidget()
@@ -225,30 +224,13 @@ class SettingsPage(QWidget):
 
     # --- the recovery sheet again -------------------------------------------------------------
 
-    def _ask_pdf_path(self) -> str:
-        from pathlib import Path
-
-        suggestion = str(Path.home() / t("gui.wizard.sheet_file"))
-        path, _ = QFileDialog.getSaveFileName(
-            self, t("gui.settings.recovery_sheet"), suggestion, "PDF (*.pdf)"
-        )
-        return path
-
-    def _open_file(self, path: Any) -> None:
-        documents.open_file(self, path)
-
     @Slot()
     def print_recovery_sheet(self) -> None:
         """A new recovery sheet (the key is read from this desk's keyring; audited)."""
-        from pathlib import Path
-
         from core.documents.data import Letterhead
         from core.settings import get_settings, recovery_key_text
-        from gui.first_run import Created, write_recovery_sheet
+        from gui.first_run import Created, recovery_sheet_pdf
 
-        path = self.choose_pdf_path()
-        if not path:
-            return
         actor = self.ctx.actor
 
         def sheet_data(s: Session) -> Created:
@@ -262,13 +244,12 @@ class SettingsPage(QWidget):
                 Letterhead.from_settings(row),
             )
 
-        def write(created: Created) -> None:
-            try:
-                written = write_recovery_sheet(created, Path(path))
-            except OSError as exc:
-                show_error(self, exc)
-                return
-            self.status.setText(t("gui.wizard.printed", path=str(written)))
-            self.open_file(written)
+        def show(created: Created) -> None:
+            self.print_pdf(
+                self,
+                recovery_sheet_pdf(created),
+                t("gui.wizard.sheet_file"),
+                on_saved=lambda path: self.status.setText(t("gui.wizard.printed", path=str(path))),
+            )
 
-        DbOp(self.ctx, self, sheet_data).success(write).run()
+        DbOp(self.ctx, self, sheet_data).success(show).run()
