@@ -174,21 +174,32 @@ def read_sheet(
     if sheet is not None and sheet not in names:
         raise AppError("sheet.not_found", path=str(path), sheet=sheet)
     try:
-        data = book.get_sheet_by_name(sheet or names[0]).to_python(skip_empty_area=False)
+        chosen_sheet = book.get_sheet_by_name(sheet or names[0])
+        # Streamed row by row: the sheet's values are never all in memory at once. The rows
+        # come from the sheet's first row on, so they are numbered as Excel numbers them.
+        rows = iter(chosen_sheet.iter_rows())
+        line = 0
     except Exception as exc:
         raise AppError("sheet.unreadable", path=str(path)) from exc
-    start = next(
-        (n for n, row in enumerate(data) if any(_blank_or_text(v).strip() for v in row)), None
-    )
-    if start is None:
+    raw_headers: list[Any] | None = None
+    for values in rows:
+        line += 1
+        if any(_blank_or_text(v).strip() for v in values):
+            raw_headers = list(values)
+            break
+    if raw_headers is None:
         raise AppError("csv.empty", path=str(path))
-    raw_headers = data[start]
     while raw_headers and not _blank_or_text(raw_headers[-1]).strip():
         raw_headers = raw_headers[:-1]
     headers = [_blank_or_text(h) for h in raw_headers]
     chosen = _fields_checked(headers) if fields is None else _chosen_fields(headers, fields)
     table = CsvTable(headers, chosen, [], "sheet")
-    return fill_table(table, data[start + 1 :], start + 2)
+    try:
+        return fill_table(table, rows, line + 1)
+    except AppError:
+        raise
+    except Exception as exc:  # calamine failing part-way through a damaged file
+        raise AppError("sheet.unreadable", path=str(path)) from exc
 
 
 def _blank_or_text(value: Any) -> str:

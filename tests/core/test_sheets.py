@@ -196,3 +196,29 @@ def test_command_line_imports_an_xlsx_file(cli, tmp_path: Path) -> None:  # noqa
     assert "tuotu 1, hylätty 1" in result.stdout
     assert "rivi 3:" in result.stderr and "Katuosoite" in result.stderr
     assert (tmp_path / "asiakkaat.rejected.csv").exists()
+
+
+def test_rows_are_numbered_as_excel_numbers_them_when_the_sheet_starts_lower(
+    tmp_path: Path,
+) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["B3"], sheet["C3"], sheet["D3"] = "Etunimi", "Sukunimi", "Postinumero"
+    sheet["B4"], sheet["C4"], sheet["D4"] = "Aino", "Ahonen", 100
+    sheet["B6"], sheet["C6"], sheet["D6"] = "Bertta", "Berg", datetime.date(2024, 1, 1)
+    book.save(tmp_path / "a.xlsx")
+    table = read_sheet(tmp_path / "a.xlsx")
+    assert table.rows == [(4, ["Aino", "Ahonen", "00100"])]
+    assert [(p.line, p.code, p.params) for p in table.problems] == [
+        (6, "sheet.date_cell", {"column": "Postinumero"})
+    ]
+    assert table.blank == 1
+
+
+def test_a_file_that_is_no_spreadsheet_is_one_clear_error(db, manager, tmp_path: Path) -> None:
+    path = tmp_path / "asiakkaat.xlsx"
+    path.write_bytes(b"etunimi;sukunimi\nAino;Ahonen\n")
+    with pytest.raises(AppError) as exc:
+        import_customers(db, manager, path)
+    assert exc.value.code == "sheet.unreadable"
+    assert "ei voi lukea laskentataulukkona" in exc.value.message("fi")
