@@ -288,7 +288,8 @@ class PreviewPage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt name)
-        return self.report is not None and self.report.imported + self.report.updated > 0
+        # Also with nothing new: the last page is where the rejected rows are saved.
+        return self.report is not None
 
 
 class ResultPage(QWizardPage):
