@@ -18,4 +18,10 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    # First thing: in the bundle, the import's helper process (spawn) and multiprocessing's
+    # resource tracker start this same executable; here they run their own work instead of
+    # the command line.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     sys.exit(main())

@@ -24,6 +24,8 @@ tests all get it. Imports point down this map (a test fails on any import cycle)
     backup/        files (copy, check, names, rotation), create, restore, replay (erasures
                    applied again after a restore), cli (the backup and restore commands)
     demo           the demonstration register and synthetic data
+    key_rotation   a new data key: hetus, blind indexes and the audit chain re-keyed, a new
+                   recovery sheet
     verify         integrity, audit chain and key check
     cli/           common (errors, password, login), main (the command line of DESIGN.md
                    section 8)

@@ -150,6 +150,19 @@ def _enum_column(enum_cls: type[enum.StrEnum], **kw: object) -> Mapped[str]:
     return mapped_column(String(32), **kw)  # type: ignore[arg-type]
 
 
+# The Settings fields every letter needs before it is printed: the sender's name, business
+# ID, postal address and email, and the contact person for register matters [S1][S2][S3].
+LETTERHEAD_REQUIRED = (
+    "company_name",
+    "business_id",
+    "street",
+    "postal_code",
+    "city",
+    "email",
+    "contact_person",
+)
+
+
 class Settings(Base):
     """One row (id 1): the company and letterhead, plus app-wide settings."""
 
@@ -501,3 +514,6 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_id: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
+    # The first entry chained with the HMAC; the entries before it (made before schema 0007)
+    # keep their plain SHA-256 hashes and are checked the old way.
+    keyed_from: Mapped[int] = mapped_column(Integer, default=1)

@@ -11,15 +11,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core import validation
+from core.clock import today
 from core.db import Database, open_database, remove_sqlite_files
-from core.errors import AppError, Conflict, KeyUnavailable, ValidationError, ValidationErrors
-from core.models import Settings
+from core.errors import AppError, Conflict, ValidationError, ValidationErrors
+from core.models import LETTERHEAD_REQUIRED, Settings
 from core.security import audit
 from core.security.auth import create_first_manager
-from core.security.crypto import DataKey, load_key, store_key
+from core.security.crypto import DataKey, cached_key, remember_key, store_key
+from core.security.crypto import clear_key_cache as _clear_key_cache
 from core.security.permissions import Actor, Permission, require
-
-_key_cache: dict[str, DataKey] = {}
 
 EDITABLE = (
     "company_name",
@@ -114,9 +114,9 @@ class Initialised:
     install_id: str
 
 
-# What a new register needs before anything is printed: the letterhead's name, business ID
-# and the contact person for register matters [S2].
-REQUIRED_AT_SETUP = ("company_name", "business_id", "contact_person")
+# What a new register needs before anything is printed: the whole letterhead (the first-run
+# wizard and the Settings page mark these; every letter refuses while one is empty).
+REQUIRED_AT_SETUP = LETTERHEAD_REQUIRED
 
 
 def check_settings(
@@ -156,21 +156,27 @@ def initialise(
     if is_initialised(session):
         raise AppError("db.already_initialised")
     values = _clean({"company_name": company_name, **settings})
+    # The statement is drawn up when the register is set up, unless told otherwise [S1].
+    values.setdefault("statement_date", confidentiality_signed_on or today())
     key = DataKey.generate()
     install_id = secrets.token_hex(16)
     row = Settings(id=1, install_id=install_id, key_check=key.key_check(), **values)
     session.add(row)
     session.flush()
-    actor = create_first_manager(
-        session,
-        manager_username,
-        manager_full_name,
-        manager_password,
-        confidentiality_signed_on,
-        manager_title,
-    )
-    store_key(install_id, key)
-    _key_cache[install_id] = key
+    remember_key(install_id, key)  # the audit chain's first entries are keyed with it
+    try:
+        actor = create_first_manager(
+            session,
+            manager_username,
+            manager_full_name,
+            manager_password,
+            confidentiality_signed_on,
+            manager_title,
+        )
+        store_key(install_id, key)
+    except BaseException:
+        remember_key(install_id, None)
+        raise
     audit.record(session, actor, "settings.initialise", "settings", 1, sorted(values))
     return Initialised(actor, key.recovery_text(), install_id)
 
@@ -211,13 +217,7 @@ def create_register(
 def data_key(session: Session) -> DataKey:
     """This database's data key from the OS keyring, checked against Settings."""
     row = get_settings(session)
-    key = _key_cache.get(row.install_id)
-    if key is None:
-        key = load_key(row.install_id)
-        if key.key_check() != row.key_check:
-            raise KeyUnavailable("error.key_mismatch")
-        _key_cache[row.install_id] = key
-    return key
+    return cached_key(row.install_id, row.key_check)
 
 
 def check_key(session: Session) -> None:
@@ -231,7 +231,7 @@ def install_recovery_key(session: Session, recovery_text: str) -> None:
     if key.key_check() != row.key_check:
         raise ValidationError("recovery_key", "validation.recovery_key_wrong")
     store_key(row.install_id, key)
-    _key_cache[row.install_id] = key
+    remember_key(row.install_id, key)
     audit.record(session, None, "key.recovered", "settings", 1)
 
 
@@ -265,4 +265,4 @@ def update_settings(
 
 
 def clear_key_cache() -> None:
-    _key_cache.clear()
+    _clear_key_cache()

@@ -188,17 +188,25 @@ def phone(value: str | None, country: str = "FI", field: str = "phone") -> str:
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
 
 
-def format_phone(e164: str) -> str:
-    """Shown nicely: national format for Finnish numbers, international for others."""
+def format_phone(e164: str, lang: str | None = None) -> str:
+    """Shown nicely: national format for Finnish numbers ("040 038 3869"), international for
+    others; with ``lang="en"`` (an English letter, maybe read abroad) always international
+    ("+358 40 038 3869"). A number without a country code is read as Finnish."""
     if not e164:
         return ""
     try:
-        parsed = phonenumbers.parse(e164, None)
+        parsed = phonenumbers.parse(e164, "FI")
     except phonenumbers.NumberParseException:
         return e164
+    national = parsed.country_code == 358 and lang != "en"
+    nsn = phonenumbers.national_significant_number(parsed)
+    if parsed.country_code == 358 and len(nsn) == 9 and nsn.startswith(("4", "50")):
+        # A Finnish mobile number in the grouping Finns write: 040 038 3869.
+        groups = f"{nsn[:2]} {nsn[2:5]} {nsn[5:]}"
+        return f"0{groups}" if national else f"+358 {groups}"
     fmt = (
         phonenumbers.PhoneNumberFormat.NATIONAL
-        if parsed.country_code == 358
+        if national
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return str(phonenumbers.format_number(parsed, fmt))

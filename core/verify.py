@@ -10,7 +10,7 @@ from core.db import Database
 from core.errors import AppError
 from core.i18n import t
 from core.models import Customer
-from core.security.audit import verify_chain
+from core.security.audit import ChainStatus, verify_chain
 from core.settings import data_key
 
 
@@ -22,6 +22,23 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+CHAIN_PROBLEMS = {
+    "edited": "verify.chain_edited",
+    "gap": "verify.chain_gap",
+    "reorder": "verify.chain_reorder",
+    "unkeyed": "verify.chain_unkeyed",
+    "truncated": "verify.chain_truncated",
+    "anchor": "verify.chain_anchor",
+    "head_missing": "verify.chain_head_missing",
+    "head": "verify.chain_head",
+}
+
+
+def chain_problem(status: ChainStatus, lang: str | None = None) -> str:
+    """One line naming the first bad entry of a broken chain."""
+    return t(CHAIN_PROBLEMS[status.reason], lang=lang, entry=status.broken_at)
 
 
 def verify_database(db: Database, lang: str | None = None) -> VerifyReport:
@@ -39,13 +56,17 @@ def verify_database(db: Database, lang: str | None = None) -> VerifyReport:
             conn.execute(text("SELECT 1"))
             report.lines.append(t("verify.server_ok", lang=lang))
     with db.begin() as s:
-        status = verify_chain(s)
-        if status.ok:
-            report.lines.append(t("verify.chain_ok", lang=lang, count=status.entries))
+        try:
+            status = verify_chain(s)
+        except AppError as exc:  # no data key: the keyed chain cannot be checked
+            report.problems.append(exc.message(lang))
         else:
-            report.problems.append(
-                t(f"verify.chain_{status.reason}", lang=lang, entry=status.broken_at)
-            )
+            if status.ok:
+                report.lines.append(t("verify.chain_ok", lang=lang, count=status.entries))
+                if not status.anchored:
+                    report.lines.append(t("verify.chain_no_anchor", lang=lang))
+            else:
+                report.problems.append(chain_problem(status, lang))
         try:
             key = data_key(s)
             sample = s.execute(

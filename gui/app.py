@@ -117,6 +117,9 @@ class Opener:
             from core.db import open_database
 
             self.db = open_database(self.location, create=False)
+            from core.backup.files import clean_leftovers
+
+            clean_leftovers(self.db)  # copies a killed backup or restore left behind
             import core.security.auth  # noqa: F401  (its import computes a dummy argon2 hash)
         except BaseException as exc:  # handed to the GUI thread by get()
             self.error = exc
@@ -228,9 +231,18 @@ class Shell(QObject):
         QApplication.quit()
 
     def authenticate(self, username: str, password: str) -> Any:
+        from core.errors import KeyUnavailable
         from core.login import log_in
+        from gui.key_dialogs import RECOVERABLE
 
-        return log_in(self.db, username, password)
+        try:
+            return log_in(self.db, username, password)
+        except KeyUnavailable as exc:
+            # The login is audited and the audit chain is keyed: a desk without the data key
+            # asks for the recovery key first, then logs in.
+            if exc.code not in RECOVERABLE or not self.check_key():
+                raise
+            return log_in(self.db, username, password)
 
     # --- first run and demo -------------------------------------------------------------------
 

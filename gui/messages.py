@@ -33,6 +33,15 @@ def warn(parent: QWidget | None, title: str, text: str) -> None:
     box.exec()
 
 
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    """An information box with plain text and OK."""
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+
+
 def show_error(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
     warn(parent, title or t("messages.error_title"), error_text(exc))
 

@@ -57,6 +57,15 @@ class MemoryKeyring(KeyringBackend):
 
 
 @pytest.fixture(autouse=True)
+def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The desk's config folder (the audit chain's anchors) in the test's own folder, for the
+    command-line runs too (cli_env copies the environment)."""
+    home = tmp_path / "config-home"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    return home
+
+
+@pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
     backend = MemoryKeyring()
     previous = keyring.get_keyring()
@@ -266,3 +275,30 @@ def pdf_pages(pdf: bytes) -> list[str]:
 
 def pdf_text(pdf: bytes) -> str:
     return " ".join(pdf_pages(pdf))
+
+
+def alter_backup(backup_file: Path, key: object, *statements: str) -> None:
+    """What an attacker holding the key could do: decrypt a backup, change its data with SQL
+    and encrypt it again, so that only the register's own checks can notice."""
+    import sqlite3
+
+    from core.backup.crypt import decrypt_file, encrypt_file
+
+    plain = backup_file.with_name(backup_file.name + ".plain.sqlite3")
+    header = decrypt_file(backup_file, plain, key)  # type: ignore[arg-type]
+    conn = sqlite3.connect(plain)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()
+    encrypt_file(plain, backup_file, key, header.install_id, header.revision)  # type: ignore[arg-type]
+    plain.unlink()
+
+
+def recovery_key_of(init_stdout: str) -> str:
+    """The recovery key ``init`` prints on its own indented line."""
+    return next(
+        line.strip() for line in init_stdout.splitlines() if line.startswith("    ") and "-" in line
+    )

@@ -20,12 +20,14 @@ from core.documents import samples as s  # noqa: E402
 from core.documents.access_report import build_access_json, build_access_report  # noqa: E402
 from core.documents.correction_notice import build_correction_notice  # noqa: E402
 from core.documents.erasure_decision import build_erasure_decision  # noqa: E402
+from core.documents.erasure_notice import build_erasure_notice  # noqa: E402
 from core.documents.extension_notice import build_extension_notice  # noqa: E402
 from core.documents.forms import build_form  # noqa: E402
 from core.documents.labels import build_labels, build_mailing_csv  # noqa: E402
 from core.documents.objection_confirmation import build_objection_confirmation  # noqa: E402
 from core.documents.recovery_sheet import build_recovery_sheet  # noqa: E402
 from core.documents.refusal_certificate import build_refusal_certificate  # noqa: E402
+from core.documents.refusal_decision import build_refusal_decision  # noqa: E402
 from core.documents.statement import build_statement  # noqa: E402
 
 Builder = Callable[[str], bytes]
@@ -37,6 +39,10 @@ def _form(kind: str, prefilled: bool, lang: str) -> bytes:
 
 def _erasure(outcome: str, lang: str) -> bytes:
     return build_erasure_decision(s.erasure(outcome, lang), s.letterhead(), lang)
+
+
+def _erasure_notice(outcome: str, lang: str) -> bytes:
+    return build_erasure_notice(s.erasure_notice(lang, outcome), s.letterhead(), lang)
 
 
 def builders() -> dict[str, Builder]:
@@ -58,6 +64,14 @@ def builders() -> dict[str, Builder]:
     )
     for outcome in ("erased", "partly", "refused"):
         found[f"erasure_decision_{outcome}"] = partial(_erasure, outcome)
+    for outcome in ("erased", "partly"):
+        found[f"erasure_notice_{outcome}"] = partial(_erasure_notice, outcome)
+    found["refusal_decision"] = lambda lang: build_refusal_decision(
+        s.refusal_decision(lang), lh, lang
+    )
+    found["refusal_decision_unidentified"] = lambda lang: build_refusal_decision(
+        s.refusal_decision(lang, unidentified=True), lh, lang
+    )
     found["extension_notice"] = lambda lang: build_extension_notice(
         s.extension(lang=lang), lh, lang
     )

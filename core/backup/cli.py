@@ -57,11 +57,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
         password=password,
         recovery_key=_recovery_key(args.recovery_key),
         progress=cli.print_progress,
+        accept_broken_audit=args.accept_broken_audit,
     )
     print(t("backup.restore_done", source=str(report.source)))
     if report.migrated_from:
         print(t("backup.migrated", revision=report.migrated_from))
     print(t("backup.reapplied", count=report.erasures_reapplied))
+    print(t("backup.objections_reapplied", count=report.objections_reapplied))
     if report.kept:
         print(t("backup.kept", path=str(report.kept)))
     if report.erasures_unreadable:
@@ -84,5 +86,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         dest="recovery_key",
         help=t("backup.help_recovery_key"),
+    )
+    p.add_argument(
+        "--accept-broken-audit",
+        action="store_true",
+        dest="accept_broken_audit",
+        help=t("backup.help_accept_broken_audit"),
     )
     p.set_defaults(func=cmd_restore)

@@ -6,6 +6,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from core.backup.crypt import SUFFIX, encrypt_file
 from core.backup.files import (
     Progress,
     ShouldAbort,
@@ -15,14 +16,16 @@ from core.backup.files import (
     integrity_ok,
     postgres_refusal,
     rotate,
+    schema_revision_of,
+    temporary_copy,
 )
 from core.clock import now
 from core.db import Database, remove_sqlite_files
 from core.errors import AppError
-from core.files import fsync_file
 from core.models import Settings
 from core.security import audit
 from core.security.permissions import Actor, Permission, require
+from core.settings import data_key, get_settings
 
 AUTO_INTERVAL = timedelta(days=1)
 
@@ -43,7 +46,7 @@ def backup(
     with db.begin() as s:
         folder = backup_folder(s)
     stamp = now().strftime("%Y%m%d-%H%M%S")
-    name = f"{backup_stem(db.path)}-{stamp}{'-auto' if automatic else ''}.sqlite3"
+    name = f"{backup_stem(db.path)}-{stamp}{'-auto' if automatic else ''}{SUFFIX}"
     if dest is None:
         target = folder / name
     else:
@@ -52,13 +55,7 @@ def backup(
     if target.resolve() == db.path.resolve():
         raise AppError("backup.same_file")
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    copy_sqlite(db.path, partial, progress, should_abort, message=target.name)
-    if not integrity_ok(partial):
-        remove_sqlite_files(partial)
-        raise AppError("backup.check_failed", path=str(target))
-    fsync_file(partial)
-    os.replace(partial, target)
+    write_encrypted_copy(db, target, progress, should_abort)
     with db.begin() as s:
         settings = s.get(Settings, 1)
         if settings is not None:
@@ -74,6 +71,38 @@ def backup(
     if automatic:
         rotate(target.parent, backup_stem(db.path))
     return target
+
+
+def write_encrypted_copy(
+    db: Database,
+    target: Path,
+    progress: Progress | None = None,
+    should_abort: ShouldAbort | None = None,
+) -> None:
+    """The database's checked copy, encrypted, at ``target``.
+
+    The online copy goes to an owner-only temporary file beside the database (never onto the
+    backup medium: a USB stick keeps what is deleted from it), is checked, then encrypted to a
+    ``.partial`` file renamed into place. The plain copy is removed on success and on failure.
+    """
+    assert db.path is not None
+    with db.begin() as s:
+        install_id = get_settings(s).install_id
+        key = data_key(s)
+    plain = temporary_copy(db.path, backup_stem(db.path), "backup")
+    partial = target.with_name(target.name + ".partial")
+    try:
+        copy_sqlite(db.path, plain, progress, should_abort, message=target.name)
+        # quick_check (under 1 s on 100,000 customers, the full check takes 9 s): the copy is
+        # made page by page from the live file, and from here on AES-GCM detects any change.
+        if not integrity_ok(plain, quick=True):
+            raise AppError("backup.check_failed", path=str(target))
+        revision = schema_revision_of(plain)
+        encrypt_file(plain, partial, key, install_id, revision)
+        os.replace(partial, target)
+    finally:
+        remove_sqlite_files(plain)
+        partial.unlink(missing_ok=True)
 
 
 def backup_due(db: Database) -> bool:

@@ -8,8 +8,10 @@ only. On PostgreSQL backup and restore refuse with a one-line pointer to the ser
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,17 +19,24 @@ from sqlalchemy import select
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
-from core.db import default_data_dir, remove_sqlite_files, resolve_url, sqlite_path
-from core.errors import AppError
+from core.backup.crypt import decrypt_file, is_encrypted, read_header
+from core.clock import now
+from core.db import Database, default_data_dir, remove_sqlite_files, resolve_url, sqlite_path
+from core.errors import AppError, KeyUnavailable
 from core.files import make_private, open_private
 from core.models import Settings
+from core.security.crypto import load_key
 
 Progress = Callable[[int, int, str], None]
 ShouldAbort = Callable[[], bool]
 
 KEEP_AUTOMATIC = 10
 PAGES_PER_STEP = 1024
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<kind>auto|replaced))?\.sqlite3$")
+KEEP_REPLACED = 3
+# Encrypted backups end in .arbak; plain .sqlite3 ones made before encryption are still read.
+_NAME = re.compile(
+    r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<kind>auto|replaced))?\.(?:sqlite3|arbak)$"
+)
 
 
 class BackupAborted(AppError):
@@ -123,9 +132,28 @@ def integrity_ok(path: Path, quick: bool = False) -> bool:
     return rows == ["ok"] and "settings" in tables
 
 
-def rotate(folder: Path, stem: str, keep: int = KEEP_AUTOMATIC) -> list[Path]:
-    """Delete all but the newest ``keep`` automatic backups of this database; returns them."""
-    autos = sorted(p for p in list_backups(folder, stem) if p.name.endswith("-auto.sqlite3"))
+def backup_kind(path: Path) -> str | None:
+    """``auto``, ``replaced`` or None (taken by hand) for a backup file's name."""
+    match = _NAME.match(path.name)
+    return match["kind"] if match else None
+
+
+def schema_revision_of(path: Path) -> str:
+    """The schema revision recorded in a SQLite file ("" when none), read-only."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError:
+        row = None
+    finally:
+        conn.close()
+    return str(row[0]) if row else ""
+
+
+def rotate(folder: Path, stem: str, keep: int = KEEP_AUTOMATIC, kind: str = "auto") -> list[Path]:
+    """Delete all but the newest ``keep`` backups of this kind (automatic ones, or the kept
+    replaced databases) of this database; returns them."""
+    autos = [p for p in list_backups(folder, stem) if backup_kind(p) == kind]
     removed = autos[:-keep] if len(autos) > keep else []
     for path in removed:
         path.unlink(missing_ok=True)
@@ -170,6 +198,109 @@ def latest_good_backup(db_url: str | URL | None) -> Path | None:
         candidates.extend(list_backups(folder, backup_stem(path)))
     candidates.sort(key=lambda p: _NAME.match(p.name)["stamp"], reverse=True)  # type: ignore[index]
     for candidate in candidates:
-        if integrity_ok(candidate, quick=True):
+        if backup_opens(candidate):
             return candidate
     return None
+
+
+def backup_opens(path: Path) -> bool:
+    """A plain backup passes ``quick_check``; an encrypted one is whole and authentic under the
+    key this computer's keyring holds for its register (without that key, a well-formed header
+    is all that can be checked: the restore asks for the recovery key)."""
+    if not is_encrypted(path):
+        return integrity_ok(path, quick=True)
+    try:
+        header = read_header(path)
+    except (AppError, OSError):
+        return False
+    try:
+        key = load_key(header.install_id)
+    except (KeyUnavailable, ValueError):
+        return True
+    try:
+        decrypt_file(path, None, key)
+    except (AppError, OSError):
+        return False
+    return True
+
+
+# --- leftovers of a killed process -----------------------------------------------------------
+
+# Old enough that no running backup or restore still writes it (each rewrites its file within
+# seconds, so a fresh modification time means a live process, perhaps another desk's).
+LEFTOVER_AGE = 15 * 60
+_LEFTOVER = re.compile(
+    r"^\..+-(?:restore|backup|replaced)-\d{8}-\d{6}-\d+\.sqlite3(?:-journal|-wal|-shm)?$"
+    r"|^.+\.partial(?:-journal|-wal|-shm)?$"
+)
+
+
+def temporary_copy(beside: Path, stem: str, kind: str) -> Path:
+    """The name of a plain temporary copy (``kind``: restore, backup or replaced) in the folder
+    of ``beside``, hidden; ``remove_leftovers`` knows the pattern."""
+    stamp = now().strftime("%Y%m%d-%H%M%S")
+    return beside.parent / f".{stem}-{kind}-{stamp}-{os.getpid()}.sqlite3"
+
+
+def remove_leftovers(folders: list[Path], older_than: float = LEFTOVER_AGE) -> list[Path]:
+    """Delete the temporary copies a killed backup or restore left in ``folders``."""
+    removed = []
+    limit = time.time() - older_than
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if not _LEFTOVER.match(path.name) or not path.is_file():
+                continue
+            try:
+                if path.stat().st_mtime <= limit:
+                    path.unlink()
+                    removed.append(path)
+            except OSError:
+                continue
+    return removed
+
+
+def clean_leftovers(db: Database) -> list[Path]:
+    """At start (GUI and command line): the leftovers beside the database and in its backup
+    folders removed, so a later erasure has no forgotten copy to miss."""
+    if db.path is None:
+        return []
+    folders = [db.path.parent, backup_folder()]
+    try:
+        with db.begin() as s:
+            folders.append(backup_folder(s))
+    except Exception:  # a database not initialised yet, or damaged: the default folders only
+        pass
+    return remove_leftovers(list(dict.fromkeys(folders)))
+
+
+# --- kept copies and erasure ------------------------------------------------------------------
+
+_KEPT = re.compile(
+    r"^(?P<stem>.+)-\d{8}-\d{6}-(?:replaced|damaged)\.(?:sqlite3|arbak)(?:-wal|-shm|-journal)?$"
+)
+
+
+def kept_copy_folders(session: Session) -> tuple[Path, str] | None:
+    """Where the kept replaced (and damaged) copies of the session's SQLite database are, and
+    its stem; None on a server database (it keeps none)."""
+    path = sqlite_path(session.get_bind().engine.url)
+    if path is None:
+        return None
+    return backup_folder(session), backup_stem(path)
+
+
+def remove_kept_copies(folders: list[Path], stem: str) -> list[Path]:
+    """Delete the replaced and damaged databases a restore kept for this database: an erasure
+    cannot be applied to them, so it removes them."""
+    removed = []
+    for folder in dict.fromkeys(folders):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            match = _KEPT.match(path.name)
+            if match and match["stem"] == stem and path.is_file():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed

@@ -54,7 +54,11 @@ def open_db(args: argparse.Namespace, *, create: bool = False):  # type: ignore[
     url = resolve_url(args.db)
     if not create and not database_exists(url):
         raise CliError(t("cli.no_database", location=str(url.database or url)), 2)
-    return open_database(url)
+    db = open_database(url)
+    from core.backup.files import clean_leftovers
+
+    clean_leftovers(db)  # copies a killed backup or restore left behind
+    return db
 
 
 def login(db, username: str | None):  # type: ignore[no-untyped-def]

@@ -37,19 +37,41 @@ from core.i18n import t
 # --- commands ---------------------------------------------------------------------------------
 
 
+# The letterhead options of ``init`` and the Settings field each one fills.
+INIT_LETTERHEAD = (
+    "business_id",
+    "street",
+    "postal_code",
+    "city",
+    "phone",
+    "email",
+    "contact_person",
+)
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from core.db import database_exists, resolve_url
-    from core.settings import create_register
+    from core.settings import check_settings, create_register
 
     if database_exists(resolve_url(args.db)):
         raise CliError(t("cli.database_exists"), 2)
+    # Checked like the first-run wizard's fields, before anything is created; any left out
+    # may be filled in later in Settings (printing refuses until they are).
+    given = {f: getattr(args, f) for f in INIT_LETTERHEAD if getattr(args, f) is not None}
+    letterhead = check_settings({"company_name": args.company, **given}, required=("company_name",))
     password = read_password("cli.new_password_prompt", confirm=True)
     # Validate before creating anything, so a bad password leaves no file behind.
     from core.security.auth import check_password_rules
 
     check_password_rules(password, args.manager, company=args.company)
+    letterhead.pop("company_name")
     db, result = create_register(
-        resolve_url(args.db), args.company, args.manager, args.full_name or args.manager, password
+        resolve_url(args.db),
+        args.company,
+        args.manager,
+        args.full_name or args.manager,
+        password,
+        **letterhead,
     )
     print(
         t(
@@ -224,6 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--company", required=True)
     p.add_argument("--manager", required=True)
     p.add_argument("--full-name", dest="full_name")
+    for field in INIT_LETTERHEAD:
+        p.add_argument(f"--{field.replace('_', '-')}", dest=field, help=t("cli.help_letterhead"))
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("demo", help=t("cli.help_demo"))

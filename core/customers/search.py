@@ -4,7 +4,8 @@
 once (``complete`` False), the whole id list on a second call without a limit. On SQLite the
 trigram FTS5 index (migrations 0002, 0003) gives candidates for rare terms, which are sorted;
 a common term walks the covering listing index in list order and stops after a page.
-PostgreSQL uses LIKE.
+PostgreSQL answers the same LIKE rule through a pg_trgm GIN index on the search text
+(migration 0009).
 
 The plain rule every route must agree with is ``customer_id_query``: every token appears in the
 customer's search text (``build_search_text``), or a full valid hetu finds its person exactly.

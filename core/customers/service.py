@@ -3,6 +3,7 @@ objections [S6][S15][S17], and the encrypted hetu."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -112,10 +113,53 @@ def history_source_text(source: str, lang: str | None = None) -> str:
         return t(
             "history.source.rectification", lang=lang, number=source[len(RECTIFICATION_SOURCE) :]
         )
+    update = _update_source_in(source, lang)
+    if update is not None:
+        return update
     special = {"demo": "history.source.demo", "erasure.partly": "history.source.erasure_partly"}
     key = special.get(source, source)
     text = t(key, lang=lang)
     return source if text == key else text
+
+
+# The sources an address update names in its history line (``core.customers.updates``).
+_UPDATE_SOURCES = ("authority_update", "update_service")
+
+
+def _update_source_in(source: str, lang: str | None) -> str | None:
+    """An address update's history line ("Viranomaisen päivitys, tiedosto x.csv, 5.3.2025"),
+    stored in the language of the user who applied it, told again in ``lang``; None when
+    ``source`` is no such line."""
+    for stored_lang in ("fi", "en"):
+        for kind in _UPDATE_SOURCES:
+            pattern = re.escape(
+                t("data.updates.history_source", stored_lang, source="\0", file="\1", date="\2")
+            )
+            pattern = pattern.replace(re.escape("\0"), re.escape(t(f"source.{kind}", stored_lang)))
+            pattern = pattern.replace(re.escape("\1"), "(?P<file>.+)")
+            pattern = pattern.replace(re.escape("\2"), "(?P<date>[0-9.-]+)")
+            m = re.fullmatch(pattern, source)
+            if m is None:
+                continue
+            on = _parse_shown_date(m.group("date"))
+            return t(
+                "data.updates.history_source",
+                lang,
+                source=t(f"source.{kind}", lang),
+                file=m.group("file"),
+                date=format_date(on, lang) if on else m.group("date"),
+            )
+    return None
+
+
+def _parse_shown_date(text: str) -> date | None:
+    """A date as ``format_date`` shows it: ``5.3.2025`` (fi) or ``2025-03-05`` (en)."""
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _hetu_in_use(session: Session, index: str, except_id: int | None = None) -> bool:

@@ -26,6 +26,7 @@ from typing import Literal
 from sqlalchemy import delete, event, or_, select, text
 from sqlalchemy.orm import Session
 
+from core.backup.files import backup_folder, kept_copy_folders, remove_kept_copies
 from core.customers.search import build_search_text
 from core.customers.service import get_customer
 from core.db import checkpoint_wal
@@ -165,6 +166,28 @@ def _checkpoint_after_wipe(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _nothing_wiped(session: Session) -> None:
     session.info.pop(_WIPED_ON, None)
+    session.info.pop(_KEPT_COPIES, None)
+
+
+# ``Session.info`` key: the kept replaced databases removed once an erasure commits.
+_KEPT_COPIES = "wipe.kept_copies"
+
+
+@event.listens_for(Session, "after_commit")
+def _remove_kept_copies_after_wipe(session: Session) -> None:
+    """A restore keeps the database it replaced; an erasure cannot be applied inside that
+    encrypted copy, so once the erasure commits the kept copies of this database go (an
+    ordinary backup is safe: a restore from it applies the erasure again)."""
+    kept = session.info.pop(_KEPT_COPIES, None)
+    if kept is not None:
+        folder, stem = kept
+        remove_kept_copies([folder, backup_folder()], stem)
+
+
+def _remove_kept_copies_at_commit(session: Session) -> None:
+    kept = kept_copy_folders(session)
+    if kept is not None and not kept[1].startswith("."):  # not a restore's staged copy
+        session.info[_KEPT_COPIES] = kept
 
 
 def _checkpoint_at_commit(session: Session) -> None:
@@ -214,6 +237,7 @@ def wipe_customer(
         session.flush()
         _purge_search_index(session)
         _checkpoint_at_commit(session)
+        _remove_kept_copies_at_commit(session)
         return [*wiped, "orders", "customer"]
     if mode == "restrict":
         drop_orders_past_retention(session, customer_id)
@@ -236,6 +260,8 @@ def wipe_customer(
     session.flush()
     _purge_search_index(session)
     _checkpoint_at_commit(session)
+    if mode == "anonymise":
+        _remove_kept_copies_at_commit(session)
     return wiped
 
 

@@ -260,7 +260,12 @@ def rights_story(lh: Letterhead, lang: str, style: str = "full") -> list[Flowabl
     story: list[Flowable] = [L.para(item, style) for item in items]
     story.append(
         L.para(
-            t("doc.rights.where", lang, address=L.esc(address), contact=L.esc(L.contact_text(lh))),
+            t(
+                "doc.rights.where",
+                lang,
+                address=L.esc(address),
+                contact=L.esc(L.contact_text(lh, lang)),
+            ),
             style,
         )
     )

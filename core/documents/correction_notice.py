@@ -23,7 +23,6 @@ def build_correction_notice(data: CorrectionNoticeData, letterhead: Letterhead, 
         addressee=data.recipient,
         reference=data.reference,
         issued_on=data.issued_on,
-        author=data.signatory.full_name,
     )
     name = L.esc(data.subject_name)
     if data.relation == "source":

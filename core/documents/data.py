@@ -13,6 +13,24 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from core.errors import AppError
+from core.i18n import t
+from core.models import LETTERHEAD_REQUIRED
+
+
+class LetterheadIncomplete(AppError):
+    """A document needs Settings fields that are empty: one message lists them all."""
+
+    code = "error.letterhead_incomplete"
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        self.fields = fields
+        super().__init__()
+
+    def message(self, lang: str | None = None) -> str:
+        names = ", ".join(t(f"field.{f}", lang) for f in self.fields)
+        return t(self.code, lang, fields=names)
+
 
 @dataclass(frozen=True)
 class Letterhead:
@@ -30,6 +48,10 @@ class Letterhead:
     contact_email: str = ""
     register_name: str = "Asiakasrekisteri"
     controller_person: str = ""
+
+    def missing(self, required: tuple[str, ...] = LETTERHEAD_REQUIRED) -> tuple[str, ...]:
+        """The ``required`` fields that are empty, in Settings order."""
+        return tuple(f for f in required if not str(getattr(self, f, "") or "").strip())
 
     @classmethod
     def from_settings(cls, settings: Any) -> Letterhead:
@@ -60,6 +82,9 @@ class Addressee:
     postal_code: str = ""
     city: str = ""
     country: str = "FI"  # ISO 3166-1 alpha-2
+    # Print the country even for Finland: an office's address on an English form, which
+    # may be mailed back from abroad.
+    international: bool = False
 
 
 @dataclass(frozen=True)
@@ -265,6 +290,45 @@ class ErasureDecisionData:
 
 
 @dataclass(frozen=True)
+class ErasureNoticeData:
+    """Art. 19 notice to one recipient of a disclosure that the person's data were erased.
+
+    Names the person (so the recipient can find them) and the data items disclosed, never
+    their values."""
+
+    recipient: Addressee
+    signatory: Signatory
+    subject_name: str
+    data_fields: tuple[str, ...]  # field names disclosed to this recipient (first_name, ...)
+    outcome: str = "erased"  # "erased" | "partly" (accounting records kept, restricted)
+    retention_until: date | None = None  # partly: when the kept records go
+    disclosed_on: date | None = None  # the latest disclosure to this recipient
+    reference: str = ""
+    issued_on: date | None = None
+
+
+# Legal grounds a refusal may rest on; the builder prints each one's catalogue text
+# (``doc.decision.ground.<key>``).
+REFUSAL_GROUNDS = ("art17_3_b", "kpl_2_10", "art17_3_e", "art11_2")
+
+
+@dataclass(frozen=True)
+class RefusalDecisionData:
+    """The decision letter of a refused request of any kind (Art. 12(4)), or of one closed
+    because the person could not be identified (Art. 11(2), 12(2))."""
+
+    addressee: Addressee
+    signatory: Signatory
+    request_kind: str  # models.RequestKind value
+    reasons: str  # the manager's reasons, in the person's language
+    grounds: tuple[str, ...] = ()  # REFUSAL_GROUNDS keys
+    unidentified: bool = False  # closed for lack of identification
+    reference: str = ""
+    received_on: date | None = None
+    issued_on: date | None = None
+
+
+@dataclass(frozen=True)
 class ExtensionNoticeData:
     addressee: Addressee
     signatory: Signatory
@@ -319,3 +383,4 @@ class RecoverySheetData:
     company_name: str
     created_on: date
     created_by: str = ""
+    replaces_earlier: bool = False  # made by a data-key rotation

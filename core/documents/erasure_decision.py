@@ -23,7 +23,6 @@ def build_erasure_decision(data: ErasureDecisionData, letterhead: Letterhead, la
         addressee=data.addressee,
         reference=data.reference,
         issued_on=data.issued_on,
-        author=data.signatory.full_name,
     )
     if data.received_on:
         intro = t(f"doc.erasure.intro.{kind}", lang, date=format_date(data.received_on, lang))

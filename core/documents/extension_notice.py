@@ -18,7 +18,6 @@ def build_extension_notice(data: ExtensionNoticeData, letterhead: Letterhead, la
         addressee=data.addressee,
         reference=data.reference,
         issued_on=data.issued_on,
-        author=data.signatory.full_name,
     )
     kind = L.label("request_kind", data.request_kind, lang)
     story: list[Flowable] = [

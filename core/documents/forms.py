@@ -177,7 +177,7 @@ def build_form(data: FormData, letterhead: Letterhead, lang: str) -> bytes:
         lh,
         lang,
         t(f"doc.form.doc_title.{kind}", lang),
-        addressee=L.company_address(lh),
+        addressee=L.company_address(lh, lang=lang),
         reference=data.reference,
         show_date=False,
     )
@@ -205,7 +205,7 @@ def build_form(data: FormData, letterhead: Letterhead, lang: str) -> bytes:
     else:
         returning.append(L.para(t("doc.form.return_text_plain", lang), "full"))
     if lh.contact_person or lh.contact_phone or lh.contact_email or lh.phone or lh.email:
-        contact = t("doc.form.return_contact", lang, contact=L.esc(L.contact_text(lh)))
+        contact = t("doc.form.return_contact", lang, contact=L.esc(L.contact_text(lh, lang)))
         returning.append(L.para(contact, "full"))
     story.append(KeepTogether(returning))
     story += [L.spacer(4), _office_box(lang)]

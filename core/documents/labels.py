@@ -68,7 +68,8 @@ def build_labels(
     """A sheet of 21 labels per page; ``skip`` leaves the first labels of a used sheet blank."""
     L.register_fonts()
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=A4, invariant=True, lang=lang)
+    c = Canvas(buf, pagesize=A4, invariant=True, lang=lang, initialFontName=L.FONT)
+    L.prepare_canvas(c)
     c.setTitle(t("doc.labels.title", lang))
     if letterhead is not None:
         c.setAuthor(letterhead.company_name)

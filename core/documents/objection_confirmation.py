@@ -20,7 +20,6 @@ def build_objection_confirmation(
         addressee=data.addressee,
         reference=data.reference,
         issued_on=data.issued_on,
-        author=data.signatory.full_name,
     )
     set_on = format_date(data.set_on, lang)
     if data.received_on:

@@ -45,8 +45,13 @@ def _key_box(key: str) -> Table:
 
 
 def build_recovery_sheet(data: RecoverySheetData, letterhead: Letterhead, lang: str) -> bytes:
+    # Printed at set-up, before the rest of the letterhead may be known: the name suffices.
     letter = L.Letter(
-        letterhead, lang, t("doc.recovery.doc_title", lang), issued_on=data.created_on
+        letterhead,
+        lang,
+        t("doc.recovery.doc_title", lang),
+        issued_on=data.created_on,
+        required=("company_name",),
     )
     info = [
         (t("doc.recovery.company", lang), data.company_name),
@@ -75,6 +80,16 @@ def build_recovery_sheet(data: RecoverySheetData, letterhead: Letterhead, lang: 
         L.para(t("doc.recovery.subject", lang), "h1"),
         L.para(f"<b>{t('doc.recovery.secret', lang)}</b>", "full"),
         L.key_value_table(info, indent=False, label_w=45 * mm),
+        *(
+            [
+                L.para(
+                    t("doc.recovery.replaces", lang, date=format_date(data.created_on, lang)),
+                    "full",
+                )
+            ]
+            if data.replaces_earlier
+            else []
+        ),
         L.spacer(5),
         L.para(t("doc.recovery.key", lang), "h2"),
         _key_box(data.recovery_key),

@@ -32,7 +32,6 @@ def build_refusal_certificate(
         addressee=data.addressee,
         reference=data.reference,
         issued_on=data.issued_on,
-        author=data.signatory.full_name,
     )
     empty = t("doc.empty_value", lang)
     story: list[Flowable] = [L.subject(t("doc.refusal.subject", lang))]

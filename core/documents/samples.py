@@ -16,6 +16,7 @@ from core.documents.data import (
     DisclosureRow,
     DocumentRow,
     ErasureDecisionData,
+    ErasureNoticeData,
     ExtensionNoticeData,
     FieldChangeRow,
     FormData,
@@ -27,6 +28,7 @@ from core.documents.data import (
     PersonData,
     RecoverySheetData,
     RectificationDecisionData,
+    RefusalDecisionData,
     RefusalItem,
     RequestRow,
     Signatory,
@@ -285,6 +287,42 @@ def erasure(outcome: str = "partly", lang: str = "fi") -> ErasureDecisionData:
         if outcome != "refused"
         else (),
         reference="P-2025-0012",
+        received_on=date(2025, 3, 10),
+        issued_on=ISSUED,
+    )
+
+
+def erasure_notice(lang: str = "fi", outcome: str = "erased") -> ErasureNoticeData:
+    return ErasureNoticeData(
+        recipient=Addressee(
+            "Perintä Oy Saatava", street="Perintäkuja 3", postal_code="33100", city="Tampere"
+        ),
+        signatory=manager(lang),
+        subject_name="Maija Meikäläinen",
+        data_fields=("first_name", "last_name", "street", "postal_code", "city", "orders"),
+        outcome=outcome,
+        retention_until=date(2030, 12, 31) if outcome == "partly" else None,
+        disclosed_on=date(2024, 6, 1),
+        reference="P-2025-0012",
+        issued_on=ISSUED,
+    )
+
+
+_DECISION_REASONS = {
+    "fi": "Laskunne 2024-0007 on perinnässä, ja tietoja tarvitaan saatavan perimiseen.",
+    "en": "Your invoice 2024-0007 is in collection, and the data are needed to collect it.",
+}
+
+
+def refusal_decision(lang: str = "fi", unidentified: bool = False) -> RefusalDecisionData:
+    return RefusalDecisionData(
+        addressee=addressee(),
+        signatory=manager(lang),
+        request_kind="access" if unidentified else "erasure",
+        reasons="" if unidentified else _DECISION_REASONS[lang],
+        grounds=("art11_2",) if unidentified else ("art17_3_e", "art17_3_b", "kpl_2_10"),
+        unidentified=unidentified,
+        reference="P-2025-0013",
         received_on=date(2025, 3, 10),
         issued_on=ISSUED,
     )

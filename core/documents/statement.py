@@ -8,6 +8,7 @@ from reportlab.platypus import Flowable, KeepTogether
 from core.documents import layout as L
 from core.documents.data import Letterhead, StatementData
 from core.i18n import format_date, t
+from core.validation import format_phone
 
 mm = L.mm
 
@@ -27,8 +28,8 @@ def _person_block(lh: Letterhead, lang: str) -> list[Flowable]:
     controller = [lh.company_name]
     if lh.business_id:
         controller.append(f"{t('doc.business_id', lang)} {lh.business_id}")
-    controller += [p for p in (lh.street, place, lh.phone, lh.email) if p]
-    contact_phone = lh.contact_phone or lh.phone
+    controller += [p for p in (lh.street, place, format_phone(lh.phone, lang), lh.email) if p]
+    contact_phone = format_phone(lh.contact_phone or lh.phone, lang)
     contact_email = lh.contact_email or lh.email
     contact = [p for p in (lh.contact_person, lh.street, place, contact_phone, contact_email) if p]
     rows = [(t("doc.statement.controller", lang), "\n".join(controller))]
@@ -47,7 +48,7 @@ def build_statement(data: StatementData, letterhead: Letterhead, lang: str) -> b
         lang,
         t("doc.statement.doc_title", lang),
         issued_on=data.statement_date,
-        show_date=data.statement_date is not None,
+        also_missing=() if data.statement_date else ("statement_date",),
     )
     story: list[Flowable] = [
         L.para(L.esc(t("doc.statement.title", lang, register=lh.register_name)), "h1"),

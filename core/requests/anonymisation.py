@@ -14,6 +14,7 @@ from core.requests.erasure import (
     ErasureOutcome,
     check_decidable,
     decision_data,
+    erasure_notices,
     recipients_of,
     record_erasure,
     refuse_for_holds,
@@ -35,8 +36,9 @@ def anonymise(session: Session, actor: Actor, request_id: int, reasons: str = ""
         return refuse_for_holds(session, actor, req, customer, holds, recipients, reasons)
     data = decision_data(req, customer, actor, "erased", holds, recipients, session, reasons)
     complete(session, actor, req, "anonymised", data.reasons)
+    notices = erasure_notices(session, req, customer, actor, "erased")
     anonymise_customer(session, actor, customer.id, req.id)
-    return ErasureOutcome("erased", tuple(holds), recipients, None, data)
+    return ErasureOutcome("erased", tuple(holds), recipients, None, data, notices)
 
 
 def anonymise_customer(

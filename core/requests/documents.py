@@ -4,8 +4,7 @@ when, SHA-256). File names carry the request number, never the person's name."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
@@ -21,23 +20,33 @@ from core.documents.data import (
     ExtensionNoticeData,
     FormData,
     RectificationDecisionData,
+    RefusalDecisionData,
     RefusalItem,
 )
 from core.documents.erasure_decision import build_erasure_decision
+from core.documents.erasure_notice import build_erasure_notice
 from core.documents.extension_notice import build_extension_notice
 from core.documents.forms import build_form
 from core.documents.objection_confirmation import build_objection_confirmation
 from core.documents.refusal_certificate import build_refusal_certificate
+from core.documents.refusal_decision import build_refusal_decision
 from core.documents.registry import record_document
 from core.errors import ValidationError
 from core.i18n import t
-from core.models import ItemDecision, Request, RequestKind
+from core.legal_holds import check_legal_holds
+from core.models import ItemDecision, Request, RequestKind, RequestState
 from core.requests.access import collect_access_data
-from core.requests.erasure import addressee_of, letterhead, signatory_of
+from core.requests.erasure import (
+    ErasureOutcome,
+    addressee_from_text,
+    addressee_of,
+    letterhead,
+    signatory_of,
+)
 from core.requests.intake import shown_requested_value
 from core.requests.objection import objection_confirmation_data
 from core.requests.rectification import NotifyTarget, notification_targets
-from core.requests.workflow import get_request
+from core.requests.workflow import UNIDENTIFIED, get_request
 from core.security.permissions import Actor, Permission, require
 
 
@@ -165,14 +174,54 @@ def produce_refusal_certificate(
     return _record(session, actor, req, "refusal_certificate", language, pdf)
 
 
-def _addressee_from_text(name: str, address: str) -> Addressee:
-    lines = [line.strip() for line in (address or "").splitlines() if line.strip()]
-    street = lines[0] if lines else ""
-    postal, city = "", ""
-    if len(lines) > 1:
-        m = re.match(r"^(\d{5})\s+(.+)$", lines[1])
-        postal, city = (m.group(1), m.group(2)) if m else ("", lines[1])
-    return Addressee(name, "", street, postal, city)
+# The Art. 17(3) point (and the Act behind it) of each legal hold that keeps data from erasure.
+_HOLD_GROUNDS: dict[str, tuple[str, ...]] = {
+    "open_invoice": ("art17_3_e",),
+    "in_collection": ("art17_3_e",),
+    "accounting_retention": ("art17_3_b", "kpl_2_10"),
+}
+
+
+def refusal_decision_data(session: Session, actor: Actor, request_id: int) -> RefusalDecisionData:
+    """The decision letter of a refused request of any kind, or of one closed because the
+    person could not be identified (Art. 12(4)): the manager's reasons and, for an erasure or
+    anonymisation, the Art. 17(3) ground of each hold still on the person's data."""
+    require(actor, Permission.LETTERS)
+    req = get_request(session, request_id)
+    unidentified = req.state == RequestState.WITHDRAWN.value and req.decision == UNIDENTIFIED
+    if req.state != RequestState.REFUSED.value and not unidentified:
+        raise ValidationError("state", "validation.req_not_refused")
+    grounds: list[str] = ["art11_2"] if unidentified else []
+    if req.customer_id is not None:
+        customer = get_customer(session, req.customer_id)
+        addressee = addressee_of(customer)
+        if req.kind in (RequestKind.ERASURE.value, RequestKind.ANONYMISATION.value):
+            for hold in check_legal_holds(session, customer.id, req.language):
+                grounds.extend(_HOLD_GROUNDS.get(hold.kind, ()))
+    else:
+        addressee = addressee_from_text(req.subject_name, req.subject_address)
+    return RefusalDecisionData(
+        addressee=addressee,
+        signatory=signatory_of(actor),
+        request_kind=req.kind,
+        reasons=req.decision_reasons,
+        grounds=tuple(dict.fromkeys(grounds)),
+        unidentified=unidentified,
+        reference=req.number,
+        received_on=req.received_on,
+        issued_on=today(),
+    )
+
+
+def produce_refusal_decision(
+    session: Session, actor: Actor, request_id: int, lang: str | None = None
+) -> Produced:
+    req = get_request(session, request_id)
+    language = _lang(req, lang)
+    pdf = build_refusal_decision(
+        refusal_decision_data(session, actor, request_id), letterhead(session), language
+    )
+    return _record(session, actor, req, "refusal_decision", language, pdf)
 
 
 def correction_notice_data(
@@ -194,7 +243,7 @@ def correction_notice_data(
     )
     name = target.label(_lang(req, lang))
     return CorrectionNoticeData(
-        recipient=_addressee_from_text(name, target.address),
+        recipient=addressee_from_text(name, target.address),
         signatory=signatory_of(actor),
         subject_name=f"{customer.first_name} {customer.last_name}".strip(),
         corrected=corrected,
@@ -248,6 +297,30 @@ def produce_erasure_decision(
     return _record(session, actor, req, "erasure_decision", language, pdf)
 
 
+def produce_erasure_letters(
+    session: Session,
+    actor: Actor,
+    request_id: int,
+    outcome: ErasureOutcome,
+    lang: str | None = None,
+) -> list[Produced]:
+    """The Art. 19 erasure notice to each recipient (each recorded as a document), then the
+    decision letter to the person, which lists the notices actually produced."""
+    require(actor, Permission.LETTERS)
+    req = get_request(session, request_id)
+    language = _lang(req, lang)
+    produced: list[Produced] = []
+    for n, notice in enumerate(outcome.notices, start=1):
+        pdf = build_erasure_notice(notice, letterhead(session), language)
+        produced.append(
+            _record(session, actor, req, "erasure_notice", language, pdf, suffix=f"_{n}")
+        )
+    data = replace(
+        outcome.decision, recipients_notified=tuple(n.recipient.name for n in outcome.notices)
+    )
+    return [produce_erasure_decision(session, actor, request_id, data, language), *produced]
+
+
 def extension_notice_data(session: Session, actor: Actor, request_id: int) -> ExtensionNoticeData:
     require(actor, Permission.LETTERS)
     req = get_request(session, request_id)
@@ -256,7 +329,7 @@ def extension_notice_data(session: Session, actor: Actor, request_id: int) -> Ex
     if req.customer_id is not None:
         addressee = addressee_of(get_customer(session, req.customer_id))
     else:
-        addressee = _addressee_from_text(req.subject_name, req.subject_address)
+        addressee = addressee_from_text(req.subject_name, req.subject_address)
     return ExtensionNoticeData(
         addressee=addressee,
         signatory=signatory_of(actor),

@@ -5,6 +5,7 @@ holds. Every erasure leaves an ``ErasureRecord`` so a restored backup can apply 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +16,13 @@ from core.clock import now, today
 from core.customers.service import add_objections, get_customer
 from core.customers.suppression import record_suppression
 from core.customers.wipe import drop_orders_past_retention, wipe_customer
-from core.documents.data import Addressee, ErasureDecisionData, Letterhead, Signatory
+from core.documents.data import (
+    Addressee,
+    ErasureDecisionData,
+    ErasureNoticeData,
+    Letterhead,
+    Signatory,
+)
 from core.errors import ValidationError
 from core.i18n import format_date, t
 from core.legal_holds import LegalHoldInfo, check_legal_holds
@@ -43,6 +50,8 @@ class ErasureOutcome:
     recipients: tuple[str, ...]  # Art. 19: to be notified
     restricted_until: date | None
     decision: ErasureDecisionData  # built before the data went: the letter to send
+    # Art. 19: one notice per recipient of a disclosure, built before the data went.
+    notices: tuple[ErasureNoticeData, ...] = ()
 
 
 def recipients_of(session: Session, customer_id: int) -> tuple[str, ...]:
@@ -63,6 +72,57 @@ def addressee_of(customer: Customer) -> Addressee:
         customer.city,
         customer.country or "FI",
     )
+
+
+def addressee_from_text(name: str, address: str) -> Addressee:
+    """An addressee from a name and a free-text address ("street\\n00100 City")."""
+    lines = [line.strip() for line in (address or "").splitlines() if line.strip()]
+    street = lines[0] if lines else ""
+    postal, city = "", ""
+    if len(lines) > 1:
+        m = re.match(r"^(\d{5})\s+(.+)$", lines[1])
+        postal, city = (m.group(1), m.group(2)) if m else ("", lines[1])
+    return Addressee(name, "", street, postal, city)
+
+
+def erasure_notices(
+    session: Session,
+    req: Request,
+    customer: Customer,
+    actor: Actor,
+    outcome: str,
+    until: date | None = None,
+) -> tuple[ErasureNoticeData, ...]:
+    """One Art. 19 notice per recipient of the customer's disclosures: the data items
+    disclosed to it (the union over its disclosures) and the latest disclosure date."""
+    by_recipient: dict[str, list[Disclosure]] = {}
+    for d in session.execute(
+        select(Disclosure)
+        .where(Disclosure.customer_id == customer.id)
+        .order_by(Disclosure.disclosed_on, Disclosure.id)
+    ).scalars():
+        by_recipient.setdefault(d.recipient, []).append(d)
+    name = f"{customer.first_name} {customer.last_name}".strip()
+    notices = []
+    for recipient, rows in by_recipient.items():
+        fields = dict.fromkeys(
+            f.strip() for d in rows for f in (d.data_fields or "").split(",") if f.strip()
+        )
+        address = next((d.recipient_address for d in reversed(rows) if d.recipient_address), "")
+        notices.append(
+            ErasureNoticeData(
+                recipient=addressee_from_text(recipient, address),
+                signatory=signatory_of(actor),
+                subject_name=name,
+                data_fields=tuple(fields),
+                outcome=outcome,
+                retention_until=until,
+                disclosed_on=rows[-1].disclosed_on,
+                reference=req.number,
+                issued_on=today(),
+            )
+        )
+    return tuple(notices)
 
 
 def signatory_of(actor: Actor) -> Signatory:
@@ -120,7 +180,7 @@ def decision_data(
         retention_until=until,
         kept=kept,
         reasons=reasons,
-        recipients_notified=recipients if outcome != "refused" else (),
+        recipients_notified=(),  # the notices actually produced fill it in
         reference=req.number,
         received_on=req.received_on,
         issued_on=today(),
@@ -180,11 +240,13 @@ def erase(session: Session, actor: Actor, request_id: int, reasons: str = "") ->
     data = decision_data(req, customer, actor, outcome, holds, recipients, session, reasons)
     complete(session, actor, req, outcome, data.reasons)
     if outcome == "erased":
+        notices = erasure_notices(session, req, customer, actor, "erased")
         erase_customer(session, actor, customer.id, req.id, "erased")
-        return ErasureOutcome("erased", (), recipients, None, data)
+        return ErasureOutcome("erased", (), recipients, None, data, notices)
     until = max(h.until for h in holds if h.until)
+    notices = erasure_notices(session, req, customer, actor, "partly", until)
     restrict_customer(session, actor, customer.id, req.id, until)
-    return ErasureOutcome("partly", tuple(holds), recipients, until, data)
+    return ErasureOutcome("partly", tuple(holds), recipients, until, data, notices)
 
 
 # --- what is removed --------------------------------------------------------------------------

@@ -168,12 +168,20 @@ def refuse_request(session: Session, actor: Actor, request_id: int, reasons: str
     return req
 
 
-def withdraw_request(session: Session, actor: Actor, request_id: int, note: str = "") -> Request:
-    """The person withdrew the request (any open state)."""
+# The decision of a request closed because the person could not be identified (Art. 11(2),
+# 12(2)): the person gets a decision letter, as for a refusal.
+UNIDENTIFIED = "unidentified"
+
+
+def withdraw_request(
+    session: Session, actor: Actor, request_id: int, note: str = "", unidentified: bool = False
+) -> Request:
+    """The person withdrew the request (any open state), or, with ``unidentified``, the
+    request is closed because the person could not be identified."""
     require(actor, Permission.REQUEST_INTAKE)
     req = get_request(session, request_id)
     require_open(req)
-    req.decision = "withdrawn"
+    req.decision = UNIDENTIFIED if unidentified else "withdrawn"
     req.decision_reasons = (note or "").strip()
     move(session, actor, req, S.WITHDRAWN.value, ["decision"])
     return req

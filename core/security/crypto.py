@@ -56,6 +56,11 @@ class DataKey:
         return AESGCM(_derive(self.master, b"asiakasrekisteri hetu encryption"))
 
     @cached_property
+    def audit_key(self) -> bytes:
+        """The key of the audit chain's HMAC (core.security.audit): its own HKDF label."""
+        return _derive(self.master, b"asiakasrekisteri audit chain v1")
+
+    @cached_property
     def _index_key(self) -> bytes:
         return _derive(self.master, b"asiakasrekisteri hetu blind index")
 
@@ -145,6 +150,33 @@ def store_key(install_id: str, key: DataKey) -> None:
         raise
     except Exception as exc:  # keyring backends raise many kinds of errors
         raise KeyUnavailable("error.keyring_failed", detail=type(exc).__name__) from exc
+
+
+_key_cache: dict[str, DataKey] = {}
+
+
+def cached_key(install_id: str, key_check: str) -> DataKey:
+    """The data key of the register ``install_id`` (cached, else from the OS keyring), checked
+    against the register's ``key_check``."""
+    key = _key_cache.get(install_id)
+    if key is None or key.key_check() != key_check:  # a rotation rolled back, say
+        key = load_key(install_id)
+        if key.key_check() != key_check:
+            raise KeyUnavailable("error.key_mismatch")
+        _key_cache[install_id] = key
+    return key
+
+
+def remember_key(install_id: str, key: DataKey | None) -> None:
+    """The key this process uses for ``install_id`` from now on (None: forget it)."""
+    if key is None:
+        _key_cache.pop(install_id, None)
+    else:
+        _key_cache[install_id] = key
+
+
+def clear_key_cache() -> None:
+    _key_cache.clear()
 
 
 def load_key(install_id: str) -> DataKey:

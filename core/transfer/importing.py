@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import itertools
 import multiprocessing
+import os
 import queue
 import threading
 from collections import deque
@@ -557,6 +558,33 @@ AHEAD = 2  # chunks in the helper's hands at a time
 Cleaned = dict[str, Any] | list[tuple[str, str, dict[str, Any]]]
 
 
+def _die_with_parent() -> None:
+    """In the helper process: exit as soon as the process that started it is gone.
+
+    ``multiprocessing.parent_process()`` carries a sentinel for it: on POSIX the read end of a
+    pipe whose other end only the parent holds (it reads as closed when the parent dies, even
+    by SIGKILL), on Windows a handle to the parent process (signalled when it exits). Waiting
+    on it works on both, where polling ``os.getppid()`` does not (Windows never reparents a
+    process, so its parent id stays the same after the parent dies). A daemon thread waits; the
+    pool's own pipes only tell an idle helper, not one busy with a chunk."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def wait() -> None:
+        parent.join()
+        os._exit(0)
+
+    threading.Thread(target=wait, name="parent-watch", daemon=True).start()
+
+
+def _helper_pool() -> ProcessPoolExecutor:
+    """The validation helper: one spawned process that dies with this one."""
+    return ProcessPoolExecutor(
+        1, mp_context=multiprocessing.get_context("spawn"), initializer=_die_with_parent
+    )
+
+
 def _clean_rows(rows: list[list[str]], fields: list[str | None]) -> list[Cleaned]:
     """Clean data for each row's cells, or its errors as (field, code, params)."""
     out: list[Cleaned] = []
@@ -588,7 +616,7 @@ def _cleaned(table: CsvTable) -> Generator[Cleaned, None, None]:
     pool = None
     if len(table.rows) >= PARALLEL_FROM:
         try:
-            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            pool = _helper_pool()
         except (OSError, RuntimeError):
             pool = None
     if pool is None:

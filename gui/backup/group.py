@@ -79,6 +79,7 @@ class BackupGroup(QGroupBox):
         self.choose_backup_file = self._ask_backup_file
         self.confirm_restore = self._confirm_restore
         self.ask_recovery_key = self._ask_recovery_key
+        self.accept_broken_audit = self._accept_broken_audit
         self.load()
 
     def folder_text(self) -> str:
@@ -163,7 +164,7 @@ class BackupGroup(QGroupBox):
             self,
             t("bgui.choose_file"),
             self.folder_text().strip(),
-            t("bgui.file_filter") + " (*.sqlite3);;* (*)",
+            t("bgui.file_filter") + " (*.arbak *.sqlite3);;* (*)",
         )
         return path
 
@@ -172,6 +173,16 @@ class BackupGroup(QGroupBox):
 
     def _ask_recovery_key(self, reason: str) -> str:
         return ask_recovery_key(self, reason)
+
+    def _accept_broken_audit(self, problem: str) -> bool:
+        return confirm(
+            self,
+            t("bgui.audit_broken_question", problem=problem),
+            t("bgui.audit_broken_accept"),
+            t("bgui.restore_title"),
+            detail=t("bgui.audit_broken_detail"),
+            destructive=True,
+        )
 
     @Slot()
     def restore_from(self) -> None:
@@ -186,7 +197,9 @@ class BackupGroup(QGroupBox):
             return
         self._start_restore(path, None)
 
-    def _start_restore(self, path: Path, recovery_key: str | None) -> None:
+    def _start_restore(
+        self, path: Path, recovery_key: str | None, accept_broken_audit: bool = False
+    ) -> None:
         from core.backup.restore import restore
 
         ctx = self.ctx
@@ -200,15 +213,22 @@ class BackupGroup(QGroupBox):
             t("bgui.restore_title"),
             t("bgui.restoring"),
             lambda progress, _abort: restore(
-                url, path, actor=ctx.actor, recovery_key=recovery_key, progress=progress
+                url,
+                path,
+                actor=ctx.actor,
+                recovery_key=recovery_key,
+                progress=progress,
+                accept_broken_audit=accept_broken_audit,
             ),
             self._restored,
-            lambda exc: self._restore_failed(exc, path),
+            lambda exc: self._restore_failed(exc, path, recovery_key),
             cancellable=False,
         )
 
-    def _restore_failed(self, exc: BaseException, path: Path) -> None:
-        from core.errors import KeyUnavailable
+    def _restore_failed(
+        self, exc: BaseException, path: Path, recovery_key: str | None = None
+    ) -> None:
+        from core.errors import AppError, KeyUnavailable
 
         self._busy(False)
         if isinstance(exc, KeyUnavailable) and exc.code == "backup.key_needed":
@@ -216,6 +236,10 @@ class BackupGroup(QGroupBox):
             if key:
                 self._start_restore(path, key)
             return
+        if isinstance(exc, AppError) and exc.code == "backup.audit_broken":
+            if self.accept_broken_audit(exc.params["problem"]):
+                self._start_restore(path, recovery_key, accept_broken_audit=True)
+                return
         self.status.setText(t("bgui.not_restored"))
         show_error(self, exc, t("bgui.restore_title"))
 
@@ -250,6 +274,8 @@ def restore_summary(report: Any) -> str:
         lines.append(t("backup.migrated", revision=report.migrated_from))
     if report.erasures_reapplied:
         lines.append(t("backup.reapplied", count=report.erasures_reapplied))
+    if report.objections_reapplied:
+        lines.append(t("backup.objections_reapplied", count=report.objections_reapplied))
     if report.erasures_unreadable:
         lines.append(t("backup.erasures_unreadable"))
     return "\n".join(lines)

@@ -26,7 +26,7 @@ from gui.backup.progress import ProgressRun
 from gui.messages import ERROR_COLOUR, show_error
 from gui.widgets import Form, app_icon
 
-_STAMP = re.compile(r"-(\d{8}-\d{6})(?:-[a-z]+)?\.sqlite3$")
+_STAMP = re.compile(r"-(\d{8}-\d{6})(?:-[a-z]+)?\.(?:sqlite3|arbak)$")
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,10 @@ class DamagedDatabaseDialog(QDialog):
     def _ask_file(self) -> str:
         start = str(self.chosen.parent) if self.chosen else ""
         path, _ = QFileDialog.getOpenFileName(
-            self, t("bgui.choose_file"), start, t("bgui.file_filter") + " (*.sqlite3);;* (*)"
+            self,
+            t("bgui.choose_file"),
+            start,
+            t("bgui.file_filter") + " (*.arbak *.sqlite3);;* (*)",
         )
         return path
 

@@ -535,9 +535,10 @@ class RequestPage(QWidget):
 
         def run(s: Any) -> Any:
             outcome = action(s, self.ctx.actor, self.rid)
-            return docs.produce_erasure_decision(s, self.ctx.actor, self.rid, outcome.decision)
+            return docs.produce_erasure_letters(s, self.ctx.actor, self.rid, outcome)
 
-        # The decision letter is made in the same transaction, while the address still exists.
+        # The decision letter and the recipients' erasure notices are made in the same
+        # transaction, from data gathered while the addresses still existed.
         self._act(run, self._save)
 
     @Slot()

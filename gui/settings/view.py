@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
 from core.i18n import format_datetime, t
+from core.models import LETTERHEAD_REQUIRED
 from gui import documents
 from gui.context import AppContext
-from gui.messages import show_error
+from gui.messages import confirm, inform, show_error
 from gui.ops import DbOp
 from gui.widgets import Form
 
@@ -101,6 +102,13 @@ class SettingsPage(QWidget):
         self.sheet_button.clicked.connect(self.print_recovery_sheet)
         # Tests replace it: the print preview (which waits for the user).
         self.print_pdf = documents.print_pdf
+        self.rotate_button = QPushButton(t("gui.settings.rotate_key"))
+        self.rotate_button.setObjectName("rotateKey")
+        self.rotate_button.clicked.connect(self.rotate_key)
+        self.confirm_rotation = self._confirm_rotation
+        # Tests replace these: where the new sheet goes, and opening it.
+        self.choose_pdf_path = self._ask_pdf_path
+        self.open_file = self._open_file
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
         body = QWidget()
@@ -122,6 +130,7 @@ class SettingsPage(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         buttons = QHBoxLayout()
         buttons.addWidget(self.sheet_button)
+        buttons.addWidget(self.rotate_button)
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
@@ -135,7 +144,9 @@ class SettingsPage(QWidget):
         edit = QLineEdit()
         edit.setObjectName(name)
         hint = t(f"gui.settings.hint.{name}")
-        form.add(name, t(f"field.{name}"), edit, "" if hint.startswith("gui.") else hint)
+        # A letterhead field every letter needs is marked as required, as in the wizard.
+        label = t(f"field.{name}") + (" *" if name in LETTERHEAD_REQUIRED else "")
+        form.add(name, label, edit, "" if hint.startswith("gui.") else hint)
         return edit
 
     def forms(self) -> list[Form]:
@@ -224,6 +235,18 @@ class SettingsPage(QWidget):
 
     # --- the recovery sheet again -------------------------------------------------------------
 
+    def _ask_pdf_path(self) -> str:
+        from pathlib import Path
+
+        suggestion = str(Path.home() / t("gui.wizard.sheet_file"))
+        path, _ = QFileDialog.getSaveFileName(
+            self, t("gui.settings.recovery_sheet"), suggestion, "PDF (*.pdf)"
+        )
+        return path
+
+    def _open_file(self, path: Any) -> None:
+        documents.open_file(self, path)
+
     @Slot()
     def print_recovery_sheet(self) -> None:
         """A new recovery sheet (the key is read from this desk's keyring; audited)."""
@@ -253,3 +276,66 @@ class SettingsPage(QWidget):
             )
 
         DbOp(self.ctx, self, sheet_data).success(show).run()
+
+    # --- a new data key -----------------------------------------------------------------------
+
+    def _confirm_rotation(self) -> bool:
+        return confirm(
+            self,
+            t("gui.settings.rotate_key_question"),
+            t("gui.settings.rotate_key_action"),
+            destructive=True,
+        )
+
+    @Slot()
+    def rotate_key(self) -> None:
+        """A new data key (core.key_rotation), its new recovery sheet written where chosen."""
+        from pathlib import Path
+
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QProgressDialog
+
+        from core import i18n
+        from core.key_rotation import Rotation, rotate_and_write_sheet
+        from gui.backup.progress import _Relay
+
+        if not self.confirm_rotation():
+            return
+        path = self.choose_pdf_path()
+        if not path:
+            return
+        sheet = Path(path).with_suffix(".pdf")
+        actor, lang = self.ctx.actor, i18n.language()
+        dialog = QProgressDialog(t("gui.settings.rotate_key_action"), "", 0, 0, self)
+        dialog.setCancelButton(None)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        relay = _Relay(dialog)  # worker -> GUI thread, queued
+
+        def show_progress(done: int, total: int, message: str) -> None:
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(done)
+            dialog.setLabelText(message)
+
+        relay.progressed.connect(show_progress)
+        dialog.show()
+        self.rotate_button.setEnabled(False)
+
+        def op(s: Session) -> Rotation:
+            return rotate_and_write_sheet(s, actor, sheet, lang, relay.progressed.emit)
+
+        def finished() -> None:
+            dialog.close()
+            self.rotate_button.setEnabled(True)
+
+        def done(rotation: Rotation) -> None:
+            finished()
+            self.status.setText(t("gui.wizard.printed", path=str(sheet)))
+            inform(self, t("gui.settings.rotate_key_action"), rotation.notice())
+            self.open_file(sheet)
+
+        def failed(exc: BaseException) -> None:
+            finished()
+            show_error(self, exc)
+
+        DbOp(self.ctx, self, op).success(done).failure(failed).run()

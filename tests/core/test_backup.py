@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from core import clock
 from core.backup import files as backup_files
 from core.backup.create import auto_backup_if_due, backup
+from core.backup.crypt import decrypt_file, encrypt_file
 from core.backup.files import latest_good_backup, list_backups
 from core.backup.restore import restore
 from core.customers.service import create_customer, find_by_hetu, update_customer
@@ -20,7 +21,7 @@ from core.customers.wipe import MODE_FOR_ACTION, wipe_customer
 from core.db import Database, open_database, quick_check
 from core.errors import AppError, KeyUnavailable, PermissionDenied
 from core.models import Customer, ErasureRecord, Settings
-from core.settings import clear_key_cache, get_settings
+from core.settings import clear_key_cache, data_key, get_settings
 from core.verify import verify_database
 from tests.conftest import MANAGER_PASSWORD, valid_hetu
 
@@ -52,6 +53,25 @@ def _erase(db: Database, actor, customer_id: int, action: str = "erased") -> Non
         )
 
 
+def _plain(db: Database, backup_file: Path) -> Path:
+    """The backup decrypted beside it (what a test inspects or alters)."""
+    with db.begin() as s:
+        key = data_key(s)
+    plain = backup_file.with_name(backup_file.name + ".plain.sqlite3")
+    decrypt_file(backup_file, plain, key)
+    return plain
+
+
+def _seal(db: Database, plain: Path, backup_file: Path, revision: str) -> None:
+    """An altered plain copy encrypted again as the backup (a valid file with that content)."""
+    with db.begin() as s:
+        settings = get_settings(s)
+        install_id = settings.install_id
+        key = data_key(s)
+    encrypt_file(plain, backup_file, key, install_id, revision)
+    plain.unlink()
+
+
 def _names(db: Database) -> set[str]:
     with db.begin() as s:
         return set(s.execute(select(Customer.first_name)).scalars())
@@ -70,10 +90,13 @@ def test_backup_is_a_checked_private_copy_in_the_backup_folder(db, manager, fold
     _add(db, manager, "Aino")
     seen = []
     path = backup(db, manager, progress=lambda d, t, m: seen.append((d, t)))
-    assert path.parent == folder and path.suffix == ".sqlite3"
+    assert path.parent == folder and path.suffix == ".arbak"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert seen and seen[-1][0] == seen[-1][1]
-    conn = sqlite3.connect(path)
+    # Nothing but the database itself is left beside it, and only the backup in the folder.
+    assert sorted(p.name for p in db.path.parent.iterdir() if p.name.startswith(".")) == []
+    assert list(folder.iterdir()) == [path]
+    conn = sqlite3.connect(_plain(db, path))
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT first_name FROM customers").fetchall() == [("Aino",)]
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
@@ -101,6 +124,7 @@ def test_cancelled_backup_leaves_no_file(db, manager, folder) -> None:
         backup(db, manager, should_abort=lambda: True)
     assert info.value.code == "backup.aborted"
     assert list(folder.iterdir()) == []
+    assert [p for p in db.path.parent.iterdir() if p.name.startswith(".")] == []
 
 
 def test_automatic_backup_only_when_a_day_old_and_keeps_ten(db, manager, folder) -> None:
@@ -111,7 +135,7 @@ def test_automatic_backup_only_when_a_day_old_and_keeps_ten(db, manager, folder)
         clock.shift(86401)
         assert auto_backup_if_due(db, manager) is not None
     manual = backup(db, manager)
-    autos = [p for p in list_backups(folder) if p.name.endswith("-auto.sqlite3")]
+    autos = [p for p in list_backups(folder) if p.name.endswith("-auto.arbak")]
     assert len(autos) == 10
     assert manual.exists()  # rotation never touches backups taken by hand
 
@@ -135,7 +159,8 @@ def test_restore_brings_back_data_and_keeps_the_replaced_database(db, manager, f
     report = restore(db.url, taken, actor=manager)
     assert _names(db) == {"Aino"}
     assert report.kept is not None and report.kept.exists()
-    kept = sqlite3.connect(report.kept)
+    assert report.kept.suffix == ".arbak"
+    kept = sqlite3.connect(_plain(db, report.kept))
     assert {r[0] for r in kept.execute("SELECT first_name FROM customers")} == {"Aino", "Bertta"}
     kept.close()
     assert verify_database(db).ok
@@ -182,7 +207,7 @@ def test_restore_refuses_a_damaged_file_and_replaces_nothing(db, manager, folder
     taken.write_bytes(bytes(data))
     with pytest.raises(AppError) as info:
         restore(db.url, taken, actor=manager)
-    assert info.value.code in {"backup.damaged", "backup.not_a_backup"}
+    assert info.value.code == "backup.altered"
     assert _names(db) == {"Aino"}
 
 
@@ -228,10 +253,12 @@ def test_restore_logs_in_with_username_and_password(db, manager, folder) -> None
 def test_restore_refuses_a_backup_from_a_newer_version(db, manager, folder) -> None:
     _sqlite_only(db)
     taken = backup(db, manager)
-    conn = sqlite3.connect(taken)
+    plain = _plain(db, taken)
+    conn = sqlite3.connect(plain)
     conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
     conn.commit()
     conn.close()
+    _seal(db, plain, taken, "9999_future")
     with pytest.raises(AppError) as info:
         restore(db.url, taken, actor=manager)
     assert info.value.code == "backup.newer_schema"
@@ -334,13 +361,15 @@ def test_restore_migrates_a_backup_from_an_older_version(db, manager, folder) ->
 
     _add(db, manager, "Aino")
     taken = backup(db, manager)
-    engine = create_engine(f"sqlite:///{taken}")
+    plain = _plain(db, taken)
+    engine = create_engine(f"sqlite:///{plain}")
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0001")
     engine.dispose()
+    _seal(db, plain, taken, "0001")
     report = restore(db.url, taken, actor=manager)
     assert report.migrated_from == "0001"
     with db.begin() as s:

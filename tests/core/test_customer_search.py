@@ -231,3 +231,22 @@ def test_searches_in_the_kept_order_follow_changes_at_once(db, manager, people, 
     with db.begin() as s:
         customers.set_archived(s, manager, people[0], True)
     same()
+
+
+def test_postgres_answers_a_search_from_the_trigram_index(db, manager, people):
+    """On PostgreSQL the search's LIKE rule is answered from the pg_trgm GIN index (migration
+    0009) instead of reading every customer, with the same answer; SQLite keeps its FTS5
+    trigram table and gets no such index."""
+    with db.begin() as s:
+        if db.engine.dialect.name == "sqlite":
+            names = s.execute(text("SELECT name FROM sqlite_master")).scalars().all()
+            assert "customers_fts" in names and "ix_customers_search_trgm" not in names
+            return
+        s.execute(text("SET LOCAL enable_seqscan = off"))  # a 4-row table is read whole else
+        query = customer_search.customer_id_query(s, "korhon").compile(dialect=s.bind.dialect)
+        # The statement as the search sends it: LIKE ... ESCAPE with the term as a parameter.
+        plan = "\n".join(
+            row[0] for row in s.connection().exec_driver_sql(f"EXPLAIN {query}", query.params)
+        )
+        assert "ix_customers_search_trgm" in plan, plan
+        assert matching_ids(s, manager, "korhon").ids == [people[0]]

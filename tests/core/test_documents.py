@@ -9,6 +9,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -27,12 +28,14 @@ from core.documents.data import (
     RefusalItem,
 )
 from core.documents.erasure_decision import build_erasure_decision
+from core.documents.erasure_notice import build_erasure_notice
 from core.documents.extension_notice import build_extension_notice
 from core.documents.forms import build_form
 from core.documents.labels import build_labels, build_mailing_csv
 from core.documents.objection_confirmation import build_objection_confirmation
 from core.documents.recovery_sheet import build_recovery_sheet
 from core.documents.refusal_certificate import build_refusal_certificate
+from core.documents.refusal_decision import build_refusal_decision
 from core.documents.registry import KINDS, record_document
 from core.documents.statement import build_statement
 from core.i18n import CATALOGUE_DIR, RESOURCES
@@ -78,6 +81,8 @@ OTHER_BUILDERS: dict[str, Callable[[str], bytes]] = {
     ),
     "objection_confirmation": lambda lang: build_objection_confirmation(s.objection(), LH, lang),
     **{f"erasure_{o}": partial(_erasure, o) for o in ("erased", "partly", "refused")},
+    "erasure_notice": lambda lang: build_erasure_notice(s.erasure_notice(lang, "partly"), LH, lang),
+    "refusal_decision": lambda lang: build_refusal_decision(s.refusal_decision(lang), LH, lang),
     "extension_notice": lambda lang: build_extension_notice(s.extension(), LH, lang),
     "labels": lambda lang: build_labels(s.labels(30), LH, lang),
     "privacy_statement": lambda lang: build_statement(s.statement(), LH, lang),
@@ -353,6 +358,7 @@ def test_letterhead_and_statement_data_come_from_the_settings_row() -> None:
         purposes_text="Omat tarkoitukset.",
         retention_years=4,
         bookkeeping_retention_years=10,
+        statement_date=date(2025, 5, 1),
     )
     lh = Letterhead.from_settings(row)
     assert (lh.company_name, lh.contact_email, lh.register_name) == (
@@ -378,8 +384,10 @@ def test_long_access_report_reports_progress_and_can_be_cancelled() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_blank_form_builds_before_the_company_settings_are_filled_in(lang: str) -> None:
-    from core.documents.data import Letterhead
+def test_blank_form_refuses_before_the_company_settings_are_filled_in(lang: str) -> None:
+    # Issue 15 point 7: a form the person cannot mail back is not printed half-made.
+    from core.documents.data import Letterhead, LetterheadIncomplete
 
-    content = text(build_form(FormData("access"), Letterhead(company_name=""), lang))
-    assert "1 (" in content and "osoitteeseen ," not in content
+    with pytest.raises(LetterheadIncomplete) as caught:
+        build_form(FormData("access"), Letterhead(company_name=""), lang)
+    assert "company_name" in caught.value.fields and "street" in caught.value.fields

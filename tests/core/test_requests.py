@@ -292,7 +292,7 @@ def test_access_report_names_the_sources_of_the_data_in_words(db, manager, recep
     [
         ("source.shop", "Myymälä"),
         ("import:a.csv", "Tuonti tiedostosta a.csv"),
-        ("rectification request 2026-0007", "Oikaisupyyntö 2026-0007"),
+        ("rectification request 2026-0007", "Korjauspyyntö 2026-0007"),
         ("demo", "Esittelyaineisto"),
         ("Viranomaisen päivitys, tiedosto x", "Viranomaisen päivitys, tiedosto x"),
     ],

@@ -59,7 +59,7 @@ def test_masked_hetu_shows_birth_date_only() -> None:
 @pytest.mark.parametrize(
     "raw, e164, shown",
     [
-        ("040 123 4567", "+358401234567", "040 1234567"),
+        ("040 123 4567", "+358401234567", "040 123 4567"),
         ("+358 9 1234 5678", "+358912345678", "09 12345678"),
         ("+46 8 123 456 78", "+46812345678", "+46 8 123 456 78"),
     ],
@@ -67,6 +67,12 @@ def test_masked_hetu_shows_birth_date_only() -> None:
 def test_phone_stored_e164_and_shown_nicely(raw: str, e164: str, shown: str) -> None:
     assert validation.phone(raw) == e164
     assert validation.format_phone(e164) == shown
+
+
+def test_english_letters_show_finnish_numbers_in_international_format() -> None:
+    assert validation.format_phone("+358400383869", "fi") == "040 038 3869"
+    assert validation.format_phone("+358400383869", "en") == "+358 40 038 3869"
+    assert validation.format_phone("+358912345678", "en") == "+358 9 12345678"
 
 
 @pytest.mark.parametrize("raw", ["123", "abc", "+358 40"])

@@ -19,12 +19,13 @@ from core.backup.files import BackupAborted, list_backups
 from core.customers.service import create_customer
 from core.customers.wipe import wipe_customer
 from core.models import Customer, ErasureRecord
-from core.settings import get_settings
+from core.security import audit
+from core.settings import data_key, get_settings
 from gui.backup.progress import ProgressRun
 from gui.backup.startup import DamagedDatabaseDialog, check_database
 from gui.main_window import MainWindow
 from gui.settings.view import SettingsPage
-from tests.conftest import MANAGER_PASSWORD
+from tests.conftest import MANAGER_PASSWORD, alter_backup
 
 
 @pytest.fixture(autouse=True)
@@ -177,6 +178,33 @@ def test_restore_on_a_new_desk_asks_for_the_recovery_key(
     assert _names(ctx.db) == {"Aino"}
 
 
+def test_restore_of_a_backup_with_a_broken_audit_log_asks_first(qtbot, gui_ctx_manager, folder):
+
+    ctx = gui_ctx_manager
+    _add(ctx.db, ctx.actor, "Aino")
+    taken = backup(ctx.db, ctx.actor)
+    with ctx.db.begin() as s:
+        key = data_key(s)
+    alter_backup(taken, key, "UPDATE audit_entries SET username = 'mallory' WHERE id = 2")
+    _add(ctx.db, ctx.actor, "Bertta")
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    asked: list[str] = []
+    answers = [False, True]
+    group = page.backup_group
+    group.choose_backup_file = lambda: str(taken)
+    group.confirm_restore = lambda path: True
+    group.accept_broken_audit = lambda problem: asked.append(problem) or answers.pop(0)
+    group.restore_button.click()  # declined: nothing replaced
+    assert len(asked) == 1 and "2" in asked[0]
+    assert _names(ctx.db) == {"Aino", "Bertta"}
+    group.restore_button.click()  # accepted: restored, and the acceptance is in the log
+    assert len(asked) == 2
+    assert _names(ctx.db) == {"Aino"}
+    with ctx.session() as s:
+        assert audit.list_entries(s, ctx.actor, action="backup.restore_broken_audit")
+
+
 def test_receptionist_does_not_back_up_on_exit(qtbot, gui_ctx_receptionist, folder):
     window = MainWindow(gui_ctx_receptionist, idle_ms=3_600_000)
     qtbot.addWidget(window)
@@ -195,7 +223,7 @@ def test_closing_takes_the_automatic_backup_when_the_last_is_a_day_old(
     with qtbot.waitSignal(window.closed, timeout=5000):
         window.close()
     files = list_backups(folder)
-    assert len(files) == 1 and files[0].name.endswith("-auto.sqlite3")
+    assert len(files) == 1 and files[0].name.endswith("-auto.arbak")
 
 
 def test_closing_takes_no_backup_when_the_last_is_recent(qtbot, gui_ctx_manager, folder):
@@ -361,7 +389,7 @@ def test_automatic_backup_on_the_worker_thread_writes_the_file(qtbot, gui_ctx_ma
     ctx = AppContext(gui_ctx_manager.db, gui_ctx_manager.actor, runner)
     path = backup_on_exit(None, ctx)
     runner.wait()
-    assert path is not None and path.is_file() and path.name.endswith("-auto.sqlite3")
+    assert path is not None and path.is_file() and path.name.endswith("-auto.arbak")
 
 
 def test_on_postgresql_both_buttons_say_to_use_pg_dump_and_pg_restore(
@@ -387,3 +415,13 @@ def test_on_postgresql_both_buttons_say_to_use_pg_dump_and_pg_restore(
     assert len(_no_blocking_boxes) == 2
     assert "pg_dump" in _no_blocking_boxes[0] and "pg_restore" in _no_blocking_boxes[1]
     assert "salasana" not in "".join(_no_blocking_boxes)
+
+
+def test_restore_summary_names_the_prohibitions_set_again(tmp_path) -> None:
+    from core.backup.restore import RestoreReport
+    from gui.backup.group import restore_summary
+
+    report = RestoreReport(tmp_path, tmp_path, None, None, 0, False, objections_reapplied=2)
+    assert (
+        restore_summary(report) == "Varmuuskopion jälkeen asetetut kiellot asetettiin uudelleen: 2"
+    )

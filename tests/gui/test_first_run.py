@@ -26,7 +26,10 @@ def _fill_company(wizard: FirstRunWizard, business_id: str) -> None:
     edits = wizard.company_page.edits
     edits["company_name"].setText("Asuntokulma Oy")
     edits["business_id"].setText(business_id)
+    edits["street"].setText("Mannerheimintie 1")
     edits["postal_code"].setText("00100")
+    edits["city"].setText("Helsinki")
+    edits["email"].setText("info@asuntokulma.fi")
     edits["contact_person"].setText("Maija Manageri")
 
 

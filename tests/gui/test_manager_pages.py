@@ -189,3 +189,33 @@ def test_settings_print_a_new_recovery_sheet_is_audited(qtbot, gui_ctx_manager, 
     assert printed and printed[0].startswith(b"%PDF")
     with gui_ctx_manager.session() as s:
         assert list_entries(s, gui_ctx_manager.actor, action="key.recovery_shown")
+
+
+def test_settings_change_the_data_key_writes_the_new_sheet(
+    qtbot, gui_ctx_manager, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.security.audit import list_entries
+    from core.settings import data_key
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    with gui_ctx_manager.session() as s:
+        old = data_key(s)
+    page = SettingsPage(gui_ctx_manager)
+    qtbot.addWidget(page)
+    opened = []
+    page.choose_pdf_path = lambda: str(tmp_path / "new-sheet.pdf")
+    page.open_file = opened.append
+    page.confirm_rotation = lambda: False
+    page.rotate_button.click()
+    assert not opened
+    page.confirm_rotation = lambda: True
+    page.rotate_button.click()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
+    assert opened[0].read_bytes().startswith(b"%PDF")
+    assert any("Vanha palautusavainlomake" in text for text in shown)
+    with gui_ctx_manager.session() as s:
+        assert data_key(s) != old
+        assert list_entries(s, gui_ctx_manager.actor, action="key.rotated")

@@ -28,7 +28,7 @@ from core.documents.layout.blocks import (
     signature_block,
     total_row,
 )
-from core.documents.layout.page import DocumentAborted, Letter, Progress
+from core.documents.layout.page import DocumentAborted, Letter, Progress, prepare_canvas
 from core.documents.layout.styles import (
     BODY_INDENT,
     BODY_W,
@@ -83,6 +83,7 @@ __all__ = [
     "ombudsman_block",
     "para",
     "paras",
+    "prepare_canvas",
     "register_fonts",
     "shown_value",
     "signature_block",

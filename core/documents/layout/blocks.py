@@ -8,7 +8,6 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     Flowable,
@@ -31,6 +30,7 @@ from core.documents.layout.styles import (
     TEXT_W,
     contact_text,
     esc,
+    fit_lines,
     para,
     spacer,
 )
@@ -67,9 +67,11 @@ def signature_block(
     )
     lead: list[Flowable] = []
     if contact:
-        text = t("doc.contact_us", lang, contact=esc(contact_text(lh)))
+        text = t("doc.contact_us", lang, contact=esc(contact_text(lh, lang)))
         lead.append(para(text, "body" if indent else "full"))
-    return KeepTogether([*lead, Spacer(1, 6 * mm), _indented(table) if indent else table])
+    block = KeepTogether([*lead, Spacer(1, 6 * mm), _indented(table) if indent else table])
+    block.closing = True  # type: ignore[attr-defined]  # Letter.build keeps it with the text
+    return block
 
 
 def data_table(
@@ -88,6 +90,9 @@ def data_table(
     of Paragraphs would spend most of its time wrapping them.
     """
     size = STYLES["cell"].fontSize
+    available = BODY_W if indent else TEXT_W
+    if sum(widths) > available:  # never past the margin: the columns shrink to fit
+        widths = [w * available / sum(widths) for w in widths]
     room = [w - 6 for w in widths]
     body: list[list[Any]] = [
         [
@@ -107,10 +112,7 @@ def data_table(
             else:
                 # Broken into lines here: a plain multi-line cell is much cheaper than a
                 # Paragraph, and a 1,000-order report has hundreds of wrapped items.
-                lines: list[str] = []
-                for part in text.splitlines() or [""]:
-                    lines.extend(simpleSplit(part, FONT, size, room[i]) or [""])
-                cells.append("\n".join(lines))
+                cells.append("\n".join(fit_lines(text, FONT, size, room[i])))
         body.append(cells)
     cls = LongTable if long else Table
     table = cls(body, colWidths=list(widths), repeatRows=1, hAlign="LEFT")

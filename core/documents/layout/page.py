@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -15,11 +16,13 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    KeepTogether,
     PageTemplate,
+    Paragraph,
 )
 
-from core.clock import today
-from core.documents.data import Addressee, Letterhead
+from core.clock import now, today
+from core.documents.data import Addressee, Letterhead, LetterheadIncomplete
 from core.documents.layout.styles import (
     COL_C,
     FONT,
@@ -34,11 +37,29 @@ from core.documents.layout.styles import (
     TEXT_W,
     WINDOW_H,
     WINDOW_TOP,
+    WINDOW_W,
     address_lines,
+    fit_lines,
     register_fonts,
 )
 from core.errors import AppError
 from core.i18n import format_date, t
+from core.models import LETTERHEAD_REQUIRED
+from core.validation import format_phone
+
+
+def pdf_date(*_reportlab_time: int) -> str:
+    """The PDF's CreationDate and ModDate: the app clock's now with the local UTC offset
+    (reportlab's own stamp is 1.1.2000 in invariant mode)."""
+    stamp = now()
+    offset = time.localtime().tm_gmtoff // 60
+    sign = "+" if offset >= 0 else "-"
+    return f"D:{stamp:%Y%m%d%H%M%S}{sign}{abs(offset) // 60:02d}'{abs(offset) % 60:02d}'"
+
+
+def prepare_canvas(c: Canvas) -> None:
+    """What every PDF canvas of the app gets: the real creation date."""
+    c.setDateFormatter(pdf_date)
 
 
 class _NumberedCanvas(Canvas):
@@ -47,7 +68,11 @@ class _NumberedCanvas(Canvas):
     decorate: Any = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The shipped font from the first operator on: the default Helvetica would be
+        # named, unembedded, on every page.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
         super().__init__(*args, **kwargs)
+        prepare_canvas(self)
         self._saved: list[dict[str, Any]] = []
 
     def showPage(self) -> None:  # noqa: N802 - reportlab API
@@ -76,9 +101,15 @@ class Letter:
         addressee: Addressee | None = None,
         reference: str = "",
         issued_on: date | None = None,
-        author: str = "",
         show_date: bool = True,
+        required: tuple[str, ...] = LETTERHEAD_REQUIRED,
+        also_missing: tuple[str, ...] = (),
     ) -> None:
+        """Refuses (``LetterheadIncomplete``, naming every empty field) while a ``required``
+        letterhead field or one the builder found missing (``also_missing``) is empty."""
+        missing = (*letterhead.missing(required), *also_missing)
+        if missing:
+            raise LetterheadIncomplete(missing)
         register_fonts()
         self.lh = letterhead
         self.lang = lang
@@ -86,7 +117,6 @@ class Letter:
         self.addressee = addressee
         self.reference = reference
         self.issued_on = issued_on or today()
-        self.author = author
         self.show_date = show_date
 
     # --- page decoration -----------------------------------------------------------------
@@ -97,7 +127,7 @@ class Letter:
         c.setFont(FONT_BOLD, 11)
         c.drawString(LEFT, top, lh.company_name)
         c.setFont(FONT_BOLD, 10)
-        c.drawString(COL_C, top, self.title.upper())
+        c.drawString(COL_C, top, self.title)  # an initial capital, not capitals (SFS 2487)
         c.setFont(FONT, 10)
         c.drawRightString(RIGHT, top, f"{page} ({total})")
         right_lines: list[str] = []
@@ -112,14 +142,21 @@ class Letter:
         if page == 1:
             c.setFont(FONT, 9)
             y = top - 5 * mm
-            for line in (lh.street, f"{lh.postal_code} {lh.city}".strip()):
+            # An English letter may travel abroad: its return address names the country.
+            country = "FINLAND" if lang == "en" else ""
+            for line in (lh.street, f"{lh.postal_code} {lh.city}".strip(), country):
                 if line:
                     c.drawString(LEFT, y, line)
                     y -= 4.2 * mm
             if self.addressee is not None:
                 c.setFont(FONT, 10.5)
                 y = PAGE_H - WINDOW_TOP - 7 * mm
-                for line in address_lines(self.addressee)[:6]:
+                lines = [
+                    part
+                    for line in address_lines(self.addressee)
+                    for part in fit_lines(line, FONT, 10.5, WINDOW_W - 4 * mm)
+                ]
+                for line in lines[:6]:
                     c.drawString(LEFT, y, line)
                     y -= 4.8 * mm
         self._footer(c)
@@ -131,7 +168,11 @@ class Letter:
         c.line(LEFT, FOOTER_TOP - 4 * mm, RIGHT, FOOTER_TOP - 4 * mm)
         columns = [
             [lh.company_name, lh.street, f"{lh.postal_code} {lh.city}".strip()],
-            [f"{t('doc.phone', lang)} {lh.phone}" if lh.phone else "", lh.email, ""],
+            [
+                f"{t('doc.phone', lang)} {format_phone(lh.phone, lang)}" if lh.phone else "",
+                lh.email,
+                "",
+            ],
             [
                 f"{t('doc.business_id', lang)} {lh.business_id}" if lh.business_id else "",
                 f"{t('doc.register', lang)}: {lh.register_name}" if lh.register_name else "",
@@ -149,6 +190,19 @@ class Letter:
                 y -= 3.4 * mm
         c.setFillColor(colors.black)
 
+    def metadata_title(self, story: list[Flowable]) -> str:
+        """The PDF's Title: the document's own heading (its subject line or main title,
+        else the short title) and the request reference."""
+        heading = next(
+            (
+                f.getPlainText()
+                for f in story
+                if isinstance(f, Paragraph) and f.style.name in ("subject", "h1")
+            ),
+            self.title,
+        )
+        return f"{heading} – {self.reference}" if self.reference else heading
+
     # --- building --------------------------------------------------------------------------
     def build(
         self,
@@ -162,6 +216,7 @@ class Letter:
         estimate: a long table splits into more pieces); ``should_abort()`` is asked at every
         step and page, and ``DocumentAborted`` is raised when it answers True.
         """
+        story = _closing_with_text(story)
         buf = io.BytesIO()
         first_top = (WINDOW_TOP + WINDOW_H + 6 * mm) if self.addressee else 36 * mm
         bottom = FOOTER_TOP
@@ -190,8 +245,9 @@ class Letter:
         doc = BaseDocTemplate(
             buf,
             pagesize=A4,
-            title=self.title,
-            author=self.author or self.lh.company_name,
+            title=self.metadata_title(story),
+            author=self.lh.company_name,
+            subject=self.title,
             creator="Asiakasrekisteri",
             lang=self.lang,
             invariant=True,
@@ -217,6 +273,25 @@ class Letter:
             doc.setProgressCallBack(_progress_callback(progress, should_abort))
         doc.build(story, canvasmaker=_Canvas)
         return buf.getvalue()
+
+
+def _closing_with_text(story: list[Flowable]) -> list[Flowable]:
+    """The closing and signature stay on a page with the text before them: never a page
+    holding only "Yours sincerely" and a name. A table before them may still break."""
+    if len(story) >= 2 and getattr(story[-1], "closing", False):
+        before = story[-2]
+        if isinstance(before, Paragraph | KeepTogether):
+            # One flat group: a KeepTogether inside another measures as endless and would
+            # push the whole group to a new page.
+            parts = [*_flat(before), *_flat(story[-1])]
+            return [*story[:-2], KeepTogether(parts)]
+    return story
+
+
+def _flat(flowable: Flowable) -> list[Flowable]:
+    if isinstance(flowable, KeepTogether):
+        return [part for inner in flowable._content for part in _flat(inner)]
+    return [flowable]
 
 
 Progress = Callable[[int, int, str], None]

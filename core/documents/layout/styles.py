@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
@@ -19,10 +21,11 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
 )
+from reportlab.platypus.tables import CellStyle
 
 from core.documents.data import Addressee, Letterhead
 from core.i18n import RESOURCES, t
-from core.validation import mask_hetu
+from core.validation import format_phone, mask_hetu
 
 PAGE_W, PAGE_H = A4
 LEFT = 20 * mm
@@ -34,6 +37,7 @@ BODY_W = TEXT_W - BODY_INDENT
 FOOTER_TOP = 24 * mm
 WINDOW_TOP = 45 * mm  # address window of a C5/DL envelope, from the top of the paper
 WINDOW_H = 45 * mm
+WINDOW_W = 90 * mm  # the window is 90 mm wide: no address line is drawn wider
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -59,6 +63,10 @@ def register_fonts() -> None:
         pdfmetrics.registerFontFamily(
             FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
         )
+        # Every table cell and canvas starts in the shipped font: reportlab's default,
+        # Helvetica, would otherwise be named (unembedded) in every PDF even if never drawn.
+        CellStyle.fontname = FONT
+        rl_config.canvas_basefontname = FONT
         _fonts_registered = True
 
 
@@ -103,6 +111,7 @@ STYLES: dict[str, ParagraphStyle] = {
 }
 
 COUNTRY_NAMES = {
+    "FI": "FINLAND",
     "SE": "SWEDEN",
     "NO": "NORWAY",
     "DK": "DENMARK",
@@ -126,6 +135,23 @@ COUNTRY_NAMES = {
     "CA": "CANADA",
     "RU": "RUSSIA",
 }
+
+
+def fit_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` broken into lines no wider than ``width``: at spaces where it can be, inside
+    a word too long for a line of its own (a long email or compound word never runs past
+    the column or the margin)."""
+    lines: list[str] = []
+    for part in text.splitlines() or [""]:
+        for line in simpleSplit(part, font, size, width) or [""]:
+            while pdfmetrics.stringWidth(line, font, size) > width and len(line) > 1:
+                cut = len(line) - 1
+                while cut > 1 and pdfmetrics.stringWidth(line[:cut], font, size) > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+            lines.append(line)
+    return lines
 
 
 def esc(text: object) -> str:
@@ -158,19 +184,25 @@ def address_lines(a: Addressee) -> list[str]:
     if place:
         lines.append(place)
     country = (a.country or "FI").upper()
-    if country != "FI":
+    if country != "FI" or a.international:
         lines.append(COUNTRY_NAMES.get(country, country))
     return [line for line in lines if line.strip()]
 
 
-def company_address(lh: Letterhead, attention: bool = True) -> Addressee:
-    """The company as an addressee (forms are mailed back to it)."""
+def company_address(lh: Letterhead, attention: bool = True, lang: str = "fi") -> Addressee:
+    """The company as an addressee (forms are mailed back to it; an English one names the
+    country, since it may come from abroad)."""
     name = lh.company_name
     org = ""
     if attention and lh.contact_person:
         org = lh.contact_person
     return Addressee(
-        name=name, organisation=org, street=lh.street, postal_code=lh.postal_code, city=lh.city
+        name=name,
+        organisation=org,
+        street=lh.street,
+        postal_code=lh.postal_code,
+        city=lh.city,
+        international=lang == "en",
     )
 
 
@@ -205,10 +237,10 @@ def shown_value(field: str, value: str) -> str:
     return value
 
 
-def contact_text(lh: Letterhead) -> str:
+def contact_text(lh: Letterhead, lang: str) -> str:
     """The contact person for register matters with phone and email, for running text."""
     parts = [lh.contact_person or lh.controller_person or lh.company_name]
-    phone = lh.contact_phone or lh.phone
+    phone = format_phone(lh.contact_phone or lh.phone, lang)
     email = lh.contact_email or lh.email
     parts.extend(p for p in (phone, email) if p)
     return ", ".join(parts)
