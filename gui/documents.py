@@ -32,7 +32,7 @@ from gui.ops import DbOp
 from gui.printing import PrintPreview
 
 PDF, CSV, JSON = "pdf", "csv", "json"
-_FILTERS = {PDF: "listsdoc.filter_pdf", CSV: "listsdoc.filter_csv", JSON: "documents.filter_json"}
+_FILTERS = {PDF: "lists.filter_pdf", CSV: "lists.filter_csv", JSON: "doc.filter_json"}
 
 AskPath = Callable[[str], Path | None]  # suggested file name -> the chosen path, None: cancel
 ShowFile = Callable[[Path], object]
@@ -53,7 +53,7 @@ def ask_save_path(
     kind = kind or Path(suggested_name).suffix.lstrip(".").lower()
     name_filter = t(_FILTERS[kind]) if kind in _FILTERS else ""
     chosen, _ = QFileDialog.getSaveFileName(
-        parent, t("listsdoc.save_title"), str(documents_folder() / suggested_name), name_filter
+        parent, t("lists.save_title"), str(documents_folder() / suggested_name), name_filter
     )
     if not chosen:
         return None
@@ -67,9 +67,7 @@ def open_file(parent: QWidget | None, path: Path) -> bool:
     """Open ``path`` in the program the system uses for it (the PDF viewer for PDFs)."""
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
         return True
-    messages.warn(
-        parent, t("listsdoc.open_failed_title"), t("listsdoc.open_failed", path=str(path))
-    )
+    messages.warn(parent, t("lists.open_failed_title"), t("lists.open_failed", path=str(path)))
     return False
 
 
@@ -80,8 +78,8 @@ def write_document(parent: QWidget | None, path: Path, content: bytes) -> bool:
     except OSError as exc:
         messages.warn(
             parent,
-            t("listsdoc.write_failed_title"),
-            t("listsdoc.write_failed", path=str(path), reason=exc.strerror or ""),
+            t("lists.write_failed_title"),
+            t("lists.write_failed", path=str(path), reason=exc.strerror or ""),
         )
         return False
     return True
@@ -150,7 +148,7 @@ def _produce(
 
     def failed(exc: BaseException) -> None:
         finish()
-        messages.show_error(parent, exc, t("listsdoc.error_title"))
+        messages.show_error(parent, exc, t("lists.error_title"))
 
     DbOp(ctx, parent, lambda s: build(s, filename)).success(done).failure(failed).run()
 

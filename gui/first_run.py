@@ -57,8 +57,8 @@ class Created:
 class CompanyPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle(t("gui.wizard.company_title"))
-        self.setSubTitle(t("gui.wizard.company_intro"))
+        self.setTitle(t("setup.company_title"))
+        self.setSubTitle(t("setup.company_intro"))
         self.form = Form()
         self.edits: dict[str, QLineEdit] = {}
         for name in COMPANY_FIELDS:
@@ -69,7 +69,7 @@ class CompanyPage(QWizardPage):
                 name,
                 label,
                 edit,
-                t(f"gui.wizard.hint.{name}") if name in ("business_id", "contact_person") else "",
+                t(f"setup.hint.{name}") if name in ("business_id", "contact_person") else "",
             )
             self.edits[name] = edit
         layout = QVBoxLayout(self)
@@ -92,10 +92,10 @@ class ManagerPage(QWizardPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
         self.wizard_ = wizard
-        self.setTitle(t("gui.wizard.manager_title"))
-        self.setSubTitle(t("gui.wizard.manager_intro"))
+        self.setTitle(t("setup.manager_title"))
+        self.setSubTitle(t("setup.manager_intro"))
         self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, t("gui.wizard.create"))
+        self.setButtonText(QWizard.WizardButton.CommitButton, t("setup.create"))
         self.form = Form()
         self.username = QLineEdit()
         self.full_name = QLineEdit()
@@ -108,14 +108,14 @@ class ManagerPage(QWizardPage):
         for name, label, widget, hint in (
             ("username", t("field.username") + " *", self.username, ""),
             ("full_name", t("field.full_name") + " *", self.full_name, ""),
-            ("title", t("field.title"), self.title_edit, t("gui.wizard.hint.title")),
-            ("password", t("field.password") + " *", self.password, t("gui.wizard.hint.password")),
-            ("again", t("gui.password.again_plain") + " *", self.again, ""),
+            ("title", t("field.title"), self.title_edit, t("setup.hint.title")),
+            ("password", t("field.password") + " *", self.password, t("setup.hint.password")),
+            ("again", t("users.password.again_plain") + " *", self.again, ""),
             (
                 "confidentiality_signed_on",
                 t("field.confidentiality_signed_on") + " *",
                 self.signed_on,
-                t("gui.wizard.hint.confidentiality"),
+                t("setup.hint.confidentiality"),
             ),
         ):
             widget.setObjectName(name)
@@ -152,7 +152,7 @@ class ManagerPage(QWizardPage):
         except ValidationError as exc:
             errors = {exc.field: t(exc.code, **exc.params)}
         if "password" not in errors and values["password"] != self.again.text():
-            errors["again"] = t("gui.password.mismatch")
+            errors["again"] = t("users.password.mismatch")
         if errors:
             self.form.set_errors(errors)
             return False
@@ -163,8 +163,8 @@ class RecoveryPage(QWizardPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
         self.wizard_ = wizard
-        self.setTitle(t("gui.wizard.recovery_title"))
-        self.setSubTitle(t("gui.wizard.recovery_intro"))
+        self.setTitle(t("setup.recovery_title"))
+        self.setSubTitle(t("setup.recovery_intro"))
         self.key_label = QLabel()
         self.key_label.setObjectName("recoveryKey")
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -176,13 +176,13 @@ class RecoveryPage(QWizardPage):
         self.key_label.setStyleSheet(
             "border: 1px solid palette(mid); padding: 12px;background: palette(base);"
         )
-        explain = QLabel(t("gui.wizard.recovery_explain"))
+        explain = QLabel(t("setup.recovery_explain"))
         explain.setWordWrap(True)
-        self.print_button = QPushButton(t("gui.wizard.print"))
+        self.print_button = QPushButton(t("setup.print"))
         self.print_button.clicked.connect(self.print_sheet)
         self.saved_label = QLabel()
         self.saved_label.setWordWrap(True)
-        self.stored = QCheckBox(t("gui.wizard.stored"))
+        self.stored = QCheckBox(t("setup.stored"))
         self.stored.setObjectName("stored")
         self.registerField("stored*", self.stored)
         layout = QVBoxLayout(self)
@@ -211,8 +211,8 @@ class RecoveryPage(QWizardPage):
         self.wizard_.print_pdf(
             self,
             pdf,
-            t("gui.wizard.sheet_file"),
-            on_saved=lambda path: self.saved_label.setText(t("gui.wizard.printed", path=str(path))),
+            t("setup.sheet_file"),
+            on_saved=lambda path: self.saved_label.setText(t("setup.printed", path=str(path))),
         )
 
 
@@ -245,7 +245,7 @@ class FirstRunWizard(QWizard):
         super().__init__(parent)
         self.create_register = create
         self.created: Created | None = None
-        self.setWindowTitle(t("gui.wizard.title"))
+        self.setWindowTitle(t("setup.title"))
         self.setWindowIcon(app_icon())
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
@@ -257,7 +257,7 @@ class FirstRunWizard(QWizard):
         self.recovery_page = RecoveryPage(self)
         for page in (self.company_page, self.manager_page, self.recovery_page):
             self.addPage(page)
-        self.setButtonText(QWizard.WizardButton.FinishButton, t("gui.wizard.finish"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, t("setup.finish"))
         # Tests replace it: the print preview (which waits for the user).
         self.print_pdf: Callable[..., object] = documents.print_pdf
 
@@ -275,6 +275,6 @@ class FirstRunWizard(QWizard):
 
     def reject(self) -> None:
         if self.created is not None and not self.field("stored"):
-            QMessageBox.information(self, t("gui.wizard.title"), t("gui.wizard.must_store"))
+            QMessageBox.information(self, t("setup.title"), t("setup.must_store"))
             return
         super().reject()

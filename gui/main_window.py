@@ -38,7 +38,7 @@ class _PageError(QLabel):
         text = (
             exc.message()
             if isinstance(exc, AppError)
-            else t("gui.error.page_failed", kind=type(exc).__name__)
+            else t("app.page_failed", kind=type(exc).__name__)
         )
         super().__init__(text)
         self.setWordWrap(True)
@@ -60,13 +60,13 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self._leaving = False
         self.database_replaced = False  # a restore replaced the file: the app reopens it
-        self.setWindowTitle(t("gui.app.title"))
+        self.setWindowTitle(t("app.title"))
         self.setWindowIcon(app_icon())
         self.resize(1280, 800)
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setAccessibleName(t("gui.main.sidebar"))
+        self.sidebar.setAccessibleName(t("app.sidebar"))
         self.sidebar.setIconSize(QSize(0, 0))
         self.sidebar.setUniformItemSizes(True)
         self.sidebar.setStyleSheet(
@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         self.lock_holder = QWidget()
         self.lock_layout = QVBoxLayout(self.lock_holder)
         self.lock_layout.setContentsMargins(0, 0, 0, 0)
-        self.locked_blank = QLabel(t("gui.lock.covered"))
+        self.locked_blank = QLabel(t("login.lock.covered"))
         self.locked_blank.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.top = QStackedWidget()
         for widget in (self.content, self.lock_holder, self.locked_blank):
@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
         if self.specs:
             self.sidebar.setCurrentRow(0)
         else:
-            empty = QLabel(t("gui.main.no_pages"))
+            empty = QLabel(t("app.no_pages"))
             empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.stack.addWidget(empty)
 
@@ -139,18 +139,18 @@ class MainWindow(QMainWindow):
                 t(spec.title_key), lambda _=False, i=index: self.open_page(i), spec.shortcut
             )
             self.page_actions.append(action)
-        self.lock_action = self._action(t("gui.menu.lock"), self.lock, "Ctrl+L")
-        self.password_action = self._action(t("gui.menu.change_password"), self.change_password)
-        self.logout_action = self._action(t("gui.menu.log_out"), self.log_out)
-        self.quit_action = self._action(t("gui.menu.quit"), self.close, "Ctrl+Q")
-        self.about_action = self._action(t("gui.menu.about"), self.about)
-        self.updates_action = self._action(t("gui.menu.import_updates"), self.import_updates)
+        self.lock_action = self._action(t("app.menu.lock"), self.lock, "Ctrl+L")
+        self.password_action = self._action(t("app.menu.change_password"), self.change_password)
+        self.logout_action = self._action(t("app.menu.log_out"), self.log_out)
+        self.quit_action = self._action(t("app.menu.quit"), self.close, "Ctrl+Q")
+        self.about_action = self._action(t("app.menu.about"), self.about)
+        self.updates_action = self._action(t("app.menu.import_updates"), self.import_updates)
         self.updates_action.setVisible(self.ctx.can(Permission.IMPORT))
-        self.import_action = self._action(t("wimport.menu"), self.import_customers)
+        self.import_action = self._action(t("import.wizard.menu"), self.import_customers)
         self.import_action.setVisible(self.ctx.can(Permission.IMPORT))
-        self.export_action = self._action(t("wexport.menu"), self.export_customers)
+        self.export_action = self._action(t("export.dialog.menu"), self.export_customers)
         self.export_action.setVisible(self.ctx.can(Permission.EXPORT))
-        file_menu = self.menuBar().addMenu(t("gui.menu.file"))
+        file_menu = self.menuBar().addMenu(t("app.menu.file"))
         self.file_menu = file_menu
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
@@ -160,10 +160,10 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        go_menu = self.menuBar().addMenu(t("gui.menu.go"))
+        go_menu = self.menuBar().addMenu(t("app.menu.go"))
         for action in self.page_actions:
             go_menu.addAction(action)
-        help_menu = self.menuBar().addMenu(t("gui.menu.help"))
+        help_menu = self.menuBar().addMenu(t("app.menu.help"))
         help_menu.addAction(self.about_action)
 
     @Slot()
@@ -197,9 +197,9 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         actor = self.ctx.actor
         self.user_label = QLabel(
-            t("gui.status.user", name=actor.full_name or actor.username, role=role_text(actor.role))
+            t("app.status.user", name=actor.full_name or actor.username, role=role_text(actor.role))
         )
-        self.db_label = QLabel(t("gui.status.database", location=self.ctx.db.display_location()))
+        self.db_label = QLabel(t("app.status.database", location=self.ctx.db.display_location()))
         self.db_label.setToolTip(self.ctx.db.display_location())
         self.due_label = QLabel()
         self.due_label.setObjectName("dueLabel")
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
 
         def show(result: tuple[int, int]) -> None:
             n, minutes = result
-            self.due_label.setText(t("gui.status.due", count=n, days=DUE_SOON_DAYS))
+            self.due_label.setText(t("app.status.due", count=n, days=DUE_SOON_DAYS))
             self.due_label.setStyleSheet("color: #b3261e; font-weight: 600;" if n else "")
             if not self.fixed_idle and self.idle.timer.interval() != minutes * 60 * 1000:
                 self.idle.set_interval(minutes * 60 * 1000)
@@ -337,13 +337,13 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def switch_user(self) -> None:
-        if not self._confirm_discard("gui.lock.discard_confirm"):
+        if not self._confirm_discard("login.lock.discard_confirm"):
             return
         self._leave()
 
     @Slot()
     def log_out(self) -> None:
-        if not self._confirm_discard("gui.main.logout_confirm"):
+        if not self._confirm_discard("app.logout_confirm"):
             return
         self._leave()
 
@@ -373,12 +373,12 @@ class MainWindow(QMainWindow):
 
         dialog = ChangePasswordDialog(change, parent=self)
         if dialog.exec():
-            QMessageBox.information(self, t("gui.password.title"), t("gui.password.changed"))
+            QMessageBox.information(self, t("users.password.title"), t("users.password.changed"))
 
     @Slot()
     def about(self) -> None:
         QMessageBox.about(
-            self, t("gui.menu.about"), t("gui.about.text", location=self.ctx.db.display_location())
+            self, t("app.menu.about"), t("app.about", location=self.ctx.db.display_location())
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
@@ -386,7 +386,7 @@ class MainWindow(QMainWindow):
             not self._leaving
             and not self.is_locked
             and self.has_unsaved_changes()
-            and not confirm(self, t("gui.main.quit_confirm"), t("messages.action.discard_changes"))
+            and not confirm(self, t("app.quit_confirm"), t("messages.action.discard_changes"))
         ):
             event.ignore()
             return

@@ -105,12 +105,12 @@ class PrintPreview(QPrintPreviewDialog):
         self._printer = printer  # the dialog does not own it: kept alive with the dialog
         self.pdf = pdf
         self.actual_size = actual_size
-        self.setWindowTitle(t("wprint.title", name=title))
+        self.setWindowTitle(t("print.title", name=title))
         self.paintRequested.connect(self._paint)
         self.save_action: QAction | None = None
         toolbar = self.findChild(QToolBar)
         if save is not None and toolbar is not None:
-            self.save_action = QAction(t("wprint.save_pdf"), self)
+            self.save_action = QAction(t("print.save_pdf"), self)
             self.save_action.triggered.connect(lambda _=False: save())
             toolbar.addSeparator()
             toolbar.addAction(self.save_action)

@@ -51,7 +51,7 @@ def _workbook(path: Path) -> Any:
     except OSError as exc:
         raise AppError("csv.cannot_read", path=str(path), detail=exc.strerror or str(exc)) from exc
     except Exception as exc:  # calamine's own errors: not a spreadsheet, a damaged one
-        raise AppError("sheet.unreadable", path=str(path)) from exc
+        raise AppError("import.sheet.unreadable", path=str(path)) from exc
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -86,7 +86,7 @@ def _chosen_fields(headers: Sequence[str], fields: Sequence[str | None]) -> list
     if len(fields) != len(headers) or any(
         f is not None and f not in HEADER_SYNONYMS for f in fields
     ):
-        raise AppError("sheet.bad_columns")
+        raise AppError("import.sheet.bad_columns")
     chosen = list(fields)
     check_fields(headers, chosen)
     return chosen
@@ -101,11 +101,11 @@ class _TypedCell(Exception):
 def _plain(value: Any) -> str:
     """A cell's text where no field rule applies."""
     if isinstance(value, bool):
-        raise _TypedCell("sheet.boolean_cell")
+        raise _TypedCell("import.sheet.boolean_cell")
     if isinstance(value, datetime | date):
-        raise _TypedCell("sheet.date_cell")
+        raise _TypedCell("import.sheet.date_cell")
     if isinstance(value, time | timedelta):
-        raise _TypedCell("sheet.time_cell")
+        raise _TypedCell("import.sheet.time_cell")
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))
@@ -172,7 +172,7 @@ def read_sheet(
     if not names:
         raise AppError("csv.empty", path=str(path))
     if sheet is not None and sheet not in names:
-        raise AppError("sheet.not_found", path=str(path), sheet=sheet)
+        raise AppError("import.sheet.not_found", path=str(path), sheet=sheet)
     try:
         chosen_sheet = book.get_sheet_by_name(sheet or names[0])
         # Streamed row by row: the sheet's values are never all in memory at once. The rows
@@ -180,7 +180,7 @@ def read_sheet(
         rows = iter(chosen_sheet.iter_rows())
         line = 0
     except Exception as exc:
-        raise AppError("sheet.unreadable", path=str(path)) from exc
+        raise AppError("import.sheet.unreadable", path=str(path)) from exc
     raw_headers: list[Any] | None = None
     for values in rows:
         line += 1
@@ -199,7 +199,7 @@ def read_sheet(
     except AppError:
         raise
     except Exception as exc:  # calamine failing part-way through a damaged file
-        raise AppError("sheet.unreadable", path=str(path)) from exc
+        raise AppError("import.sheet.unreadable", path=str(path)) from exc
 
 
 def _blank_or_text(value: Any) -> str:

@@ -126,7 +126,7 @@ class CustomerDetailPanel(QWidget):
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         header = QHBoxLayout()
-        self.back_button = QPushButton(t("lists.detail.back"))
+        self.back_button = QPushButton(t("customers.detail.back"))
         self.back_button.clicked.connect(self.back_requested)
         self.title = QLabel()
         font = QFont(self.title.font())
@@ -148,7 +148,7 @@ class CustomerDetailPanel(QWidget):
         outer.addLayout(body, 1)
         left = QVBoxLayout()
         body.addLayout(left, 5)
-        basics = QGroupBox(t("lists.detail.basics"))
+        basics = QGroupBox(t("customers.detail.basics"))
         form = QFormLayout(basics)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(6)
@@ -179,7 +179,7 @@ class CustomerDetailPanel(QWidget):
         self.objection_boxes: dict[str, QCheckBox] = {}
         self.objection_dates: dict[str, QLabel] = {}
         for i, kind in enumerate(ObjectionKind):
-            check = QCheckBox(t(f"lists.objection.{kind.value}"))
+            check = QCheckBox(t(f"customers.objection.{kind.value}"))
             check.setObjectName(f"objection_{kind.value}")
             check.toggled.connect(self._edited)
             when = QLabel()
@@ -202,36 +202,36 @@ class CustomerDetailPanel(QWidget):
         orders_layout.setContentsMargins(4, 4, 4, 4)
         self.orders_view = _table(self.orders_model, 2)
         orders_layout.addWidget(self.orders_view)
-        self.new_order_button = QPushButton(t("lists.orders.new"))
+        self.new_order_button = QPushButton(t("orders.new"))
         self.new_order_button.clicked.connect(self._new_order)
         orders_layout.addWidget(self.new_order_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.tabs.addTab(orders_page, t("lists.tab.orders"))
-        self.tabs.addTab(_table(self.requests_model, 4), t("lists.tab.requests"))
-        self.tabs.addTab(_table(self.disclosures_model, 3), t("lists.tab.disclosures"))
-        self.tabs.addTab(_table(self.history_model, 3), t("lists.tab.history"))
+        self.tabs.addTab(orders_page, t("customers.tab.orders"))
+        self.tabs.addTab(_table(self.requests_model, 4), t("customers.tab.requests"))
+        self.tabs.addTab(_table(self.disclosures_model, 3), t("customers.tab.disclosures"))
+        self.tabs.addTab(_table(self.history_model, 3), t("customers.tab.history"))
         right.addWidget(self.tabs)
 
         buttons = QHBoxLayout()
-        self.archive_button = QPushButton(t("lists.detail.archive"))
+        self.archive_button = QPushButton(t("customers.detail.archive"))
         self.archive_button.clicked.connect(self.toggle_archived)
-        self.form_button = QPushButton(t("lists.detail.print_form"))
-        self.form_button.setToolTip(t("lists.detail.print_form_tip"))
+        self.form_button = QPushButton(t("customers.detail.print_form"))
+        self.form_button.setToolTip(t("customers.detail.print_form_tip"))
         form_menu = QMenu(self.form_button)
         from core.documents.data import FORM_KINDS
 
         for form_kind in FORM_KINDS:
             for lang in ("fi", "en"):
                 action = form_menu.addAction(
-                    f"{t(f'listsdoc.doc.{form_kind}')} ({t(f'listsdoc.lang.{lang}')})"
+                    f"{t(f'lists.doc.{form_kind}')} ({t(f'lists.lang.{lang}')})"
                 )
                 action.triggered.connect(
                     lambda _=False, k=form_kind, la=lang: self.print_form(k, la)
                 )
         self.form_button.setMenu(form_menu)
-        self.cancel_button = QPushButton(t("lists.detail.cancel"))
-        self.cancel_button.setToolTip(t("lists.detail.cancel_tip"))
+        self.cancel_button = QPushButton(t("customers.detail.cancel"))
+        self.cancel_button.setToolTip(t("customers.detail.cancel_tip"))
         self.cancel_button.clicked.connect(self.cancel)
-        self.save_button = QPushButton(t("lists.detail.save"))
+        self.save_button = QPushButton(t("customers.detail.save"))
         self.save_button.setToolTip("Ctrl+S")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
@@ -245,7 +245,7 @@ class CustomerDetailPanel(QWidget):
     def _add_hetu_row(self, form: QFormLayout) -> None:
         self.hetu_edit = QLineEdit()
         self.hetu_edit.setObjectName("hetu")
-        self.hetu_edit.setPlaceholderText(t("lists.detail.hetu_placeholder"))
+        self.hetu_edit.setPlaceholderText(t("customers.detail.hetu_placeholder"))
         self.hetu_edit.setMaxLength(11)
         self.hetu_edit.returnPressed.connect(self.save)
         self.hetu_edit.textEdited.connect(self._edited)
@@ -253,11 +253,11 @@ class CustomerDetailPanel(QWidget):
         row = QHBoxLayout(buttons)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
-        self.show_hetu_button = QPushButton(t("lists.detail.hetu_show"))
+        self.show_hetu_button = QPushButton(t("customers.detail.hetu_show"))
         self.show_hetu_button.clicked.connect(self.toggle_hetu)
-        self.copy_hetu_button = QPushButton(t("lists.detail.hetu_copy"))
+        self.copy_hetu_button = QPushButton(t("customers.detail.hetu_copy"))
         self.copy_hetu_button.clicked.connect(self.copy_hetu)
-        self.change_hetu_button = QPushButton(t("lists.detail.hetu_change"))
+        self.change_hetu_button = QPushButton(t("customers.detail.hetu_change"))
         self.change_hetu_button.clicked.connect(self.change_hetu)
         for button in (self.show_hetu_button, self.copy_hetu_button, self.change_hetu_button):
             row.addWidget(button)
@@ -276,7 +276,7 @@ class CustomerDetailPanel(QWidget):
             return False
         ctx, cid = self.ctx, self.customer_id
 
-        name = f"{t('lists.detail.form_file')}-{kind}-{lang}.pdf"
+        name = f"{t('customers.detail.form_file')}-{kind}-{lang}.pdf"
         produce_and_print(
             ctx,
             self,
@@ -318,7 +318,7 @@ class CustomerDetailPanel(QWidget):
         self.change_hetu_button.setVisible(True)
         self.change_hetu_button.setEnabled(True)
         self.change_hetu_button.setText(
-            t("lists.detail.hetu_change" if d.has_hetu else "lists.detail.hetu_add")
+            t("customers.detail.hetu_change" if d.has_hetu else "customers.detail.hetu_add")
         )
         set_on = {o.kind: o.set_on for o in d.objections}
         for kind, check in self.objection_boxes.items():
@@ -326,7 +326,7 @@ class CustomerDetailPanel(QWidget):
             check.setChecked(kind in set_on)
             check.blockSignals(False)
             self.objection_dates[kind].setText(
-                t("lists.objection.set_on", date=format_date(set_on[kind]))
+                t("customers.objection.set_on", date=format_date(set_on[kind]))
                 if kind in set_on
                 else ""
             )
@@ -336,17 +336,17 @@ class CustomerDetailPanel(QWidget):
         self.history_model.set_rows(loaded.history)
         for i in range(self.tabs.count()):
             self.tabs.setTabEnabled(i, True)
-        self.tabs.setTabText(0, f"{t('lists.tab.orders')} ({len(loaded.orders)})")
-        self.tabs.setTabText(1, f"{t('lists.tab.requests')} ({len(loaded.requests)})")
-        self.tabs.setTabText(2, f"{t('lists.tab.disclosures')} ({len(loaded.disclosures)})")
+        self.tabs.setTabText(0, f"{t('customers.tab.orders')} ({len(loaded.orders)})")
+        self.tabs.setTabText(1, f"{t('customers.tab.requests')} ({len(loaded.requests)})")
+        self.tabs.setTabText(2, f"{t('customers.tab.disclosures')} ({len(loaded.disclosures)})")
         self.new_order_button.setVisible(self.ctx.can(Permission.ORDERS))
         self.new_order_button.setEnabled(d.state == "active" and not d.archived)
         self.title.setText(
-            d.display_name + (f" – {t('lists.state.archived')}" if d.archived else "")
+            d.display_name + (f" – {t('customers.state.archived')}" if d.archived else "")
         )
         self.meta.setText(
             t(
-                "lists.detail.meta",
+                "customers.detail.meta",
                 created=format_date(d.created_at),
                 updated=format_datetime(d.updated_at),
                 by=d.updated_by,
@@ -354,7 +354,7 @@ class CustomerDetailPanel(QWidget):
         )
         self.archive_button.setVisible(True)
         self.archive_button.setText(
-            t("lists.detail.unarchive" if d.archived else "lists.detail.archive")
+            t("customers.detail.unarchive" if d.archived else "customers.detail.archive")
         )
         editable = d.state != "anonymised"
         for edit in self.edits.values():
@@ -394,7 +394,7 @@ class CustomerDetailPanel(QWidget):
             model.set_rows([])
         for i in range(self.tabs.count()):
             self.tabs.setTabEnabled(i, False)
-        self.title.setText(t("lists.detail.new_title"))
+        self.title.setText(t("customers.detail.new_title"))
         self.meta.clear()
         self.archive_button.hide()
         self.save_button.setEnabled(True)
@@ -483,7 +483,9 @@ class CustomerDetailPanel(QWidget):
         created = self.customer_id is None
         self.save_button.setEnabled(True)
         self.customer_id = customer_id
-        self.message.show_message(t("lists.detail.created" if created else "lists.detail.saved"))
+        self.message.show_message(
+            t("customers.detail.created" if created else "customers.detail.saved")
+        )
         self.load(customer_id, keep_message=True)
         self.saved.emit(customer_id)
 
@@ -492,19 +494,19 @@ class CustomerDetailPanel(QWidget):
         if isinstance(exc, Suppressed):
             if confirm(
                 self,
-                exc.message() + "\n\n" + t("lists.detail.suppressed_question"),
-                t("lists.detail.suppressed_add"),
+                exc.message() + "\n\n" + t("customers.detail.suppressed_question"),
+                t("customers.detail.suppressed_add"),
             ):
                 self._save(confirmed_suppressed=True)
             return
         if isinstance(exc, Conflict):
             self.message.show_message(
-                exc.message(), "error", t("lists.detail.reload"), self.reload_after_conflict
+                exc.message(), "error", t("customers.detail.reload"), self.reload_after_conflict
             )
             return
         if isinstance(exc, ValidationError):
             rest = self.fields.show(messages_of(exc))
-            text = "; ".join(rest.values()) if rest else t("lists.detail.fix_errors")
+            text = "; ".join(rest.values()) if rest else t("customers.detail.fix_errors")
             self.message.show_message(text, "error")
             return
         self.message.show_message(error_text(exc), "error")
@@ -523,7 +525,7 @@ class CustomerDetailPanel(QWidget):
         archive = not d.archived
         if archive and not confirm(
             self,
-            t("lists.detail.archive_confirm", name=d.display_name),
+            t("customers.detail.archive_confirm", name=d.display_name),
             t("messages.action.archive"),
         ):
             return
@@ -535,7 +537,7 @@ class CustomerDetailPanel(QWidget):
 
         def done(customer_id: int) -> None:
             self.message.show_message(
-                t("lists.detail.archived" if archive else "lists.detail.unarchived")
+                t("customers.detail.archived" if archive else "customers.detail.unarchived")
             )
             self.load(customer_id, keep_message=True)
             self.saved.emit(customer_id)
@@ -563,7 +565,7 @@ class CustomerDetailPanel(QWidget):
     def _show_hetu(self, value: str) -> None:
         self._hetu_clear = value
         self.hetu_edit.setText(value)
-        self.show_hetu_button.setText(t("lists.detail.hetu_hide"))
+        self.show_hetu_button.setText(t("customers.detail.hetu_hide"))
         self.hetu_timer.start()
 
     @Slot()
@@ -572,7 +574,7 @@ class CustomerDetailPanel(QWidget):
         if self._hetu_clear and self.detail is not None and self.hetu_edit.isReadOnly():
             self.hetu_edit.setText(self.detail.hetu_masked)
         self._hetu_clear = ""
-        self.show_hetu_button.setText(t("lists.detail.hetu_show"))
+        self.show_hetu_button.setText(t("customers.detail.hetu_show"))
 
     @Slot()
     def copy_hetu(self) -> None:
@@ -585,7 +587,7 @@ class CustomerDetailPanel(QWidget):
         QGuiApplication.clipboard().setMimeData(mime)
         self._clip_value = value
         self.clip_timer.start()
-        self.message.show_message(t("lists.detail.hetu_copied"))
+        self.message.show_message(t("customers.detail.hetu_copied"))
 
     @Slot()
     def clear_clipboard(self) -> None:

@@ -68,17 +68,17 @@ class ListsPage(QWidget):
         self.may_mail = ctx.can(Permission.LETTERS)
         self.may_print_forms = ctx.can(Permission.BLANK_FORMS)
 
-        heading = QLabel(t("listsdoc.title"))
+        heading = QLabel(t("lists.title"))
         heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
         self.language = QComboBox()
-        self.language.addItem(t("listsdoc.lang.fi"), "fi")
-        self.language.addItem(t("listsdoc.lang.en"), "en")
+        self.language.addItem(t("lists.lang.fi"), "fi")
+        self.language.addItem(t("lists.lang.en"), "en")
         self.language.setCurrentIndex(max(0, self.language.findData(i18n.language())))
-        self.language.setToolTip(t("listsdoc.lang_hint"))
+        self.language.setToolTip(t("lists.lang_hint"))
         top = QHBoxLayout()
         top.addWidget(heading)
         top.addStretch(1)
-        top.addWidget(_label(t("listsdoc.lang"), self.language))
+        top.addWidget(_label(t("lists.lang"), self.language))
         top.addWidget(self.language)
 
         body = QHBoxLayout()
@@ -99,40 +99,40 @@ class ListsPage(QWidget):
         self.prefix.textEdited.connect(lambda _text: self.filter_timer.start())
         self.source.currentIndexChanged.connect(lambda _i: self.filter_timer.start())
         if not self.may_mail:
-            self.status.setText(t("listsdoc.manager_only") + ".")
+            self.status.setText(t("lists.manager_only") + ".")
         self.preview()
 
     # --- building the page ----------------------------------------------------------------
 
     def _mailing_box(self) -> QGroupBox:
-        box = QGroupBox(t("listsdoc.mailing.title"))
-        rule = QLabel(t("listsdoc.mailing.rule"))
+        box = QGroupBox(t("lists.mailing.title"))
+        rule = QLabel(t("lists.mailing.rule"))
         rule.setWordWrap(True)
 
         self.prefix = QLineEdit()
         self.prefix.setObjectName("postal_code_prefix")
-        self.prefix.setPlaceholderText(t("listsdoc.prefix_placeholder"))
+        self.prefix.setPlaceholderText(t("lists.prefix_placeholder"))
         self.prefix.setMaxLength(5)
         self.prefix.setMaximumWidth(120)
         self.prefix.returnPressed.connect(self.preview)
         self.source = QComboBox()
         self.source.setObjectName("source")
-        self.source.addItem(t("listsdoc.all_sources"), None)
+        self.source.addItem(t("lists.all_sources"), None)
         for source in Source:
             self.source.addItem(t(f"source.{source.value}"), source.value)
-        self.preview_button = QPushButton(t("listsdoc.preview"))
-        self.preview_button.setToolTip(t("listsdoc.preview_hint"))
+        self.preview_button = QPushButton(t("lists.preview"))
+        self.preview_button.setToolTip(t("lists.preview_hint"))
         self.preview_button.clicked.connect(self.preview)
         filters = QHBoxLayout()
-        filters.addWidget(_label(t("listsdoc.prefix"), self.prefix))
+        filters.addWidget(_label(t("lists.prefix"), self.prefix))
         filters.addWidget(self.prefix)
         filters.addSpacing(12)
-        filters.addWidget(_label(t("listsdoc.source"), self.source))
+        filters.addWidget(_label(t("lists.source"), self.source))
         filters.addWidget(self.source)
         filters.addStretch(1)
         filters.addWidget(self.preview_button)
 
-        self.summary = QLabel(t("listsdoc.loading"))
+        self.summary = QLabel(t("lists.loading"))
         self.summary.setObjectName("summary")
         self.summary.setStyleSheet("font-weight: 600;")
         self.left_out = QLabel()
@@ -142,7 +142,7 @@ class ListsPage(QWidget):
         self.model = mailing_model(self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setAccessibleName(t("listsdoc.table_name"))
+        self.table.setAccessibleName(t("lists.table_name"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
@@ -162,19 +162,19 @@ class ListsPage(QWidget):
         self.skip = QSpinBox()
         self.skip.setObjectName("skip")
         self.skip.setRange(0, LABELS_PER_SHEET - 1)
-        self.skip.setToolTip(t("listsdoc.skip_hint"))
-        self.labels_button = QPushButton(t("listsdoc.labels"))
+        self.skip.setToolTip(t("lists.skip_hint"))
+        self.labels_button = QPushButton(t("lists.labels"))
         self.labels_button.setObjectName("labels")
         self.labels_button.clicked.connect(self.save_labels)
-        self.print_labels_button = QPushButton(t("wprint.print_labels"))
+        self.print_labels_button = QPushButton(t("print.print_labels"))
         self.print_labels_button.setObjectName("print_labels")
-        self.print_labels_button.setToolTip(t("wprint.print_labels_hint"))
+        self.print_labels_button.setToolTip(t("print.print_labels_hint"))
         self.print_labels_button.clicked.connect(self.print_labels)
-        self.csv_button = QPushButton(t("listsdoc.csv"))
+        self.csv_button = QPushButton(t("lists.csv"))
         self.csv_button.setObjectName("csv")
         self.csv_button.clicked.connect(self.save_csv)
         actions = QHBoxLayout()
-        actions.addWidget(_label(t("listsdoc.skip"), self.skip))
+        actions.addWidget(_label(t("lists.skip"), self.skip))
         actions.addWidget(self.skip)
         actions.addStretch(1)
         actions.addWidget(self.labels_button)
@@ -196,27 +196,27 @@ class ListsPage(QWidget):
         return box
 
     def _forms_box(self) -> QGroupBox:
-        box = QGroupBox(t("listsdoc.forms.title"))
-        note = QLabel(t("listsdoc.forms.note"))
+        box = QGroupBox(t("lists.forms.title"))
+        note = QLabel(t("lists.forms.note"))
         note.setWordWrap(True)
         grid = QGridLayout()
         grid.setColumnStretch(0, 1)
         self.form_buttons: dict[str, tuple[QPushButton, QPushButton]] = {}
         kinds = [*FORM_KINDS, "statement"]
         for row, kind in enumerate(kinds):
-            name = QLabel(t(f"listsdoc.doc.{kind}"))
+            name = QLabel(t(f"lists.doc.{kind}"))
             name.setWordWrap(True)
             if kind == "objection":
-                name.setToolTip(t("listsdoc.doc.objection_hint"))
-            save = QPushButton(t("listsdoc.save"))
+                name.setToolTip(t("lists.doc.objection_hint"))
+            save = QPushButton(t("lists.save"))
             save.setObjectName(f"save_{kind}")
-            save.setToolTip(t("listsdoc.save_hint"))
-            save.setAccessibleName(f"{t(f'listsdoc.doc.{kind}')}: {t('listsdoc.save')}")
+            save.setToolTip(t("lists.save_hint"))
+            save.setAccessibleName(f"{t(f'lists.doc.{kind}')}: {t('lists.save')}")
             save.clicked.connect(lambda _=False, k=kind: self.save_printout(k))
-            print_ = QPushButton(t("listsdoc.print"))
+            print_ = QPushButton(t("lists.print"))
             print_.setObjectName(f"print_{kind}")
-            print_.setToolTip(t("wprint.print_hint"))
-            print_.setAccessibleName(f"{t(f'listsdoc.doc.{kind}')}: {t('listsdoc.print')}")
+            print_.setToolTip(t("print.print_hint"))
+            print_.setAccessibleName(f"{t(f'lists.doc.{kind}')}: {t('lists.print')}")
             print_.clicked.connect(lambda _=False, k=kind: self.print_printout(k))
             for button in (save, print_):
                 button.setEnabled(self.may_print_forms)
@@ -261,15 +261,15 @@ class ListsPage(QWidget):
     def show_selection(self, selection: mailing.MailingSelection) -> None:
         self.selection = selection
         self.model.set_rows(selection.entries)
-        key = "listsdoc.summary_one" if selection.count == 1 else "listsdoc.summary"
+        key = "lists.summary_one" if selection.count == 1 else "lists.summary"
         self.summary.setText(t(key, count=number(selection.count)))
         left_out = t(
-            "listsdoc.left_out",
+            "lists.left_out",
             objection=number(selection.left_out_objection),
             address=number(selection.left_out_no_address),
         )
         if not selection.complete:
-            left_out += " " + t("listsdoc.first_rows", shown=number(len(selection.entries)))
+            left_out += " " + t("lists.first_rows", shown=number(len(selection.entries)))
         self.left_out.setText(left_out)
         self._update_buttons()
 
@@ -278,15 +278,15 @@ class ListsPage(QWidget):
         for button in (self.labels_button, self.print_labels_button, self.csv_button):
             button.setEnabled(self.may_mail and has_rows)
             if not self.may_mail:
-                button.setToolTip(t("listsdoc.manager_only"))
+                button.setToolTip(t("lists.manager_only"))
             elif not has_rows:
-                button.setToolTip(t("listsdoc.nobody"))
+                button.setToolTip(t("lists.nobody"))
             else:
                 hints = {
-                    self.labels_button: "listsdoc.labels_hint",
-                    self.print_labels_button: "wprint.print_labels_hint",
+                    self.labels_button: "lists.labels_hint",
+                    self.print_labels_button: "print.print_labels_hint",
                 }
-                button.setToolTip(t(hints.get(button, "listsdoc.csv_hint")))
+                button.setToolTip(t(hints.get(button, "lists.csv_hint")))
         self.skip.setEnabled(self.may_mail)
 
     def refresh(self) -> None:
@@ -296,7 +296,7 @@ class ListsPage(QWidget):
     # --- producing documents --------------------------------------------------------------
 
     def _file_name(self, kind: str, ext: str) -> str:
-        return f"{t(f'listsdoc.file.{kind}', self.doc_lang())}-{today().isoformat()}.{ext}"
+        return f"{t(f'lists.file.{kind}', self.doc_lang())}-{today().isoformat()}.{ext}"
 
     def _mailing_build(self, csv: bool) -> documents.Build:
         # The selection is made again when the document is built, so a prohibition set since
@@ -317,7 +317,7 @@ class ListsPage(QWidget):
         return build
 
     def _saved(self, path: Any) -> None:
-        self.status.setText(t("listsdoc.saved", path=str(path)))
+        self.status.setText(t("lists.saved", path=str(path)))
 
     def _busy(self, busy: bool) -> None:
         for button in (

@@ -68,7 +68,7 @@ class Asker:
         return messages.confirm(self.parent, text, action, destructive=destructive)
 
     def open_file(self, title: str) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self.parent, title, "", t("req.gui.scan_filter"))
+        name, _ = QFileDialog.getOpenFileName(self.parent, title, "", t("req.scan_filter"))
         return Path(name) if name else None
 
     def save_path(self, suggested: str) -> Path | None:
@@ -87,7 +87,7 @@ def _ok_cancel(dialog: QDialog) -> QDialogButtonBox:
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
     )
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("req.gui.cancel"))
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("req.cancel"))
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons

@@ -74,7 +74,7 @@ class RequestPage(QWidget):
         self.item_table: QTableWidget | None = None  # the rectification's items
         outer = QVBoxLayout(self)
         top = QHBoxLayout()
-        back = QPushButton(t("req.gui.back"))
+        back = QPushButton(t("req.back"))
         back.setToolTip("Esc")
         back.clicked.connect(self.back_requested.emit)
         self.title = QLabel()
@@ -157,7 +157,7 @@ class RequestPage(QWidget):
         b = make_button(text, slot, enabled)
         b.setObjectName(key)
         if not enabled and not self._permitted(key):
-            b.setToolTip(t("req.gui.manager_only"))
+            b.setToolTip(t("req.manager_only"))
         self.buttons[key] = b
         return b
 
@@ -181,20 +181,20 @@ class RequestPage(QWidget):
 
     def _status_box(self) -> QGroupBox:
         d = self.detail
-        box = QGroupBox(t("req.gui.h.status"))
+        box = QGroupBox(t("req.h.status"))
         lay = QVBoxLayout(box)
-        state = para(f"<b>{t('req.gui.f.state')}:</b> {t(f'req.state.{d.state}')}")
+        state = para(f"<b>{t('req.f.state')}:</b> {t(f'req.state.{d.state}')}")
         lay.addWidget(state)
         due = t(
-            "req.gui.due_line",
+            "req.due_line",
             due=format_date(d.effective_due_on),
             received=format_date(d.received_on),
         )
         if d.is_open:
             due += " — " + (
-                t("req.gui.days_overdue", days=-d.days_left)
+                t("req.days_overdue", days=-d.days_left)
                 if d.days_left < 0
-                else t("req.gui.days_left", days=d.days_left)
+                else t("req.days_left", days=d.days_left)
             )
         due_label = para(due)
         if d.urgency == "overdue":
@@ -206,7 +206,7 @@ class RequestPage(QWidget):
             lay.addWidget(
                 para(
                     t(
-                        "req.gui.extended_line",
+                        "req.extended_line",
                         first=format_date(d.due_on),
                         reasons=d.extension_reasons,
                     ),
@@ -216,7 +216,7 @@ class RequestPage(QWidget):
         lay.addWidget(
             para(
                 t(
-                    "req.gui.channel_line",
+                    "req.channel_line",
                     channel=t(f"req.channel.{d.channel}"),
                     language=t(f"req.lang.{d.language}"),
                     by=d.created_by,
@@ -226,7 +226,7 @@ class RequestPage(QWidget):
         )
         if d.decision:
             text = t(
-                "req.gui.decision_line",
+                "req.decision_line",
                 decision=t(f"req.decision.{d.decision}"),
                 by=d.decided_by or "—",
                 when=format_datetime(d.decided_at) if d.decided_at else "",
@@ -238,17 +238,17 @@ class RequestPage(QWidget):
 
     def _signature_box(self) -> QGroupBox:
         d = self.detail
-        box = QGroupBox(t("req.gui.h.step_signature"))
+        box = QGroupBox(t("req.h.step_signature"))
         lay = QVBoxLayout(box)
         if d.signed_on_file:
-            lay.addWidget(para(t("req.gui.signed_yes", location=d.original_location)))
+            lay.addWidget(para(t("req.signed_yes", location=d.original_location)))
         else:
-            lay.addWidget(para(t("req.gui.signed_no")))
+            lay.addWidget(para(t("req.signed_no")))
         for a in d.attachments:
             lay.addWidget(
                 para(
                     t(
-                        "req.gui.attachment_line",
+                        "req.attachment_line",
                         name=a.filename,
                         kb=max(1, a.size // 1024),
                         sha=a.sha256[:16],
@@ -261,64 +261,64 @@ class RequestPage(QWidget):
             lay.addWidget(
                 para(
                     t(
-                        "req.gui.identity_line",
+                        "req.identity_line",
                         by=d.identity_checked_by or "—",
                         method=d.identity_method,
                     )
                 )
             )
         else:
-            lay.addWidget(para(t("req.gui.identity_missing"), muted=True))
+            lay.addWidget(para(t("req.identity_missing"), muted=True))
         lay.addLayout(
             hrow(
-                self._add("attach", t("req.gui.attach_signed"), self.attach_signed),
-                self._add("form", t("req.gui.print_form"), self.print_form),
-                self._add("identity", t("req.gui.record_identity"), self.record_identity),
+                self._add("attach", t("req.attach_signed"), self.attach_signed),
+                self._add("form", t("req.print_form"), self.print_form),
+                self._add("identity", t("req.record_identity"), self.record_identity),
             )
         )
         return box
 
     def _customer_box(self) -> QGroupBox:
         d = self.detail
-        box = QGroupBox(t("req.gui.h.step_customer"))
+        box = QGroupBox(t("req.h.step_customer"))
         lay = QVBoxLayout(box)
         if d.customer_id:
-            lay.addWidget(para(t("req.gui.customer_matched", name=d.person)))
+            lay.addWidget(para(t("req.customer_matched", name=d.person)))
         else:
             told = ", ".join(x for x in (d.subject_name, d.subject_email) if x) or d.pseudonym
-            lay.addWidget(para(t("req.gui.customer_unmatched", told=told)))
+            lay.addWidget(para(t("req.customer_unmatched", told=told)))
         if d.is_open:
             self.search = QLineEdit()
-            self.search.setPlaceholderText(t("req.gui.customer_search_hint"))
-            self.search.setAccessibleName(t("req.gui.f.customer_search"))
+            self.search.setPlaceholderText(t("req.customer_search_hint"))
+            self.search.setAccessibleName(t("req.f.customer_search"))
             self.search.setMinimumWidth(280)
             self.search.textChanged.connect(self._search)
             self.candidates = QComboBox()
-            self.candidates.setAccessibleName(t("req.gui.f.customer"))
+            self.candidates.setAccessibleName(t("req.f.customer"))
             self.candidates.setMinimumWidth(320)
             lay.addLayout(
                 hrow(
                     self.search,
                     self.candidates,
-                    self._add("match", t("req.gui.match"), self.match_selected, False),
+                    self._add("match", t("req.match"), self.match_selected, False),
                 )
             )
         return box
 
     def _work_box(self) -> QGroupBox:
         d = self.detail
-        box = QGroupBox(t(f"req.gui.h.work_{d.kind}"))
+        box = QGroupBox(t(f"req.h.work_{d.kind}"))
         lay = QVBoxLayout(box)
         has_customer = d.customer_id is not None
         if d.kind == K.ACCESS:
-            lay.addWidget(para(t("req.gui.access_help"), muted=True))
+            lay.addWidget(para(t("req.access_help"), muted=True))
             lay.addLayout(
                 hrow(
-                    self._add("report", t("req.gui.access_report"), self.access_report),
-                    self._add("json", t("req.gui.access_json"), self.access_json),
+                    self._add("report", t("req.access_report"), self.access_report),
+                    self._add("json", t("req.access_json"), self.access_json),
                     self._add(
                         "finish_access",
-                        t("req.gui.finish_access" if has_customer else "req.gui.finish_no_data"),
+                        t("req.finish_access" if has_customer else "req.finish_no_data"),
                         self.finish_access,
                     ),
                 )
@@ -330,10 +330,8 @@ class RequestPage(QWidget):
                 lay.addWidget(para("• " + t(f"doc.objection.{item.field}")))
             lay.addLayout(
                 hrow(
-                    self._add(
-                        "apply_objection", t("req.gui.apply_objection"), self.apply_objection
-                    ),
-                    self._add("confirmation", t("req.gui.confirmation"), self.confirmation),
+                    self._add("apply_objection", t("req.apply_objection"), self.apply_objection),
+                    self._add("confirmation", t("req.confirmation"), self.confirmation),
                 )
             )
         else:
@@ -341,29 +339,29 @@ class RequestPage(QWidget):
         return box
 
     def _decision_box(self) -> QGroupBox:
-        box = QGroupBox(t("req.gui.h.step_decision"))
+        box = QGroupBox(t("req.h.step_decision"))
         lay = QVBoxLayout(box)
-        lay.addWidget(para(t("req.gui.refuse_note"), muted=True))
+        lay.addWidget(para(t("req.refuse_note"), muted=True))
         lay.addLayout(
             hrow(
-                self._add("extend", t("req.gui.extend"), self.extend),
-                self._add("extension_notice", t("req.gui.extension_notice"), self.extension_notice),
-                self._add("refuse", t("req.gui.refuse"), self.refuse),
-                self._add("withdraw", t("req.gui.withdraw"), self.withdraw),
+                self._add("extend", t("req.extend"), self.extend),
+                self._add("extension_notice", t("req.extension_notice"), self.extension_notice),
+                self._add("refuse", t("req.refuse"), self.refuse),
+                self._add("withdraw", t("req.withdraw"), self.withdraw),
             )
         )
         return box
 
     def _documents_box(self) -> QGroupBox:
-        box = QGroupBox(t("req.gui.h.documents"))
+        box = QGroupBox(t("req.h.documents"))
         lay = QVBoxLayout(box)
         if not self.detail.documents:
-            lay.addWidget(para(t("req.gui.no_documents"), muted=True))
+            lay.addWidget(para(t("req.no_documents"), muted=True))
         for doc in self.detail.documents:
             lay.addWidget(
                 para(
                     t(
-                        "req.gui.document_line",
+                        "req.document_line",
                         kind=t(f"doc.kind.{doc.kind}"),
                         language=t(f"req.lang.{doc.language}"),
                         by=doc.created_by,
@@ -411,9 +409,9 @@ class RequestPage(QWidget):
 
     @Slot()
     def attach_signed(self) -> None:
-        path = self.asker.open_file(t("req.gui.choose_scan"))
+        path = self.asker.open_file(t("req.choose_scan"))
         location = self.asker.text(
-            t("req.gui.attach_signed"), t("req.gui.f.original_location"), t("req.gui.location_hint")
+            t("req.attach_signed"), t("req.f.original_location"), t("req.location_hint")
         )
         if location is None:
             return
@@ -430,7 +428,7 @@ class RequestPage(QWidget):
     @Slot()
     def record_identity(self) -> None:
         method = self.asker.text(
-            t("req.gui.record_identity"), t("req.gui.f.identity_method"), t("req.gui.identity_hint")
+            t("req.record_identity"), t("req.f.identity_method"), t("req.identity_hint")
         )
         if method is not None:
             self._act(lambda s: record_identity_check(s, self.ctx.actor, self.rid, method))
@@ -497,9 +495,7 @@ class RequestPage(QWidget):
         item = self._selected_item()
         if item is None:
             return
-        reason = self.asker.text(
-            t("req.gui.refuse_item"), t("req.gui.reason_label"), t("req.gui.refuse_note")
-        )
+        reason = self.asker.text(t("req.refuse_item"), t("req.reason_label"), t("req.refuse_note"))
         if reason is not None:
             self._act(lambda s: decide_rectification(s, self.ctx.actor, item, False, reason))
 
@@ -543,20 +539,18 @@ class RequestPage(QWidget):
 
     @Slot()
     def erase(self) -> None:
-        self._erase_with(erase, t("req.gui.confirm_erase"), t("messages.action.erase"))
+        self._erase_with(erase, t("req.confirm_erase"), t("messages.action.erase"))
 
     @Slot()
     def anonymise(self) -> None:
-        self._erase_with(anonymise, t("req.gui.confirm_anonymise"), t("messages.action.anonymise"))
+        self._erase_with(anonymise, t("req.confirm_anonymise"), t("messages.action.anonymise"))
 
     @Slot()
     def extend(self) -> None:
-        months = self.asker.months(t("req.gui.extend"), t("req.gui.extend_months"))
+        months = self.asker.months(t("req.extend"), t("req.extend_months"))
         if months is None:
             return
-        reasons = self.asker.text(
-            t("req.gui.extend"), t("req.gui.extend_reasons"), t("req.gui.refuse_note")
-        )
+        reasons = self.asker.text(t("req.extend"), t("req.extend_reasons"), t("req.refuse_note"))
         if reasons is not None:
             self._act(lambda s: extend_deadline(s, self.ctx.actor, self.rid, months, reasons))
 
@@ -566,13 +560,11 @@ class RequestPage(QWidget):
 
     @Slot()
     def refuse(self) -> None:
-        reasons = self.asker.text(
-            t("req.gui.refuse"), t("req.gui.reason_label"), t("req.gui.refuse_note")
-        )
+        reasons = self.asker.text(t("req.refuse"), t("req.reason_label"), t("req.refuse_note"))
         if reasons is not None:
             self._act(lambda s: refuse_request(s, self.ctx.actor, self.rid, reasons))
 
     @Slot()
     def withdraw(self) -> None:
-        if self.asker.confirm(t("req.gui.confirm_withdraw"), t("messages.action.withdraw")):
+        if self.asker.confirm(t("req.confirm_withdraw"), t("messages.action.withdraw")):
             self._act(lambda s: withdraw_request(s, self.ctx.actor, self.rid))

@@ -59,7 +59,7 @@ class SettingsPage(QWidget):
         self.edits: dict[str, QLineEdit] = {}
         self.spins: dict[str, QSpinBox] = {}
 
-        heading = QLabel(t("gui.page.settings"))
+        heading = QLabel(t("app.page.settings"))
         heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
         self.company_form = Form()
         for name in COMPANY:
@@ -73,14 +73,14 @@ class SettingsPage(QWidget):
             spin.setRange(low, high)
             spin.setObjectName(name)
             spin.setMaximumWidth(120)
-            self.app_form.add(name, t(f"field.{name}"), spin, t(f"gui.settings.hint.{name}"))
+            self.app_form.add(name, t(f"field.{name}"), spin, t(f"settings.hint.{name}"))
             self.spins[name] = spin
         folder_row = QWidget()
         row = QHBoxLayout(folder_row)
         row.setContentsMargins(0, 0, 0, 0)
         self.backup_folder = QLineEdit()
         self.backup_folder.setObjectName("backup_folder")
-        browse = QPushButton(t("gui.settings.browse"))
+        browse = QPushButton(t("settings.browse"))
         browse.clicked.connect(self.choose_folder)
         row.addWidget(self.backup_folder, 1)
         row.addWidget(browse)
@@ -90,19 +90,19 @@ class SettingsPage(QWidget):
 
         self.status = QLabel()
         self.status.setObjectName("settingsStatus")
-        self.save_button = QPushButton(t("gui.common.save"))
+        self.save_button = QPushButton(t("common.save"))
         self.save_button.setObjectName("save")
         self.save_button.setToolTip("Ctrl+S")
         self.save_button.clicked.connect(self.save)
-        self.revert_button = QPushButton(t("gui.settings.revert"))
+        self.revert_button = QPushButton(t("settings.revert"))
         self.revert_button.clicked.connect(self.load)
-        self.sheet_button = QPushButton(t("gui.settings.recovery_sheet"))
+        self.sheet_button = QPushButton(t("settings.recovery_sheet"))
         self.sheet_button.setObjectName("recoverySheet")
-        self.sheet_button.setToolTip(t("gui.settings.recovery_sheet_hint"))
+        self.sheet_button.setToolTip(t("settings.recovery_sheet_hint"))
         self.sheet_button.clicked.connect(self.print_recovery_sheet)
         # Tests replace it: the print preview (which waits for the user).
         self.print_pdf = documents.print_pdf
-        self.rotate_button = QPushButton(t("gui.settings.rotate_key"))
+        self.rotate_button = QPushButton(t("settings.rotate_key"))
         self.rotate_button.setObjectName("rotateKey")
         self.rotate_button.clicked.connect(self.rotate_key)
         self.confirm_rotation = self._confirm_rotation
@@ -115,9 +115,9 @@ class SettingsPage(QWidget):
         body.setMaximumWidth(960)
         column = QVBoxLayout(body)
         for title_key, form in (
-            ("gui.settings.company", self.company_form),
-            ("gui.settings.contact", self.contact_form),
-            ("gui.settings.app", self.app_form),
+            ("settings.company", self.company_form),
+            ("settings.contact", self.contact_form),
+            ("settings.app", self.app_form),
         ):
             box = QGroupBox(t(title_key))
             QVBoxLayout(box).addWidget(form)
@@ -143,7 +143,7 @@ class SettingsPage(QWidget):
     def _line(self, form: Form, name: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(name)
-        hint = t(f"gui.settings.hint.{name}")
+        hint = t(f"settings.hint.{name}")
         # A letterhead field every letter needs is marked as required, as in the wizard.
         label = t(f"field.{name}") + (" *" if name in LETTERHEAD_REQUIRED else "")
         form.add(name, label, edit, "" if hint.startswith("gui.") else hint)
@@ -174,7 +174,7 @@ class SettingsPage(QWidget):
             form.clear_errors()
         self.backup_group.load()
         self.status.setText(
-            t("gui.settings.updated", who=updated[0], when=format_datetime(updated[1]))
+            t("settings.updated", who=updated[0], when=format_datetime(updated[1]))
             if updated[0]
             else ""
         )
@@ -206,7 +206,7 @@ class SettingsPage(QWidget):
             form.clear_errors()
         changes = self.changed_values()
         if not changes:
-            self.status.setText(t("gui.settings.nothing"))
+            self.status.setText(t("settings.nothing"))
             return
         actor, version = self.ctx.actor, self.version
         DbOp(
@@ -215,13 +215,13 @@ class SettingsPage(QWidget):
 
     def _saved(self, _result: object) -> None:
         self.load()
-        self.status.setText(t("gui.settings.saved"))
+        self.status.setText(t("settings.saved"))
 
     def _not_saved(self, exc: BaseException) -> None:
         if isinstance(exc, ValidationError):
             if not any(form.show_validation(exc) for form in self.forms()):
                 show_error(self, exc)
-            self.status.setText(t("gui.settings.not_saved"))
+            self.status.setText(t("settings.not_saved"))
             return
         show_error(self, exc)  # a conflict (someone else saved first) or a refusal
 
@@ -238,9 +238,9 @@ class SettingsPage(QWidget):
     def _ask_pdf_path(self) -> str:
         from pathlib import Path
 
-        suggestion = str(Path.home() / t("gui.wizard.sheet_file"))
+        suggestion = str(Path.home() / t("setup.sheet_file"))
         path, _ = QFileDialog.getSaveFileName(
-            self, t("gui.settings.recovery_sheet"), suggestion, "PDF (*.pdf)"
+            self, t("settings.recovery_sheet"), suggestion, "PDF (*.pdf)"
         )
         return path
 
@@ -271,8 +271,8 @@ class SettingsPage(QWidget):
             self.print_pdf(
                 self,
                 recovery_sheet_pdf(created),
-                t("gui.wizard.sheet_file"),
-                on_saved=lambda path: self.status.setText(t("gui.wizard.printed", path=str(path))),
+                t("setup.sheet_file"),
+                on_saved=lambda path: self.status.setText(t("setup.printed", path=str(path))),
             )
 
         DbOp(self.ctx, self, sheet_data).success(show).run()
@@ -282,8 +282,8 @@ class SettingsPage(QWidget):
     def _confirm_rotation(self) -> bool:
         return confirm(
             self,
-            t("gui.settings.rotate_key_question"),
-            t("gui.settings.rotate_key_action"),
+            t("settings.rotate_key_question"),
+            t("settings.rotate_key_action"),
             destructive=True,
         )
 
@@ -306,7 +306,7 @@ class SettingsPage(QWidget):
             return
         sheet = Path(path).with_suffix(".pdf")
         actor, lang = self.ctx.actor, i18n.language()
-        dialog = QProgressDialog(t("gui.settings.rotate_key_action"), "", 0, 0, self)
+        dialog = QProgressDialog(t("settings.rotate_key_action"), "", 0, 0, self)
         dialog.setCancelButton(None)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
@@ -330,8 +330,8 @@ class SettingsPage(QWidget):
 
         def done(rotation: Rotation) -> None:
             finished()
-            self.status.setText(t("gui.wizard.printed", path=str(sheet)))
-            inform(self, t("gui.settings.rotate_key_action"), rotation.notice())
+            self.status.setText(t("setup.printed", path=str(sheet)))
+            inform(self, t("settings.rotate_key_action"), rotation.notice())
             self.open_file(sheet)
 
         def failed(exc: BaseException) -> None:

@@ -35,17 +35,17 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.count: int | None = None
-        self.setWindowTitle(t("wexport.title"))
+        self.setWindowTitle(t("export.dialog.title"))
         self.setMinimumWidth(640)
-        self.file = QLineEdit(str(Path.home() / f"{t('wexport.file_stem')}_{today()}.xlsx"))
-        self.file.setAccessibleName(t("wexport.file"))
-        self.choose = QPushButton(t("wexport.choose"))
+        self.file = QLineEdit(str(Path.home() / f"{t('export.dialog.file_stem')}_{today()}.xlsx"))
+        self.file.setAccessibleName(t("export.dialog.file"))
+        self.choose = QPushButton(t("export.dialog.choose"))
         self.choose.clicked.connect(self.choose_file)
         row = QHBoxLayout()
         row.addWidget(self.file, 1)
         row.addWidget(self.choose)
-        self.with_hetu = QCheckBox(t("wexport.with_hetu"))
-        self.warning = QLabel(t("wexport.hetu_warning"))
+        self.with_hetu = QCheckBox(t("export.dialog.with_hetu"))
+        self.warning = QLabel(t("export.dialog.hetu_warning"))
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet(f"color: {ERROR_COLOUR};")
         # Its space is kept while hidden: ticking the box moves nothing under the mouse.
@@ -55,10 +55,10 @@ class ExportDialog(QDialog):
         self.warning.setVisible(False)
         self.with_hetu.toggled.connect(self.warning.setVisible)
         form = QFormLayout()
-        label = QLabel(t("wexport.file"))
+        label = QLabel(t("export.dialog.file"))
         label.setBuddy(self.file)
         form.addRow(label, row)
-        self.hint = QLabel(t("wexport.hint"))
+        self.hint = QLabel(t("export.dialog.hint"))
         self.hint.setWordWrap(True)
         self.outcome = QLabel()
         self.outcome.setObjectName("exportResult")
@@ -66,10 +66,10 @@ class ExportDialog(QDialog):
         self.error = error_label()
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton(
-            t("wexport.export"), QDialogButtonBox.ButtonRole.AcceptRole
+            t("export.dialog.export"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.close_button = self.buttons.addButton(
-            t("wexport.close"), QDialogButtonBox.ButtonRole.RejectRole
+            t("export.dialog.close"), QDialogButtonBox.ButtonRole.RejectRole
         )
         self.export_button.clicked.connect(self.export)
         self.close_button.clicked.connect(self.reject)
@@ -85,7 +85,7 @@ class ExportDialog(QDialog):
     @Slot()
     def choose_file(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(
-            self, t("wexport.choose_title"), self.file.text(), t("wimport.save_filter")
+            self, t("export.dialog.choose_title"), self.file.text(), t("import.wizard.save_filter")
         )
         if path:
             target = Path(path)
@@ -105,15 +105,15 @@ class ExportDialog(QDialog):
     def export(self) -> None:
         show_inline(self.error, None)
         if not self.file.text().strip():
-            self.error.setText(t("wexport.no_file"))
+            self.error.setText(t("export.dialog.no_file"))
             self.error.setVisible(True)
             return
         path = self.path()
         with_hetu = self.with_hetu.isChecked()
         if with_hetu and not confirm(
             self,
-            t("wexport.hetu_confirm", path=str(path)),
-            t("wexport.export_with_hetu"),
+            t("export.dialog.hetu_confirm", path=str(path)),
+            t("export.dialog.export_with_hetu"),
             destructive=True,
         ):
             return
@@ -124,6 +124,6 @@ class ExportDialog(QDialog):
 
         def done(count: int) -> None:
             self.count = count
-            self.outcome.setText(t("wexport.done", count=count, path=str(path)))
+            self.outcome.setText(t("export.dialog.done", count=count, path=str(path)))
 
         DbOp(ctx, self, run).success(done).failure(lambda exc: show_inline(self.error, exc)).run()

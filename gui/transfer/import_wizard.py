@@ -50,7 +50,7 @@ FIELDS = tuple(HEADER_SYNONYMS)
 
 def _summary(report: ImportReport) -> str:
     return t(
-        "wimport.preview_summary",
+        "import.wizard.preview_summary",
         new=report.imported,
         unchanged=report.unchanged,
         rejected=report.rejected,
@@ -73,8 +73,8 @@ def _rejected_view(model: RowsModel, name: str) -> QTableView:
 def _rejected_model(parent: QWidget) -> RowsModel:
     return RowsModel(
         [
-            Column("wimport.row", lambda r: str(r.line), right=True),
-            Column("wimport.reason", lambda r: r.reason),
+            Column("import.wizard.row", lambda r: str(r.line), right=True),
+            Column("import.wizard.reason", lambda r: r.reason),
         ],
         parent=parent,
     )
@@ -86,25 +86,25 @@ class FilePage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.w = wizard
-        self.setTitle(t("wimport.file_title"))
-        self.setSubTitle(t("wimport.file_hint"))
+        self.setTitle(t("import.wizard.file_title"))
+        self.setSubTitle(t("import.wizard.file_hint"))
         self.file = QLineEdit()
         self.file.setReadOnly(True)
-        self.file.setAccessibleName(t("wimport.file"))
-        self.choose = QPushButton(t("wimport.choose"))
+        self.file.setAccessibleName(t("import.wizard.file"))
+        self.choose = QPushButton(t("import.wizard.choose"))
         self.choose.clicked.connect(self.choose_file)
         row = QHBoxLayout()
         row.addWidget(self.file, 1)
         row.addWidget(self.choose)
         self.sheet = QComboBox()
-        self.sheet.setAccessibleName(t("wimport.sheet"))
+        self.sheet.setAccessibleName(t("import.wizard.sheet"))
         self.sheet.setEnabled(False)
         self.sheet.currentIndexChanged.connect(lambda _i: self.completeChanged.emit())
         form = QFormLayout(self)
-        file_label = QLabel(t("wimport.file"))
+        file_label = QLabel(t("import.wizard.file"))
         file_label.setBuddy(self.choose)
         form.addRow(file_label, row)
-        sheet_label = QLabel(t("wimport.sheet"))
+        sheet_label = QLabel(t("import.wizard.sheet"))
         sheet_label.setBuddy(self.sheet)
         form.addRow(sheet_label, self.sheet)
         self.error = error_label()
@@ -113,7 +113,7 @@ class FilePage(QWizardPage):
     @Slot()
     def choose_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, t("wimport.choose_title"), "", t("wimport.open_filter")
+            self, t("import.wizard.choose_title"), "", t("import.wizard.open_filter")
         )
         if path:
             self.set_file(Path(path))
@@ -155,10 +155,10 @@ class ColumnsPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.w = wizard
-        self.setTitle(t("wimport.columns_title"))
-        self.setSubTitle(t("wimport.columns_hint"))
+        self.setTitle(t("import.wizard.columns_title"))
+        self.setSubTitle(t("import.wizard.columns_hint"))
         self.sample = QTableWidget()
-        self.sample.setAccessibleName(t("wimport.sample"))
+        self.sample.setAccessibleName(t("import.wizard.sample"))
         self.sample.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sample.verticalHeader().hide()
         self.combos: list[QComboBox] = []
@@ -177,17 +177,17 @@ class ColumnsPage(QWizardPage):
         self.sample.setColumnCount(len(headers))
         self.sample.setRowCount(len(sample) + 1)
         self.sample.setHorizontalHeaderLabels(
-            [h or t("wimport.no_header", number=i + 1) for i, h in enumerate(headers)]
+            [h or t("import.wizard.no_header", number=i + 1) for i, h in enumerate(headers)]
         )
         self.combos = []
         for column, fld in enumerate(table.fields):
             combo = QComboBox()
-            combo.addItem(t("wimport.ignore"), None)
+            combo.addItem(t("import.wizard.ignore"), None)
             for name in FIELDS:
                 combo.addItem(t(f"field.{name}"), name)
             combo.setCurrentIndex(max(0, combo.findData(fld)))
             combo.setAccessibleName(
-                t("wimport.match_of", column=headers[column] or str(column + 1))
+                t("import.wizard.match_of", column=headers[column] or str(column + 1))
             )
             combo.currentIndexChanged.connect(lambda _i: self.completeChanged.emit())
             self.sample.setCellWidget(0, column, combo)
@@ -208,9 +208,9 @@ class ColumnsPage(QWizardPage):
         missing = not {"first_name", "last_name"} <= set(chosen)
         text = ""
         if duplicated:
-            text = t("wimport.field_twice")
+            text = t("import.wizard.field_twice")
         elif missing:
-            text = t("wimport.names_needed")
+            text = t("import.wizard.names_needed")
         self.error.setText(text)
         self.error.setVisible(bool(text))
         return not duplicated and not missing
@@ -226,15 +226,15 @@ class PreviewPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.w = wizard
-        self.setTitle(t("wimport.preview_title"))
-        self.setSubTitle(t("wimport.preview_hint"))
+        self.setTitle(t("import.wizard.preview_title"))
+        self.setSubTitle(t("import.wizard.preview_hint"))
         self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, t("wimport.import"))
+        self.setButtonText(QWizard.WizardButton.CommitButton, t("import.wizard.import"))
         self.summary = QLabel()
         self.summary.setObjectName("previewSummary")
         self.summary.setWordWrap(True)
         self.rejected = _rejected_model(self)
-        self.view = _rejected_view(self.rejected, t("wimport.rejected_rows"))
+        self.view = _rejected_view(self.rejected, t("import.wizard.rejected_rows"))
         self.error = error_label()
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -244,7 +244,7 @@ class PreviewPage(QWizardPage):
 
     def initializePage(self) -> None:  # noqa: N802 (Qt name)
         self.report = None
-        self.summary.setText(t("wimport.validating"))
+        self.summary.setText(t("import.wizard.validating"))
         self.rejected.set_rows([])
         show_inline(self.error, None)
         w = self.w
@@ -265,8 +265,8 @@ class PreviewPage(QWizardPage):
         ProgressRun(
             self,
             ctx.tasks,
-            t("wimport.preview_title"),
-            t("wimport.validating"),
+            t("import.wizard.preview_title"),
+            t("import.wizard.validating"),
             work,
             self._shown,
             self._failed,
@@ -275,7 +275,7 @@ class PreviewPage(QWizardPage):
 
     def _shown(self, report: ImportReport) -> None:
         if report.aborted:
-            self.summary.setText(t("wimport.validation_cancelled"))
+            self.summary.setText(t("import.wizard.validation_cancelled"))
             return
         self.report = report
         self.summary.setText(_summary(report))
@@ -298,13 +298,13 @@ class ResultPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.w = wizard
-        self.setTitle(t("wimport.result_title"))
+        self.setTitle(t("import.wizard.result_title"))
         self.summary = QLabel()
         self.summary.setObjectName("resultSummary")
         self.summary.setWordWrap(True)
         self.rejected = _rejected_model(self)
-        self.view = _rejected_view(self.rejected, t("wimport.rejected_rows"))
-        self.save = QPushButton(t("wimport.save_rejected"))
+        self.view = _rejected_view(self.rejected, t("import.wizard.rejected_rows"))
+        self.save = QPushButton(t("import.wizard.save_rejected"))
         self.save.clicked.connect(self.save_rejected)
         self.save.setEnabled(False)
         self.saved = QLabel()
@@ -327,7 +327,7 @@ class ResultPage(QWizardPage):
         assert path is not None
         self.report = None
         self.running = True
-        self.summary.setText(t("wimport.importing"))
+        self.summary.setText(t("import.wizard.importing"))
 
         def work(progress, should_abort) -> ImportReport:
             return import_customers(
@@ -344,8 +344,8 @@ class ResultPage(QWizardPage):
         ProgressRun(
             self,
             ctx.tasks,
-            t("wimport.result_title"),
-            t("wimport.importing"),
+            t("import.wizard.result_title"),
+            t("import.wizard.importing"),
             work,
             self._done,
             self._failed,
@@ -355,7 +355,7 @@ class ResultPage(QWizardPage):
         self.running = False
         self.report = report
         self.w.imported = True
-        key = "wimport.cancelled_summary" if report.aborted else "wimport.done_summary"
+        key = "import.wizard.cancelled_summary" if report.aborted else "import.wizard.done_summary"
         self.summary.setText(
             t(
                 key,
@@ -371,7 +371,7 @@ class ResultPage(QWizardPage):
 
     def _failed(self, exc: BaseException) -> None:
         self.running = False
-        self.summary.setText(t("wimport.failed"))
+        self.summary.setText(t("import.wizard.failed"))
         self.summary.setStyleSheet(f"color: {ERROR_COLOUR};")
         show_inline(self.error, exc)
         self.completeChanged.emit()
@@ -382,9 +382,14 @@ class ResultPage(QWizardPage):
     @Slot()
     def save_rejected(self) -> None:
         assert self.report is not None and self.w.path is not None
-        suggested = self.w.path.with_name(f"{self.w.path.stem}_{t('wimport.rejected_file')}.xlsx")
+        suggested = self.w.path.with_name(
+            f"{self.w.path.stem}_{t('import.wizard.rejected_file')}.xlsx"
+        )
         path, chosen = QFileDialog.getSaveFileName(
-            self, t("wimport.save_rejected_title"), str(suggested), t("wimport.save_filter")
+            self,
+            t("import.wizard.save_rejected_title"),
+            str(suggested),
+            t("import.wizard.save_filter"),
         )
         if path:
             self.write(Path(path), csv=chosen.endswith("(*.csv)"))
@@ -399,7 +404,7 @@ class ResultPage(QWizardPage):
         except Exception as exc:
             show_error(self, exc)
             return
-        self.saved.setText(t("wimport.rejected_saved", count=count, path=str(path)))
+        self.saved.setText(t("import.wizard.rejected_saved", count=count, path=str(path)))
 
 
 class ImportWizard(QWizard):
@@ -411,15 +416,15 @@ class ImportWizard(QWizard):
         self.table: CsvTable | None = None
         self.fields: list[str | None] | None = None
         self.imported = False  # something may have been written: the lists refresh
-        self.setWindowTitle(t("wimport.title"))
+        self.setWindowTitle(t("import.wizard.title"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         for button, key in (
-            (QWizard.WizardButton.BackButton, "wimport.back"),
-            (QWizard.WizardButton.NextButton, "wimport.next"),
-            (QWizard.WizardButton.FinishButton, "wimport.finish"),
-            (QWizard.WizardButton.CancelButton, "wimport.cancel"),
+            (QWizard.WizardButton.BackButton, "import.wizard.back"),
+            (QWizard.WizardButton.NextButton, "import.wizard.next"),
+            (QWizard.WizardButton.FinishButton, "import.wizard.finish"),
+            (QWizard.WizardButton.CancelButton, "import.wizard.cancel"),
         ):
             self.setButtonText(button, t(key))
         self.file_page = FilePage(self)

@@ -210,7 +210,7 @@ def test_rows_are_numbered_as_excel_numbers_them_when_the_sheet_starts_lower(
     table = read_sheet(tmp_path / "a.xlsx")
     assert table.rows == [(4, ["Aino", "Ahonen", "00100"])]
     assert [(p.line, p.code, p.params) for p in table.problems] == [
-        (6, "sheet.date_cell", {"column": "Postinumero"})
+        (6, "import.sheet.date_cell", {"column": "Postinumero"})
     ]
     assert table.blank == 1
 
@@ -220,5 +220,5 @@ def test_a_file_that_is_no_spreadsheet_is_one_clear_error(db, manager, tmp_path:
     path.write_bytes(b"etunimi;sukunimi\nAino;Ahonen\n")
     with pytest.raises(AppError) as exc:
         import_customers(db, manager, path)
-    assert exc.value.code == "sheet.unreadable"
+    assert exc.value.code == "import.sheet.unreadable"
     assert "ei voi lukea laskentataulukkona" in exc.value.message("fi")

@@ -55,7 +55,7 @@ def test_wizard_finishes_with_valid_input_and_shows_the_recovery_key(qtbot, tmp_
     page.again.setText(PASSWORD + "x")
     wizard.next()
     assert wizard.currentPage() is page  # passwords differ: nothing created
-    assert page.form.error_text("again") == t("gui.password.mismatch")
+    assert page.form.error_text("again") == t("users.password.mismatch")
     assert not path.exists()
 
     page.again.setText(PASSWORD)

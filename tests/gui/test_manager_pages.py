@@ -172,7 +172,7 @@ def test_settings_save_idle_lock_minutes(qtbot, gui_ctx_manager):
     page.spins["idle_lock_minutes"].setValue(5)
     assert page.has_unsaved_changes()
     page.save()
-    assert page.status.text() == t("gui.settings.saved")
+    assert page.status.text() == t("settings.saved")
     assert not page.has_unsaved_changes()
     with gui_ctx_manager.session() as s:
         assert get_settings(s).idle_lock_minutes == 5
