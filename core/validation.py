@@ -160,6 +160,11 @@ def _valid_finnish(national: str) -> bool:
     )
 
 
+def is_finnish_national(national: str) -> bool:
+    """Whether digits without the leading 0 (``401234567``) are a valid Finnish number."""
+    return national.isdigit() and national[:1] != "0" and _valid_finnish(national)
+
+
 def phone(value: str | None, country: str = "FI", field: str = "phone") -> str:
     """Any Finnish or international number; stored in E.164 (+358401234567)."""
     raw = (value or "").strip()

@@ -4,14 +4,14 @@ Producing runs as a ``gui.ops.DbOp`` (the build gets the session, off the GUI th
 asks for the file in the Documents folder and writes it readable by the owner only
 (``core.files.write_private``); opening hands the file to the system's program for it.
 
-- ``produce_and_save`` / ``produce_and_print``: ask for the file first, then build, write, open.
+- ``produce_and_save``: ask for the file first, then build, write, open.
+- ``produce_and_print``: build, then the print preview (``print_pdf``).
 - ``save_and_open``: the save and open steps for content already made (the request screens
   produce their letters inside the action's own transaction).
 
-PySide6-Essentials has no QtPdf, so the app cannot rasterise a PDF for a QPrintDialog itself:
-printing opens the PDF in the system's PDF viewer, and the user prints from there (the "system
-PDF viewer" route of the design). The print copies go to a private temporary folder removed
-when the app exits.
+Printing opens a print preview inside the app (``gui.printing``: the pages rendered with
+pypdfium2 onto a QPrinter), whose Print button opens the system print dialog; label sheets
+print at 100 %, never fitted to the page, and the preview keeps "Save PDF…".
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from core.i18n import t
 from gui import messages
 from gui.context import AppContext
 from gui.ops import DbOp
+from gui.printing import PrintPreview
 
 PDF, CSV, JSON = "pdf", "csv", "json"
 _FILTERS = {PDF: "lists.filter_pdf", CSV: "lists.filter_csv", JSON: "doc.filter_json"}
@@ -107,6 +108,26 @@ def save_and_open(
     return path
 
 
+def print_pdf(
+    parent: QWidget | None,
+    pdf_bytes: bytes,
+    name: str = "tulostus.pdf",
+    actual_size: bool = False,
+    on_saved: Callable[[Path], None] | None = None,
+) -> PrintPreview:
+    """The print preview of the PDF, shown modally; its Print button opens the system print
+    dialog, "Save PDF…" saves a copy. ``actual_size``: label sheets, printed at 100 %."""
+
+    def save() -> None:
+        path = save_and_open(preview, pdf_bytes, name, PDF, open_after=False)
+        if path is not None and on_saved is not None:
+            on_saved(path)
+
+    preview = PrintPreview(pdf_bytes, name, parent, actual_size=actual_size, save=save)
+    preview.exec()
+    return preview
+
+
 def _private_print_dir() -> Path:
     global _print_dir
     if _print_dir is None or not _print_dir.is_dir():
@@ -125,14 +146,6 @@ def private_copy(parent: QWidget | None, content: bytes, name: str) -> Path | No
         number += 1
         path = folder / f"{Path(name).stem}-{number}{Path(name).suffix}"
     return path if write_document(parent, path, content) else None
-
-
-def print_pdf(parent: QWidget | None, pdf_bytes: bytes, name: str = "tulostus.pdf") -> Path | None:
-    """Open the PDF in the system viewer to print it (no QtPdf in PySide6-Essentials)."""
-    path = private_copy(parent, pdf_bytes, name)
-    if path is None:
-        return None
-    return path if open_file(parent, path) else None
 
 
 Build = Callable[[Session, str], bytes]  # (session, file name) -> the document's bytes
@@ -197,6 +210,16 @@ def produce_and_print(
     build: Build,
     name: str,
     on_finished: Callable[[], None] | None = None,
+    actual_size: bool = False,
+    on_saved: Callable[[Path], None] | None = None,
 ) -> None:
-    """Run ``build(session, name)`` off the GUI thread and open the PDF in the system viewer."""
-    _produce(ctx, parent, build, name, lambda pdf: print_pdf(parent, pdf, name), on_finished)
+    """Run ``build(session, name)`` off the GUI thread, then show its print preview
+    (``print_pdf``; ``actual_size`` for label sheets)."""
+    _produce(
+        ctx,
+        parent,
+        build,
+        name,
+        lambda pdf: print_pdf(parent, pdf, name, actual_size, on_saved),
+        on_finished,
+    )

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -27,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import AppError, ValidationError, ValidationErrors
-from core.files import write_private
 from core.i18n import t
 from core.settings import REQUIRED_AT_SETUP, check_settings
 from gui import documents
@@ -206,16 +203,17 @@ class RecoveryPage(QWizardPage):
         created = self.wizard_.created
         if created is None:
             return
-        path = self.wizard_.choose_pdf_path(self)
-        if not path:
-            return
         try:
-            written = write_recovery_sheet(created, Path(path))
-        except (OSError, AppError) as exc:
+            pdf = recovery_sheet_pdf(created)
+        except AppError as exc:
             show_error(self, exc)
             return
-        self.saved_label.setText(t("setup.printed", path=str(written)))
-        self.wizard_.open_file(written)
+        self.wizard_.print_pdf(
+            self,
+            pdf,
+            t("setup.sheet_file"),
+            on_saved=lambda path: self.saved_label.setText(t("setup.printed", path=str(path))),
+        )
 
 
 def key_lines(key: str, per_line: int = 5) -> str:
@@ -224,8 +222,8 @@ def key_lines(key: str, per_line: int = 5) -> str:
     return "\n".join("-".join(groups[i : i + per_line]) for i in range(0, len(groups), per_line))
 
 
-def write_recovery_sheet(created: Created, path: Path) -> Path:
-    """The recovery sheet PDF, written owner-only; returns its path."""
+def recovery_sheet_pdf(created: Created) -> bytes:
+    """The recovery sheet as PDF, for the print preview (Print, or Save PDF owner-only)."""
     from core import i18n
     from core.clock import today
     from core.documents.data import Letterhead, RecoverySheetData
@@ -235,10 +233,7 @@ def write_recovery_sheet(created: Created, path: Path) -> Path:
     data = RecoverySheetData(
         created.recovery_key, created.install_id, created.company_name, today(), created.created_by
     )
-    pdf = build_recovery_sheet(data, letterhead, i18n.language())
-    path = path.with_suffix(".pdf")
-    write_private(path, pdf)
-    return path
+    return build_recovery_sheet(data, letterhead, i18n.language())
 
 
 class FirstRunWizard(QWizard):
@@ -263,9 +258,8 @@ class FirstRunWizard(QWizard):
         for page in (self.company_page, self.manager_page, self.recovery_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, t("setup.finish"))
-        # Tests replace these two: where the PDF goes, and opening it for printing.
-        self.choose_pdf_path: Callable[[Any], str] = self._ask_pdf_path
-        self.open_file: Callable[[Path], None] = self._open_file
+        # Tests replace it: the print preview (which waits for the user).
+        self.print_pdf: Callable[..., object] = documents.print_pdf
 
     def create_database(self, form: Form, manager: dict[str, Any]) -> bool:
         try:
@@ -278,14 +272,6 @@ class FirstRunWizard(QWizard):
             show_error(self, exc)
             return False
         return True
-
-    def _ask_pdf_path(self, parent: Any) -> str:
-        suggestion = str(Path.home() / t("setup.sheet_file"))
-        path, _ = QFileDialog.getSaveFileName(parent, t("setup.print"), suggestion, "PDF (*.pdf)")
-        return path
-
-    def _open_file(self, path: Path) -> None:
-        documents.open_file(self, path)
 
     def reject(self) -> None:
         if self.created is not None and not self.field("stored"):

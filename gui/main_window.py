@@ -150,7 +150,14 @@ class MainWindow(QMainWindow):
         self.backup_action.setVisible(
             self.ctx.can(Permission.BACKUP) and self.ctx.can(Permission.SETTINGS)
         )
+        self.import_action = self._action(t("import.wizard.menu"), self.import_customers)
+        self.import_action.setVisible(self.ctx.can(Permission.IMPORT))
+        self.export_action = self._action(t("export.dialog.menu"), self.export_customers)
+        self.export_action.setVisible(self.ctx.can(Permission.EXPORT))
         file_menu = self.menuBar().addMenu(t("app.menu.file"))
+        self.file_menu = file_menu
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
         file_menu.addAction(self.updates_action)
         file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
@@ -169,6 +176,24 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu(t("app.menu.help"))
         help_menu.addAction(self.guide_action)
         help_menu.addAction(self.about_action)
+
+    @Slot()
+    def import_customers(self) -> None:
+        """Customers from an office's spreadsheet or CSV file, through the wizard."""
+        from gui.transfer.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.ctx, self)
+        wizard.exec()
+        page = self.stack.currentWidget()
+        if wizard.imported and page is not None and hasattr(page, "refresh"):
+            page.refresh()
+
+    @Slot()
+    def export_customers(self) -> None:
+        """The whole register to .xlsx or CSV (manager; audited by the core export)."""
+        from gui.transfer.export_dialog import ExportDialog
+
+        ExportDialog(self.ctx, self).exec()
 
     @Slot()
     def import_updates(self) -> None:

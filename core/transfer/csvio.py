@@ -373,14 +373,14 @@ def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[obje
     writer.writerow(headers)
     count = 0
     for row in rows:
-        writer.writerow(["" if v is None else _safe_cell(str(v)) for v in row])
+        writer.writerow(["" if v is None else safe_cell(str(v)) for v in row])
         count += 1
     path.parent.mkdir(parents=True, exist_ok=True)
     write_private(path, b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
     return count
 
 
-def _safe_cell(value: str) -> str:
+def safe_cell(value: str) -> str:
     """Spreadsheets run cells that start with = + - @ as formulas: neutralise them."""
     if value and value[0] in "=+-@\t\r" and not _is_number_like(value):
         return "'" + value

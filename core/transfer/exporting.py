@@ -1,7 +1,9 @@
-"""Exports: the customer list for the office's own use (CSV in the import's own headers) and
-the one JSON writer (a person's own data from the access report goes through ``write_json``).
+"""Exports: the customer list for the office's own use (CSV or .xlsx in the import's own
+headers) and the one JSON writer (a person's own data from the access report goes through
+``write_json``).
 
-Both go through owner-only files: CSV by ``core.transfer.csvio.write_table``, JSON by ``write_json``.
+All go through owner-only files: CSV and .xlsx by ``core.transfer.sheets.write_customer_table``
+(values made harmless for spreadsheets), JSON by ``write_json``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from core.files import write_private
 from core.models import Customer, CustomerState
 from core.security import audit
 from core.security.permissions import Actor, Permission, require
-from core.transfer.csvio import EXPORT_HEADERS, write_table
+from core.transfer.csvio import EXPORT_HEADERS
+from core.transfer.sheets import write_customer_table
 
 EXPORT_FIELDS = (
     "first_name",
@@ -42,7 +45,8 @@ EXPORT_FIELDS = (
 def export_customers(
     session: Session, actor: Actor, path: Path, *, with_hetu: bool = False, lang: str = "fi"
 ) -> int:
-    """Every active customer; the hetu only with ``with_hetu`` and only for a manager."""
+    """Every active customer, as .xlsx when ``path`` ends so, else CSV; the hetu only with
+    ``with_hetu`` and only for a manager."""
     require(actor, Permission.EXPORT)
     if with_hetu:
         require(actor, Permission.EXPORT_HETU)
@@ -62,7 +66,7 @@ def export_customers(
                 row.append(hetu_of(session, c))
             yield row
 
-    count = write_table(path, [names[f] for f in fields], rows())
+    count = write_customer_table(path, [names[f] for f in fields], rows())
     audit.record(session, actor, "customer.export", "export", path.name, fields)
     return count
 

@@ -1,4 +1,5 @@
-"""Importing customers from CSV (DESIGN.md section 8).
+"""Importing customers from CSV and spreadsheets (DESIGN.md section 8; the spreadsheet reader
+is ``core.transfer.sheets``).
 
 Good rows are committed in batches; rejected rows go to ``FILE.rejected.csv`` with a reason that
 names the row and the column; re-running the same file adds nobody twice (same hetu, else same
@@ -46,9 +47,9 @@ from core.transfer.csvio import (
     CsvTable,
     header_name,
     ignored_columns_text,
-    read_table,
     write_table,
 )
+from core.transfer.sheets import read_customer_file
 
 BATCH = 5000  # rows a transaction
 Progress = Callable[[int, int, str], None]
@@ -70,13 +71,15 @@ class ImportReport:
     updated: int = 0  # stored customers given the hetu they lacked
     rejected_rows: list[RejectedRow] = field(default_factory=list)
     rejected_path: Path | None = None
-    aborted: bool = False
+    aborted: bool = False  # cancelled: ``imported`` counts the whole batches committed
+    dry_run: bool = False  # validated only: ``imported`` counts the customers it would add
     rows: int = 0  # the rows the file has (blank lines not counted)
     # The file's lines after the header: rows + continued + blank_lines.
     lines: int = 0
     continued: int = 0  # lines that go on the row above (a quoted cell in two lines)
     blank_lines: int = 0
     ignored_columns: list[tuple[int, str]] = field(default_factory=list)  # (number, header)
+    headers: list[str] = field(default_factory=list)  # the file's headers (rejected rows' columns)
 
     def summary(self, lang: str | None = None) -> str:
         text = t(
@@ -531,6 +534,20 @@ class _BatchWriter:
             self.check()
 
 
+class _DryRun:
+    """A preview's writer: counts the customers the batches would add, writes nothing."""
+
+    def __init__(self) -> None:
+        self.committed = 0
+        self.unchanged = 0
+
+    def put(self, batch: NewCustomers) -> None:
+        self.committed += len(batch.rows)
+
+    def close(self, *, discard: bool = False, quiet: bool = False) -> None:
+        return None
+
+
 # An import this big validates its rows in a second process while this one writes: on two
 # cores the halves overlap, which threads cannot do for Python work (the global lock). Smaller
 # files are validated here; so is everything when no process can be started.
@@ -653,21 +670,62 @@ def import_customers(
     lang: str | None = None,
     progress: Progress | None = None,
     should_abort: ShouldAbort | None = None,
+    sheet: str | None = None,
+    fields: list[str | None] | None = None,
+    rejected_file: bool = True,
 ) -> ImportReport:
+    """Import a CSV file or a spreadsheet's ``sheet``; ``fields`` replaces the columns'
+    matches by header (None: a column ignored). ``rejected_file``: the rejected rows are
+    written to ``FILE.rejected.csv`` (the command line); the window saves them where the user
+    says (``write_rejected``)."""
     require(actor, Permission.IMPORT)
+    table = read_customer_file(path, sheet, fields)
     with _collector_paused():
-        return _import(db, actor, path, lang, progress, should_abort)
+        return _import(db, actor, path, table, lang, progress, should_abort, False, rejected_file)
+
+
+def preview_import(
+    db: Database,
+    actor: Actor,
+    path: Path,
+    *,
+    lang: str | None = None,
+    progress: Progress | None = None,
+    should_abort: ShouldAbort | None = None,
+    sheet: str | None = None,
+    fields: list[str | None] | None = None,
+) -> ImportReport:
+    """What ``import_customers`` would do, without writing anything: the rows it would add
+    (``imported``), leave unchanged, give a hetu (``updated``) and reject, with the reasons."""
+    require(actor, Permission.IMPORT)
+    table = read_customer_file(path, sheet, fields)
+    with _collector_paused():
+        return _import(db, actor, path, table, lang, progress, should_abort, True, False)
+
+
+def write_rejected(path: Path, report: ImportReport, lang: str | None = None) -> int:
+    """The rejected rows with their reasons, as .xlsx or CSV by the file's suffix, for fixing
+    and importing again."""
+    from core.transfer.sheets import write_customer_table
+
+    return write_customer_table(
+        path,
+        [*report.headers, t("import.reason_column", lang=lang)],
+        [[*r.cells, r.reason] for r in report.rejected_rows],
+    )
 
 
 def _import(
     db: Database,
     actor: Actor,
     path: Path,
+    table: CsvTable,
     lang: str | None,
     progress: Progress | None,
     should_abort: ShouldAbort | None,
+    dry_run: bool,
+    rejected_file: bool,
 ) -> ImportReport:
-    table = read_table(path)
     if "first_name" not in table.fields or "last_name" not in table.fields:
         raise AppError("import.missing_name_columns")
     with db.read() as s:
@@ -685,6 +743,8 @@ def _import(
         continued=table.continued,
         blank_lines=table.blank,
         ignored_columns=list(table.ignored),
+        dry_run=dry_run,
+        headers=list(table.headers),
     )
     for refused in table.problems:  # rows the reader refused (a stray quote, too many cells)
         reason = t(
@@ -721,7 +781,7 @@ def _import(
         return batch
 
     cleaned = _cleaned(table)
-    writer = _BatchWriter(db, write_batch)
+    writer = _DryRun() if dry_run else _BatchWriter(db, write_batch)
     try:
         for done, ((line, cells), clean_or_errors) in enumerate(
             zip(table.rows, cleaned, strict=True), start=1
@@ -804,9 +864,12 @@ def _import(
     report.imported = writer.committed
     report.unchanged += writer.unchanged
     if fills and not report.aborted:
-        _give_hetus(db, actor, fills, report, table, source_label, lang)
+        if dry_run:
+            report.updated += len(fills)
+        else:
+            _give_hetus(db, actor, fills, report, table, source_label, lang)
     report.rejected_rows.sort(key=lambda r: r.line)
-    if report.rejected_rows:
+    if report.rejected_rows and rejected_file:
         report.rejected_path = rejected_path_for(path)
         write_table(
             report.rejected_path,

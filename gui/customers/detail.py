@@ -284,21 +284,23 @@ class CustomerDetailPanel(QWidget):
 
     # --- loading -----------------------------------------------------------------------------
     def print_form(self, kind: str, lang: str) -> bool:
-        """A request form prefilled with this customer's name and address, saved and opened."""
+        """A request form prefilled with this customer's name and address, in the print
+        preview (Print, or Save PDF)."""
         from core.documents.office import produce_prefilled_form
-        from gui.documents import produce_and_save
+        from gui.documents import produce_and_print
 
         if self.customer_id is None:
             return False
         ctx, cid = self.ctx, self.customer_id
 
         name = f"{t('customers.detail.form_file')}-{kind}-{lang}.pdf"
-        return produce_and_save(
+        produce_and_print(
             ctx,
             self,
             lambda s, filename: produce_prefilled_form(s, ctx.actor, kind, lang, cid, filename),
             name,
         )
+        return True
 
     def load(self, customer_id: int, keep_message: bool = False) -> None:
         self.customer_id = customer_id

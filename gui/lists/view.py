@@ -166,6 +166,10 @@ class ListsPage(QWidget):
         self.labels_button = QPushButton(t("lists.labels"))
         self.labels_button.setObjectName("labels")
         self.labels_button.clicked.connect(self.save_labels)
+        self.print_labels_button = QPushButton(t("print.print_labels"))
+        self.print_labels_button.setObjectName("print_labels")
+        self.print_labels_button.setToolTip(t("print.print_labels_hint"))
+        self.print_labels_button.clicked.connect(self.print_labels)
         self.csv_button = QPushButton(t("lists.csv"))
         self.csv_button.setObjectName("csv")
         self.csv_button.clicked.connect(self.save_csv)
@@ -174,6 +178,7 @@ class ListsPage(QWidget):
         actions.addWidget(self.skip)
         actions.addStretch(1)
         actions.addWidget(self.labels_button)
+        actions.addWidget(self.print_labels_button)
         actions.addWidget(self.csv_button)
         self.status = QLabel()
         self.status.setObjectName("status")
@@ -210,7 +215,7 @@ class ListsPage(QWidget):
             save.clicked.connect(lambda _=False, k=kind: self.save_printout(k))
             print_ = QPushButton(t("lists.print"))
             print_.setObjectName(f"print_{kind}")
-            print_.setToolTip(t("lists.print_hint"))
+            print_.setToolTip(t("print.print_hint"))
             print_.setAccessibleName(f"{t(f'lists.doc.{kind}')}: {t('lists.print')}")
             print_.clicked.connect(lambda _=False, k=kind: self.print_printout(k))
             for button in (save, print_):
@@ -269,16 +274,18 @@ class ListsPage(QWidget):
 
     def _update_buttons(self) -> None:
         has_rows = bool(self.selection and self.selection.count)
-        for button in (self.labels_button, self.csv_button):
+        for button in (self.labels_button, self.print_labels_button, self.csv_button):
             button.setEnabled(self.may_mail and has_rows)
             if not self.may_mail:
                 button.setToolTip(t("lists.manager_only"))
             elif not has_rows:
                 button.setToolTip(t("lists.nobody"))
             else:
-                button.setToolTip(
-                    t("lists.labels_hint" if button is self.labels_button else "lists.csv_hint")
-                )
+                hints = {
+                    self.labels_button: "lists.labels_hint",
+                    self.print_labels_button: "print.print_labels_hint",
+                }
+                button.setToolTip(t(hints.get(button, "lists.csv_hint")))
         self.skip.setEnabled(self.may_mail)
 
     def refresh(self) -> None:
@@ -312,7 +319,12 @@ class ListsPage(QWidget):
         self.status.setText(t("lists.saved", path=str(path)))
 
     def _busy(self, busy: bool) -> None:
-        for button in (self.labels_button, self.csv_button, self.preview_button):
+        for button in (
+            self.labels_button,
+            self.print_labels_button,
+            self.csv_button,
+            self.preview_button,
+        ):
             button.setEnabled(not busy)
         if not busy:
             self._update_buttons()
@@ -320,6 +332,21 @@ class ListsPage(QWidget):
     @Slot()
     def save_labels(self) -> None:
         self._produce_mailing(csv=False)
+
+    @Slot()
+    def print_labels(self) -> None:
+        """The label sheets in the print preview, printed at 100 % (never fitted to the page:
+        the labels must land on the sheet's labels)."""
+        self._busy(True)
+        documents.produce_and_print(
+            self.ctx,
+            self,
+            self._mailing_build(csv=False),
+            self._file_name("labels", documents.PDF),
+            on_finished=lambda: self._busy(False),
+            actual_size=True,
+            on_saved=self._saved,
+        )
 
     @Slot()
     def save_csv(self) -> None:
@@ -362,5 +389,9 @@ class ListsPage(QWidget):
 
     def print_printout(self, kind: str) -> None:
         documents.produce_and_print(
-            self.ctx, self, self._printout_build(kind), self._file_name(kind, documents.PDF)
+            self.ctx,
+            self,
+            self._printout_build(kind),
+            self._file_name(kind, documents.PDF),
+            on_saved=self._saved,
         )

@@ -143,6 +143,10 @@ class Asker:
     def show_file(self, path: Path) -> None:
         documents.open_file(self.parent, path)
 
+    def print_pdf(self, content: bytes, filename: str) -> None:
+        """The print preview of a PDF (its Print opens the system print dialog)."""
+        documents.print_pdf(self.parent, content, filename)
+
 
 def _ok_cancel(dialog: QDialog) -> QDialogButtonBox:
     """OK and Cancel (in the interface's language) that accept and reject ``dialog``."""

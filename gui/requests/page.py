@@ -450,7 +450,10 @@ class RequestPage(QWidget):
 
     @Slot()
     def print_form(self) -> None:
-        self._act(lambda s: docs.produce_form(s, self.ctx.actor, self.rid), self._save)
+        self._act(
+            lambda s: docs.produce_form(s, self.ctx.actor, self.rid),
+            lambda produced: self.asker.print_pdf(produced.content, produced.filename),
+        )
 
     @Slot()
     def record_identity(self) -> None:

@@ -100,11 +100,13 @@ class SettingsPage(QWidget):
         self.sheet_button.setObjectName("recoverySheet")
         self.sheet_button.setToolTip(t("settings.recovery_sheet_hint"))
         self.sheet_button.clicked.connect(self.print_recovery_sheet)
+        # Tests replace it: the print preview (which waits for the user).
+        self.print_pdf = documents.print_pdf
         self.rotate_button = QPushButton(t("settings.rotate_key"))
         self.rotate_button.setObjectName("rotateKey")
         self.rotate_button.clicked.connect(self.rotate_key)
         self.confirm_rotation = self._confirm_rotation
-        # Tests replace these: where the PDF goes, and opening it for printing.
+        # Tests replace these: where the new sheet goes, and opening it.
         self.choose_pdf_path = self._ask_pdf_path
         self.open_file = self._open_file
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
@@ -247,15 +249,10 @@ class SettingsPage(QWidget):
     @Slot()
     def print_recovery_sheet(self) -> None:
         """A new recovery sheet (the key is read from this desk's keyring; audited)."""
-        from pathlib import Path
-
         from core.documents.data import Letterhead
         from core.settings import get_settings, recovery_key_text
-        from gui.first_run import Created, write_recovery_sheet
+        from gui.first_run import Created, recovery_sheet_pdf
 
-        path = self.choose_pdf_path()
-        if not path:
-            return
         actor = self.ctx.actor
 
         def sheet_data(s: Session) -> Created:
@@ -269,16 +266,15 @@ class SettingsPage(QWidget):
                 Letterhead.from_settings(row),
             )
 
-        def write(created: Created) -> None:
-            try:
-                written = write_recovery_sheet(created, Path(path))
-            except OSError as exc:
-                show_error(self, exc)
-                return
-            self.status.setText(t("setup.printed", path=str(written)))
-            self.open_file(written)
+        def show(created: Created) -> None:
+            self.print_pdf(
+                self,
+                recovery_sheet_pdf(created),
+                t("setup.sheet_file"),
+                on_saved=lambda path: self.status.setText(t("setup.printed", path=str(path))),
+            )
 
-        DbOp(self.ctx, self, sheet_data).success(write).run()
+        DbOp(self.ctx, self, sheet_data).success(show).run()
 
     # --- a new data key -----------------------------------------------------------------------
 

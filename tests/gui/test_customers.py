@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -260,13 +262,12 @@ def test_print_form_prefills_the_customer_and_records_it(
         city="Tampere",
         hetu=valid_hetu(3, 4, 1971, 222),
     )
-    target = tmp_path / "lomake.pdf"
-    monkeypatch.setattr(documents, "ask_save_path", lambda *a, **k: target)
-    monkeypatch.setattr(documents, "open_file", lambda *a, **k: True)
+    previews: list[bytes] = []  # the print previews shown (none waits for the user)
+    monkeypatch.setattr(documents, "print_pdf", lambda parent, pdf, *a, **k: previews.append(pdf))
     page.open_customer(cid)
     assert page.detail.form_button.menu().actions()  # one action per kind and language
     assert page.detail.print_form("access", "fi")
-    text = "".join(p.extract_text() for p in PdfReader(target).pages)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(previews[0])).pages)
     assert "Ville Valmis" in text and "Rantatie 4 B 7" in text
     assert valid_hetu(3, 4, 1971, 222) not in text  # the hetu is never printed on a form
     with db.begin() as s:

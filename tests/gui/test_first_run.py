@@ -68,11 +68,11 @@ def test_wizard_finishes_with_valid_input_and_shows_the_recovery_key(qtbot, tmp_
     finish = wizard.button(QWizard.WizardButton.FinishButton)
     assert not finish.isEnabled()  # "I have stored it" is required
 
-    opened = []
-    wizard.choose_pdf_path = lambda _parent: str(tmp_path / "sheet.pdf")
-    wizard.open_file = opened.append
+    printed = []  # the print previews shown (none waits for the user)
+    wizard.print_pdf = lambda parent, pdf, name, **kw: printed.append((name, pdf))
     wizard.recovery_page.print_sheet()
-    assert opened and opened[0].read_bytes().startswith(b"%PDF")
+    assert printed and printed[0][1].startswith(b"%PDF")
+    assert printed[0][0] == "palautusavain.pdf"
 
     wizard.recovery_page.stored.setChecked(True)
     assert finish.isEnabled()

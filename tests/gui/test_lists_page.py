@@ -175,18 +175,6 @@ def test_cancelling_the_save_dialog_produces_nothing(
         assert s.scalars(select(Document)).all() == []
 
 
-def test_printing_a_blank_form_opens_it_in_the_system_viewer(
-    qtbot, db, receptionist, opened
-) -> None:
-    page = _page(qtbot, db, receptionist)
-    qtbot.mouseClick(page.form_buttons["objection"][1], Qt.MouseButton.LeftButton)
-    assert len(opened) == 1 and opened[0].name.startswith("kieltolomake-")
-    assert opened[0].read_bytes().startswith(b"%PDF")
-    assert stat.S_IMODE(opened[0].parent.stat().st_mode) == 0o700
-    with db.begin() as s:
-        assert s.scalars(select(Document.kind)).all() == ["form_objection"]
-
-
 def test_privacy_statement_is_saved_in_the_chosen_language(
     qtbot, db, manager, opened, save_to, tmp_path
 ) -> None:
@@ -219,14 +207,6 @@ def test_page_is_english_when_the_user_chose_english(qtbot, db, manager) -> None
     assert page.summary.text() == "3 customers will get mail."
     assert page.language.currentData() == "en"
     assert page.model.headerData(2, Qt.Orientation.Horizontal) == "Street address"
-
-
-def test_printing_twice_opens_two_separate_copies(qtbot, db, manager, opened) -> None:
-    page = _page(qtbot, db, manager)
-    for _ in range(2):
-        qtbot.mouseClick(page.form_buttons["access"][1], Qt.MouseButton.LeftButton)
-    assert len(opened) == 2 and opened[0] != opened[1]
-    assert all(p.read_bytes().startswith(b"%PDF") for p in opened)
 
 
 def test_a_long_run_shows_the_first_rows_and_says_so(qtbot, db, manager, monkeypatch) -> None:
