@@ -7,8 +7,9 @@ under the old key first, so a rotation never launders a break). The old recovery
 only the backups made before the rotation.
 
 The suppression list holds nothing but blind indexes of erased people; without their values
-those cannot be recomputed under a new key, so a register with a suppression list is not rotated
-(the rotation refuses and says why) rather than letting an erased person back in silently.
+those cannot be recomputed under a new key, so the list has an index key of its own
+(``core.customers.suppression``), which a rotation keeps and only wraps again under the new key:
+an erased person is still recognised after any number of rotations.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from core.customers.suppression import rewrap_suppression_key
 from core.errors import AppError
 from core.i18n import t
-from core.models import Customer, RequestItem, SuppressionRecord
+from core.models import Customer, RequestItem
 from core.requests.intake import ENCRYPTED_PREFIX
 from core.security import audit
 from core.security.crypto import DataKey, remember_key, store_key
@@ -77,8 +79,6 @@ def rotate_data_key(
         from core.verify import chain_problem
 
         raise AppError("key.rotation_chain_broken", problem=chain_problem(status))
-    if session.execute(select(func.count(SuppressionRecord.id))).scalar():
-        raise AppError("key.rotation_suppression")
     row = get_settings(session)
     new = DataKey.generate()
     customers = session.execute(
@@ -120,6 +120,7 @@ def rotate_data_key(
         step(len(rows), t("key.rotating_requests"))
     audit.rekey_chain(session, new, lambda count: step(count, t("key.rotating_audit")))
     row.key_check = new.key_check()
+    rewrap_suppression_key(session, old, new)  # the list's own key, kept, wrapped anew
     remember_key(row.install_id, new)
     audit.record(
         session,

@@ -196,6 +196,8 @@ class Settings(Base):
     # Identifies this database in the OS keyring; the key check proves the key belongs here.
     install_id: Mapped[str] = mapped_column(String(64), default="")
     key_check: Mapped[str] = mapped_column(String(128), default="")
+    # The suppression list's index key, wrapped under the data key (migration 0010).
+    suppression_key: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     last_backup_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)

@@ -234,7 +234,7 @@ def create_customer(
     hetu_index = data_key(session).blind_index(hetu) if hetu else None
     if hetu_index and _hetu_in_use(session, hetu_index):
         raise ValidationErrors([ValidationError("hetu", "validation.hetu_exists")])
-    suppressed = find_suppression(session, hetu_index, clean.get("email", ""))
+    suppressed = find_suppression(session, hetu, clean.get("email", ""))
     if suppressed is not None and not confirmed_suppressed:
         raise Suppressed(erased_on=format_date(suppressed.erased_on))
     customer = Customer(

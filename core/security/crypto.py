@@ -80,6 +80,26 @@ class DataKey:
     def blind_index(self, value: str) -> str:
         return hmac.digest(self._index_key, value.encode("utf-8"), "sha256").hex()
 
+    @property
+    def index_key(self) -> bytes:
+        """The blind index's own key (the suppression list keeps a copy, wrapped)."""
+        return self._index_key
+
+    @cached_property
+    def _wrap(self) -> AESGCM:
+        return AESGCM(_derive(self.master, b"asiakasrekisteri key wrap v1"))
+
+    def wrap(self, secret: bytes, label: bytes) -> bytes:
+        """``secret`` encrypted under this key (AES-GCM, ``label`` as associated data)."""
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + self._wrap.encrypt(nonce, secret, label)
+
+    def unwrap(self, blob: bytes, label: bytes) -> bytes:
+        try:
+            return self._wrap.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], label)
+        except InvalidTag as exc:
+            raise AppError("crypto.decrypt_failed") from exc
+
     def key_check(self) -> str:
         """A value stored in Settings that proves a key belongs to this database."""
         return hmac.new(self._index_key, _KEY_CHECK_MESSAGE, hashlib.sha256).hexdigest()

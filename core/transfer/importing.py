@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from core.clock import now, today
 from core.customers.search import build_search_text
 from core.customers.service import clean_customer, update_customer
-from core.customers.suppression import email_index, suppression_map
+from core.customers.suppression import SuppressionKey, suppression_key, suppression_map
 from core.db import BEGIN_IMMEDIATE, WAL_AUTOCHECKPOINT, Database, bulk_insert, is_busy
 from core.errors import AppError, Busy, ValidationError, ValidationErrors
 from core.i18n import format_date, t
@@ -279,12 +279,12 @@ def _reason(
 
 
 def _suppressed_on(
-    suppressed: dict[str, date], key: DataKey, clean: dict[str, Any], hetu_index: str | None
+    suppressed: dict[str, date], key: SuppressionKey, clean: dict[str, Any], hetu: str
 ) -> date | None:
     """The erasure date when the row's hetu or email is on the suppression list."""
     if not suppressed:
         return None
-    for index in (hetu_index, email_index(key, clean.get("email", ""))):
+    for index in (key.hetu_index(hetu), key.email_index(clean.get("email", ""))):
         if index and index in suppressed:
             return suppressed[index]
     return None
@@ -735,6 +735,7 @@ def _import(
         # database under the write lock, see insert_prepared, and encrypts again if they moved).
         next_id = _first_free_id(s) if db.is_sqlite else None
         suppressed = suppression_map(s)
+        listed = suppression_key(s)
         existing = _ExistingKeys(s)
         check = _StoredCheck(audit.last_id(s))
     report = ImportReport(
@@ -805,7 +806,7 @@ def _import(
             if index and index in existing.hetu:
                 report.unchanged += 1
                 continue
-            erased_on = _suppressed_on(suppressed, key, clean, index)
+            erased_on = _suppressed_on(suppressed, listed, clean, hetu)
             if erased_on is not None:
                 reason = t(
                     "import.row_suppressed", lang=lang, line=line, date=format_date(erased_on, lang)

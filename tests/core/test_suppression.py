@@ -154,3 +154,39 @@ def test_migration_0005_downgrades_and_upgrades_again(db, manager):
             )
         ).one()
     assert tuple(row) == ("Testiasunnot Oy", 31, 12)
+
+
+def test_an_erased_person_is_still_recognised_after_two_key_rotations(db, manager, tmp_path):
+    """The list keeps its own index key through rotations (wrapped under each new data key):
+    the blind indexes of erased people cannot be recomputed, their values are gone."""
+    from core.key_rotation import rotate_data_key
+
+    _erase_person(db, manager)
+    for _ in range(2):
+        with db.begin() as s:
+            rotate_data_key(s, manager)
+    path = tmp_path / "lista.csv"
+    path.write_text(
+        "etunimi;sukunimi;sähköposti;hetu\n"
+        "Matti;Meikäläinen;matti.m@example.fi;\n"
+        "M.;Meikäläinen;;" + HETU + "\n",
+        encoding="utf-8",
+    )
+    report = import_customers(db, manager, path)
+    assert (report.imported, report.rejected) == (0, 2)
+    with pytest.raises(Suppressed), db.begin() as s:
+        create_customer(s, manager, {"first_name": "M.", "last_name": "M", "hetu": HETU})
+    with db.begin() as s:  # a person erased after the rotations is on the same list
+        customer = create_customer(
+            s, manager, {"first_name": "Liisa", "last_name": "Laine", "email": "liisa@example.fi"}
+        )
+    from core.customers.suppression import record_suppression
+    from core.customers.wipe import wipe_customer
+
+    with db.begin() as s:
+        record_suppression(s, customer)
+        wipe_customer(s, customer.id, "delete")
+    with pytest.raises(Suppressed), db.begin() as s:
+        create_customer(
+            s, manager, {"first_name": "L", "last_name": "L", "email": "LIISA@example.fi"}
+        )
