@@ -374,7 +374,10 @@ def test_attached_scan_opens_from_the_request_page(qtbot, db, manager, tmp_path)
     assert button.text() == "Avaa liite"
     button.click()
     opened = asker.shown[-1]
-    assert opened.name == "pyynto.pdf" and opened.read_bytes() == PDF
+    # The app's private print folder lives as long as the process: an earlier copy of the same
+    # scan (another test, or a viewer still holding it) makes this one "pyynto-2.pdf".
+    assert opened.name.startswith("pyynto") and opened.suffix == ".pdf"
+    assert opened.read_bytes() == PDF
 
 
 def test_qt_dialogs_are_finnish_even_when_qt_does_not_know_its_translations(qtbot, monkeypatch):
