@@ -87,7 +87,7 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 _template: dict[str, object] = {}
 
 
-def _fill_test_register(db: Database) -> None:
+def fill_test_register(db: Database) -> Actor:
     """The register every test starts from: its settings, a manager and a receptionist."""
     with db.begin() as s:
         result = initialise(
@@ -115,6 +115,7 @@ def _fill_test_register(db: Database) -> None:
             date(2024, 1, 3),
             must_change_password=False,
         )
+    return result.actor
 
 
 def _sqlite_template(tmp_root: Path, keyring_backend: MemoryKeyring) -> tuple[Path, dict]:
@@ -122,7 +123,7 @@ def _sqlite_template(tmp_root: Path, keyring_backend: MemoryKeyring) -> tuple[Pa
     if "path" not in _template:
         path = tmp_root / "template.sqlite3"
         db = open_database(path)
-        _fill_test_register(db)
+        fill_test_register(db)
         with db.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db.dispose()
@@ -177,7 +178,7 @@ def _postgres_template(memory_keyring: MemoryKeyring) -> tuple[str, dict]:
         saved = dict(memory_keyring.store)
         memory_keyring.store.clear()
         database = open_database(base.set(database=name))
-        _fill_test_register(database)
+        fill_test_register(database)
         database.dispose()  # a template database must have no connections
         _template["pg_name"] = name
         _template["pg_keys"] = dict(memory_keyring.store)

@@ -11,7 +11,6 @@ import argparse
 import os
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -27,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import keyring
 
-    from tests.conftest import MANAGER_PASSWORD, MemoryKeyring
+    from tests.conftest import MANAGER_PASSWORD, MemoryKeyring, fill_test_register
 
     keyring.set_keyring(MemoryKeyring())
     from PySide6.QtWidgets import QApplication, QWidget
@@ -35,8 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     from core import i18n
     from core.db import open_database
     from core.demo import generate
-    from core.security.auth import attempt_login, create_user
-    from core.settings import initialise
+    from core.security.auth import attempt_login
     from gui.app import apply_language
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -79,31 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     wizard.hide()
 
     db = open_database(tmp / "register.sqlite3")
-    with db.begin() as s:
-        result = initialise(
-            s,
-            "Testiasunnot Oy",
-            "manager",
-            "Maija Manageri",
-            MANAGER_PASSWORD,
-            date(2024, 1, 2),
-            "Toimitusjohtaja",
-            business_id="1572860-0",
-            street="Esplanadi 1",
-            postal_code="00130",
-            city="Helsinki",
-        )
-        create_user(
-            s,
-            result.actor,
-            "reception",
-            "Riitta Vastaanotto",
-            "receptionist",
-            "Vastaanotto-Kuusi-42",
-            date(2024, 1, 3),
-            must_change_password=False,
-        )
-    generate(db, result.actor, 300, seed=2)
+    manager = fill_test_register(db)
+    generate(db, manager, 300, seed=2)
     actor = attempt_login(db, "manager", MANAGER_PASSWORD)
 
     from core.errors import AuthError
