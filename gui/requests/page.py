@@ -90,7 +90,18 @@ class RequestPage(QWidget):
         self.status = sections.para("", muted=True)
         self.status.setObjectName("status")
         self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing())
-        outer.addWidget(self.status)
+        # The letters made on this page, for the printer too (saving one is optional). The
+        # button is always there, so nothing moves when the first letter is made.
+        self.letters: list[Any] = []
+        self.print_button = QPushButton(t("req.print_letters", count=1))
+        self.print_button.setObjectName("printLetters")
+        self.print_button.setToolTip(t("print.print_hint"))
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_letters)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.print_button)
+        outer.addLayout(status_row)
         self.body = QScrollArea()
         self.body.setWidgetResizable(True)
         self.body.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -105,6 +116,10 @@ class RequestPage(QWidget):
     # --- loading ------------------------------------------------------------------------------
 
     def load(self, request_id: int) -> None:
+        if request_id != self.request_id:  # another request's letters are not printed here
+            self.letters = []
+            self.print_button.setText(t("req.print_letters", count=1))
+            self.print_button.setEnabled(False)
         self.request_id = request_id
         ctx = self.ctx
 
@@ -403,6 +418,9 @@ class RequestPage(QWidget):
     def _save(self, produced: Any) -> None:
         """Save and open the letters the action produced (``core.requests.documents``)."""
         items = produced if isinstance(produced, list) else [produced]
+        self.letters = list(items)
+        self.print_button.setText(t("req.print_letters", count=len(items)))
+        self.print_button.setEnabled(bool(items))
         saved = []
         for p in items:
             path = documents.save_and_open(
@@ -416,6 +434,12 @@ class RequestPage(QWidget):
                 saved.append(str(path))
         if saved:
             self.status.setText(t("lists.saved", path=", ".join(saved)))
+
+    @Slot()
+    def print_letters(self) -> None:
+        """The letters last made on this page, each through the print preview."""
+        for letter in self.letters:
+            self.asker.print_pdf(letter.content, letter.filename)
 
     @Slot()
     def open_scan(self, attachment_id: int) -> None:

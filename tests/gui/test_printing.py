@@ -161,3 +161,29 @@ def test_the_preview_keeps_save_pdf(qtbot, monkeypatch, tmp_path, printed) -> No
     preview.save_action.trigger()
     assert saved == [tmp_path / "oma.pdf"]
     assert (tmp_path / "oma.pdf").read_bytes() == preview.pdf
+
+
+def test_the_preview_draws_screen_pages_and_the_printer_gets_its_resolution(
+    qtbot, tmp_path, monkeypatch
+):
+    """A 2-page letter took 1-4 s to preview when its pages were drawn at the printer's
+    600 dpi (~140 MB a page kept by the preview); the preview now draws them for the screen,
+    and only the printer gets its own resolution."""
+    from PySide6.QtPrintSupport import QPrintPreviewWidget
+
+    drawn: list[int] = []
+    real = printing._image
+    monkeypatch.setattr(printing, "_image", lambda page, dpi: drawn.append(dpi) or real(page, 72))
+    pdf = _pdf(2)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    preview = QPrintPreviewWidget(printer)
+    qtbot.addWidget(preview)
+    preview.paintRequested.connect(lambda p: render_pdf(pdf, p))
+    preview.updatePreview()
+    assert drawn == [printing.PREVIEW_DPI] * 2
+    drawn.clear()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "out.pdf"))
+    preview.print()
+    assert drawn == [min(printer.resolution(), printing.MAX_DPI)] * 2
+    assert len(PdfReader(tmp_path / "out.pdf").pages) == 2

@@ -364,6 +364,23 @@ def test_letter_saved_from_the_request_page_says_where_in_finnish_name(
     assert rp.status.text() == f"Tallennettu: {saved}"
 
 
+def test_the_refusal_certificate_goes_to_the_printer_from_the_request_page(
+    qtbot, db, manager, tmp_path
+):
+    _, rid = _rectification(db, manager)
+    rp, asker = _request_page(qtbot, db, manager, tmp_path, rid)
+    assert rp.print_button.text() == "Tulosta kirje…" and not rp.print_button.isEnabled()
+    asker.texts = ["Nimi on väestötietojärjestelmän mukainen."]
+    rp.buttons["refuse_item"].click()
+    rp.buttons["finish_rect"].click()
+    asker.save_path = lambda suggested: None  # the user prints without saving a copy
+    rp.buttons["refusal_cert"].click()
+    assert rp.print_button.isEnabled()
+    rp.print_button.click()
+    name, content = asker.printed[-1]
+    assert name.endswith("_oikaisusta_kieltaytyminen.pdf") and content.startswith(b"%PDF")
+
+
 def test_attached_scan_opens_from_the_request_page(qtbot, db, manager, tmp_path):
     from tests.core.requests_helpers import PDF
 
