@@ -142,7 +142,7 @@ def test_mailing_csv_lists_only_candidates_and_is_recorded(db, manager):
             s, manager, mailing.mailing_candidates(s, manager), "fi"
         )
     text = content.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("etunimi;sukunimi")
+    assert text.splitlines()[0].startswith("asiakasnumero;etunimi;sukunimi")
     assert "Meikäläinen" in text and "Suoramainoskielto" not in text
     with db.begin() as s:
         assert s.scalars(select(Document.kind)).all() == ["mailing_csv"]
