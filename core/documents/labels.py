@@ -226,12 +226,8 @@ def build_test_page(
     lines = [
         t("doc.labels.test_title", lang),
         sheet.name(lang),
-        t(
-            "doc.labels.test_offset",
-            lang,
-            x=format_count(float(offset_x), lang),
-            y=format_count(float(offset_y), lang),
-        ),
+        t("doc.labels.test_offset_x", lang, x=_millimetres(offset_x, lang)),
+        t("doc.labels.test_offset_y", lang, y=_millimetres(offset_y, lang)),
         t("doc.labels.test_cross", lang),
     ]
     text = fit_label([(line, True) for line in lines], *_room(sheet))
@@ -239,6 +235,11 @@ def build_test_page(
     c.showPage()
     c.save()
     return buf.getvalue()
+
+
+def _millimetres(value: float, lang: str) -> str:
+    """``-0,5`` as printed: the language's decimal mark and a real minus sign."""
+    return format_count(float(value), lang).replace("-", "\u2212")
 
 
 def build_mailing_csv(entries: Sequence[LabelEntry], lang: str = "fi") -> bytes:

@@ -228,7 +228,7 @@ def produce_mailing_csv(
     _require_complete(selection)
     content = build_mailing_csv(selection.entries, lang)
     doc = record_document(session, actor.username, "mailing_csv", lang, content, filename=filename)
-    audit.record(session, actor, "mailing.csv", "document", doc.id, _fields(selection))
+    audit.record(session, actor, "mailing.csv", "document", doc.id, _fields(selection, csv=True))
     return content
 
 
@@ -237,6 +237,9 @@ def _require_complete(selection: MailingSelection) -> None:
         raise ValueError("a preview selection (made with a limit) cannot be printed")
 
 
-def _fields(selection: MailingSelection) -> list[str]:
-    """The audited field names: what was printed (never whose data)."""
-    return list(CSV_FIELDS) if selection.entries else []
+def _fields(selection: MailingSelection, csv: bool = False) -> list[str]:
+    """The audited field names: what was printed (never whose data); the CSV also carries
+    the customer number."""
+    if not selection.entries:
+        return []
+    return ["customer_number", *CSV_FIELDS] if csv else list(CSV_FIELDS)

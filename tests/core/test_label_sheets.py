@@ -127,7 +127,7 @@ def test_test_page_draws_every_frame_at_its_place_with_the_offset(sheet, monkeyp
     text = " ".join(d[3] for d in drawn.strings)
     assert "Tarra-arkin testisivu" in text
     assert sheet.name("fi").split(",")[0] in text
-    assert "vaaka 1,5 mm, pysty -0,5 mm" in text
+    assert "Vaakasiirtymä 1,5 mm" in text and "Pystysiirtymä \u22120,5 mm" in text
     assert mailing_pdf.startswith(b"%PDF")
 
 

@@ -146,7 +146,8 @@ def test_mailing_csv_lists_only_candidates_and_is_recorded(db, manager):
     assert "Meikäläinen" in text and "Suoramainoskielto" not in text
     with db.begin() as s:
         assert s.scalars(select(Document.kind)).all() == ["mailing_csv"]
-        assert s.scalars(select(AuditEntry).where(AuditEntry.action == "mailing.csv")).one()
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "mailing.csv")).one()
+        assert "customer_number" in entry.fields.split(",")
 
 
 def test_receptionist_cannot_produce_labels_or_mailing_csv(db, manager, receptionist):

@@ -240,7 +240,7 @@ def test_settings_label_offsets_in_mm_and_the_test_page_uses_them_unsaved(qtbot,
     assert kw["actual_size"] is True  # printed at 100 %, never fitted to the page
     text = pdf_text(pdf)
     assert "Tarra-arkin testisivu" in text and "70 × 37 mm, 3 × 8, reunaton" in text
-    assert "Siirtymä: vaaka 2,5 mm, pysty -1 mm" in text
+    assert "Vaakasiirtymä 2,5 mm" in text and "Pystysiirtymä \u22121 mm" in text
     with gui_ctx_manager.session() as s:
         assert float(get_settings(s).label_offset_x_mm) == 0.0  # not saved by the test page
     page.save()
