@@ -177,7 +177,8 @@ class ListsPage(QWidget):
         self.skip = QSpinBox()
         self.skip.setObjectName("skip")
         self.skip.setToolTip(t("lists.skip_hint"))
-        self._select_sheet(self._settings_sheet())
+        self.default_sheet = self._settings_sheet()
+        self._select_sheet(self.default_sheet)
         self.labels_button = QPushButton(t("lists.labels"))
         self.labels_button.setObjectName("labels")
         self.labels_button.clicked.connect(self.save_labels)
@@ -327,9 +328,12 @@ class ListsPage(QWidget):
         self.sheet.setEnabled(self.may_mail)
 
     def refresh(self) -> None:
-        """Called by the main window when the page is shown again (the sheet chosen in
-        Settings may have changed since)."""
-        self._select_sheet(self._settings_sheet())
+        """Called by the main window when the page is shown again: a sheet newly chosen in
+        Settings becomes the page's choice, otherwise the user's pick stays."""
+        default = self._settings_sheet()
+        if default != self.default_sheet:
+            self.default_sheet = default
+            self._select_sheet(default)
         self.preview()
 
     # --- producing documents --------------------------------------------------------------

@@ -313,3 +313,17 @@ def test_after_the_run_the_page_names_the_customers_whose_label_was_shortened(
         f"1 tarra lyhennettiin, koska teksti ei mahtunut: Pitkä Nimi (#{long_one})."
     )
     assert "Lyhyt" not in page.status.text()
+
+
+def test_a_sheet_newly_chosen_in_settings_becomes_the_pages_choice(qtbot, db, manager) -> None:
+    from core.settings import update_settings
+
+    page = _page(qtbot, db, manager)
+    assert page.sheet.currentText() == "70 × 42,3 mm, 3 × 7, reunaton"
+    page.sheet.setCurrentIndex(page.sheet.findData("70x37_3x8"))
+    page.refresh()
+    assert page.sheet.currentText() == "70 × 37 mm, 3 × 8, reunaton"  # the user's pick stays
+    with db.begin() as s:
+        update_settings(s, manager, label_sheet="105x37_2x8")
+    page.refresh()
+    assert page.sheet.currentText() == "105 × 37 mm, 2 × 8, reunaton"
