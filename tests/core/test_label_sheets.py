@@ -224,6 +224,8 @@ def test_an_offset_of_25_mm_is_refused_naming_the_field(db, manager):
     assert "−10…10 mm" in refused.value.message("fi")
     assert "Vertical label offset" in _refusal(db, manager, label_offset_y_mm="-10.5")
     assert "Label sheet" in _refusal(db, manager, label_sheet="a5")
+    assert "enter the offset in millimetres" in _refusal(db, manager, label_offset_x_mm="abc")
+    assert "between −10 and 10 mm" in _refusal(db, manager, label_offset_y_mm="nan")
 
 
 def _refusal(db, manager, **values: object) -> str:
