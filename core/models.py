@@ -193,6 +193,17 @@ class Settings(Base):
     # The last day of the financial year (Kirjanpitolaki 2:10 counts from it), default 31.12.
     financial_year_end_day: Mapped[int] = mapped_column(Integer, default=31, server_default="31")
     financial_year_end_month: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
+    # The label sheet the office prints on (core.documents.label_sheets) and the printer's
+    # offset in mm (x to the right, y down the paper), migration 0012.
+    label_sheet: Mapped[str] = mapped_column(
+        String(40), default="70x42_3x7", server_default="70x42_3x7"
+    )
+    label_offset_x_mm: Mapped[Decimal] = mapped_column(
+        Numeric(3, 1), default=Decimal("0.0"), server_default="0"
+    )
+    label_offset_y_mm: Mapped[Decimal] = mapped_column(
+        Numeric(3, 1), default=Decimal("0.0"), server_default="0"
+    )
     # Identifies this database in the OS keyring; the key check proves the key belongs here.
     install_id: Mapped[str] = mapped_column(String(64), default="")
     key_check: Mapped[str] = mapped_column(String(128), default="")

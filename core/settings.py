@@ -6,6 +6,7 @@ import calendar
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from core import validation
 from core.clock import today
 from core.db import Database, open_database, remove_sqlite_files
+from core.documents.label_sheets import OFFSET_LIMIT_MM, label_sheet
 from core.errors import AppError, Conflict, ValidationError, ValidationErrors
 from core.models import LETTERHEAD_REQUIRED, Settings
 from core.security import audit
@@ -42,6 +44,9 @@ EDITABLE = (
     "bookkeeping_retention_years",
     "financial_year_end_day",
     "financial_year_end_month",
+    "label_sheet",
+    "label_offset_x_mm",
+    "label_offset_y_mm",
 )
 
 
@@ -59,6 +64,18 @@ def _check_financial_year_end(day: int, month: int) -> None:
     """The financial year's end must be a day of its month (29.2. means February's end)."""
     if day > calendar.monthrange(2000, month)[1]:
         raise ValidationError("financial_year_end_day", "validation.date_invalid")
+
+
+def label_offset(field: str, value: Any) -> Decimal:
+    """A printer offset in mm, to one decimal, between -10 and 10 mm (a larger one is a wrong
+    sheet or a typo, not a printer's feed)."""
+    try:
+        number = Decimal(str(value).strip().replace(",", ".").replace("\u2212", "-"))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError(field, "validation.offset_invalid") from exc
+    if not number.is_finite() or abs(number) > Decimal(str(OFFSET_LIMIT_MM)):
+        raise ValidationError(field, "validation.offset_range")
+    return number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def get_settings(session: Session) -> Settings:
@@ -100,6 +117,10 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
             if not limits[0] <= number <= limits[1]:
                 raise ValidationError(key, "validation.number_range", min=limits[0], max=limits[1])
             out[key] = number
+        elif key == "label_sheet":
+            out[key] = label_sheet(value).id
+        elif key in ("label_offset_x_mm", "label_offset_y_mm"):
+            out[key] = label_offset(key, value)
         elif key == "purposes_text":
             out[key] = (value or "").strip()
         else:

@@ -23,7 +23,8 @@ from core.documents.erasure_decision import build_erasure_decision  # noqa: E402
 from core.documents.erasure_notice import build_erasure_notice  # noqa: E402
 from core.documents.extension_notice import build_extension_notice  # noqa: E402
 from core.documents.forms import build_form  # noqa: E402
-from core.documents.labels import build_labels, build_mailing_csv  # noqa: E402
+from core.documents.label_sheets import SHEETS, LabelSheet  # noqa: E402
+from core.documents.labels import build_labels, build_mailing_csv, build_test_page  # noqa: E402
 from core.documents.objection_confirmation import build_objection_confirmation  # noqa: E402
 from core.documents.recovery_sheet import build_recovery_sheet  # noqa: E402
 from core.documents.refusal_certificate import build_refusal_certificate  # noqa: E402
@@ -76,10 +77,22 @@ def builders() -> dict[str, Builder]:
         s.extension(lang=lang), lh, lang
     )
     found["labels"] = lambda lang: build_labels(s.labels(25), lh, lang, skip=2)
+    for sheet in SHEETS[1:]:
+        found[f"labels_{sheet.id}"] = partial(_labels_on, sheet)
+    for sheet in SHEETS:
+        found[f"label_test_page_{sheet.id}"] = partial(_label_test_page, sheet)
     found["mailing_csv"] = lambda lang: build_mailing_csv(s.labels(25), lang)
     found["privacy_statement"] = lambda lang: build_statement(s.statement(), lh, lang)
     found["recovery_sheet"] = lambda lang: build_recovery_sheet(s.recovery(), lh, lang)
     return found
+
+
+def _labels_on(sheet: LabelSheet, lang: str) -> bytes:
+    return build_labels(s.labels(25), s.letterhead(), lang, sheet=sheet)
+
+
+def _label_test_page(sheet: LabelSheet, lang: str) -> bytes:
+    return build_test_page(sheet, 1.5, -0.5, lang, s.letterhead())
 
 
 def main(argv: list[str]) -> int:

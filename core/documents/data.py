@@ -355,6 +355,9 @@ class LabelEntry:
     postal_code: str = ""
     city: str = ""
     country: str = "FI"
+    # The customer's number (its id, as the app shows it): in the mailing CSV, so returned
+    # mail can be traced; None for sample rows that belong to no customer.
+    customer_id: int | None = None
 
 
 @dataclass(frozen=True)

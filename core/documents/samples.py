@@ -349,11 +349,16 @@ def labels(n: int = 25) -> tuple[LabelEntry, ...]:
         LabelEntry(
             firsts[i % len(firsts)],
             lasts[i % len(lasts)],
-            "Asunto Oy Kääpiö" if i % 5 == 0 else "",
+            "Asunto Oy Kääpiö"
+            if i % 5 == 0
+            else "Asunto Oy Helsingin Länsisataman Merituulenpuisto"
+            if i == 3
+            else "",
             f"Esimerkkikatu {i + 1} A {i % 9 + 1}",
             f"{i % 99:03d}00".zfill(5),
             "Helsinki" if i % 2 else "Espoo",
             "SE" if i == 7 else "FI",
+            customer_id=1001 + i,
         )
         for i in range(n)
     )

@@ -17,12 +17,19 @@ from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from core.documents.data import LabelEntry, Letterhead
-from core.documents.labels import CSV_FIELDS, build_labels, build_mailing_csv
+from core.documents.label_sheets import label_sheet
+from core.documents.labels import (
+    CSV_FIELDS,
+    LabelRun,
+    build_label_run,
+    build_mailing_csv,
+    build_test_page,
+)
 from core.documents.registry import record_document
 from core.models import Customer, CustomerState, Objection, ObjectionKind, Source
 from core.security import audit
 from core.security.permissions import Actor, Permission, require
-from core.settings import get_settings
+from core.settings import get_settings, label_offset
 from core.validation import choice
 
 # Prohibitions that keep a customer off address labels and mailing lists [S6].
@@ -97,6 +104,7 @@ def mailing_candidates(
             Customer.postal_code,
             Customer.city,
             Customer.country,
+            Customer.id,
         )
         .where(*base, has_address, ~blocked)
         .order_by(Customer.postal_code, Customer.last_name, Customer.first_name, Customer.id)
@@ -125,6 +133,61 @@ def _check_lang(lang: str) -> str:
     return choice("language", lang, ("fi", "en"))
 
 
+@dataclass(frozen=True)
+class LabelLayout:
+    """The sheet and the printer offset (mm) a label run is printed with."""
+
+    sheet: str
+    offset_x: float
+    offset_y: float
+
+
+def label_layout(
+    session: Session,
+    sheet: str | None = None,
+    offset_x: Any = None,
+    offset_y: Any = None,
+) -> LabelLayout:
+    """The given sheet and offsets, checked like Settings checks them; what is not given comes
+    from Settings."""
+    row = get_settings(session)
+    chosen = label_sheet(sheet or row.label_sheet).id
+    x = label_offset("label_offset_x_mm", row.label_offset_x_mm if offset_x is None else offset_x)
+    y = label_offset("label_offset_y_mm", row.label_offset_y_mm if offset_y is None else offset_y)
+    return LabelLayout(chosen, float(x), float(y))
+
+
+def produce_label_run(
+    session: Session,
+    actor: Actor,
+    selection: MailingSelection,
+    lang: str,
+    skip: int = 0,
+    filename: str = "",
+    sheet: str | None = None,
+) -> LabelRun:
+    """The label run for ``selection`` on ``sheet`` (None: the sheet chosen in Settings) with
+    the printer offset of Settings; ``skip`` leaves the first labels of a partly used sheet
+    blank. Recorded as a document and audited (field names only). The run names the customers
+    whose label had to be shortened."""
+    require(actor, Permission.LETTERS)
+    lang = _check_lang(lang)
+    _require_complete(selection)
+    layout = label_layout(session, sheet)
+    run = build_label_run(
+        selection.entries,
+        _letterhead(session),
+        lang,
+        skip=max(0, skip),
+        sheet=layout.sheet,
+        offset_x=layout.offset_x,
+        offset_y=layout.offset_y,
+    )
+    doc = record_document(session, actor.username, "labels", lang, run.pdf, filename=filename)
+    audit.record(session, actor, "mailing.labels", "document", doc.id, _fields(selection))
+    return run
+
+
 def produce_labels(
     session: Session,
     actor: Actor,
@@ -132,16 +195,28 @@ def produce_labels(
     lang: str,
     skip: int = 0,
     filename: str = "",
+    sheet: str | None = None,
 ) -> bytes:
-    """The label run (3 x 7 on A4) for ``selection``; ``skip`` leaves the first labels of a
-    partly used sheet blank. Recorded as a document and audited (field names only)."""
+    """The PDF of ``produce_label_run``."""
+    return produce_label_run(session, actor, selection, lang, skip, filename, sheet).pdf
+
+
+def produce_label_test_page(
+    session: Session,
+    actor: Actor,
+    lang: str,
+    sheet: str | None = None,
+    offset_x: Any = None,
+    offset_y: Any = None,
+) -> bytes:
+    """The test page of a label sheet: its frames with the printer offset applied (the values
+    given, else those of Settings). It holds no one's data, so it is not recorded."""
     require(actor, Permission.LETTERS)
     lang = _check_lang(lang)
-    _require_complete(selection)
-    pdf = build_labels(selection.entries, _letterhead(session), lang, skip=max(0, skip))
-    doc = record_document(session, actor.username, "labels", lang, pdf, filename=filename)
-    audit.record(session, actor, "mailing.labels", "document", doc.id, _fields(selection))
-    return pdf
+    layout = label_layout(session, sheet, offset_x, offset_y)
+    return build_test_page(
+        layout.sheet, layout.offset_x, layout.offset_y, lang, _letterhead(session)
+    )
 
 
 def produce_mailing_csv(
@@ -153,7 +228,7 @@ def produce_mailing_csv(
     _require_complete(selection)
     content = build_mailing_csv(selection.entries, lang)
     doc = record_document(session, actor.username, "mailing_csv", lang, content, filename=filename)
-    audit.record(session, actor, "mailing.csv", "document", doc.id, _fields(selection))
+    audit.record(session, actor, "mailing.csv", "document", doc.id, _fields(selection, csv=True))
     return content
 
 
@@ -162,6 +237,9 @@ def _require_complete(selection: MailingSelection) -> None:
         raise ValueError("a preview selection (made with a limit) cannot be printed")
 
 
-def _fields(selection: MailingSelection) -> list[str]:
-    """The audited field names: what was printed (never whose data)."""
-    return list(CSV_FIELDS) if selection.entries else []
+def _fields(selection: MailingSelection, csv: bool = False) -> list[str]:
+    """The audited field names: what was printed (never whose data); the CSV also carries
+    the customer number."""
+    if not selection.entries:
+        return []
+    return ["customer_number", *CSV_FIELDS] if csv else list(CSV_FIELDS)

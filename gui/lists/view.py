@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session
 from core import i18n
 from core.clock import today
 from core.documents import office as printouts
-from core.documents.data import FORM_KINDS
+from core.documents.data import FORM_KINDS, LabelEntry
+from core.documents.label_sheets import SHEETS, label_sheet
 from core.i18n import t
 from core.models import Source
 from core.security.permissions import Permission
@@ -41,9 +42,16 @@ from gui import documents
 from gui.lists.model import mailing_model
 from gui.ops import DbOp
 
-LABELS_PER_SHEET = 21
 FILTER_DELAY_MS = 300
 PREVIEW_ROWS = 1000  # the table shows the first rows; the counts and the documents cover all
+
+
+SHORTENED_NAMED = 10  # the status line names this many shortened labels, then "…"
+
+
+def _who(entry: LabelEntry) -> str:
+    name = f"{entry.first_name} {entry.last_name}".strip()
+    return f"{name} (#{entry.customer_id})" if entry.customer_id is not None else name
 
 
 def number(value: int) -> str:
@@ -64,6 +72,7 @@ class ListsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.selection: mailing.MailingSelection | None = None
+        self.shortened: list[LabelEntry] = []  # the last label run's shortened labels
         self._generation = 0
         self.may_mail = ctx.can(Permission.LETTERS)
         self.may_print_forms = ctx.can(Permission.BLANK_FORMS)
@@ -159,10 +168,17 @@ class ListsPage(QWidget):
         for column in (0, 1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
 
+        self.sheet = QComboBox()
+        self.sheet.setObjectName("label_sheet")
+        for sheet in SHEETS:
+            self.sheet.addItem(sheet.name(), sheet.id)
+        self.sheet.setToolTip(t("lists.sheet_hint"))
+        self.sheet.currentIndexChanged.connect(self._sheet_changed)
         self.skip = QSpinBox()
         self.skip.setObjectName("skip")
-        self.skip.setRange(0, LABELS_PER_SHEET - 1)
         self.skip.setToolTip(t("lists.skip_hint"))
+        self.default_sheet = self._settings_sheet()
+        self._select_sheet(self.default_sheet)
         self.labels_button = QPushButton(t("lists.labels"))
         self.labels_button.setObjectName("labels")
         self.labels_button.clicked.connect(self.save_labels)
@@ -173,9 +189,14 @@ class ListsPage(QWidget):
         self.csv_button = QPushButton(t("lists.csv"))
         self.csv_button.setObjectName("csv")
         self.csv_button.clicked.connect(self.save_csv)
+        sheet_row = QHBoxLayout()
+        sheet_row.addWidget(_label(t("lists.sheet"), self.sheet))
+        sheet_row.addWidget(self.sheet)
+        sheet_row.addSpacing(12)
+        sheet_row.addWidget(_label(t("lists.skip"), self.skip))
+        sheet_row.addWidget(self.skip)
+        sheet_row.addStretch(1)
         actions = QHBoxLayout()
-        actions.addWidget(_label(t("lists.skip"), self.skip))
-        actions.addWidget(self.skip)
         actions.addStretch(1)
         actions.addWidget(self.labels_button)
         actions.addWidget(self.print_labels_button)
@@ -191,6 +212,7 @@ class ListsPage(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.left_out)
         layout.addWidget(self.table, 1)
+        layout.addLayout(sheet_row)
         layout.addLayout(actions)
         self._update_buttons()
         return box
@@ -230,6 +252,22 @@ class ListsPage(QWidget):
         layout.addLayout(grid)
         layout.addStretch(1)
         return box
+
+    # --- the label sheet ------------------------------------------------------------------
+
+    def _settings_sheet(self) -> str:
+        from core.settings import get_settings
+
+        with self.ctx.session() as s:
+            return str(get_settings(s).label_sheet)
+
+    def _select_sheet(self, sheet_id: str) -> None:
+        self.sheet.setCurrentIndex(max(0, self.sheet.findData(sheet_id)))
+        self._sheet_changed()
+
+    @Slot()
+    def _sheet_changed(self) -> None:
+        self.skip.setRange(0, label_sheet(self.sheet.currentData()).per_page - 1)
 
     # --- the mailing selection ------------------------------------------------------------
 
@@ -287,9 +325,15 @@ class ListsPage(QWidget):
                 }
                 button.setToolTip(t(hints.get(button, "lists.csv_hint")))
         self.skip.setEnabled(self.may_mail)
+        self.sheet.setEnabled(self.may_mail)
 
     def refresh(self) -> None:
-        """Called by the main window when the page is shown again."""
+        """Called by the main window when the page is shown again: a sheet newly chosen in
+        Settings becomes the page's choice, otherwise the user's pick stays."""
+        default = self._settings_sheet()
+        if default != self.default_sheet:
+            self.default_sheet = default
+            self._select_sheet(default)
         self.preview()
 
     # --- producing documents --------------------------------------------------------------
@@ -300,23 +344,36 @@ class ListsPage(QWidget):
     def _mailing_build(self, csv: bool) -> documents.Build:
         # The selection is made again when the document is built, so a prohibition set since
         # the preview is honoured all the same.
-        filters, actor, lang, skip = (
+        filters, actor, lang, skip, sheet = (
             self.filters(),
             self.ctx.actor,
             self.doc_lang(),
             self.skip.value(),
+            self.sheet.currentData(),
         )
+        self.shortened = []
 
         def build(s: Session, filename: str) -> bytes:
             selection = mailing.mailing_candidates(s, actor, **filters)
             if csv:
                 return mailing.produce_mailing_csv(s, actor, selection, lang, filename)
-            return mailing.produce_labels(s, actor, selection, lang, skip, filename)
+            run = mailing.produce_label_run(s, actor, selection, lang, skip, filename, sheet)
+            self.shortened = list(run.shortened)  # read on the GUI thread once it is done
+            return run.pdf
 
         return build
 
     def _saved(self, path: Any) -> None:
-        self.status.setText(t("lists.saved", path=str(path)))
+        self.status.setText(" ".join([t("lists.saved", path=str(path)), self._shortened_text()]))
+
+    def _shortened_text(self) -> str:
+        """Which customers' labels were cut to fit (the label run names them)."""
+        if not self.shortened:
+            return ""
+        names = ", ".join(_who(entry) for entry in self.shortened[:SHORTENED_NAMED])
+        if len(self.shortened) > SHORTENED_NAMED:
+            names += ", …"
+        return t("lists.shortened", count=len(self.shortened), names=names) + "."
 
     def _busy(self, busy: bool) -> None:
         for button in (
@@ -328,6 +385,8 @@ class ListsPage(QWidget):
             button.setEnabled(not busy)
         if not busy:
             self._update_buttons()
+            if self.shortened:  # before the preview opens or the file is saved
+                self.status.setText(self._shortened_text())
 
     @Slot()
     def save_labels(self) -> None:

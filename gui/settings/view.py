@@ -1,4 +1,5 @@
-"""Settings (manager): the company and letterhead, the idle lock, backups, retention."""
+"""Settings (manager): the company and letterhead, the idle lock, address labels (the sheet,
+the printer offset and its test page), backups, retention."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -20,6 +23,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from core import i18n
+from core.documents.label_sheets import OFFSET_LIMIT_MM, SHEETS
 from core.errors import ValidationError
 from core.i18n import format_datetime, t
 from core.models import LETTERHEAD_REQUIRED
@@ -48,6 +53,7 @@ NUMBERS = {
     "financial_year_end_day": (1, 31),
     "financial_year_end_month": (1, 12),
 }
+OFFSETS = ("label_offset_x_mm", "label_offset_y_mm")
 
 
 class SettingsPage(QWidget):
@@ -75,6 +81,33 @@ class SettingsPage(QWidget):
             spin.setMaximumWidth(120)
             self.app_form.add(name, t(f"field.{name}"), spin, t(f"settings.hint.{name}"))
             self.spins[name] = spin
+        self.labels_form = Form()
+        self.label_sheet = QComboBox()
+        self.label_sheet.setObjectName("label_sheet")
+        self.label_sheet.setMaximumWidth(460)
+        for sheet in SHEETS:
+            self.label_sheet.addItem(sheet.name(), sheet.id)
+        self.labels_form.add(
+            "label_sheet", t("field.label_sheet"), self.label_sheet, t("settings.hint.label_sheet")
+        )
+        self.offsets: dict[str, QDoubleSpinBox] = {}
+        for name in OFFSETS:
+            offset = QDoubleSpinBox()
+            offset.setObjectName(name)
+            offset.setRange(-OFFSET_LIMIT_MM, OFFSET_LIMIT_MM)
+            offset.setDecimals(1)
+            offset.setSingleStep(0.1)
+            offset.setSuffix(" mm")
+            offset.setMaximumWidth(120)
+            self.labels_form.add(name, t(f"field.{name}"), offset, t(f"settings.hint.{name}"))
+            self.offsets[name] = offset
+        self.test_page_button = QPushButton(t("settings.test_page"))
+        self.test_page_button.setObjectName("labelTestPage")
+        self.test_page_button.setToolTip(t("settings.test_page_hint"))
+        self.test_page_button.clicked.connect(self.print_test_page)
+        test_row = QHBoxLayout()
+        test_row.addStretch(1)
+        test_row.addWidget(self.test_page_button)
         folder_row = QWidget()
         row = QHBoxLayout(folder_row)
         row.setContentsMargins(0, 0, 0, 0)
@@ -118,9 +151,13 @@ class SettingsPage(QWidget):
             ("settings.company", self.company_form),
             ("settings.contact", self.contact_form),
             ("settings.app", self.app_form),
+            ("settings.labels", self.labels_form),
         ):
             box = QGroupBox(t(title_key))
-            QVBoxLayout(box).addWidget(form)
+            box_layout = QVBoxLayout(box)
+            box_layout.addWidget(form)
+            if form is self.labels_form:
+                box_layout.addLayout(test_row)
             column.addWidget(box)
         column.addWidget(self.backup_group)
         column.addStretch(1)
@@ -149,7 +186,13 @@ class SettingsPage(QWidget):
         return edit
 
     def forms(self) -> list[Form]:
-        return [self.company_form, self.contact_form, self.app_form, self.backup_group.form]
+        return [
+            self.company_form,
+            self.contact_form,
+            self.app_form,
+            self.labels_form,
+            self.backup_group.form,
+        ]
 
     # --- data ---------------------------------------------------------------------------------
 
@@ -161,14 +204,21 @@ class SettingsPage(QWidget):
             row = get_settings(s)
             self.version = row.version
             self.loaded = {
-                name: getattr(row, name) for name in (*COMPANY, *CONTACT, *NUMBERS, "backup_folder")
+                name: getattr(row, name)
+                for name in (*COMPANY, *CONTACT, *NUMBERS, "backup_folder", "label_sheet")
             }
+            self.loaded.update({name: float(getattr(row, name)) for name in OFFSETS})
             updated = (row.updated_by, row.updated_at)
         for name, edit in self.edits.items():
             edit.setText(self.loaded[name] or "")
         for name, spin in self.spins.items():
             spin.setValue(int(self.loaded[name] or spin.minimum()))
         self.backup_folder.setText(self.loaded["backup_folder"] or "")
+        self.label_sheet.setCurrentIndex(
+            max(0, self.label_sheet.findData(self.loaded["label_sheet"]))
+        )
+        for name, offset in self.offsets.items():
+            offset.setValue(self.loaded[name])
         for form in self.forms():
             form.clear_errors()
         self.backup_group.load()
@@ -182,14 +232,15 @@ class SettingsPage(QWidget):
         values: dict[str, Any] = {name: edit.text().strip() for name, edit in self.edits.items()}
         values.update({name: spin.value() for name, spin in self.spins.items()})
         values["backup_folder"] = self.backup_folder.text().strip()
+        values["label_sheet"] = self.label_sheet.currentData()
+        values.update({name: round(offset.value(), 1) for name, offset in self.offsets.items()})
         return values
 
     def changed_values(self) -> dict[str, Any]:
-        return {
-            k: v
-            for k, v in self.values().items()
-            if (self.loaded.get(k) or "") != v and not (k in NUMBERS and self.loaded.get(k) == v)
-        }
+        def same(old: Any, new: Any) -> bool:
+            return (old or "") == new if isinstance(new, str) else old == new
+
+        return {k: v for k, v in self.values().items() if not same(self.loaded.get(k), v)}
 
     def has_unsaved_changes(self) -> bool:
         return bool(self.changed_values())
@@ -275,6 +326,30 @@ class SettingsPage(QWidget):
             )
 
         DbOp(self.ctx, self, sheet_data).success(show).run()
+
+    # --- the label sheet's test page ---------------------------------------------------------
+
+    @Slot()
+    def print_test_page(self) -> None:
+        """The frames of the chosen sheet with the offsets as they stand on the page (saved or
+        not), in the print preview at 100 %: the office tunes the offset before saving it."""
+        from core.transfer.mailing import produce_label_test_page
+
+        actor, lang = self.ctx.actor, i18n.language()
+        sheet = self.label_sheet.currentData()
+        x, y = (round(offset.value(), 1) for offset in self.offsets.values())
+        name = f"{t('settings.test_page_file')}.pdf"
+
+        def show(pdf: bytes) -> None:
+            self.print_pdf(self, pdf, name, actual_size=True)
+
+        DbOp(
+            self.ctx, self, lambda s: produce_label_test_page(s, actor, lang, sheet, x, y)
+        ).success(show).failure(self._test_page_failed).run()
+
+    def _test_page_failed(self, exc: BaseException) -> None:
+        if not (isinstance(exc, ValidationError) and self.labels_form.show_validation(exc)):
+            show_error(self, exc)
 
     # --- a new data key -----------------------------------------------------------------------
 

@@ -243,8 +243,10 @@ def test_mailing_csv_is_excel_friendly() -> None:
     raw = build_mailing_csv(entries, "fi")
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()
-    assert lines[0] == "etunimi;sukunimi;yritys;katuosoite;postinumero;postitoimipaikka;maa"
-    assert lines[1].startswith("Maija;Meikäläinen;Asunto Oy Kääpiö;")
+    assert lines[0] == (
+        "asiakasnumero;etunimi;sukunimi;yritys;katuosoite;postinumero;postitoimipaikka;maa"
+    )
+    assert lines[1].startswith("1001;Maija;Meikäläinen;Asunto Oy Kääpiö;")
     assert len(lines) == 4
     hostile = replace(entries[0], organisation='=HYPERLINK("x")')
     row = build_mailing_csv([hostile]).decode("utf-8-sig").splitlines()[1]

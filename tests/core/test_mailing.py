@@ -142,11 +142,12 @@ def test_mailing_csv_lists_only_candidates_and_is_recorded(db, manager):
             s, manager, mailing.mailing_candidates(s, manager), "fi"
         )
     text = content.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("etunimi;sukunimi")
+    assert text.splitlines()[0].startswith("asiakasnumero;etunimi;sukunimi")
     assert "Meikäläinen" in text and "Suoramainoskielto" not in text
     with db.begin() as s:
         assert s.scalars(select(Document.kind)).all() == ["mailing_csv"]
-        assert s.scalars(select(AuditEntry).where(AuditEntry.action == "mailing.csv")).one()
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "mailing.csv")).one()
+        assert "customer_number" in entry.fields.split(",")
 
 
 def test_receptionist_cannot_produce_labels_or_mailing_csv(db, manager, receptionist):

@@ -159,7 +159,7 @@ def test_mailing_csv_is_saved_in_english_without_opening(
     saved = list(tmp_path.glob("mailing-list-*.csv"))
     assert len(saved) == 1 and opened == []
     text = saved[0].read_text(encoding="utf-8-sig")
-    assert text.startswith("first name;last name")
+    assert text.startswith("customer number;first name;last name")
     assert "Julkaisukielto" not in text and "Meikäläinen" in text
 
 
@@ -193,7 +193,7 @@ def test_a_failed_build_shows_the_message_and_frees_the_buttons(
 ) -> None:
     _customers(db, manager)
     page = _page(qtbot, db, manager)
-    monkeypatch.setattr("core.transfer.mailing.build_labels", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("core.transfer.mailing.build_label_run", lambda *a, **k: 1 / 0)
     save_to("tarrat.pdf")
     qtbot.mouseClick(page.labels_button, Qt.MouseButton.LeftButton)
     assert warnings and warnings[0].startswith("Odottamaton virhe (ZeroDivisionError).")
@@ -241,3 +241,89 @@ def test_preview_and_labels_work_on_the_real_worker_thread(
     qtbot.waitUntil(lambda: opened == [tmp_path / "tarrat.pdf"], timeout=10000)
     assert page.labels_button.isEnabled()
     runner.wait()
+
+
+def _first_words_x_mm(pdf: Path) -> dict[str, float]:
+    """Each word's left edge on the first page, in mm (pdftotext -bbox)."""
+    import re
+    import subprocess
+
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return {
+        word: float(x) / 72 * 25.4
+        for x, word in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]+)</word>', html)
+    }
+
+
+def test_the_sheet_defaults_to_settings_and_labels_print_on_the_chosen_one(
+    qtbot, db, manager, opened, save_to, tmp_path
+) -> None:
+    from core.settings import update_settings
+
+    _customers(db, manager)
+    with db.begin() as s:
+        update_settings(s, manager, label_sheet="105x37_2x8")
+    page = _page(qtbot, db, manager)
+    assert page.sheet.currentText() == "105 × 37 mm, 2 × 8, reunaton"
+    assert page.skip.maximum() == 15  # 16 labels a sheet
+    page.sheet.setCurrentIndex(
+        page.sheet.findText("63,5 × 38,1 mm, 3 × 7, tarrojen välissä rako (Avery L7160)")
+    )
+    assert page.skip.maximum() == 20
+    save_to("tarrat")
+    qtbot.mouseClick(page.labels_button, Qt.MouseButton.LeftButton)
+    words = _first_words_x_mm(tmp_path / "tarrat.pdf")
+    # Postal code order: Matti 00100, Tiina 00400, Liisa 33100 along the first row of the
+    # L7160 sheet: left margin 7.25 mm, pitch 66.04 mm, 5 mm padding.
+    assert words["Matti"] == pytest.approx(12.25, abs=0.2)
+    assert words["Tiina"] == pytest.approx(12.25 + 66.04, abs=0.2)
+    assert words["Liisa"] == pytest.approx(12.25 + 2 * 66.04, abs=0.2)
+
+
+def test_after_the_run_the_page_names_the_customers_whose_label_was_shortened(
+    qtbot, db, manager, opened, save_to, tmp_path
+) -> None:
+    with db.begin() as s:
+        long_one = customers.create_customer(
+            s,
+            manager,
+            {
+                "first_name": "Pitkä",
+                "last_name": "Nimi",
+                "organisation": "Kiinteistöosakeyhtiö" * 6,
+                "street": "Kotikatu 1",
+                "postal_code": "00100",
+                "city": "Helsinki",
+            },
+        ).id
+        customers.create_customer(
+            s,
+            manager,
+            {"first_name": "Lyhyt", "last_name": "Nimi", "street": "Tie 1", "postal_code": "00200"},
+        )
+    page = _page(qtbot, db, manager)
+    save_to("tarrat")
+    qtbot.mouseClick(page.labels_button, Qt.MouseButton.LeftButton)
+    assert page.status.text().endswith(
+        f"1 tarra lyhennettiin, koska teksti ei mahtunut: Pitkä Nimi (#{long_one})."
+    )
+    assert "Lyhyt" not in page.status.text()
+
+
+def test_a_sheet_newly_chosen_in_settings_becomes_the_pages_choice(qtbot, db, manager) -> None:
+    from core.settings import update_settings
+
+    page = _page(qtbot, db, manager)
+    assert page.sheet.currentText() == "70 × 42,3 mm, 3 × 7, reunaton"
+    page.sheet.setCurrentIndex(page.sheet.findData("70x37_3x8"))
+    page.refresh()
+    assert page.sheet.currentText() == "70 × 37 mm, 3 × 8, reunaton"  # the user's pick stays
+    with db.begin() as s:
+        update_settings(s, manager, label_sheet="105x37_2x8")
+    page.refresh()
+    assert page.sheet.currentText() == "105 × 37 mm, 2 × 8, reunaton"

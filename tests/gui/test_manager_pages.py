@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from core.security.auth import list_users
 from core.settings import get_settings
 from gui import messages
@@ -218,3 +220,36 @@ def test_settings_change_the_data_key_writes_the_new_sheet(
     with gui_ctx_manager.session() as s:
         assert data_key(s) != old
         assert list_entries(s, gui_ctx_manager.actor, action="key.rotated")
+
+
+def test_settings_label_offsets_in_mm_and_the_test_page_uses_them_unsaved(qtbot, gui_ctx_manager):
+    from tests.conftest import pdf_text
+
+    page = SettingsPage(gui_ctx_manager)
+    qtbot.addWidget(page)
+    printed = []  # (pdf, keyword arguments) of the print previews shown
+    page.print_pdf = lambda parent, pdf, name, **kw: printed.append((pdf, kw))
+    x, y = page.offsets["label_offset_x_mm"], page.offsets["label_offset_y_mm"]
+    assert (x.suffix(), x.decimals(), x.minimum(), x.maximum()) == (" mm", 1, -10.0, 10.0)
+    assert page.label_sheet.currentText() == "70 × 42,3 mm, 3 × 7, reunaton"
+    page.label_sheet.setCurrentIndex(page.label_sheet.findData("70x37_3x8"))
+    x.setValue(2.5)
+    y.setValue(-1.0)
+    qtbot.mouseClick(page.test_page_button, Qt.MouseButton.LeftButton)
+    pdf, kw = printed[0]
+    assert kw["actual_size"] is True  # printed at 100 %, never fitted to the page
+    text = pdf_text(pdf)
+    assert "Tarra-arkin testisivu" in text and "70 × 37 mm, 3 × 8, reunaton" in text
+    assert "Vaakasiirtymä 2,5 mm" in text and "Pystysiirtymä \u22121 mm" in text
+    with gui_ctx_manager.session() as s:
+        assert float(get_settings(s).label_offset_x_mm) == 0.0  # not saved by the test page
+    page.save()
+    assert page.status.text() == "Asetukset tallennettu."
+    assert not page.has_unsaved_changes()
+    with gui_ctx_manager.session() as s:
+        row = get_settings(s)
+        assert (row.label_sheet, float(row.label_offset_x_mm), float(row.label_offset_y_mm)) == (
+            "70x37_3x8",
+            2.5,
+            -1.0,
+        )
