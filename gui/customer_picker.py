@@ -101,6 +101,7 @@ class CustomerPicker(QLineEdit):
     def choose(self, label: str) -> None:
         if label in self.choices:
             self.setText(label)
+            self.setCursorPosition(0)  # the name shows, not the end of the label
             self._set(self.choices[label])
 
     def take_typed_choice(self) -> int | None:
@@ -117,6 +118,7 @@ class CustomerPicker(QLineEdit):
         def show(rows: list[customer_search.CustomerRow]) -> None:
             if rows:
                 self.setText(customer_label(rows[0]))
+                self.setCursorPosition(0)
 
         self._run(lambda s: customer_search.customer_rows(s, actor, [customer_id]), show)
 

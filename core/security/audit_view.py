@@ -175,6 +175,8 @@ def _target(row: AuditRow, names: _Names, lang: str | None) -> str:
         if entity_id.isdigit():
             return t("audit.target.audit_entry", lang, id=entity_id)
         since, _dots, until = entity_id.partition("..")
+        if not since and not until:
+            return t("audit.target.audit_log_all", lang)
         return t("audit.target.audit_log", lang, since=_day(since, lang), until=_day(until, lang))
     if entity == "settings":
         return t("audit.target.settings", lang)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,7 +39,8 @@ from gui.ops import DbOp
 from gui.widgets import OpeningTable, date_edit, date_of
 
 PAGE_SIZE = 500
-DETAILS_WIDTH = 420  # the details column starts this wide; longer text shows in full as a tooltip
+TARGET_WIDTH = 320  # at most this wide to begin with, so the details show; a cell's tooltip
+DETAILS_WIDTH = 420  # holds its whole text
 
 
 def ask_export_path(parent: QWidget, suggested: Path) -> Path | None:
@@ -98,22 +100,22 @@ class AuditPage(QWidget):
         self.export_button.clicked.connect(self.export)
         self.export_button.setVisible(ctx.actor.can(Permission.AUDIT_EXPORT))
 
-        filters = QHBoxLayout()
-        for label_key, widget in (
-            ("audit.user", self.user),
-            ("audit.action", self.action),
-            ("audit.customer", self.customer),
-            ("audit.since", self.since),
-            ("audit.until", self.until),
+        self.user.setMinimumWidth(180)
+        filters = QGridLayout()  # two rows: who and what, then when; fits the 1280 px window
+        for row, column, label_key, widget in (
+            (0, 0, "audit.user", self.user),
+            (0, 2, "audit.action", self.action),
+            (0, 4, "audit.customer", self.customer),
+            (1, 0, "audit.since", self.since),
+            (1, 2, "audit.until", self.until),
         ):
             label = QLabel(t(label_key))
-            label.setMinimumWidth(label.sizeHint().width() + 6)
             label.setBuddy(widget)
             widget.setAccessibleName(t(label_key).replace("&", ""))
-            filters.addWidget(label)
-            filters.addWidget(widget)
-        filters.addWidget(self.apply_button)
-        filters.addStretch(1)
+            filters.addWidget(label, row, column)
+            filters.addWidget(widget, row, column + 1)
+        filters.addWidget(self.apply_button, 1, 4)
+        filters.setColumnStretch(6, 1)
 
         self.table = OpeningTable()
         self.table.setObjectName("auditTable")
@@ -177,10 +179,9 @@ class AuditPage(QWidget):
             else:
                 self.model.set_rows(rows)
                 self.table.resizeColumnsToContents()
-                details = self.model.columnCount() - 1
-                self.table.setColumnWidth(
-                    details, min(self.table.columnWidth(details), DETAILS_WIDTH)
-                )
+                for column, widest in ((3, TARGET_WIDTH), (4, DETAILS_WIDTH)):
+                    width = min(self.table.columnWidth(column), widest)
+                    self.table.setColumnWidth(column, width)
             self.more_button.setVisible(self.has_more)
             self.count_label.setText(t("audit.count", count=self.model.rowCount()))
 
