@@ -95,13 +95,23 @@ class _Names:
             Customer.last_name,
             Customer.organisation,
             Customer.state,
+            Customer.created_at,
         )
 
-    def customer(self, customer_id: int, lang: str | None) -> str:
+    def holder(self, customer_id: int, at: datetime) -> tuple | None:
+        """The customer row the entry of ``at`` names. An entry older than the row names an
+        earlier holder of the same number (SQLite gives a removed last row's id again): that
+        customer was erased or merged away."""
         found = self.customers.get(customer_id)
+        if found is None or found[4] > at:
+            return None
+        return found
+
+    def customer(self, customer_id: int, at: datetime, lang: str | None) -> str:
+        found = self.holder(customer_id, at)
         if found is None:
             return t("audit.target.customer_erased", lang, id=customer_id)
-        first, last, organisation, state = found
+        first, last, organisation, state, _created = found
         if state == CustomerState.ANONYMISED.value:
             return t("audit.target.customer_anonymised", lang, id=customer_id)
         name = f"{first} {last}".strip() or organisation
@@ -142,14 +152,14 @@ def _target(row: AuditRow, names: _Names, lang: str | None) -> str:
             return t(
                 "audit.target.merge",
                 lang,
-                kept=names.customer(kept, lang),
-                removed=names.customer(removed, lang),
+                kept=names.customer(kept, row.at, lang),
+                removed=names.customer(removed, row.at, lang),
             )
         span = _RANGE.match(entity_id)
         if span:
             return t("audit.target.customer_range", lang, first=span[1], last=span[2])
         if entity_id.isdigit():
-            return names.customer(int(entity_id), lang)
+            return names.customer(int(entity_id), row.at, lang)
     if entity == "request" and entity_id.isdigit():
         request = names.requests.get(int(entity_id))
         if request is None:
@@ -208,7 +218,7 @@ def _detail(name: str, value: str, row: AuditRow, names: _Names, lang: str | Non
             return t("audit.detail.state", lang, state=t(f"req.state.{state}", lang))
     if value:
         if name == "filter_customer" and value.isdigit():
-            shown = names.customer(int(value), lang)
+            shown = names.customer(int(value), row.at, lang)
         elif name == "filter_action":
             shown = action_text(value, lang)
         else:
@@ -245,7 +255,7 @@ def readable(
         elif r.entity == "customer":
             merge = _MERGE.match(r.entity_id)
             wanted = merge[1] if merge else r.entity_id
-            if wanted.isdigit() and int(wanted) in names.customers:
+            if wanted.isdigit() and names.holder(int(wanted), r.at) is not None:
                 customer_id = int(wanted)
         details = "; ".join(_detail(n, v, r, names, lang) for n, v in _pairs(r.fields))
         out.append(

@@ -250,3 +250,23 @@ def test_audit_export_writes_readable_rows_and_is_audited(db, manager, tmp_path)
 
     cells = [c.value for row in load_workbook(whole).active.iter_rows() for c in row]
     assert "'=SUM(1) (anna)" in cells  # a name that looks like a formula stays text
+
+
+def test_a_number_given_again_never_names_the_erased_customer(db, manager, monkeypatch) -> None:
+    from core import clock
+
+    bertta = make_customer(db, manager, first_name="Bertta", last_name="Poistuva")
+    rid = new_request(db, manager, "erasure", customer_id=bertta)
+    with db.begin() as s:
+        erase(s, manager, rid)
+    monkeypatch.setattr(clock, "_offset_seconds", clock._offset_seconds + 2)
+    newcomer = make_customer(
+        db, manager, first_name="Uusi", last_name="Asiakas", email="uusi@example.fi"
+    )
+    assert newcomer == bertta  # SQLite gives the removed last row's number again
+    with db.begin() as s:
+        entries = readable_entries(s, manager, "fi")
+    targets = [e.target for e in entries if e.action.startswith("customer.")]
+    assert targets[0] == f"Asiakas Uusi Asiakas (nro {newcomer})"
+    assert set(targets[1:]) == {f"poistettu asiakas (nro {bertta})"}
+    assert [e.customer_id for e in entries if e.action == "customer.erased"] == [None]
