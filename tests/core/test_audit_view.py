@@ -270,3 +270,31 @@ def test_a_number_given_again_never_names_the_erased_customer(db, manager, monke
     assert targets[0] == f"Asiakas Uusi Asiakas (nro {newcomer})"
     assert set(targets[1:]) == {f"poistettu asiakas (nro {bertta})"}
     assert [e.customer_id for e in entries if e.action == "customer.erased"] == [None]
+
+
+def test_a_page_is_resolved_in_a_fixed_number_of_queries(db, manager) -> None:
+    from sqlalchemy import event
+
+    def statements(limit: int) -> int:
+        seen: list[str] = []
+
+        def count(_conn, _cursor, statement, *_args) -> None:
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            with db.begin() as s:
+                rows = list_entries(s, manager, limit=limit)
+                seen.clear()
+                shown = readable(s, rows, "fi")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        assert len(shown) == limit
+        return len(seen)
+
+    for i in range(30):
+        cid = make_customer(db, manager, first_name=f"Asiakas{i}", email=f"a{i}@example.fi")
+        add_order(db, manager, cid, date.today())
+    new_request(db, manager, "access", customer_id=cid)
+    many, few = statements(60), statements(5)
+    assert many == few <= 5  # one per kind of thing named, not per row
