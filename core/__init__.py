@@ -6,7 +6,8 @@ tests all get it. Imports point down this map (a test fails on any import cycle)
     foundation     clock, dates, errors, i18n, validation, files (owner-only files)
     storage        db (engine, pragmas, migrations at open), models, migrations/
     security/      permissions (Actor, Permission, require), auth (users, passwords,
-                   logins), audit (the chained log), crypto (data key, hetu, blind index)
+                   logins), audit (the chained log), audit_view (the log as a manager
+                   reads it), crypto (data key, hetu, blind index)
     settings       the company's settings, a new register (initialise), the data key
     customers/     service (create, update, objections, hetu), search (the one search
                    engine: plain rule and fast routes), views (a customer's requests and

@@ -1,4 +1,5 @@
-"""Shared widgets: forms with inline errors, dates, the icon (messages: ``gui.messages``).
+"""Shared widgets: forms with inline errors, dates, the icon, a list that opens its row
+(messages: ``gui.messages``).
 
 ``Form`` puts a label bound to each field (``setBuddy``, so Alt+letter and screen readers find
 it), an accessible name, and an error line under the field that core validation fills::
@@ -15,14 +16,15 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QIcon, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
     QDateEdit,
     QFormLayout,
     QLabel,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -140,6 +142,23 @@ def add_shortcut(
 
     shortcut.activated.connect(press)
     return shortcut
+
+
+class OpeningTable(QTableView):
+    """A list whose row opens with Enter or a double-click: ``open_requested`` gives the view
+    row."""
+
+    open_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doubleClicked.connect(lambda index: self.open_requested.emit(index.row()))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.open_requested.emit(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
 
 
 class DateEdit(QDateEdit):

@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import ColumnElement, and_, event, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.clock import now
@@ -409,6 +409,44 @@ class AuditRow:
     entity: str
     entity_id: str
     fields: str
+    user_id: int | None = None
+    hash: str = ""
+
+
+def customer_condition(session: Session, customer_id: int) -> ColumnElement[bool]:
+    """The entries that name the customer: the customer itself (a merge names both), their
+    requests, orders and documents. An erased customer's requests and orders no longer point
+    to them: only the entries naming the customer remain found."""
+    from core.models import Document, Order, Request
+
+    cid = str(customer_id)
+    linked = [
+        (
+            entity,
+            [
+                str(i)
+                for i in session.execute(select(model.id).where(column == customer_id)).scalars()
+            ],
+        )
+        for entity, model, column in (
+            ("request", Request, Request.customer_id),
+            ("order", Order, Order.customer_id),
+            ("document", Document, Document.customer_id),
+        )
+    ]
+    named = or_(
+        AuditEntry.entity_id == cid,
+        AuditEntry.entity_id.like(f"{cid}<-%"),
+        AuditEntry.entity_id.like(f"%<-{cid}"),
+    )
+    return or_(
+        and_(AuditEntry.entity == "customer", named),
+        *(
+            and_(AuditEntry.entity == entity, AuditEntry.entity_id.in_(ids))
+            for entity, ids in linked
+            if ids
+        ),
+    )
 
 
 def list_entries(
@@ -419,10 +457,12 @@ def list_entries(
     action: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    customer_id: int | None = None,
     limit: int = 1000,
     offset: int = 0,
 ) -> list[AuditRow]:
-    """The newest entries first, filtered (manager only)."""
+    """The newest entries first, filtered (manager only); ``customer_id``: the entries that
+    name the customer or one of their requests, orders or documents."""
     from core.security.permissions import Permission, require
 
     require(actor, Permission.AUDIT_LOG)
@@ -435,9 +475,13 @@ def list_entries(
         q = q.where(AuditEntry.at >= since)
     if until:
         q = q.where(AuditEntry.at <= until)
+    if customer_id is not None:
+        q = q.where(customer_condition(session, customer_id))
     q = q.order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
     return [
-        AuditRow(e.id, e.at, e.username, e.action, e.entity, e.entity_id, e.fields)
+        AuditRow(
+            e.id, e.at, e.username, e.action, e.entity, e.entity_id, e.fields, e.user_id, e.hash
+        )
         for e in session.execute(q).scalars()
     ]
 

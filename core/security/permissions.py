@@ -42,6 +42,7 @@ class Permission(enum.StrEnum):
     LETTERS = "letters"
     USERS = "users"
     AUDIT_LOG = "audit_log"
+    AUDIT_EXPORT = "audit_export"
     SETTINGS = "settings"
     BACKUP = "backup"
     RETENTION = "retention"

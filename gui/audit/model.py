@@ -1,4 +1,5 @@
-"""The audit log table: a model over core.security.audit.list_entries rows (newest first)."""
+"""The audit log table: a model over ``core.security.audit_view.ReadableEntry`` rows (newest
+first): time, user, action, target and details as a manager reads them."""
 
 from __future__ import annotations
 
@@ -7,33 +8,16 @@ from typing import Any
 from core.i18n import format_datetime, t
 from gui.rows import Column, RowsModel, no_tooltip
 
-
-def _known(key: str, fallback: str) -> str:
-    return t(key, default=fallback)
-
-
-def fields_text(fields: str) -> str:
-    """Field names in the user's language where the catalogue has them."""
-    return ", ".join(_known(f"field.{name}", name) for name in fields.split(",") if name)
-
-
-def action_text(action: str) -> str:
-    """The action in the user's language when the catalogue has it, else its code."""
-    return t(f"audit.action.{action}", default=action)
-
-
 COLUMNS = [  # the tooltip of a translated cell is the code stored in the log
-    Column("audit.col.id", lambda r: str(r.id), right=True, tooltip=no_tooltip),
-    Column("audit.col.at", lambda r: format_datetime(r.at), tooltip=no_tooltip),
-    Column("audit.col.username", lambda r: str(r.username), tooltip=no_tooltip),
-    Column("audit.col.action", lambda r: action_text(r.action), tooltip=lambda r: r.action),
     Column(
-        "audit.col.entity",
-        lambda r: _known(f"audit.entity.{r.entity}", r.entity),
-        tooltip=lambda r: r.entity,
+        "audit.col.at",
+        lambda r: format_datetime(r.at),
+        tooltip=lambda r: t("audit.target.audit_entry", id=r.id),
     ),
-    Column("audit.col.entity_id", lambda r: str(r.entity_id), tooltip=no_tooltip),
-    Column("audit.col.fields", lambda r: fields_text(r.fields), tooltip=lambda r: r.fields),
+    Column("audit.col.username", lambda r: r.user, tooltip=no_tooltip),
+    Column("audit.col.action", lambda r: r.action_text, tooltip=lambda r: r.action),
+    Column("audit.col.target", lambda r: r.target),
+    Column("audit.col.details", lambda r: r.details),
 ]
 
 

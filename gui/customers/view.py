@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,6 +24,7 @@ from gui.customers.detail import CustomerDetailPanel
 from gui.customers.form import MessageBar
 from gui.customers.model import CustomerListModel
 from gui.messages import error_text
+from gui.widgets import OpeningTable
 
 DEBOUNCE_MS = 150
 COLUMN_WIDTHS = (140, 110, 160, 0, 110, 90, 120, 100)  # 0: email takes the rest
@@ -32,18 +33,6 @@ EMAIL_COLUMN = 3
 
 def count_text(count: int) -> str:
     return t("customers.count", count=count)
-
-
-class CustomerTable(QTableView):
-    """The list; Enter opens the selected customer (double-click too)."""
-
-    open_requested = Signal(int)  # view row
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.open_requested.emit(self.currentIndex().row())
-            return
-        super().keyPressEvent(event)
 
 
 class CustomersPage(QWidget):
@@ -96,7 +85,7 @@ class CustomersPage(QWidget):
         self.model = CustomerListModel(self.ctx, self)
         self.model.searched.connect(self._searched)
         self.model.failed.connect(lambda exc: self.message.show_message(error_text(exc), "error"))
-        self.table = CustomerTable()
+        self.table = OpeningTable()
         self.table.setObjectName("customerTable")
         self.table.setAccessibleName(t("customers.table"))
         self.table.setModel(self.model)
@@ -113,7 +102,6 @@ class CustomersPage(QWidget):
             if width:
                 header.resizeSection(column, width)
         header.setSectionResizeMode(EMAIL_COLUMN, QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.table.open_requested.connect(self.open_row)
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()

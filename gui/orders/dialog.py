@@ -5,10 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, Slot
+from PySide6.QtCore import QDate, Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -20,21 +19,15 @@ from sqlalchemy.orm import Session
 
 from core import orders
 from core.clock import today
-from core.customers import search as customer_search
 from core.errors import Conflict, ValidationError
 from core.i18n import format_money, language, t
 from core.models import InvoiceState, SalesChannel
 from core.orders import OrderRow
+from gui.customer_picker import CustomerPicker
 from gui.customers.form import FieldErrors, MessageBar, messages_of
 from gui.messages import error_text
 from gui.ops import DbOp
 from gui.widgets import DateEdit
-
-
-def customer_label(row: customer_search.CustomerRow) -> str:
-    name = f"{row.last_name} {row.first_name}".strip()
-    extra = ", ".join(p for p in (row.organisation, row.email, row.city) if p)
-    return f"{name} ({extra})" if extra else name
 
 
 def amount_text(amount: Decimal) -> str:
@@ -59,7 +52,6 @@ class OrderDialog(QDialog):
         self.order = order
         self.customer_id = order.customer_id if order else customer_id
         self.saved_order_id: int | None = None
-        self._choices: dict[str, int] = {}
         self.setWindowTitle(
             t("orders.title_edit", number=order.number) if order else t("orders.title_new")
         )
@@ -72,19 +64,10 @@ class OrderDialog(QDialog):
         layout.addLayout(form)
         self.fields = FieldErrors()
 
-        self.customer = QLineEdit()
+        self.customer = CustomerPicker(ctx, failed=self._failed)
         self.customer.setObjectName("customer")
         self.customer.setPlaceholderText(t("orders.customer_placeholder"))
-        self.completions = QStringListModel(self)
-        self.completer = QCompleter(self.completions, self)
-        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.completer.activated.connect(self.choose_customer)  # the text overload
-        self.customer.setCompleter(self.completer)
-        self.lookup = QTimer(self, singleShot=True, interval=150)
-        self.lookup.timeout.connect(self._lookup_customers)
-        self.customer.textEdited.connect(self._customer_edited)
+        self.customer.chosen.connect(self._customer_chosen)
         self.fields.add_row(form, "customer", t("field.customer") + " *", self.customer)
 
         self.ordered_on = DateEdit()
@@ -117,7 +100,7 @@ class OrderDialog(QDialog):
             self.customer.setText(order.customer_name)
             self.customer.setReadOnly(True)  # an order stays with its customer
         elif self.customer_id is not None:
-            self._load_preset_customer(self.customer_id)
+            self.customer.preset(self.customer_id)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -131,47 +114,10 @@ class OrderDialog(QDialog):
         (self.item if self.customer_id is not None else self.customer).setFocus()
 
     # --- customer ----------------------------------------------------------------------------
-    def _load_preset_customer(self, customer_id: int) -> None:
-        def show(rows: list[customer_search.CustomerRow]) -> None:
-            if rows:
-                self.customer.setText(customer_label(rows[0]))
-
-        actor = self.ctx.actor
-        DbOp(
-            self.ctx, self, lambda s: customer_search.customer_rows(s, actor, [customer_id])
-        ).success(show).failure(self._failed).run()
-
-    @Slot(str)
-    def _customer_edited(self, _text: str) -> None:
-        self.customer_id = None
-        self.lookup.start()
-
-    @Slot()
-    def _lookup_customers(self) -> None:
-        query = self.customer.text().strip()
-        if len(query) < 2:
-            return
-
-        actor = self.ctx.actor
-        DbOp(
-            self.ctx, self, lambda s: customer_search.search_customers(s, actor, query, limit=20)
-        ).success(lambda rows: self._show_choices(query, rows)).failure(self._failed).run()
-
-    def _show_choices(self, query: str, rows: list[customer_search.CustomerRow]) -> None:
-        if query != self.customer.text().strip():
-            return  # typed on meanwhile
-        self._choices = {customer_label(r): r.id for r in rows if r.state == "active"}
-        self.completions.setStringList(list(self._choices))
-        if len(self._choices) == 1 and self.customer.text() in self._choices:
-            self.customer_id = self._choices[self.customer.text()]
-        elif self._choices and self.customer.hasFocus():
-            self.completer.complete()
-
-    @Slot(str)
-    def choose_customer(self, label: str) -> None:
-        if label in self._choices:
-            self.customer_id = self._choices[label]
-            self.customer.setText(label)
+    @Slot(object)
+    def _customer_chosen(self, customer_id: int | None) -> None:
+        self.customer_id = customer_id
+        if customer_id is not None:
             self.fields.show({})
 
     # --- saving ------------------------------------------------------------------------------
@@ -186,8 +132,8 @@ class OrderDialog(QDialog):
 
     @Slot()
     def save(self) -> None:
-        if self.customer_id is None and self.customer.text() in self._choices:
-            self.customer_id = self._choices[self.customer.text()]
+        if self.customer_id is None:
+            self.customer_id = self.customer.take_typed_choice()
         if self.customer_id is None:
             self.fields.show({"customer": t("orders.customer_required")})
             return

@@ -26,10 +26,10 @@ def test_users_model_passes_the_model_tester(qtmodeltester, gui_ctx_manager):
 
 
 def test_audit_model_passes_the_model_tester(qtmodeltester, gui_ctx_manager):
-    from core.security.audit import list_entries
+    from core.security.audit_view import readable_entries
 
     with gui_ctx_manager.session() as s:
-        rows = list_entries(s, gui_ctx_manager.actor)
+        rows = readable_entries(s, gui_ctx_manager.actor)
     model = audit_model()
     model.set_rows(rows)
     qtmodeltester.check(model)

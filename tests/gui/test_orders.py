@@ -75,9 +75,9 @@ def test_new_order_is_saved_for_the_customer_picked_in_the_completer(qtbot, ctx,
     dialog = OrderDialog(ctx)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.customer, "korh")
-    dialog._lookup_customers()  # what the 150 ms timer does
-    assert dialog.completions.stringList() == ["Korhonen Aino (Turku)"]
-    dialog.choose_customer("Korhonen Aino (Turku)")
+    dialog.customer.look_up()  # what the 150 ms timer does
+    assert dialog.customer.completions.stringList() == ["Korhonen Aino (Turku)"]
+    dialog.customer.choose("Korhonen Aino (Turku)")
     qtbot.keyClicks(dialog.item, "Kolmio, Aurakatu 3")
     qtbot.keyClicks(dialog.amount, "215 000,00")
     dialog.save()
