@@ -130,3 +130,23 @@ def test_another_desks_addition_and_erasure_show_in_the_open_list_keeping_the_se
         assert column(page, "last_name")[2] == "Korpela"
     finally:
         other.dispose()
+
+
+def test_a_customer_open_on_this_desk_and_erased_on_another_is_told_at_saving(
+    page, qtbot, db, manager
+):
+    page.open_row(2)  # Korpela
+    detail = page.detail
+    qtbot.keyClicks(detail.edits["city"], "n keskusta")
+    other = open_database(db.url, migrate=False)
+    try:
+        with other.begin() as s:
+            wipe_customer(s, detail.customer_id, "delete")
+        qtbot.waitUntil(lambda: "Korpela" not in column(page, "last_name"), timeout=2500)
+        assert page.stack.currentWidget() is detail  # the form was left alone
+        assert detail.edits["city"].text() == "Tamperen keskusta"
+        qtbot.keyClick(detail, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        assert "ei löytynyt" in detail.message.text()
+        assert detail.edits["city"].text() == "Tamperen keskusta"
+    finally:
+        other.dispose()
