@@ -150,3 +150,30 @@ def test_a_customer_open_on_this_desk_and_erased_on_another_is_told_at_saving(
         assert detail.edits["city"].text() == "Tamperen keskusta"
     finally:
         other.dispose()
+
+
+def test_a_long_list_keeps_its_selected_customer_and_scroll_position_at_another_desks_change(
+    page, qtbot, db, manager
+):
+    with db.begin() as s:
+        for n in range(80):  # more than the first page the list reads at once
+            customers.create_customer(
+                s, manager, {"first_name": f"Asiakas {n:02}", "last_name": "Nurmi"}
+            )
+    search(page, qtbot, "")
+    page.table.selectRow(70)
+    selected = page.model.customer_id(70)
+    page.table.scrollToBottom()
+    scroll = page.table.verticalScrollBar().value()
+    assert scroll > 0
+    other = open_database(db.url, migrate=False)
+    try:
+        with other.begin() as s:
+            customers.create_customer(s, manager, {"first_name": "Aapo", "last_name": "Aalto"})
+        qtbot.waitUntil(lambda: page.model.total() == 85, timeout=2500)
+    finally:
+        other.dispose()
+    assert page.model.customer_id(0) is not None
+    assert page.model.customer_id(page.table.currentIndex().row()) == selected
+    assert page.table.currentIndex().row() == 71  # Aalto came first
+    assert page.table.verticalScrollBar().value() == scroll
