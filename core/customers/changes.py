@@ -1,5 +1,5 @@
 """Whether the customer list changed since a desk last looked: another desk added, archived,
-renamed or erased someone (DESIGN.md: desks see each other's work).
+renamed or erased someone (DESIGN.md section 7: within 2 s in an open list).
 
 ``ListWatch.changed()`` is cheap enough to ask twice a second. It holds a connection of its
 own, which never takes part in a transaction of the app:
@@ -37,6 +37,8 @@ class ListWatch:
         self._fingerprint: tuple[Any, ...] | None = None
 
     def changed(self) -> bool:
+        if self._db.is_sqlite and self._db.path is None:
+            return False  # a database in memory has no other desk
         with self._lock:
             if self._conn is None:
                 self._open()
