@@ -8,7 +8,9 @@ own, which never takes part in a transaction of the app:
   (this desk's own included) commits anything; only then the list's fingerprint is read:
   the list order version (migration 0004's triggers: removals and renames), the number of
   customers and the highest id (additions) and the sum of their row versions (every update
-  through the services adds one: an archive, an address, an anonymisation).
+  through the services adds one: an archive, an address, an anonymisation). Unchanged, a look
+  takes about 0.01 ms; the fingerprint is one scan of the table (30-100 ms for 100,000
+  customers on the busy benchmark machine), on the worker, only after some desk committed.
 * PostgreSQL: a ``LISTEN`` on ``CHANNEL``; migration 0014's trigger sends a ``NOTIFY`` from
   every statement that writes the customers table (imports, merges and erasures included),
   delivered when that transaction commits.
