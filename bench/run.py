@@ -47,6 +47,9 @@ TARGETS = {  # name: (target, unit, smaller is better)
     "startup_to_login": (0.6, "s"),
     "search_p50": (15.0, "ms"),
     "search_p95": (15.0, "ms"),
+    # Not in DESIGN.md: the list sorted by a clicked header, typed into (an ORDER BY in the id
+    # query); under a tenth of a second a keystroke still feels immediate.
+    "search_sorted_p95": (100.0, "ms"),
     "customer_list_open": (200.0, "ms"),
     "customer_detail_open": (100.0, "ms"),
     "access_report_pdf_1000_orders": (1.0, "s"),
@@ -245,6 +248,39 @@ def bench_search(db: Database, actor: object) -> None:
         f"{statistics.median(complete):.0f} ms, p95 "
         f"{complete[int(len(complete) * 0.95) - 1]:.0f} ms, in the background)",
     )
+
+
+def bench_sorted_search(db: Database, actor: object) -> None:
+    """The same keystrokes with the list sorted by postal code, and by the last change newest
+    first (no index on it): the first page of ids and rows, median of three runs each."""
+    from core.customers.search import ListOrder, list_rows, matching_ids
+
+    page = _first_page()
+    queries = query_mix(db, actor)
+    p95s = {}
+    for order, descending in ((ListOrder.POSTAL_CODE, False), (ListOrder.UPDATED, True)):
+        times = []
+        for q in queries:
+
+            def first(q: str = q, order: ListOrder = order, desc: bool = descending) -> None:
+                with db.read() as s:
+                    result = matching_ids(
+                        s,
+                        actor,  # type: ignore[arg-type]
+                        q,
+                        limit=page,
+                        order=order,
+                        descending=desc,
+                    )
+                    list_rows(s, actor, result.ids[:60])  # type: ignore[arg-type]
+
+            times.append(statistics.median(timed(first) for _ in range(3)) * 1000)
+        times.sort()
+        p95s[order.value] = (times[int(len(times) * 0.95) - 1], statistics.median(times))
+    shown = ", ".join(
+        f"{name} p95 {p95:.1f} ms p50 {p50:.1f} ms" for name, (p95, p50) in p95s.items()
+    )
+    line("search_sorted_p95", max(p95 for p95, _ in p95s.values()), f"({shown})")
 
 
 def machine_reference(db: Database) -> None:
@@ -576,6 +612,7 @@ def main() -> int:
     machine_reference(db)
     if want("search"):
         bench_search(db, actor)
+        bench_sorted_search(db, actor)
     if want("list"):
         bench_list_and_detail(db, actor)
     if want("report"):

@@ -10,7 +10,8 @@ tests all get it. Imports point down this map (a test fails on any import cycle)
                    reads it), crypto (data key, hetu, blind index)
     settings       the company's settings, a new register (initialise), the data key
     customers/     service (create, update, objections, hetu), search (the one search
-                   engine: plain rule and fast routes), views (a customer's requests and
+                   engine: plain rule, fast routes, list orders), changes (whether another
+                   desk changed the list: data_version or LISTEN), views (a customer's requests and
                    disclosures), duplicates (find and merge), updates (address updates),
                    wipe (the one definition of what erasure removes)
     orders, disclosures, legal_holds, retention, statistics

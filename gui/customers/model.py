@@ -17,8 +17,14 @@ from PySide6.QtCore import (
 )
 from sqlalchemy.orm import Session
 
-from core.customers.search import CustomerListRow, SearchResult, list_rows, matching_ids
-from core.i18n import t
+from core.customers.search import (
+    CustomerListRow,
+    ListOrder,
+    SearchResult,
+    list_rows,
+    matching_ids,
+)
+from core.i18n import format_date, t
 from core.security.permissions import Actor
 from core.validation import format_phone
 from gui.ops import DbOp
@@ -29,12 +35,29 @@ COLUMNS = (
     "last_name",
     "first_name",
     "organisation",
-    "email",
-    "phone",
+    "street",
     "postal_code",
     "city",
+    "email",
+    "phone",
     "state",
+    "updated_at",
 )
+# The columns whose header sorts the list, and the order each gives.
+SORTS = {
+    "last_name": ListOrder.NAME,
+    "first_name": ListOrder.NAME,
+    "postal_code": ListOrder.POSTAL_CODE,
+    "city": ListOrder.CITY,
+    "updated_at": ListOrder.UPDATED,
+}
+# The column that shows each order's sort indicator.
+SORT_COLUMN = {
+    ListOrder.NAME: COLUMNS.index("last_name"),
+    ListOrder.POSTAL_CODE: COLUMNS.index("postal_code"),
+    ListOrder.CITY: COLUMNS.index("city"),
+    ListOrder.UPDATED: COLUMNS.index("updated_at"),
+}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -51,17 +74,39 @@ def state_text(row: CustomerListRow) -> str:
 
 
 def search_page(
-    s: Session, actor: Actor, query: str, include_archived: bool
+    s: Session,
+    actor: Actor,
+    query: str,
+    include_archived: bool,
+    order: ListOrder = ListOrder.NAME,
+    descending: bool = False,
 ) -> tuple[SearchResult, list[CustomerListRow]]:
     """Runs on the worker: the first page of matching ids (all of them when there are few)
     and their rows."""
-    result = matching_ids(s, actor, query, include_archived=include_archived, limit=FIRST)
+    result = matching_ids(
+        s,
+        actor,
+        query,
+        include_archived=include_archived,
+        limit=FIRST,
+        order=order,
+        descending=descending,
+    )
     return result, list_rows(s, actor, result.ids[:FIRST])
 
 
-def search_all(s: Session, actor: Actor, query: str, include_archived: bool) -> list[int]:
+def search_all(
+    s: Session,
+    actor: Actor,
+    query: str,
+    include_archived: bool,
+    order: ListOrder = ListOrder.NAME,
+    descending: bool = False,
+) -> list[int]:
     """Runs on the worker: every matching id (the second step for a common term)."""
-    return matching_ids(s, actor, query, include_archived=include_archived).ids
+    return matching_ids(
+        s, actor, query, include_archived=include_archived, order=order, descending=descending
+    ).ids
 
 
 class CustomerListModel(QAbstractTableModel):
@@ -79,6 +124,8 @@ class CustomerListModel(QAbstractTableModel):
         self._generation = 0
         self.query = ""
         self.include_archived = False
+        self.order = ListOrder.NAME
+        self.descending = False
         self.complete = True
         # For the benchmark: request to the first rows in the model, and to the whole list.
         self.first_rows_ms = 0.0
@@ -92,12 +139,27 @@ class CustomerListModel(QAbstractTableModel):
         self._generation += 1
         generation, started = self._generation, time.perf_counter()
         archived, actor = self.include_archived, self._ctx.actor
-        DbOp(self._ctx, None, lambda s: search_page(s, actor, query, archived)).read_only().success(
-            lambda result: self._apply(generation, started, *result)
-        ).failure(self._fail).run()
+        order, descending = self.order, self.descending
+        DbOp(
+            self._ctx, None, lambda s: search_page(s, actor, query, archived, order, descending)
+        ).read_only().success(lambda result: self._apply(generation, started, *result)).failure(
+            self._fail
+        ).run()
 
     def refresh(self) -> None:
         self.search(self.query)
+
+    def set_order(self, order: ListOrder, descending: bool) -> None:
+        """Sort the whole result (in core) and keep the order for every later search."""
+        if (order, descending) == (self.order, self.descending):
+            return
+        self.order, self.descending = order, descending
+        self.refresh()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        sort = SORTS.get(COLUMNS[column]) if 0 <= column < len(COLUMNS) else None
+        if sort is not None:
+            self.set_order(sort, order == Qt.SortOrder.DescendingOrder)
 
     def _fail(self, exc: BaseException) -> None:
         self.failed.emit(exc)
@@ -121,8 +183,11 @@ class CustomerListModel(QAbstractTableModel):
             self.all_rows_ms = self.first_rows_ms
         else:
             query, archived, actor = self.query, self.include_archived, self._ctx.actor
+            order, descending = self.order, self.descending
             DbOp(
-                self._ctx, None, lambda s: search_all(s, actor, query, archived)
+                self._ctx,
+                None,
+                lambda s: search_all(s, actor, query, archived, order, descending),
             ).read_only().success(lambda ids: self._apply_rest(generation, started, ids)).failure(
                 self._fail
             ).run()
@@ -175,7 +240,7 @@ class CustomerListModel(QAbstractTableModel):
         self._pending.discard(page)
         by_id = {r.id: r for r in rows}
         # A customer erased meanwhile leaves a gap; keep positions stable with a placeholder.
-        blank = ("", "", "", "", "", "", "", "", False)
+        blank = ("", "", "", "", "", "", "", "", "", False, None)
         self._pages[page] = [by_id.get(i) or CustomerListRow(i, *blank) for i in ids]
         first = page * PAGE
         last = min(first + PAGE, len(self._ids)) - 1
@@ -215,6 +280,8 @@ class CustomerListModel(QAbstractTableModel):
         field = COLUMNS[index.column()]
         if field == "state":
             return state_text(row)
+        if field == "updated_at":
+            return format_date(row.updated_at)
         return phone_text(row.phone) if field == "phone" else getattr(row, field)
 
     def headerData(
@@ -223,7 +290,8 @@ class CustomerListModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            return t(f"field.{COLUMNS[section]}")
+            field = COLUMNS[section]
+            return t("customers.col.updated") if field == "updated_at" else t(f"field.{field}")
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1)
         return None

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -19,16 +20,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.customers.changes import ListWatch
+from core.customers.search import ListOrder
 from core.i18n import t
 from gui.customers.detail import CustomerDetailPanel
 from gui.customers.form import MessageBar
-from gui.customers.model import CustomerListModel
+from gui.customers.model import COLUMNS, SORT_COLUMN, SORTS, CustomerListModel
 from gui.messages import error_text
 from gui.widgets import OpeningTable
 
 DEBOUNCE_MS = 150
-COLUMN_WIDTHS = (140, 110, 160, 0, 110, 90, 120, 100)  # 0: email takes the rest
-EMAIL_COLUMN = 3
+POLL_MS = 500  # how often the open list asks whether another desk changed it
+# In COLUMNS order; 0: email takes the rest.
+COLUMN_WIDTHS = (130, 100, 130, 150, 80, 110, 0, 105, 100, 85)
+EMAIL_COLUMN = COLUMNS.index("email")
+# The "Järjestys" choices: every list order both ways (the header's clicks, by keyboard).
+ORDER_CHOICES = [(order, desc) for order in ListOrder for desc in (False, True)]
+ORDER_NAMES = {
+    ListOrder.NAME: "customers.order.name",
+    ListOrder.POSTAL_CODE: "field.postal_code",
+    ListOrder.CITY: "field.city",
+    ListOrder.UPDATED: "customers.order.updated",
+}
+
+
+def order_text(order: ListOrder, descending: bool) -> str:
+    key = "customers.order.descending" if descending else "customers.order.ascending"
+    return t(key, field=t(ORDER_NAMES[order]))
 
 
 def count_text(count: int) -> str:
@@ -53,6 +71,7 @@ class CustomersPage(QWidget):
         self.debounce.timeout.connect(self.run_search)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         QShortcut(QKeySequence.StandardKey.New, self, self.new_customer)
+        self._poll()  # the first look, before the list is read: nothing between is missed
         self.run_search()
 
     def _build_list(self) -> None:
@@ -71,12 +90,22 @@ class CustomersPage(QWidget):
         self.search.installEventFilter(self)
         self.archived = QCheckBox(t("customers.show_archived"))
         self.archived.toggled.connect(lambda _on: self.run_search())
+        self.order_label = QLabel(t("customers.order"))
+        self.order_combo = QComboBox()
+        self.order_combo.setObjectName("customerOrder")
+        self.order_combo.setAccessibleName(t("customers.order"))
+        for order, descending in ORDER_CHOICES:
+            self.order_combo.addItem(order_text(order, descending))
+        self.order_label.setBuddy(self.order_combo)
+        self.order_combo.activated.connect(self._order_chosen)
         self.new_button = QPushButton(t("customers.new"))
         self.new_button.setToolTip("Ctrl+N")
         self.new_button.clicked.connect(self.new_customer)
         top.addWidget(self.search_label)
         top.addWidget(self.search, 1)
         top.addWidget(self.archived)
+        top.addWidget(self.order_label)
+        top.addWidget(self.order_combo)
         top.addWidget(self.new_button)
         layout.addLayout(top)
         self.message = MessageBar()
@@ -98,9 +127,14 @@ class CustomersPage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
+        # Sorting is done in core over the whole result: the header only tells the model.
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(SORT_COLUMN[ListOrder.NAME], Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._header_sorted)
         for column, width in enumerate(COLUMN_WIDTHS):
-            if width:
-                header.resizeSection(column, width)
+            if width:  # never narrower than its title with the sort indicator
+                header.resizeSection(column, max(width, header.sectionSizeHint(column)))
         header.setSectionResizeMode(EMAIL_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.open_requested.connect(self.open_row)
         layout.addWidget(self.table, 1)
@@ -115,6 +149,12 @@ class CustomersPage(QWidget):
         layout.addLayout(bottom)
         self.stack.addWidget(page)
         self.list_page = page
+        # Another desk's additions, archives and erasures: asked off the GUI thread.
+        self.watch = ListWatch(self.ctx.db)
+        self._polling = False
+        self._keep: tuple[int | None, int] | None = None  # selection and scroll to restore
+        self.poll_timer = QTimer(self, interval=POLL_MS)
+        self.poll_timer.timeout.connect(self._poll)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
         # Down arrow from the search box moves into the list.
@@ -142,9 +182,84 @@ class CustomersPage(QWidget):
     @Slot()
     def run_search(self) -> None:
         self.debounce.stop()
+        self._keep = None
         self.model.search(self.search.text(), self.archived.isChecked())
 
+    # --- sorting -----------------------------------------------------------------------------
+    def _header_sorted(self, column: int, order: Qt.SortOrder) -> None:
+        if COLUMNS[column] not in SORTS:
+            self._show_order()  # a column the list cannot be sorted by: keep the indicator
+            return
+        self.model.sort(column, order)
+        self._show_order()
+
+    def _order_chosen(self, index: int) -> None:
+        if 0 <= index < len(ORDER_CHOICES):
+            self.model.set_order(*ORDER_CHOICES[index])
+            self._show_order()
+
+    def _show_order(self) -> None:
+        """The header's indicator and the combo show the model's order."""
+        order, descending = self.model.order, self.model.descending
+        header = self.table.horizontalHeader()
+        column = header.sortIndicatorSection()
+        if SORTS.get(COLUMNS[column]) is not order:
+            column = SORT_COLUMN[order]
+        header.blockSignals(True)
+        header.setSortIndicator(
+            column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        )
+        header.blockSignals(False)
+        self.order_combo.setCurrentIndex(ORDER_CHOICES.index((order, descending)))
+
+    # --- another desk's changes --------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        self.poll_timer.start()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.poll_timer.stop()
+        super().hideEvent(event)
+
+    def _poll(self) -> None:
+        if self._polling:
+            return  # the previous look has not answered yet
+        self._polling = True
+        self.ctx.tasks.run(self.watch.changed, self._polled, self._poll_failed)
+
+    def _polled(self, changed: bool) -> None:
+        self._polling = False
+        if changed and not self.debounce.isActive():
+            self.live_refresh()
+
+    def _poll_failed(self, _exc: BaseException) -> None:
+        # A look that failed (the server restarting) is tried again at the next tick; the
+        # watch has then reconnected, and the list is read again.
+        self._polling = False
+
+    def live_refresh(self) -> None:
+        """The current search again, keeping the selected customer and the scroll position."""
+        index = self.table.currentIndex()
+        selected = self.model.customer_id(index.row()) if index.isValid() else None
+        self._keep = (selected, self.table.verticalScrollBar().value())
+        self.model.search(self.model.query)
+
+    def _restore(self) -> None:
+        assert self._keep is not None
+        selected, scroll = self._keep
+        self._keep = None
+        row = self.model.row_of(selected) if selected is not None else -1
+        if row >= 0:
+            self.table.selectRow(row)
+        elif self.model.rowCount():
+            self.table.selectRow(0)
+        self.table.verticalScrollBar().setValue(scroll)
+
     def _searched(self, count: int, complete: bool) -> None:
+        if self._keep is not None:
+            if not complete:
+                return  # the count and the selection stay as they were until all is in
+            self._restore()
         self.message.hide()
         if not complete:
             self.count.setText(t("customers.counting"))
