@@ -244,6 +244,10 @@ class CustomersPage(QWidget):
         self._keep = (selected, self.table.verticalScrollBar().value())
         self.model.search(self.model.query)
 
+    def refresh(self) -> None:
+        """After File > Import customers… or an update import: the list at once."""
+        self.live_refresh()
+
     def _restore(self) -> None:
         assert self._keep is not None
         selected, scroll = self._keep

@@ -168,3 +168,33 @@ def test_export_dialog_writes_xlsx_and_the_hetu_only_after_a_warning(
     dialog.export_button.click()
     data = CalamineWorkbook.from_path(str(tmp_path / "hetut.xlsx")).get_sheet_by_index(0)
     assert data.to_python()[1][-1] == valid_hetu()
+
+
+def test_the_customer_list_shows_the_imported_customers_when_the_wizard_closes(
+    qtbot, gui_ctx_receptionist, monkeypatch, tmp_path
+):
+    """The walk-through imported 190 customers and the list behind the wizard said
+    "0 asiakasta" until the user searched again."""
+    import gui.transfer.import_wizard as view
+
+    ctx = gui_ctx_receptionist
+    window = _window(qtbot, ctx)
+    window.show()
+    customers = window.page("customers")
+    qtbot.waitUntil(lambda: customers.count.text() == "0 asiakasta", timeout=2000)
+
+    class Wizard:
+        def __init__(self, ctx, parent=None) -> None:
+            self.imported = False
+
+        def exec(self) -> int:
+            with ctx.session() as s:
+                for name in ("Aino", "Bertta"):
+                    create_customer(s, ctx.actor, {"first_name": name, "last_name": "Tuotu"})
+            self.imported = True
+            return 1
+
+    monkeypatch.setattr(view, "ImportWizard", Wizard)
+    window.import_action.trigger()
+    qtbot.waitUntil(lambda: customers.model.rowCount() == 2, timeout=2000)
+    assert customers.count.text() == "2 asiakasta"
