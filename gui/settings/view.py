@@ -48,6 +48,7 @@ NUMBERS = {
     "financial_year_end_day": (1, 31),
     "financial_year_end_month": (1, 12),
 }
+FOLDERS = ("backup_folder", "second_backup_folder")
 
 
 class SettingsPage(QWidget):
@@ -75,18 +76,17 @@ class SettingsPage(QWidget):
             spin.setMaximumWidth(120)
             self.app_form.add(name, t(f"field.{name}"), spin, t(f"settings.hint.{name}"))
             self.spins[name] = spin
-        folder_row = QWidget()
-        row = QHBoxLayout(folder_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.backup_folder = QLineEdit()
-        self.backup_folder.setObjectName("backup_folder")
-        browse = QPushButton(t("settings.browse"))
-        browse.clicked.connect(self.choose_folder)
-        row.addWidget(self.backup_folder, 1)
-        row.addWidget(browse)
+        self.backup_folder, folder_row = self._folder_row(
+            "backup_folder", "settings.browse", self.choose_folder
+        )
+        self.second_backup_folder, second_row = self._folder_row(
+            "second_backup_folder", "settings.browse_second", self.choose_second_folder
+        )
         from gui.backup.group import BackupGroup
 
-        self.backup_group = BackupGroup(ctx, self.backup_folder, folder_row)
+        self.backup_group = BackupGroup(
+            ctx, self.backup_folder, folder_row, self.second_backup_folder, second_row
+        )
 
         self.status = QLabel()
         self.status.setObjectName("settingsStatus")
@@ -140,6 +140,21 @@ class SettingsPage(QWidget):
         layout.addLayout(buttons)
         self.load()
 
+    def _folder_row(
+        self, name: str, browse_key: str, browse_slot: Any
+    ) -> tuple[QLineEdit, QWidget]:
+        """A folder field with its Browse button beside it (each with its own Alt letter)."""
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        browse = QPushButton(t(browse_key))
+        browse.clicked.connect(browse_slot)
+        row.addWidget(edit, 1)
+        row.addWidget(browse)
+        return edit, holder
+
     def _line(self, form: Form, name: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(name)
@@ -161,7 +176,7 @@ class SettingsPage(QWidget):
             row = get_settings(s)
             self.version = row.version
             self.loaded = {
-                name: getattr(row, name) for name in (*COMPANY, *CONTACT, *NUMBERS, "backup_folder")
+                name: getattr(row, name) for name in (*COMPANY, *CONTACT, *NUMBERS, *FOLDERS)
             }
             updated = (row.updated_by, row.updated_at)
         for name, edit in self.edits.items():
@@ -169,6 +184,7 @@ class SettingsPage(QWidget):
         for name, spin in self.spins.items():
             spin.setValue(int(self.loaded[name] or spin.minimum()))
         self.backup_folder.setText(self.loaded["backup_folder"] or "")
+        self.second_backup_folder.setText(self.loaded["second_backup_folder"] or "")
         for form in self.forms():
             form.clear_errors()
         self.backup_group.load()
@@ -182,6 +198,7 @@ class SettingsPage(QWidget):
         values: dict[str, Any] = {name: edit.text().strip() for name, edit in self.edits.items()}
         values.update({name: spin.value() for name, spin in self.spins.items()})
         values["backup_folder"] = self.backup_folder.text().strip()
+        values["second_backup_folder"] = self.second_backup_folder.text().strip()
         return values
 
     def changed_values(self) -> dict[str, Any]:
@@ -231,6 +248,14 @@ class SettingsPage(QWidget):
         )
         if folder:
             self.backup_folder.setText(folder)
+
+    @Slot()
+    def choose_second_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, t("backup.choose_second"), self.second_backup_folder.text()
+        )
+        if folder:
+            self.second_backup_folder.setText(folder)
 
     # --- the recovery sheet again -------------------------------------------------------------
 
