@@ -160,3 +160,35 @@ def test_settings_page_has_the_second_folder_and_backup_now_writes_both(
         page.backup_group.status.text()
     )
     assert page.backup_group.last_offdisk_label.text() != "ei vielä yhtään"
+
+
+def test_closing_backs_up_to_both_folders_and_an_unplugged_stick_is_said_not_fatal(
+    qtbot, gui_ctx_manager, stick, _no_blocking_boxes
+):
+    ctx = gui_ctx_manager
+    with ctx.session() as s:
+        settings = get_settings(s)
+        settings.last_backup_at = clock.now() - timedelta(days=2)
+        settings.second_backup_folder = str(stick)
+    window = MainWindow(ctx, idle_ms=3_600_000)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.closed, timeout=5000):
+        window.close()
+    main_folder = stick.parent / "varmuuskopiot"
+    assert [p.name for p in list_backups(stick)] == [p.name for p in list_backups(main_folder)]
+    assert len(list_backups(stick)) == 1
+
+    unplugged = stick.parent / "media" / "USB"
+    with ctx.session() as s:
+        settings = get_settings(s)
+        settings.last_backup_at = clock.now() - timedelta(days=2)
+        settings.second_backup_folder = str(unplugged)
+    clock.shift(2)
+    window = MainWindow(ctx, idle_ms=3_600_000)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.closed, timeout=5000):
+        window.close()
+    assert len(list_backups(main_folder)) == 2
+    assert any(
+        f"Toista varmuuskopiokansiota ei löydy: {unplugged}" in t for t in _no_blocking_boxes
+    )
