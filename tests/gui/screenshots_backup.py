@@ -90,6 +90,19 @@ def main(argv: list[str] | None = None) -> int:
     group = page.backup_group
     page.findChildren(QScrollArea)[0].ensureWidgetVisible(group)
     shot(window, "backup-settings-group")
+    (tmp / "usb").mkdir()
+    page.second_backup_folder.setText(str(tmp / "usb"))
+    page.save()
+    no_box = QMessageBox.exec
+    QMessageBox.exec = lambda box: 0  # type: ignore[assignment]
+    group.backup_button.click()
+    page.findChildren(QScrollArea)[0].ensureWidgetVisible(group)
+    shot(window, "backup-settings-both")
+    page.second_backup_folder.setText(str(tmp / "media" / "USB"))
+    group.backup_button.click()
+    page.findChildren(QScrollArea)[0].ensureWidgetVisible(group.status)
+    shot(window, "backup-settings-unplugged")
+    QMessageBox.exec = no_box  # type: ignore[method-assign]
     group = page.backup_group
     group.status.setText(t("backup.done", path=str(taken)))
     page.findChildren(QScrollArea)[0].ensureWidgetVisible(group)
