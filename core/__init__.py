@@ -23,8 +23,10 @@ tests all get it. Imports point down this map (a test fails on any import cycle)
     documents/     reportlab builders, one module per document kind over layout/; data
                    (their inputs), registry (what was produced), office (blank forms and the
                    statement produced for the office)
-    backup/        files (copy, check, names, rotation), create, restore, replay (erasures
-                   applied again after a restore), cli (the backup and restore commands)
+    backup/        files (copy, check, names, rotation), offdisk (copies off this disk, the
+                   seven-day reminder), create (to the backup folder and the second folder),
+                   restore, replay (erasures applied again after a restore), cli (the backup
+                   and restore commands)
     demo           the demonstration register and synthetic data
     key_rotation   a new data key: hetus, blind indexes and the audit chain re-keyed, a new
                    recovery sheet

@@ -185,6 +185,8 @@ class Settings(Base):
     purposes_text: Mapped[str] = mapped_column(Text, default="")
     idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
     backup_folder: Mapped[str] = mapped_column(String(500), default="")
+    # A second folder each backup is also copied to, such as a USB stick (migration 0013).
+    second_backup_folder: Mapped[str] = mapped_column(String(500), default="", server_default="")
     # How long inactive customers without orders are kept (issue 7), in years.
     retention_years: Mapped[int] = mapped_column(Integer, default=3)
     # Accounting records (orders, invoices) are kept this many years after the end of the
@@ -210,6 +212,8 @@ class Settings(Base):
     # The suppression list's index key, wrapped under the data key (migration 0010).
     suppression_key: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     last_backup_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # The last backup written to another device than the database's, or to the second folder.
+    last_offdisk_backup_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
     updated_by: Mapped[str] = mapped_column(String(64), default="")

@@ -40,6 +40,7 @@ EDITABLE = (
     "purposes_text",
     "idle_lock_minutes",
     "backup_folder",
+    "second_backup_folder",
     "retention_years",
     "bookkeeping_retention_years",
     "financial_year_end_day",

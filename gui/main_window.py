@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from core.i18n import t
 from core.requests.workflow import DUE_SOON_DAYS
 from core.security.permissions import Permission
+from gui.backup.reminder import OffdiskReminder
 from gui.context import AppContext
 from gui.idle import IdleWatcher, LockController, LockScreen
 from gui.messages import confirm, error_text, plain_title
@@ -226,10 +227,25 @@ class MainWindow(QMainWindow):
         self.db_label.setToolTip(self.ctx.db.display_location())
         self.due_label = QLabel()
         self.due_label.setObjectName("dueLabel")
+        self.offdisk = OffdiskReminder(self.ctx)
+        self.offdisk.folder_chosen.connect(self._settings_changed)
         bar = self.statusBar()
         bar.addWidget(self.user_label)
         bar.addWidget(self.db_label, 1)
+        bar.addWidget(self.offdisk, 1)
         bar.addPermanentWidget(self.due_label)
+        # While the reminder shows it takes the database's place (the location is in the
+        # tooltip of the user's name then). The bar is as tall as its tallest widget, hidden
+        # ones too, so the reminder appearing never moves the page above (a test measures it).
+        self.user_label.setToolTip(self.ctx.db.display_location())
+        self.offdisk.visibility_changed.connect(lambda shown: self.db_label.setVisible(not shown))
+
+    @Slot()
+    def _settings_changed(self) -> None:
+        """The reminder saved a setting: an open Settings page without edits shows it."""
+        page = self.pages.get("settings")
+        if page is not None and hasattr(page, "load") and not self.has_unsaved_changes():
+            page.load()
 
     def _idle_ms_from_settings(self) -> int:
         from core.settings import get_settings
@@ -291,10 +307,12 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def refresh_due(self) -> None:
-        """The due-requests count, and the idle lock minutes if a manager changed them."""
+        """The due-requests count, the reminder to copy a backup off the disk (a manager's),
+        and the idle lock minutes if a manager changed them."""
         from core.security.permissions import Permission
 
         ctx = self.ctx
+        self.offdisk.refresh()
         can_see = ctx.can(Permission.REQUEST_INTAKE)
         self.due_label.setVisible(can_see)
 

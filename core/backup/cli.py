@@ -24,13 +24,24 @@ def _refuse_on_server(args: argparse.Namespace, restore: bool) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from core.backup.create import backup
+    """To DEST; without it to the configured folder and the second folder, like the GUI. A
+    second copy that failed (a stick not plugged in) is one line on stderr and exit code 1."""
+    from core.backup.create import backup, backup_to_folders
 
     _refuse_on_server(args, restore=False)
     db = cli.open_db(args)
     actor = cli.login(db, args.user)
-    path = backup(db, actor, Path(args.dest) if args.dest else None, progress=cli.print_progress)
-    print(t("backup.done", path=str(path)))
+    if args.dest:
+        path = backup(db, actor, Path(args.dest), progress=cli.print_progress)
+        print(t("backup.done", path=str(path)))
+        return 0
+    result = backup_to_folders(db, actor, progress=cli.print_progress)
+    print(t("backup.done", path=str(result.path)))
+    if result.second is not None:
+        print(t("backup.second_done", path=str(result.second)))
+    if result.second_problem:
+        print(result.second_problem, file=sys.stderr)
+        return 1
     return 0
 
 

@@ -67,6 +67,12 @@ def backup_folder(session: Session | None = None) -> Path:
     return default_data_dir() / "backups"
 
 
+def second_backup_folder(session: Session) -> Path | None:
+    """Settings.second_backup_folder (a USB stick, say) when set, else None."""
+    configured = session.execute(select(Settings.second_backup_folder)).scalar_one_or_none()
+    return Path(configured).expanduser() if configured else None
+
+
 def backup_stem(db_path: Path) -> str:
     return db_path.stem or "asiakasrekisteri"
 

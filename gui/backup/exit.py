@@ -1,6 +1,7 @@
 """The automatic backup when the app closes (a manager's desk; core requires Permission.BACKUP).
 
-Runs only when the last backup is older than a day. A small progress dialog appears if it lasts;
+Runs only when the last backup is older than a day; writes the backup folder and the second
+folder (a stick not plugged in is said in a message, and the backup itself is kept). A small progress dialog appears if it lasts;
 its Cancel button, or the time limit, stops the backup (core removes the unfinished file), so
 closing never waits forever. An error is shown and closing goes on.
 """
@@ -8,7 +9,7 @@ closing never waits forever. An error is shown and closing goes on.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QWidget
@@ -16,8 +17,11 @@ from PySide6.QtWidgets import QWidget
 from core.i18n import t
 from gui.backup.progress import ProgressRun
 from gui.context import AppContext
-from gui.messages import show_error
+from gui.messages import show_error, warn
 from gui.widgets import BUSY_DELAY_MS
+
+if TYPE_CHECKING:
+    from core.backup.create import BackupResult
 
 LIMIT_MS = 10 * 60 * 1000  # give up (and remove the unfinished file) after ten minutes
 
@@ -26,7 +30,7 @@ def backup_on_exit(
     parent: QWidget | None, ctx: AppContext, limit_ms: int = LIMIT_MS, delay_ms: int = BUSY_DELAY_MS
 ) -> Path | None:
     """The automatic backup if one is due; returns its file (None: not due, cancelled, failed)."""
-    from core.backup.create import backup, backup_due
+    from core.backup.create import backup_due, backup_to_folders
     from core.backup.files import BackupAborted
     from core.security.permissions import Permission
 
@@ -40,8 +44,9 @@ def backup_on_exit(
     outcome: dict[str, Any] = {}
     loop = QEventLoop()
 
-    def done(path: Path) -> None:
-        outcome["path"] = path
+    def done(result: BackupResult) -> None:
+        outcome["path"] = result.path
+        outcome["problem"] = result.second_problem
         loop.quit()
 
     def failed(exc: BaseException) -> None:
@@ -53,7 +58,9 @@ def backup_on_exit(
         ctx.tasks,
         t("backup.auto_title"),
         t("backup.auto_running"),
-        lambda progress, abort: backup(ctx.db, ctx.actor, None, progress, abort, automatic=True),
+        lambda progress, abort: backup_to_folders(
+            ctx.db, ctx.actor, progress, abort, automatic=True
+        ),
         done,
         failed,
         delay_ms=delay_ms,
@@ -68,4 +75,6 @@ def backup_on_exit(
     error = outcome.get("error")
     if error is not None and not isinstance(error, BackupAborted):
         show_error(parent, error, t("backup.auto_title"))
+    if outcome.get("problem"):
+        warn(parent, t("backup.auto_title"), outcome["problem"])
     return outcome.get("path")

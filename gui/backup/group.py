@@ -1,10 +1,10 @@
-"""The Settings page's "Backups" group (manager): the folder, the last backup, back up now,
-restore from a backup. On PostgreSQL both buttons show core's pg_dump/pg_restore guidance."""
+"""The Settings page's "Backups" group (manager): the folder, the second folder (a USB stick),
+the last backup and the last copy off this disk, back up now, restore from a backup. On PostgreSQL both buttons show core's pg_dump/pg_restore guidance."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -25,6 +25,9 @@ from gui.context import AppContext
 from gui.messages import confirm, show_error
 from gui.widgets import Form
 
+if TYPE_CHECKING:
+    from core.backup.create import BackupResult
+
 
 class BackupGroup(QGroupBox):
     """``restored`` is emitted after a restore replaced the database (the app logs out)."""
@@ -36,11 +39,14 @@ class BackupGroup(QGroupBox):
         ctx: AppContext,
         folder_edit: QLineEdit,
         folder_row: QWidget | None = None,
+        second_edit: QLineEdit | None = None,
+        second_row: QWidget | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(t("backup.group"), parent)
         self.ctx = ctx
         self.folder_edit = folder_edit
+        self.second_edit = second_edit
         self.run: ProgressRun | None = None
         self.form = Form()
         # The folder field is the Settings page's (saved with the other settings).
@@ -52,9 +58,21 @@ class BackupGroup(QGroupBox):
         )
         self.form.labels["backup_folder"].setBuddy(folder_edit)
         folder_edit.setAccessibleName(t("field.backup_folder"))
+        if second_edit is not None:
+            self.form.add(
+                "second_backup_folder",
+                t("field.second_backup_folder"),
+                second_row or second_edit,
+                t("settings.hint.second_backup_folder"),
+            )
+            self.form.labels["second_backup_folder"].setBuddy(second_edit)
+            second_edit.setAccessibleName(t("field.second_backup_folder"))
         self.last_label = QLabel()
         self.last_label.setObjectName("lastBackup")
         self.form.add("last_backup_at", t("backup.last"), self.last_label)
+        self.last_offdisk_label = QLabel()
+        self.last_offdisk_label.setObjectName("lastOffdiskBackup")
+        self.form.add("last_offdisk_backup_at", t("backup.last_offdisk"), self.last_offdisk_label)
         self.backup_button = QPushButton(t("backup.backup_now"))
         self.backup_button.setObjectName("backupNow")
         self.backup_button.setToolTip(t("backup.backup_now_hint"))
@@ -90,8 +108,10 @@ class BackupGroup(QGroupBox):
         from core.settings import get_settings
 
         with self.ctx.session() as s:
-            last = get_settings(s).last_backup_at
+            row = get_settings(s)
+            last, offdisk = row.last_backup_at, row.last_offdisk_backup_at
         self.last_label.setText(format_datetime(last) if last else t("backup.never"))
+        self.last_offdisk_label.setText(format_datetime(offdisk) if offdisk else t("backup.never"))
 
     def _busy(self, busy: bool) -> None:
         self.backup_button.setEnabled(not busy)
@@ -101,7 +121,7 @@ class BackupGroup(QGroupBox):
 
     @Slot()
     def backup_now(self) -> None:
-        from core.backup.create import backup
+        from core.backup.create import backup_to_folders
 
         ctx = self.ctx
         if not ctx.db.is_sqlite:
@@ -109,6 +129,8 @@ class BackupGroup(QGroupBox):
             return
         folder = self.folder_text().strip()
         dest = Path(folder).expanduser() if folder else None
+        second_text = self.second_edit.text().strip() if self.second_edit is not None else ""
+        second = Path(second_text).expanduser() if second_text else None
         self._busy(True)
         self.status.setText("")
         self.run = ProgressRun(
@@ -116,24 +138,31 @@ class BackupGroup(QGroupBox):
             ctx.tasks,
             t("backup.backup_title"),
             t("backup.backing_up"),
-            lambda progress, abort: backup(ctx.db, ctx.actor, dest, progress, abort),
+            lambda progress, abort: backup_to_folders(
+                ctx.db, ctx.actor, progress, abort, folder=dest, second=second
+            ),
             self._backed_up,
             self._backup_failed,
         )
 
-    def _backed_up(self, path: Path) -> None:
+    def _backed_up(self, result: BackupResult) -> None:
         self._busy(False)
         self.load()
-        text = t("backup.done", path=str(path))
+        text = backup_result_text(result)
         self.status.setText(text)
         box = QMessageBox(
-            QMessageBox.Icon.Information,
+            QMessageBox.Icon.Warning if result.second_problem else QMessageBox.Icon.Information,
             t("backup.backup_title"),
             text,
             QMessageBox.StandardButton.Ok,
             self,
         )
         box.exec()
+        from gui.main_window import MainWindow
+
+        window = self.window()
+        if isinstance(window, MainWindow):  # a copy off the disk ends its reminder
+            window.offdisk.refresh()
 
     def _backup_failed(self, exc: BaseException) -> None:
         from core.backup.files import BackupAborted
@@ -263,6 +292,16 @@ class BackupGroup(QGroupBox):
             window.database_replaced = True
             window.discard_changes()
             window.log_out()
+
+
+def backup_result_text(result: BackupResult) -> str:
+    """The backup's file, then its copy in the second folder or why there is none."""
+    lines = [t("backup.done", path=str(result.path))]
+    if result.second is not None:
+        lines.append(t("backup.second_done", path=str(result.second)))
+    if result.second_problem:
+        lines.append(result.second_problem)
+    return "\n".join(lines)
 
 
 def restore_summary(report: Any) -> str:

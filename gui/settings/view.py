@@ -54,6 +54,7 @@ NUMBERS = {
     "financial_year_end_month": (1, 12),
 }
 OFFSETS = ("label_offset_x_mm", "label_offset_y_mm")
+FOLDERS = ("backup_folder", "second_backup_folder")
 
 
 class SettingsPage(QWidget):
@@ -108,18 +109,17 @@ class SettingsPage(QWidget):
         test_row = QHBoxLayout()
         test_row.addStretch(1)
         test_row.addWidget(self.test_page_button)
-        folder_row = QWidget()
-        row = QHBoxLayout(folder_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.backup_folder = QLineEdit()
-        self.backup_folder.setObjectName("backup_folder")
-        browse = QPushButton(t("settings.browse"))
-        browse.clicked.connect(self.choose_folder)
-        row.addWidget(self.backup_folder, 1)
-        row.addWidget(browse)
+        self.backup_folder, folder_row = self._folder_row(
+            "backup_folder", "settings.browse", self.choose_folder
+        )
+        self.second_backup_folder, second_row = self._folder_row(
+            "second_backup_folder", "settings.browse_second", self.choose_second_folder
+        )
         from gui.backup.group import BackupGroup
 
-        self.backup_group = BackupGroup(ctx, self.backup_folder, folder_row)
+        self.backup_group = BackupGroup(
+            ctx, self.backup_folder, folder_row, self.second_backup_folder, second_row
+        )
 
         self.status = QLabel()
         self.status.setObjectName("settingsStatus")
@@ -177,6 +177,21 @@ class SettingsPage(QWidget):
         layout.addLayout(buttons)
         self.load()
 
+    def _folder_row(
+        self, name: str, browse_key: str, browse_slot: Any
+    ) -> tuple[QLineEdit, QWidget]:
+        """A folder field with its Browse button beside it (each with its own Alt letter)."""
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        browse = QPushButton(t(browse_key))
+        browse.clicked.connect(browse_slot)
+        row.addWidget(edit, 1)
+        row.addWidget(browse)
+        return edit, holder
+
     def _line(self, form: Form, name: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(name)
@@ -205,7 +220,7 @@ class SettingsPage(QWidget):
             self.version = row.version
             self.loaded = {
                 name: getattr(row, name)
-                for name in (*COMPANY, *CONTACT, *NUMBERS, "backup_folder", "label_sheet")
+                for name in (*COMPANY, *CONTACT, *NUMBERS, *FOLDERS, "label_sheet")
             }
             self.loaded.update({name: float(getattr(row, name)) for name in OFFSETS})
             updated = (row.updated_by, row.updated_at)
@@ -214,6 +229,7 @@ class SettingsPage(QWidget):
         for name, spin in self.spins.items():
             spin.setValue(int(self.loaded[name] or spin.minimum()))
         self.backup_folder.setText(self.loaded["backup_folder"] or "")
+        self.second_backup_folder.setText(self.loaded["second_backup_folder"] or "")
         self.label_sheet.setCurrentIndex(
             max(0, self.label_sheet.findData(self.loaded["label_sheet"]))
         )
@@ -232,6 +248,7 @@ class SettingsPage(QWidget):
         values: dict[str, Any] = {name: edit.text().strip() for name, edit in self.edits.items()}
         values.update({name: spin.value() for name, spin in self.spins.items()})
         values["backup_folder"] = self.backup_folder.text().strip()
+        values["second_backup_folder"] = self.second_backup_folder.text().strip()
         values["label_sheet"] = self.label_sheet.currentData()
         values.update({name: round(offset.value(), 1) for name, offset in self.offsets.items()})
         return values
@@ -282,6 +299,14 @@ class SettingsPage(QWidget):
         )
         if folder:
             self.backup_folder.setText(folder)
+
+    @Slot()
+    def choose_second_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, t("backup.choose_second"), self.second_backup_folder.text()
+        )
+        if folder:
+            self.second_backup_folder.setText(folder)
 
     # --- the recovery sheet again -------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     keyring.set_keyring(MemoryKeyring())
     from PySide6.QtWidgets import QApplication, QMessageBox, QScrollArea, QWidget
 
+    from core import clock
     from core.backup import files as backup_files
     from core.backup.create import backup
     from core.db import open_database
@@ -74,10 +75,34 @@ def main(argv: list[str] | None = None) -> int:
     from gui.main_window import MainWindow
     from gui.tasks import SyncTaskRunner
 
+    with db.begin() as s:
+        get_settings(s).last_offdisk_backup_at = clock.now() - timedelta(days=8)
     ctx = AppContext(db, actor, SyncTaskRunner())
     window = MainWindow(ctx, idle_ms=10**9)
+    shot(window, "offdisk-reminder")
+    bar = window.statusBar()
+    print("reminder shown: status bar", bar.height(), "page", window.top.geometry().getRect())
+    window.offdisk.later_button.click()
+    app.processEvents()
+    print("reminder hidden: status bar", bar.height(), "page", window.top.geometry().getRect())
     page = window.page("settings")
     shot(window, "backup-settings")
+    group = page.backup_group
+    page.findChildren(QScrollArea)[0].ensureWidgetVisible(group)
+    shot(window, "backup-settings-group")
+    (tmp / "usb").mkdir()
+    page.second_backup_folder.setText(str(tmp / "usb"))
+    page.save()
+    no_box = QMessageBox.exec
+    QMessageBox.exec = lambda box: 0  # type: ignore[assignment]
+    group.backup_button.click()
+    page.findChildren(QScrollArea)[0].ensureWidgetVisible(group)
+    shot(window, "backup-settings-both")
+    page.second_backup_folder.setText(str(tmp / "media" / "USB"))
+    group.backup_button.click()
+    page.findChildren(QScrollArea)[0].ensureWidgetVisible(group.status)
+    shot(window, "backup-settings-unplugged")
+    QMessageBox.exec = no_box  # type: ignore[method-assign]
     group = page.backup_group
     group.status.setText(t("backup.done", path=str(taken)))
     page.findChildren(QScrollArea)[0].ensureWidgetVisible(group)

@@ -8,7 +8,7 @@ and restores alike, and a desk's open list must see them all. SQLite needs nothi
 reads ``PRAGMA data_version`` and the list's fingerprint (core.customers.changes).
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
