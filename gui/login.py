@@ -154,12 +154,14 @@ class ChangePasswordDialog(QDialog):
 
     def __init__(
         self,
-        change: Callable[[str, str], None],
+        ctx: Any,
+        change: Callable[[Any, str, str], None],
         *,
         forced: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.ctx = ctx  # gui.context.AppContext: ``change(session, old, new)`` runs as a DbOp
         self.change = change
         self.setWindowTitle(t("users.password.title"))
         self.setWindowIcon(app_icon())
@@ -181,7 +183,8 @@ class ChangePasswordDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("users.password.change"))
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(t("users.password.change"))
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -194,19 +197,27 @@ class ChangePasswordDialog(QDialog):
 
     @Slot()
     def submit(self) -> None:
-        from core.errors import AppError, ValidationError
+        from gui.ops import DbOp  # loads SQLAlchemy: not on the start-up path
 
         self.form.clear_errors()
         if self.new.text() != self.again.text():
             self.form.set_errors({"again": t("users.password.mismatch")})
             return
-        try:
-            self.change(self.old.text(), self.new.text())
-        except ValidationError as exc:
+        old, new, change = self.old.text(), self.new.text(), self.change
+        self.ok_button.setEnabled(False)  # a double-click changes it once
+        DbOp(self.ctx, self, lambda s: change(s, old, new)).success(
+            lambda _result: self.accept()
+        ).failure(self._refused).run()
+
+    def _refused(self, exc: BaseException) -> None:
+        from core.errors import AppError, ValidationError
+        from gui.messages import show_error
+
+        self.ok_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
             if not self.form.show_validation(exc):
                 self.form.set_errors({"new_password": exc.message()})
-            return
-        except AppError as exc:
+        elif isinstance(exc, AppError):
             self.form.set_errors({"old_password": exc.message()})
-            return
-        self.accept()
+        else:
+            show_error(self, exc)

@@ -22,20 +22,25 @@ from gui.widgets import BUSY_DELAY_MS
 LIMIT_MS = 10 * 60 * 1000  # give up (and remove the unfinished file) after ten minutes
 
 
+def due(ctx: AppContext) -> bool:
+    """Is the automatic backup due? (On the task runner: it reads the database.)"""
+    from core.backup.create import backup_due
+
+    try:
+        return backup_due(ctx.db)
+    except Exception:  # noqa: BLE001 - an unreadable database is no reason to stay open
+        return False
+
+
 def backup_on_exit(
     parent: QWidget | None, ctx: AppContext, limit_ms: int = LIMIT_MS, delay_ms: int = BUSY_DELAY_MS
 ) -> Path | None:
     """The automatic backup if one is due; returns its file (None: not due, cancelled, failed)."""
-    from core.backup.create import backup, backup_due
+    from core.backup.create import backup
     from core.backup.files import BackupAborted
     from core.security.permissions import Permission
 
     if not ctx.can(Permission.BACKUP) or not ctx.db.is_sqlite:
-        return None
-    try:
-        if not backup_due(ctx.db):
-            return None
-    except Exception:  # noqa: BLE001 - an unreadable database is no reason to stay open
         return None
     outcome: dict[str, Any] = {}
     loop = QEventLoop()
@@ -53,7 +58,9 @@ def backup_on_exit(
         ctx.tasks,
         t("backup.auto_title"),
         t("backup.auto_running"),
-        lambda progress, abort: backup(ctx.db, ctx.actor, None, progress, abort, automatic=True),
+        lambda progress, abort: (
+            backup(ctx.db, ctx.actor, None, progress, abort, automatic=True) if due(ctx) else None
+        ),
         done,
         failed,
         delay_ms=delay_ms,

@@ -23,6 +23,7 @@ from core.i18n import format_datetime, t
 from gui.backup.progress import ProgressRun
 from gui.context import AppContext
 from gui.messages import confirm, show_error
+from gui.ops import DbOp
 from gui.widgets import Form
 
 
@@ -89,9 +90,12 @@ class BackupGroup(QGroupBox):
     def load(self) -> None:
         from core.settings import get_settings
 
-        with self.ctx.session() as s:
-            last = get_settings(s).last_backup_at
-        self.last_label.setText(format_datetime(last) if last else t("backup.never"))
+        def show(last: Any) -> None:
+            self.last_label.setText(format_datetime(last) if last else t("backup.never"))
+
+        DbOp(self.ctx, self, lambda s: get_settings(s).last_backup_at).read_only().success(
+            show
+        ).run()
 
     def _busy(self, busy: bool) -> None:
         self.backup_button.setEnabled(not busy)

@@ -39,27 +39,22 @@ def test_new_user_appears_and_must_change_password(qtbot, gui_ctx_manager):
     qtbot.addWidget(page)
     saved = []
 
-    def save(values):
-        page_save(values)
-        saved.append(values)
-
-    # Drive the real dialog through the page's own save function.
     from core.security.auth import create_user
 
-    def page_save(values):
-        with gui_ctx_manager.session() as s:
-            create_user(
-                s,
-                gui_ctx_manager.actor,
-                values["username"],
-                values["full_name"],
-                values["role"],
-                values["password"],
-                values["confidentiality_signed_on"],
-                values["title"],
-            )
+    def save(s, values):  # runs on the task runner, as the page's own save does
+        create_user(
+            s,
+            gui_ctx_manager.actor,
+            values["username"],
+            values["full_name"],
+            values["role"],
+            values["password"],
+            values["confidentiality_signed_on"],
+            values["title"],
+        )
+        saved.append(values)
 
-    dialog = UserDialog(save)
+    dialog = UserDialog(gui_ctx_manager, save)
     qtbot.addWidget(dialog)
     dialog.username.setText("tiina")
     dialog.full_name.setText("Tiina Tuominen")
@@ -75,19 +70,18 @@ def test_new_user_appears_and_must_change_password(qtbot, gui_ctx_manager):
 def test_add_user_shows_the_cores_refusal_under_the_field(qtbot, gui_ctx_manager):
     from core.security.auth import create_user
 
-    def save(values):
-        with gui_ctx_manager.session() as s:
-            create_user(
-                s,
-                gui_ctx_manager.actor,
-                values["username"],
-                values["full_name"],
-                values["role"],
-                values["password"],
-                values["confidentiality_signed_on"],
-            )
+    def save(s, values):
+        create_user(
+            s,
+            gui_ctx_manager.actor,
+            values["username"],
+            values["full_name"],
+            values["role"],
+            values["password"],
+            values["confidentiality_signed_on"],
+        )
 
-    dialog = UserDialog(save)
+    dialog = UserDialog(gui_ctx_manager, save)
     qtbot.addWidget(dialog)
     dialog.username.setText("reception")  # taken
     dialog.full_name.setText("Toinen")
