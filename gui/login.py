@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from core import i18n
 from core.i18n import t
-from gui.messages import ERROR_COLOUR
+from gui.messages import error_label
 from gui.widgets import Form, app_icon
 
 LANGUAGE_NAMES = (("fi", "Suomi"), ("en", "English"))
@@ -70,12 +70,10 @@ class LoginDialog(QDialog):
         self.form.add("password", "", self.password)
         self.form.add("language", "", self.language)
 
-        self.message = QLabel()
+        # Its room is kept (three lines: the English refusal wraps), so the buttons under it
+        # stay under the mouse when a wrong password is told.
+        self.message = error_label(reserve=True, lines=3)
         self.message.setObjectName("loginMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.hide()
         self.hint = QLabel()
         self.hint.setObjectName("demoHint")
         self.hint.setWordWrap(True)
@@ -122,12 +120,10 @@ class LoginDialog(QDialog):
         i18n.set_language(lang)
         self.language_changed.emit(lang)
         self.retranslate()
-        self.message.hide()
+        self.message.clear()
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
-        self.message.setVisible(bool(text))
-        self.adjustSize()
 
     @Slot()
     def try_login(self) -> None:

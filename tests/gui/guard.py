@@ -93,3 +93,26 @@ def guard_sessions(db: Database, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(db, "begin", guarded(db.begin))
     monkeypatch.setattr(db, "read", guarded(db.read))
     return violations
+
+
+class DeferredRunner(GuardedRunner):
+    """Keeps each task until ``run_pending()``: what a screen shows while its work runs."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[Callable[[], Any], Any, Callable[[BaseException], None]]] = []
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        self.pending.append((fn, on_done, on_error))
+
+    def run_pending(self) -> int:
+        count = 0
+        while self.pending:
+            fn, on_done, on_error = self.pending.pop(0)
+            GuardedRunner.run(self, fn, on_done, on_error)
+            count += 1
+        return count

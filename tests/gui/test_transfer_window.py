@@ -168,3 +168,52 @@ def test_export_dialog_writes_xlsx_and_the_hetu_only_after_a_warning(
     dialog.export_button.click()
     data = CalamineWorkbook.from_path(str(tmp_path / "hetut.xlsx")).get_sheet_by_index(0)
     assert data.to_python()[1][-1] == valid_hetu()
+
+
+def test_the_file_page_reads_only_the_first_rows_of_a_big_file_and_off_the_gui_thread(
+    qtbot, gui_ctx_receptionist, tmp_path, monkeypatch
+):
+    import time
+
+    from core.transfer import csvio, sheets
+    from gui.context import AppContext
+    from tests.gui.guard import DeferredRunner
+
+    path = tmp_path / "iso.csv"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("etunimi;sukunimi;postinumero\n")
+        f.writelines(f"Etu{i};Suku{i};00100\n" for i in range(100_000))
+
+    def whole_file(*_args, **_kwargs):
+        raise AssertionError("the file page read the whole file")
+
+    monkeypatch.setattr(sheets, "read_table", whole_file)
+    monkeypatch.setattr(csvio, "read_table", whole_file)
+    runner = DeferredRunner()
+    ctx = AppContext(gui_ctx_receptionist.db, gui_ctx_receptionist.actor, runner)
+    wizard = ImportWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.file_page
+    page.set_file(path)
+    assert not page.isComplete()  # nothing read on the GUI thread: the task runner reads it
+    assert runner.run_pending() == 1
+    assert page.isComplete()
+    started = time.perf_counter()
+    assert page.validatePage()
+    assert time.perf_counter() - started < 0.2
+    assert wizard.table.headers == ["etunimi", "sukunimi", "postinumero"]
+    assert [cells for _line, cells in wizard.table.rows] == [
+        [f"Etu{i}", f"Suku{i}", "00100"] for i in range(8)
+    ]
+
+
+def test_choosing_another_sheet_reads_its_first_rows(qtbot, gui_ctx_receptionist, tmp_path):
+    wizard = ImportWizard(gui_ctx_receptionist)
+    qtbot.addWidget(wizard)
+    page = wizard.file_page
+    page.set_file(_xlsx(tmp_path / "asiakkaat.xlsx"))
+    page.sheet.setCurrentIndex(1)
+    assert page.isComplete() and page.validatePage()
+    assert wizard.sheet == "Muistiinpanot"
+    assert wizard.table.headers == ["ei asiakkaita"] and wizard.table.rows == []
