@@ -212,3 +212,63 @@ def test_settings_change_the_data_key_writes_the_new_sheet(
     with gui_ctx_manager.session() as s:
         assert data_key(s) != old
         assert list_entries(s, gui_ctx_manager.actor, action="key.rotated")
+
+
+def test_settings_save_waits_on_the_task_runner_and_a_refusal_keeps_what_was_typed(
+    qtbot, gui_ctx_manager
+):
+    from gui.context import AppContext
+    from tests.gui.guard import DeferredRunner
+
+    runner = DeferredRunner()
+    ctx = AppContext(gui_ctx_manager.db, gui_ctx_manager.actor, runner)
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    assert page.edits["city"].text() == ""  # read off the GUI thread: not here yet
+    runner.run_pending()
+    assert page.edits["city"].text() == "Helsinki"
+    page.edits["business_id"].setText("1234567-8")
+    page.edits["city"].setText("Espoo")
+    page.save()
+    assert not page.save_button.isEnabled()  # a second click does not save twice
+    page.save_button.click()
+    assert len(runner.pending) == 1
+    runner.run_pending()
+    assert page.save_button.isEnabled()
+    assert page.company_form.error_text("business_id") == "virheellinen Y-tunnus (muoto 1234567-8)"
+    assert (page.edits["business_id"].text(), page.edits["city"].text()) == ("1234567-8", "Espoo")
+
+
+def test_user_dialog_saves_once_and_keeps_what_was_typed_when_refused(qtbot, gui_ctx_manager):
+    from core.security.auth import create_user
+    from gui.context import AppContext
+    from tests.gui.guard import DeferredRunner
+
+    runner = DeferredRunner()
+    ctx = AppContext(gui_ctx_manager.db, gui_ctx_manager.actor, runner)
+
+    def save(s, values):
+        return create_user(
+            s,
+            ctx.actor,
+            values["username"],
+            values["full_name"],
+            values["role"],
+            values["password"],
+            values["confidentiality_signed_on"],
+        ).id
+
+    dialog = UserDialog(ctx, save)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("reception")  # taken
+    dialog.full_name.setText("Toinen")
+    dialog.password.setText("Alku-Salasana-1234")
+    dialog.again.setText("Alku-Salasana-1234")
+    dialog.submit()
+    assert not dialog.save_button.isEnabled()
+    dialog.save_button.click()
+    assert len(runner.pending) == 1
+    runner.run_pending()
+    assert dialog.form.error_text("username") == "käyttäjätunnus on jo käytössä"
+    assert dialog.save_button.isEnabled() and dialog.full_name.text() == "Toinen"
+    assert dialog.result() != dialog.DialogCode.Accepted
