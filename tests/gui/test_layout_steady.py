@@ -131,6 +131,7 @@ def test_user_dialog_refusal_moves_no_field_below(qtbot, gui_ctx_manager):
     dialog.submit()
     settle()
     assert dialog.form.error_text("username") == "käyttäjätunnus on jo käytössä"
+    assert dialog.save_button.text() == "Tallenna"  # Finnish, not Qt's "Save"
     shot(dialog, "users-error")
     assert where(watched) == before
 
@@ -226,6 +227,7 @@ def test_first_run_company_error_moves_no_field_below(qtbot, tmp_path):
     wizard.next()
     settle()
     assert wizard.currentPage() is page and page.form.error_text("business_id")
+    assert wizard.buttonText(wizard.WizardButton.NextButton) == "&Seuraava >"
     shot(wizard, "first-run-error")
     assert where(watched) == before
 
