@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, QTranslator, Slot
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core import i18n
 from core.i18n import t
@@ -269,29 +269,24 @@ class Shell(QObject):
         return create_database(self.location, company, manager)
 
     def create_demo(self) -> None:
-        from core.demo import DEMO_CUSTOMERS
+        """The demonstration database is made on the task runner under a progress dialog;
+        the login opens when it is ready (the GUI thread keeps painting meanwhile)."""
+        from gui.backup.progress import ProgressRun
+        from gui.tasks import TaskRunner
 
-        progress = QProgressDialog(t("app.demo_creating"), "", 0, DEMO_CUSTOMERS)
-        progress.setCancelButton(None)
-        progress.setWindowTitle(t("app.title"))
-        progress.setWindowIcon(app_icon())
-        progress.setMinimumDuration(0)
-        progress.show()
-        self.dialog = progress
-        QApplication.processEvents()
-        try:
-
-            def report(done: int, _total: int, _message: str) -> None:
-                progress.setValue(done)
-                QApplication.processEvents()
-
-            make_demo_database(self.location, report)
-        except Exception as exc:
-            progress.close()
-            self._fatal(exc)
-            return
-        progress.close()
-        self.show_login()
+        if self.tasks is None:
+            self.tasks = TaskRunner(self)
+        location = self.location
+        self.dialog = ProgressRun(
+            None,
+            self.tasks,
+            t("app.title"),
+            t("app.demo_creating"),
+            lambda progress, _abort: make_demo_database(location, progress),
+            lambda _result: self.show_login(),
+            self._fatal,
+            cancellable=False,
+        )
 
     # --- after the login ----------------------------------------------------------------------
 
@@ -332,17 +327,19 @@ class Shell(QObject):
             return False
 
     def force_password_change(self, actor: Any) -> bool:
+        from core.security.auth import change_own_password
+        from gui.context import AppContext
         from gui.login import ChangePasswordDialog
+        from gui.tasks import TaskRunner
 
-        db = self.db
+        if self.tasks is None:
+            self.tasks = TaskRunner(self)
+        ctx = AppContext(self.db, actor, self.tasks)
 
-        def change(old: str, new: str) -> None:
-            from core.security.auth import change_own_password
+        def change(s: Any, old: str, new: str) -> None:
+            change_own_password(s, actor, old, new)
 
-            with db.begin() as s:
-                change_own_password(s, actor, old, new)
-
-        return bool(ChangePasswordDialog(change, forced=True).exec())
+        return bool(ChangePasswordDialog(ctx, change, forced=True).exec())
 
     def warn_due(self, actor: Any) -> None:
         from core.i18n import format_date

@@ -258,6 +258,10 @@ class FirstRunWizard(QWizard):
         for page in (self.company_page, self.manager_page, self.recovery_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, t("setup.finish"))
+        # Qt's own texts are English where its translations are not installed.
+        self.setButtonText(QWizard.WizardButton.BackButton, t("setup.back"))
+        self.setButtonText(QWizard.WizardButton.NextButton, t("setup.next"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, t("common.cancel"))
         # Tests replace it: the print preview (which waits for the user).
         self.print_pdf: Callable[..., object] = documents.print_pdf
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import t
-from gui.messages import ERROR_COLOUR
+from gui.messages import error_label, show_inline
 
 INPUT_EVENTS = frozenset(
     {
@@ -86,9 +86,13 @@ class LockScreen(QFrame):
     switch_user = Signal()
 
     def __init__(
-        self, verify: Callable[[str], None], who: str, parent: QWidget | None = None
+        self,
+        verify: Callable[[str, Callable[[object], None], Callable[[BaseException], None]], None],
+        who: str,
+        parent: QWidget | None = None,
     ) -> None:
-        """``verify(password)`` returns when right and raises an AppError (with message) if not."""
+        """``verify(password, on_right, on_wrong)`` checks the password off the GUI thread and
+        calls ``on_right(_)``, or ``on_wrong(exc)`` with an AppError (with message)."""
         super().__init__(parent)
         self.verify = verify
         self.setObjectName("lockScreen")
@@ -107,11 +111,8 @@ class LockScreen(QFrame):
         label.setBuddy(self.password)
         self.password.setAccessibleName(t("login.password").replace("&", ""))
         self.password.returnPressed.connect(self.try_unlock)
-        self.message = QLabel()
+        self.message = error_label(reserve=True)  # a wrong password moves no button
         self.message.setObjectName("lockMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.message.hide()
         self.unlock_button = QPushButton(t("login.lock.unlock"))
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self.try_unlock)
@@ -142,26 +143,34 @@ class LockScreen(QFrame):
 
     def reset(self) -> None:
         self.password.clear()
-        self.message.hide()
+        show_inline(self.message, None)
+        self.unlock_button.setEnabled(True)
         self.password.setFocus()
 
     @Slot()
     def try_unlock(self) -> None:
+        if not self.unlock_button.isEnabled():
+            return  # the password is being checked
+        self.unlock_button.setEnabled(False)
+        self.verify(self.password.text(), self._right, self._wrong)
+
+    def _right(self, _result: object) -> None:
+        self.unlock_button.setEnabled(True)
+        self.password.clear()
+        show_inline(self.message, None)
+        self.unlocked.emit()
+
+    def _wrong(self, exc: BaseException) -> None:
         from core.errors import AppError
 
-        try:
-            self.verify(self.password.text())
-        except AppError as exc:
-            self.password.clear()
-            self.message.setText(
-                t("login.lock.wrong") if exc.code == "auth.invalid" else exc.message()
-            )
-            self.message.show()
-            self.password.setFocus()
-            return
+        self.unlock_button.setEnabled(True)
         self.password.clear()
-        self.message.hide()
-        self.unlocked.emit()
+        if isinstance(exc, AppError) and exc.code == "auth.invalid":
+            self.message.setText(t("login.lock.wrong"))
+            self.message.setVisible(True)
+        else:
+            show_inline(self.message, exc)
+        self.password.setFocus()
 
 
 class _Cover(QFrame):

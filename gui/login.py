@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from core import i18n
 from core.i18n import t
-from gui.messages import ERROR_COLOUR
+from gui.messages import error_label
 from gui.widgets import Form, app_icon
 
 LANGUAGE_NAMES = (("fi", "Suomi"), ("en", "English"))
@@ -70,12 +70,10 @@ class LoginDialog(QDialog):
         self.form.add("password", "", self.password)
         self.form.add("language", "", self.language)
 
-        self.message = QLabel()
+        # Its room is kept (three lines: the English refusal wraps), so the buttons under it
+        # stay under the mouse when a wrong password is told.
+        self.message = error_label(reserve=True, lines=3)
         self.message.setObjectName("loginMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.hide()
         self.hint = QLabel()
         self.hint.setObjectName("demoHint")
         self.hint.setWordWrap(True)
@@ -122,12 +120,10 @@ class LoginDialog(QDialog):
         i18n.set_language(lang)
         self.language_changed.emit(lang)
         self.retranslate()
-        self.message.hide()
+        self.message.clear()
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
-        self.message.setVisible(bool(text))
-        self.adjustSize()
 
     @Slot()
     def try_login(self) -> None:
@@ -154,12 +150,14 @@ class ChangePasswordDialog(QDialog):
 
     def __init__(
         self,
-        change: Callable[[str, str], None],
+        ctx: Any,
+        change: Callable[[Any, str, str], None],
         *,
         forced: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.ctx = ctx  # gui.context.AppContext: ``change(session, old, new)`` runs as a DbOp
         self.change = change
         self.setWindowTitle(t("users.password.title"))
         self.setWindowIcon(app_icon())
@@ -181,7 +179,9 @@ class ChangePasswordDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("users.password.change"))
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(t("users.password.change"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("common.cancel"))
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -194,19 +194,27 @@ class ChangePasswordDialog(QDialog):
 
     @Slot()
     def submit(self) -> None:
-        from core.errors import AppError, ValidationError
+        from gui.ops import DbOp  # loads SQLAlchemy: not on the start-up path
 
         self.form.clear_errors()
         if self.new.text() != self.again.text():
             self.form.set_errors({"again": t("users.password.mismatch")})
             return
-        try:
-            self.change(self.old.text(), self.new.text())
-        except ValidationError as exc:
+        old, new, change = self.old.text(), self.new.text(), self.change
+        self.ok_button.setEnabled(False)  # a double-click changes it once
+        DbOp(self.ctx, self, lambda s: change(s, old, new)).success(
+            lambda _result: self.accept()
+        ).failure(self._refused).run()
+
+    def _refused(self, exc: BaseException) -> None:
+        from core.errors import AppError, ValidationError
+        from gui.messages import show_error
+
+        self.ok_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
             if not self.form.show_validation(exc):
                 self.form.set_errors({"new_password": exc.message()})
-            return
-        except AppError as exc:
+        elif isinstance(exc, AppError):
             self.form.set_errors({"old_password": exc.message()})
-            return
-        self.accept()
+        else:
+            show_error(self, exc)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -30,6 +32,7 @@ from gui.pages import PageSpec, pages_for
 from gui.widgets import app_icon, role_text
 
 DUE_REFRESH_MS = 5 * 60 * 1000
+DEFAULT_IDLE_MS = 10 * 60 * 1000  # the idle lock of a register whose setting is empty
 
 
 class _PageError(QLabel):
@@ -107,9 +110,8 @@ class MainWindow(QMainWindow):
         self.lock_screen.switch_user.connect(self.switch_user)
         self.locker = LockController(self, self.lock_screen)
         self.fixed_idle = idle_ms is not None  # tests inject milliseconds
-        self.idle = IdleWatcher(
-            idle_ms if idle_ms is not None else self._idle_ms_from_settings(), self
-        )
+        # Until refresh_due has read the manager's setting off the GUI thread: the default.
+        self.idle = IdleWatcher(idle_ms if idle_ms is not None else DEFAULT_IDLE_MS, self)
         self.idle.idle.connect(self.locker.lock)
         self.due_timer = QTimer(self)
         self.due_timer.timeout.connect(self.refresh_due)
@@ -247,13 +249,6 @@ class MainWindow(QMainWindow):
         if page is not None and hasattr(page, "load") and not self.has_unsaved_changes():
             page.load()
 
-    def _idle_ms_from_settings(self) -> int:
-        from core.settings import get_settings
-
-        with self.ctx.session() as s:
-            minutes = get_settings(s).idle_lock_minutes or 10
-        return int(minutes) * 60 * 1000
-
     # --- pages ------------------------------------------------------------------------------
 
     @Slot(int)
@@ -334,7 +329,7 @@ class MainWindow(QMainWindow):
             self.due_label.setText(error_text(exc))
             self.due_label.setStyleSheet("color: #b3261e;")
 
-        DbOp(ctx, self, count_due).success(show).failure(failed).run()
+        DbOp(ctx, self, count_due).read_only().success(show).failure(failed).run()
 
     # --- lock, logout, quit -----------------------------------------------------------------
 
@@ -362,13 +357,23 @@ class MainWindow(QMainWindow):
     def lock(self) -> None:
         self.locker.lock()
 
-    def _verify_password(self, password: str) -> None:
+    def _verify_password(
+        self,
+        password: str,
+        on_right: Callable[[object], None],
+        on_wrong: Callable[[BaseException], None],
+    ) -> None:
+        """The lock screen's password, checked on the task runner (argon2 takes a moment)."""
         from core.errors import AuthError
         from core.login import log_in
 
-        actor = log_in(self.ctx.db, self.ctx.actor.username, password)
-        if actor.user_id != self.ctx.actor.user_id:
-            raise AuthError("auth.invalid")
+        db, me = self.ctx.db, self.ctx.actor
+
+        def check() -> None:
+            if log_in(db, me.username, password).user_id != me.user_id:
+                raise AuthError("auth.invalid")
+
+        self.ctx.tasks.run(check, on_right, on_wrong)
 
     def _confirm_discard(self, text_key: str) -> bool:
         if not self.has_unsaved_changes():
@@ -404,15 +409,14 @@ class MainWindow(QMainWindow):
     def change_password(self) -> None:
         from gui.login import ChangePasswordDialog
 
-        ctx = self.ctx
+        actor = self.ctx.actor
 
-        def change(old: str, new: str) -> None:
+        def change(s: Session, old: str, new: str) -> None:
             from core.security.auth import change_own_password
 
-            with ctx.session() as s:
-                change_own_password(s, ctx.actor, old, new)
+            change_own_password(s, actor, old, new)
 
-        dialog = ChangePasswordDialog(change, parent=self)
+        dialog = ChangePasswordDialog(self.ctx, change, parent=self)
         if dialog.exec():
             QMessageBox.information(self, t("users.password.title"), t("users.password.changed"))
 

@@ -133,10 +133,10 @@ def ask_unsaved(parent: QWidget | None, text: str) -> str:
     return clicked.objectName() if clicked is not None else CANCEL
 
 
-def error_label(strong: bool = False, reserve: bool = False) -> QLabel:
+def error_label(strong: bool = False, reserve: bool = False, lines: int = 2) -> QLabel:
     """A hidden label for an error under a field, or over a page (``strong``: in bold).
-    ``reserve``: the label keeps the room of two lines while empty, so nothing under it
-    moves when an error appears or goes."""
+    ``reserve``: the label keeps the room of ``lines`` lines while empty, so nothing under it
+    moves when an error appears or goes (an error line under a form field reserves one)."""
     label = QLabel()
     label.setObjectName("fieldError")
     label.setWordWrap(True)
@@ -144,7 +144,7 @@ def error_label(strong: bool = False, reserve: bool = False) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     if reserve:
         label.setProperty("reserve", True)
-        label.setMinimumHeight(2 * label.fontMetrics().lineSpacing())
+        label.setMinimumHeight(lines * label.fontMetrics().lineSpacing())
         label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     else:
         label.hide()

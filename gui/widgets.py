@@ -74,7 +74,7 @@ class Form(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(widget)
-        err = error_label()
+        err = error_label(reserve=True, lines=1)  # the fields under it stay put
         column.addWidget(err)
         self.layout_.addRow(label, box)
         self.fields[name], self.labels[name], self.errors[name] = widget, label, err
@@ -89,7 +89,7 @@ class Form(QWidget):
         if label is None:
             return
         label.setText(text)
-        label.setVisible(bool(text))
+        label.setVisible(bool(text) or bool(label.property("reserve")))
         self.fields[name].setAccessibleDescription(text)
 
     def clear_errors(self) -> None:

@@ -198,6 +198,32 @@ def ignored_columns_text(ignored: Sequence[tuple[int, str]], lang: str | None = 
     return t("import.ignored_columns", lang=lang, columns=columns)
 
 
+HEAD_BYTES = 64 * 1024  # what read_head reads of a CSV file: hundreds of rows
+
+
+def read_head(path: Path, rows: int) -> CsvTable:
+    """The header and the first ``rows`` rows of a CSV file, read from its first
+    ``HEAD_BYTES`` only (the import wizard's column page): the encoding, the delimiter and the
+    matches are those ``read_table`` finds; the whole file is read by the import itself."""
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(HEAD_BYTES)
+    except OSError as exc:
+        raise AppError("csv.cannot_read", path=str(path), detail=exc.strerror or "") from exc
+    if len(raw) == HEAD_BYTES:  # cut after the last whole line
+        cut = raw.rfind(b"\n")
+        if cut > 0:
+            # UTF-16LE's line break is 0A 00: keep its second byte
+            end = cut + 2 if raw.startswith(b"\xff\xfe") else cut + 1
+            raw = raw[:end]
+    text = decode(raw, path)
+    if not text.strip():
+        raise AppError("csv.empty", path=str(path))
+    table = _read_rows(_Lines(io.StringIO(text, newline="")), path, sniff_delimiter(text))
+    del table.rows[rows:]
+    return table
+
+
 def read_table(path: Path) -> CsvTable:
     """The rows of a CSV file with their line numbers. The whole file is decoded once to
     check its encoding, then read as a stream; repeated cell values (towns, first names,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from core.transfer.csvio import (
     RowProblem,
     field_for_header,
     header_name,
+    read_head,
     read_table,
     safe_cell,
     write_table,
@@ -80,6 +82,15 @@ def read_customer_file(
             if f is None and (header_name(h) or i + 1 in listed)
         ]
     return table
+
+
+def read_customer_file_head(path: Path, sheet: str | None = None, rows: int = 8) -> CsvTable:
+    """The header and the first ``rows`` rows of a customer file, for the import wizard's
+    column page: a CSV file's first kilobytes (``csvio.read_head``), a sheet's first rows. The
+    whole file is read by ``preview_import`` and ``import_customers``."""
+    if is_spreadsheet(path):
+        return read_sheet(path, sheet, limit=rows)
+    return read_head(path, rows)
 
 
 def _chosen_fields(headers: Sequence[str], fields: Sequence[str | None]) -> list[str | None]:
@@ -162,11 +173,15 @@ def typed_cells(
 
 
 def read_sheet(
-    path: Path, sheet: str | None = None, fields: Sequence[str | None] | None = None
+    path: Path,
+    sheet: str | None = None,
+    fields: Sequence[str | None] | None = None,
+    limit: int | None = None,
 ) -> CsvTable:
     """The rows of one sheet (the first when ``sheet`` is None) as ``CsvTable``: the header
     is the first row that is not blank; each cell is text by its field's rule, and a row with
-    a cell no rule can turn into text is a ``RowProblem`` naming the row and the column."""
+    a cell no rule can turn into text is a ``RowProblem`` naming the row and the column.
+    ``limit``: only the first rows after the header (the import wizard's sample)."""
     book = _workbook(path)
     names = list(book.sheet_names)
     if not names:
@@ -195,11 +210,32 @@ def read_sheet(
     chosen = _fields_checked(headers) if fields is None else _chosen_fields(headers, fields)
     table = CsvTable(headers, chosen, [], "sheet")
     try:
-        return fill_table(table, rows, line + 1)
+        return fill_table(table, rows if limit is None else islice(rows, limit), line + 1)
     except AppError:
         raise
     except Exception as exc:  # calamine failing part-way through a damaged file
         raise AppError("import.sheet.unreadable", path=str(path)) from exc
+    finally:
+        del rows, chosen_sheet, book
+        _return_freed_heap()
+
+
+def _return_freed_heap() -> None:
+    """Give the C heap that calamine freed back to the system. The parsed sheet (about 60 MB
+    for 100,000 rows) lies in the C heap under the table's rows, so glibc cannot shrink the
+    heap and would keep those pages for the whole import: ``malloc_trim`` releases them (the
+    import's peak memory, DESIGN.md section 9). Nothing to do off glibc."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # musl and others: no malloc_trim
+        return
 
 
 def _blank_or_text(value: Any) -> str:

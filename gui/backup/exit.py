@@ -23,6 +23,17 @@ from gui.widgets import BUSY_DELAY_MS
 if TYPE_CHECKING:
     from core.backup.create import BackupResult
 
+
+def due(ctx: AppContext) -> bool:
+    """Is the automatic backup due? (On the task runner: it reads the database.)"""
+    from core.backup.create import backup_due
+
+    try:
+        return backup_due(ctx.db)
+    except Exception:  # noqa: BLE001 - an unreadable database is no reason to stay open
+        return False
+
+
 LIMIT_MS = 10 * 60 * 1000  # give up (and remove the unfinished file) after ten minutes
 
 
@@ -30,23 +41,18 @@ def backup_on_exit(
     parent: QWidget | None, ctx: AppContext, limit_ms: int = LIMIT_MS, delay_ms: int = BUSY_DELAY_MS
 ) -> Path | None:
     """The automatic backup if one is due; returns its file (None: not due, cancelled, failed)."""
-    from core.backup.create import backup_due, backup_to_folders
+    from core.backup.create import backup_to_folders
     from core.backup.files import BackupAborted
     from core.security.permissions import Permission
 
     if not ctx.can(Permission.BACKUP) or not ctx.db.is_sqlite:
         return None
-    try:
-        if not backup_due(ctx.db):
-            return None
-    except Exception:  # noqa: BLE001 - an unreadable database is no reason to stay open
-        return None
     outcome: dict[str, Any] = {}
     loop = QEventLoop()
 
-    def done(result: BackupResult) -> None:
-        outcome["path"] = result.path
-        outcome["problem"] = result.second_problem
+    def done(result: BackupResult | None) -> None:
+        outcome["path"] = result.path if result is not None else None
+        outcome["problem"] = result.second_problem if result is not None else ""
         loop.quit()
 
     def failed(exc: BaseException) -> None:
@@ -58,8 +64,10 @@ def backup_on_exit(
         ctx.tasks,
         t("backup.auto_title"),
         t("backup.auto_running"),
-        lambda progress, abort: backup_to_folders(
-            ctx.db, ctx.actor, progress, abort, automatic=True
+        lambda progress, abort: (
+            backup_to_folders(ctx.db, ctx.actor, progress, abort, automatic=True)
+            if due(ctx)
+            else None
         ),
         done,
         failed,

@@ -23,6 +23,7 @@ from core.i18n import format_datetime, t
 from gui.backup.progress import ProgressRun
 from gui.context import AppContext
 from gui.messages import confirm, show_error
+from gui.ops import DbOp
 from gui.widgets import Form
 
 if TYPE_CHECKING:
@@ -107,11 +108,18 @@ class BackupGroup(QGroupBox):
     def load(self) -> None:
         from core.settings import get_settings
 
-        with self.ctx.session() as s:
+        def read(s: Any) -> tuple[Any, Any]:
             row = get_settings(s)
-            last, offdisk = row.last_backup_at, row.last_offdisk_backup_at
-        self.last_label.setText(format_datetime(last) if last else t("backup.never"))
-        self.last_offdisk_label.setText(format_datetime(offdisk) if offdisk else t("backup.never"))
+            return row.last_backup_at, row.last_offdisk_backup_at
+
+        def show(result: tuple[Any, Any]) -> None:
+            last, offdisk = result
+            self.last_label.setText(format_datetime(last) if last else t("backup.never"))
+            self.last_offdisk_label.setText(
+                format_datetime(offdisk) if offdisk else t("backup.never")
+            )
+
+        DbOp(self.ctx, self, read).read_only().success(show).run()
 
     def _busy(self, busy: bool) -> None:
         self.backup_button.setEnabled(not busy)

@@ -110,8 +110,9 @@ class OffdiskReminder(QWidget):
     def back_up(self) -> None:
         from core.backup.files import second_backup_folder
 
-        with self.ctx.session() as s:
-            second = second_backup_folder(s)
+        DbOp(self.ctx, self, second_backup_folder).read_only().success(self._second_read).run()
+
+    def _second_read(self, second: Path | None) -> None:
         if second is not None:
             self._start()
             return

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from core.i18n import format_datetime, t
 from gui.backup.progress import ProgressRun
-from gui.messages import ERROR_COLOUR, show_error
+from gui.messages import error_label, show_error
 from gui.widgets import Form, app_icon
 
 _STAMP = re.compile(r"-(\d{8}-\d{6})(?:-[a-z]+)?\.(?:sqlite3|arbak)$")
@@ -100,11 +100,8 @@ class DamagedDatabaseDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.form.add("username", t("backup.username"), self.username)
         self.form.add("password", t("backup.password"), self.password)
-        self.message = QLabel()
+        self.message = error_label(reserve=True)  # the buttons under it stay put
         self.message.setObjectName("damagedMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.message.hide()
         buttons = QDialogButtonBox()
         self.restore_button = QPushButton(t("backup.restore_this"))
         self.restore_button.setObjectName("restoreThis")
@@ -163,7 +160,6 @@ class DamagedDatabaseDialog(QDialog):
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
-        self.message.setVisible(bool(text))
 
     @Slot()
     def choose_other(self) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTableView,
     QTabWidget,
@@ -158,8 +160,17 @@ class CustomerDetailPanel(QWidget):
 
         body = QHBoxLayout()
         outer.addLayout(body, 1)
-        left = QVBoxLayout()
-        body.addLayout(left, 5)
+        # The fields keep room for their error lines (nothing jumps), so the column is taller
+        # than a 1280x800 screen leaves: it scrolls instead of making the window taller.
+        left_column = QWidget()
+        left = QVBoxLayout(left_column)
+        left.setContentsMargins(0, 0, 0, 0)
+        left_scroll = QScrollArea()
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_scroll.setWidget(left_column)
+        body.addWidget(left_scroll, 5)
         basics = QGroupBox(t("customers.detail.basics"))
         form = QFormLayout(basics)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

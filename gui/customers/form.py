@@ -15,8 +15,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import ValidationError, ValidationErrors
 from core.i18n import t
-
-ERROR_STYLE = "color: #b3261e;"
+from gui.messages import error_label, show_inline
 
 
 class FieldErrors:
@@ -35,15 +34,12 @@ class FieldErrors:
         widget: QWidget,
         extra: QWidget | None = None,
     ) -> None:
-        """Add ``label: widget [extra]`` and a hidden error line under the widget."""
+        """Add ``label: widget [extra]`` and an error line under the widget (its room kept)."""
         label = QLabel(label_text)
         label.setBuddy(widget)
         widget.setAccessibleName(label_text.rstrip(":* "))
-        error = QLabel()
+        error = error_label(reserve=True, lines=1)  # the fields under it stay put
         error.setObjectName(f"error_{field}")
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
         box = QWidget()
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
@@ -62,8 +58,7 @@ class FieldErrors:
 
     def clear(self) -> None:
         for field, error in self.errors.items():
-            error.clear()
-            error.hide()
+            show_inline(error, None)
             self.widgets[field].setAccessibleDescription("")
 
     def show(self, messages: dict[str, str]) -> dict[str, str]:
@@ -119,6 +114,17 @@ class MessageBar(QFrame):
         layout.addWidget(self.button)
         self._action = None
         self.button.clicked.connect(self._run)
+        # Its room is kept while hidden (two lines of text, or one with the action button):
+        # the form under it does not move when a message comes or goes.
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        margins = layout.contentsMargins()
+        self.setMinimumHeight(
+            max(2 * self.label.fontMetrics().lineSpacing(), self.button.sizeHint().height())
+            + margins.top()
+            + margins.bottom()
+        )
         self.hide()
 
     def show_message(

@@ -33,7 +33,7 @@ from core import i18n
 from core.clock import today
 from core.documents import office as printouts
 from core.documents.data import FORM_KINDS, LabelEntry
-from core.documents.label_sheets import SHEETS, label_sheet
+from core.documents.label_sheets import DEFAULT_SHEET, SHEETS, label_sheet
 from core.i18n import t
 from core.models import Source
 from core.security.permissions import Permission
@@ -109,6 +109,7 @@ class ListsPage(QWidget):
         self.source.currentIndexChanged.connect(lambda _i: self.filter_timer.start())
         if not self.may_mail:
             self.status.setText(t("lists.manager_only") + ".")
+        self._load_sheet()
         self.preview()
 
     # --- building the page ----------------------------------------------------------------
@@ -173,11 +174,17 @@ class ListsPage(QWidget):
         for sheet in SHEETS:
             self.sheet.addItem(sheet.name(), sheet.id)
         self.sheet.setToolTip(t("lists.sheet_hint"))
+        # The sheets' names are long: the closed box shows as much as fits, the list all.
+        self.sheet.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.sheet.setMinimumContentsLength(22)
+        self.sheet.view().setMinimumWidth(self.sheet.view().sizeHintForColumn(0) + 24)
         self.sheet.currentIndexChanged.connect(self._sheet_changed)
         self.skip = QSpinBox()
         self.skip.setObjectName("skip")
         self.skip.setToolTip(t("lists.skip_hint"))
-        self.default_sheet = self._settings_sheet()
+        self.default_sheet = DEFAULT_SHEET  # until Settings' choice arrives (_load_sheet)
         self._select_sheet(self.default_sheet)
         self.labels_button = QPushButton(t("lists.labels"))
         self.labels_button.setObjectName("labels")
@@ -255,11 +262,19 @@ class ListsPage(QWidget):
 
     # --- the label sheet ------------------------------------------------------------------
 
-    def _settings_sheet(self) -> str:
+    def _load_sheet(self) -> None:
+        """Settings' sheet, read on the task runner: a sheet newly chosen in Settings becomes
+        the page's choice, otherwise the user's pick stays."""
         from core.settings import get_settings
 
-        with self.ctx.session() as s:
-            return str(get_settings(s).label_sheet)
+        def arrived(default: str) -> None:
+            if default != self.default_sheet:
+                self.default_sheet = default
+                self._select_sheet(default)
+
+        DbOp(self.ctx, self, lambda s: str(get_settings(s).label_sheet)).read_only().success(
+            arrived
+        ).run()
 
     def _select_sheet(self, sheet_id: str) -> None:
         self.sheet.setCurrentIndex(max(0, self.sheet.findData(sheet_id)))
@@ -328,12 +343,8 @@ class ListsPage(QWidget):
         self.sheet.setEnabled(self.may_mail)
 
     def refresh(self) -> None:
-        """Called by the main window when the page is shown again: a sheet newly chosen in
-        Settings becomes the page's choice, otherwise the user's pick stays."""
-        default = self._settings_sheet()
-        if default != self.default_sheet:
-            self.default_sheet = default
-            self._select_sheet(default)
+        """Called by the main window when the page is shown again."""
+        self._load_sheet()
         self.preview()
 
     # --- producing documents --------------------------------------------------------------

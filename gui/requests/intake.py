@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from core.clock import today
 from core.customers.search import CustomerRow, search_customers
@@ -56,7 +57,7 @@ class NewRequestDialog(QDialog):
         self.scan: Path | None = None
         self.setWindowTitle(t("req.new_title"))
         layout = QVBoxLayout(self)
-        self.error = error_label(strong=True)
+        self.error = error_label(strong=True, reserve=True)
         layout.addWidget(self.error)
 
         basics = QFormLayout()
@@ -163,7 +164,8 @@ class NewRequestDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("req.register"))
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(t("req.register"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("req.cancel"))
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
@@ -245,13 +247,7 @@ class NewRequestDialog(QDialog):
         d = self.received.date()
         from datetime import date
 
-        attachment = None
-        try:
-            if self.scan is not None:
-                attachment = Attachment(self.scan.name, self.scan.read_bytes())
-        except OSError as exc:
-            show_inline(self.error, exc)
-            return
+        scan = self.scan
         # Everything the request says is read from the form here, on the GUI thread.
         fields: dict[str, Any] = dict(
             kind=kind,
@@ -270,18 +266,23 @@ class NewRequestDialog(QDialog):
             objection_kinds=[k for k, c in self.objection_checks.items() if c.isChecked()]
             if kind == RequestKind.OBJECTION.value
             else (),
-            attachment=attachment,
         )
         actor = self.ctx.actor
-        DbOp(self.ctx, self, lambda s: register_request(s, actor, **fields).id).success(
-            self._registered
-        ).failure(self._refused).run()
+
+        def register(s: Session) -> int:
+            # The scan is read here, on the task runner: a large file does not freeze the form.
+            attachment = Attachment(scan.name, scan.read_bytes()) if scan is not None else None
+            return register_request(s, actor, attachment=attachment, **fields).id
+
+        self.ok_button.setEnabled(False)  # a double-click registers once
+        DbOp(self.ctx, self, register).success(self._registered).failure(self._refused).run()
 
     def _registered(self, request_id: int) -> None:
         self.request_id = request_id
         self.accept()
 
     def _refused(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)  # what was typed stays in the form
         if isinstance(exc, (ValidationErrors, ValidationError)):
             errors = exc.errors if isinstance(exc, ValidationErrors) else [exc]
             self.error.setText("\n".join(e.message() for e in errors))

@@ -76,7 +76,7 @@ class RequestsPage(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.summary)
         lay.addLayout(bar)
-        self.error = error_label(strong=True)
+        self.error = error_label(strong=True, reserve=True)
         lay.addWidget(self.error)
 
         self.model = request_table_model(self)

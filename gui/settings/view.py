@@ -213,17 +213,22 @@ class SettingsPage(QWidget):
 
     @Slot()
     def load(self) -> None:
+        """Read the settings on the task runner and fill the fields when they arrive."""
         from core.settings import get_settings
 
-        with self.ctx.session() as s:
+        def read(s: Session) -> tuple[int, dict[str, Any], tuple[Any, Any]]:
             row = get_settings(s)
-            self.version = row.version
-            self.loaded = {
+            loaded = {
                 name: getattr(row, name)
                 for name in (*COMPANY, *CONTACT, *NUMBERS, *FOLDERS, "label_sheet")
             }
-            self.loaded.update({name: float(getattr(row, name)) for name in OFFSETS})
-            updated = (row.updated_by, row.updated_at)
+            loaded.update({name: float(getattr(row, name)) for name in OFFSETS})
+            return row.version, loaded, (row.updated_by, row.updated_at)
+
+        DbOp(self.ctx, self, read).read_only().success(self._show).run()
+
+    def _show(self, result: tuple[int, dict[str, Any], tuple[Any, Any]]) -> None:
+        self.version, self.loaded, updated = result
         for name, edit in self.edits.items():
             edit.setText(self.loaded[name] or "")
         for name, spin in self.spins.items():
@@ -254,6 +259,9 @@ class SettingsPage(QWidget):
         return values
 
     def changed_values(self) -> dict[str, Any]:
+        if not self.loaded:  # the settings have not arrived yet: nothing typed over them
+            return {}
+
         def same(old: Any, new: Any) -> bool:
             return (old or "") == new if isinstance(new, str) else old == new
 
@@ -276,15 +284,18 @@ class SettingsPage(QWidget):
             self.status.setText(t("settings.nothing"))
             return
         actor, version = self.ctx.actor, self.version
+        self.save_button.setEnabled(False)  # a double-click saves once
         DbOp(
             self.ctx, self, lambda s: update_settings(s, actor, expected_version=version, **changes)
         ).success(self._saved).failure(self._not_saved).run()
 
     def _saved(self, _result: object) -> None:
+        self.save_button.setEnabled(True)
         self.load()
         self.status.setText(t("settings.saved"))
 
     def _not_saved(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)  # what was typed stays in the fields
         if isinstance(exc, ValidationError):
             if not any(form.show_validation(exc) for form in self.forms()):
                 show_error(self, exc)

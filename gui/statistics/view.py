@@ -257,8 +257,11 @@ class StatisticsPage(QWidget):
             self.write_csv(Path(path))
 
     def write_csv(self, path: Path) -> None:
+        """The file is written on the task runner; an unwritable folder is said, the page kept."""
         assert self.stats is not None
-        try:
-            export_statistics_csv(path, self.stats, i18n.language())
-        except Exception as exc:  # an unwritable folder: say so, keep the page
-            show_error(self, exc)
+        stats, language = self.stats, i18n.language()
+        self.ctx.tasks.run(
+            lambda: export_statistics_csv(path, stats, language),
+            None,
+            lambda exc: show_error(self, exc),
+        )

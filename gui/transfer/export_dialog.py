@@ -63,7 +63,7 @@ class ExportDialog(QDialog):
         self.outcome = QLabel()
         self.outcome.setObjectName("exportResult")
         self.outcome.setWordWrap(True)
-        self.error = error_label()
+        self.error = error_label(reserve=True)
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton(
             t("export.dialog.export"), QDialogButtonBox.ButtonRole.AcceptRole

@@ -39,7 +39,7 @@ from core.transfer.importing import (
     preview_import,
     write_rejected,
 )
-from core.transfer.sheets import is_spreadsheet, read_customer_file, sheet_names
+from core.transfer.sheets import read_customer_file_head, sheet_names
 from gui.backup.progress import ProgressRun
 from gui.messages import ERROR_COLOUR, error_label, show_error, show_inline
 from gui.rows import Column, RowsModel
@@ -81,11 +81,15 @@ def _rejected_model(parent: QWidget) -> RowsModel:
 
 
 class FilePage(QWizardPage):
-    """The file and, for a spreadsheet, its sheet."""
+    """The file and, for a spreadsheet, its sheet. Only what the column page shows is read
+    here, on the task runner: the sheet names, the header and the first rows; the whole file
+    is read by the preview's worker."""
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.w = wizard
+        self.head: tuple[str | None, CsvTable] | None = None  # (sheet, its first rows)
+        self.asked = 0  # the latest read asked for: an older one arriving late is dropped
         self.setTitle(t("import.wizard.file_title"))
         self.setSubTitle(t("import.wizard.file_hint"))
         self.file = QLineEdit()
@@ -99,7 +103,7 @@ class FilePage(QWizardPage):
         self.sheet = QComboBox()
         self.sheet.setAccessibleName(t("import.wizard.sheet"))
         self.sheet.setEnabled(False)
-        self.sheet.currentIndexChanged.connect(lambda _i: self.completeChanged.emit())
+        self.sheet.currentIndexChanged.connect(self._sheet_chosen)
         form = QFormLayout(self)
         file_label = QLabel(t("import.wizard.file"))
         file_label.setBuddy(self.choose)
@@ -107,7 +111,7 @@ class FilePage(QWizardPage):
         sheet_label = QLabel(t("import.wizard.sheet"))
         sheet_label.setBuddy(self.sheet)
         form.addRow(sheet_label, self.sheet)
-        self.error = error_label()
+        self.error = error_label(reserve=True)
         form.addRow(self.error)
 
     @Slot()
@@ -121,31 +125,67 @@ class FilePage(QWizardPage):
     def set_file(self, path: Path) -> None:
         self.w.path = None
         self.file.setText(str(path))
+        self.sheet.blockSignals(True)
         self.sheet.clear()
+        self.sheet.blockSignals(False)
+        self.sheet.setEnabled(False)
+        self._read(path, None)
+
+    @Slot(int)
+    def _sheet_chosen(self, _index: int) -> None:
+        sheet = self.sheet.currentText() or None
+        if self.w.path is not None and (self.head is None or self.head[0] != sheet):
+            self._read(self.w.path, sheet)
+
+    def _read(self, path: Path, sheet: str | None) -> None:
+        """Read the sheet names (``sheet`` None: a new file) and the first rows off the GUI
+        thread; the page is complete when they are here."""
+        self.head = None
+        self.asked += 1
+        asked = self.asked
         show_inline(self.error, None)
-        try:
-            names = sheet_names(path)
-        except Exception as exc:  # an unreadable file: said here, the wizard stays
-            show_inline(self.error, exc)
-            self.completeChanged.emit()
-            return
-        self.sheet.addItems(names)
-        self.sheet.setEnabled(len(names) > 1)
-        self.w.path = path
+
+        def read() -> tuple[list[str] | None, str | None, CsvTable]:
+            names = sheet_names(path) if sheet is None else None
+            chosen = sheet if sheet is not None else (names[0] if names else None)
+            return names, chosen, read_customer_file_head(path, chosen, SAMPLE_ROWS)
+
+        self.w.ctx.tasks.run(
+            read, lambda result: self._read_done(asked, path, result), self._read_failed(asked)
+        )
         self.completeChanged.emit()
 
+    def _read_done(
+        self, asked: int, path: Path, result: tuple[list[str] | None, str | None, CsvTable]
+    ) -> None:
+        if asked != self.asked:
+            return
+        names, chosen, table = result
+        if names is not None:
+            self.sheet.blockSignals(True)
+            self.sheet.addItems(names)
+            self.sheet.blockSignals(False)
+            self.sheet.setEnabled(len(names) > 1)
+        self.w.path = path
+        self.head = (chosen, table)
+        self.completeChanged.emit()
+
+    def _read_failed(self, asked: int):  # type: ignore[no-untyped-def]
+        def failed(exc: BaseException) -> None:  # an unreadable file: said here, wizard stays
+            if asked == self.asked:
+                show_inline(self.error, exc)
+                self.completeChanged.emit()
+
+        return failed
+
     def isComplete(self) -> bool:  # noqa: N802 (Qt name)
-        path = self.w.path
-        return path is not None and (not is_spreadsheet(path) or self.sheet.count() > 0)
+        return self.w.path is not None and self.head is not None
 
     def validatePage(self) -> bool:  # noqa: N802 (Qt name)
-        assert self.w.path is not None
-        self.w.sheet = self.sheet.currentText() or None
-        try:
-            self.w.table = read_customer_file(self.w.path, self.w.sheet)
-        except Exception as exc:
-            show_inline(self.error, exc)
+        """Nothing is read here: the first rows came with the file's choice."""
+        if self.head is None:
             return False
+        self.w.sheet, self.w.table = self.head
         return True
 
 
@@ -162,7 +202,7 @@ class ColumnsPage(QWizardPage):
         self.sample.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sample.verticalHeader().hide()
         self.combos: list[QComboBox] = []
-        self.error = error_label()
+        self.error = error_label(reserve=True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.sample, 1)
         layout.addWidget(self.error)
@@ -211,8 +251,7 @@ class ColumnsPage(QWizardPage):
             text = t("import.wizard.field_twice")
         elif missing:
             text = t("import.wizard.names_needed")
-        self.error.setText(text)
-        self.error.setVisible(bool(text))
+        self.error.setText(text)  # its room is kept: the table under it does not move
         return not duplicated and not missing
 
     def validatePage(self) -> bool:  # noqa: N802 (Qt name)
@@ -235,7 +274,7 @@ class PreviewPage(QWizardPage):
         self.summary.setWordWrap(True)
         self.rejected = _rejected_model(self)
         self.view = _rejected_view(self.rejected, t("import.wizard.rejected_rows"))
-        self.error = error_label()
+        self.error = error_label(reserve=True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
@@ -309,7 +348,7 @@ class ResultPage(QWizardPage):
         self.save.setEnabled(False)
         self.saved = QLabel()
         self.saved.setWordWrap(True)
-        self.error = error_label()
+        self.error = error_label(reserve=True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save)
         buttons.addWidget(self.saved, 1)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from core.errors import AppError, ValidationError
+from core.errors import ValidationError
 from core.i18n import t
 from core.models import Role
 from core.security.auth import list_users
@@ -40,13 +40,20 @@ from gui.widgets import Form, add_shortcut, date_edit, date_of, role_text
 
 
 class UserDialog(QDialog):
-    """Add a user (``row`` None) or edit one. ``save(values)`` calls the core."""
+    """Add a user (``row`` None) or edit one. ``save(session, values)`` calls the core on the
+    task runner; its result is kept in ``saved``. The Save button waits while it runs."""
 
     def __init__(
-        self, save: Callable[[dict[str, Any]], None], row: Any = None, parent: QWidget | None = None
+        self,
+        ctx: AppContext,
+        save: Callable[[Session, dict[str, Any]], Any],
+        row: Any = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.ctx = ctx
         self.save = save
+        self.saved: Any = None
         self.adding = row is None
         self.setWindowTitle(t("users.add_title") if self.adding else t("users.edit_title"))
         self.setMinimumWidth(520)
@@ -93,6 +100,9 @@ class UserDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(t("common.save"))  # not Qt's English "Save"
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("common.cancel"))
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -119,23 +129,37 @@ class UserDialog(QDialog):
         if self.adding and self.password.text() != self.again.text():
             self.form.set_errors({"again": t("users.password.mismatch")})
             return
-        try:
-            self.save(self.values())
-        except ValidationError as exc:
-            if not self.form.show_validation(exc, {"new_password": "password"}):
-                show_error(self, exc)
-            return
-        except AppError as exc:
-            show_error(self, exc)
-            return
+        values, save = self.values(), self.save
+        self.save_button.setEnabled(False)  # a double-click saves once
+        DbOp(self.ctx, self, lambda s: save(s, values)).success(self._saved).failure(
+            self._refused
+        ).run()
+
+    def _saved(self, result: Any) -> None:
+        self.saved = result
         self.accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if not (
+            isinstance(exc, ValidationError)
+            and self.form.show_validation(exc, {"new_password": "password"})
+        ):
+            show_error(self, exc)
 
 
 class ResetPasswordDialog(QDialog):
+    """A new initial password; ``reset(session, password)`` runs on the task runner."""
+
     def __init__(
-        self, reset: Callable[[str], None], username: str, parent: QWidget | None = None
+        self,
+        ctx: AppContext,
+        reset: Callable[[Session, str], None],
+        username: str,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.ctx = ctx
         self.reset = reset
         self.setWindowTitle(t("users.reset_title", username=username))
         self.setMinimumWidth(460)
@@ -154,6 +178,8 @@ class ResetPasswordDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("common.cancel"))
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -167,15 +193,18 @@ class ResetPasswordDialog(QDialog):
         if self.password.text() != self.again.text():
             self.form.set_errors({"again": t("users.password.mismatch")})
             return
-        try:
-            self.reset(self.password.text())
-        except ValidationError as exc:
+        password, reset = self.password.text(), self.reset
+        self.ok_button.setEnabled(False)  # a double-click resets once
+        DbOp(self.ctx, self, lambda s: reset(s, password)).success(
+            lambda _result: self.accept()
+        ).failure(self._refused).run()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
             self.form.set_errors({"password": t(exc.code, **exc.params)})
-            return
-        except AppError as exc:
+        else:
             show_error(self, exc)
-            return
-        self.accept()
 
 
 class UsersPage(QWidget):
@@ -282,51 +311,48 @@ class UsersPage(QWidget):
 
     @Slot()
     def add_user(self) -> None:
-        ctx = self.ctx
-        created: list[int] = []
+        actor = self.ctx.actor
 
-        def save(values: dict[str, Any]) -> None:
+        def save(s: Session, values: dict[str, Any]) -> int:
             from core.security.auth import create_user
 
-            with ctx.session() as s:
-                user = create_user(
-                    s,
-                    ctx.actor,
-                    values["username"],
-                    values["full_name"],
-                    values["role"],
-                    values["password"],
-                    values["confidentiality_signed_on"],
-                    values["title"],
-                    must_change_password=True,
-                )
-                created.append(user.id)
+            return create_user(
+                s,
+                actor,
+                values["username"],
+                values["full_name"],
+                values["role"],
+                values["password"],
+                values["confidentiality_signed_on"],
+                values["title"],
+                must_change_password=True,
+            ).id
 
-        if UserDialog(save, parent=self).exec():
-            self.refresh(created[0] if created else None)
+        dialog = UserDialog(self.ctx, save, parent=self)
+        if dialog.exec():
+            self.refresh(dialog.saved)
 
     @Slot()
     def edit_user(self) -> None:
         row = self.selected()
         if row is None:
             return
-        ctx = self.ctx
+        actor = self.ctx.actor
 
-        def save(values: dict[str, Any]) -> None:
+        def save(s: Session, values: dict[str, Any]) -> None:
             from core.security.auth import update_user
 
-            with ctx.session() as s:
-                update_user(
-                    s,
-                    ctx.actor,
-                    row.id,
-                    full_name=values["full_name"],
-                    title=values["title"],
-                    role=values["role"],
-                    confidentiality_signed_on=values["confidentiality_signed_on"],
-                )
+            update_user(
+                s,
+                actor,
+                row.id,
+                full_name=values["full_name"],
+                title=values["title"],
+                role=values["role"],
+                confidentiality_signed_on=values["confidentiality_signed_on"],
+            )
 
-        if UserDialog(save, row, parent=self).exec():
+        if UserDialog(self.ctx, save, row, parent=self).exec():
             self.refresh(row.id)
 
     @Slot()
@@ -363,13 +389,12 @@ class UsersPage(QWidget):
         row = self.selected()
         if row is None:
             return
-        ctx = self.ctx
+        actor = self.ctx.actor
 
-        def reset(password: str) -> None:
+        def reset(s: Session, password: str) -> None:
             from core.security.auth import reset_password
 
-            with ctx.session() as s:
-                reset_password(s, ctx.actor, row.id, password)
+            reset_password(s, actor, row.id, password)
 
-        if ResetPasswordDialog(reset, row.username, parent=self).exec():
+        if ResetPasswordDialog(self.ctx, reset, row.username, parent=self).exec():
             self.refresh(row.id)

@@ -222,3 +222,45 @@ def test_a_file_that_is_no_spreadsheet_is_one_clear_error(db, manager, tmp_path:
         import_customers(db, manager, path)
     assert exc.value.code == "import.sheet.unreadable"
     assert "ei voi lukea laskentataulukkona" in exc.value.message("fi")
+
+
+def test_the_head_of_a_big_csv_file_is_its_first_rows_in_any_encoding(tmp_path):
+    """The import wizard's column page: the first rows, from the file's first kilobytes, cut
+    at a line break even when the cut falls in a two-byte character (UTF-16, ä in UTF-8)."""
+    from core.transfer.csvio import HEAD_BYTES
+    from core.transfer.sheets import read_customer_file_head
+
+    lines = ["etunimi;sukunimi;postitoimipaikka"] + [
+        f"Äijä{i};Öljynen{i};Hämeenlinna" for i in range(20_000)
+    ]
+    text = "\r\n".join(lines) + "\r\n"
+    for name, encoding in (("utf8.csv", "utf-8"), ("utf16.csv", "utf-16"), ("win.csv", "cp1252")):
+        path = tmp_path / name
+        path.write_bytes(text.encode(encoding))
+        assert path.stat().st_size > 2 * HEAD_BYTES
+        table = read_customer_file_head(path, rows=8)
+        assert table.headers == ["etunimi", "sukunimi", "postitoimipaikka"], name
+        assert table.fields == ["first_name", "last_name", "city"]
+        assert [cells for _line, cells in table.rows] == [
+            [f"Äijä{i}", f"Öljynen{i}", "Hämeenlinna"] for i in range(8)
+        ], name
+        assert not table.problems
+
+
+def test_the_head_of_a_sheet_is_its_first_rows(tmp_path):
+    import openpyxl
+
+    from core.transfer.sheets import read_customer_file_head
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Etunimi", "Sukunimi", "Postinumero"])
+    for i in range(500):
+        sheet.append([f"Etu{i}", f"Suku{i}", 100])
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    table = read_customer_file_head(path, rows=3)
+    assert [cells for _line, cells in table.rows] == [
+        [f"Etu{i}", f"Suku{i}", "00100"] for i in range(3)
+    ]
+    assert [line for line, _cells in table.rows] == [2, 3, 4]

@@ -9,7 +9,7 @@ import pytest
 from core.db import Database
 from core.security.permissions import Actor
 from gui.context import AppContext
-from gui.tasks import SyncTaskRunner
+from tests.gui.guard import GuardedRunner, guard_sessions
 
 
 @pytest.fixture(autouse=True)
@@ -34,14 +34,23 @@ def _backups_in_tmp(tmp_path, monkeypatch) -> None:
 
 
 @pytest.fixture
-def gui_ctx_manager(db: Database, manager: Actor) -> AppContext:
-    """The manager (Maija Manageri) logged in; background work runs at once."""
-    return AppContext(db, manager, SyncTaskRunner())
+def gui_thread_sessions(db: Database, monkeypatch):
+    """Every screen test over ``db``: a session a screen opens on the GUI thread outside a task
+    fails the test (tests.gui.guard), even when the screen catches the error."""
+    violations = guard_sessions(db, monkeypatch)
+    yield violations
+    assert not violations, f"database sessions opened on the GUI thread: {violations}"
 
 
 @pytest.fixture
-def gui_ctx_receptionist(db: Database, receptionist: Actor) -> AppContext:
-    return AppContext(db, receptionist, SyncTaskRunner())
+def gui_ctx_manager(db: Database, manager: Actor, gui_thread_sessions) -> AppContext:
+    """The manager (Maija Manageri) logged in; background work runs at once."""
+    return AppContext(db, manager, GuardedRunner())
+
+
+@pytest.fixture
+def gui_ctx_receptionist(db: Database, receptionist: Actor, gui_thread_sessions) -> AppContext:
+    return AppContext(db, receptionist, GuardedRunner())
 
 
 @pytest.fixture

@@ -95,13 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     demo_login = LoginDialog(lambda u, p: None, username="demo", demo_hint="Esittely-Kahvi-2024")
     shot(demo_login, "login-demo", None)
     demo_login.hide()
-    shot(ChangePasswordDialog(lambda o, n: None, forced=True), "password-forced", None)
 
     from gui.context import AppContext
     from gui.main_window import MainWindow
     from gui.tasks import SyncTaskRunner
 
     ctx = AppContext(db, actor, SyncTaskRunner())
+    shot(ChangePasswordDialog(ctx, lambda s, o, n: None, forced=True), "password-forced", None)
     window = MainWindow(ctx, idle_ms=10**9)
     for key in window.page_keys():
         window.page(key)
@@ -116,8 +116,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from gui.users.view import ResetPasswordDialog, UserDialog
 
-    shot(UserDialog(lambda v: None), "users-add", None)
-    shot(ResetPasswordDialog(lambda p: None, "reception"), "users-reset", None)
+    shot(UserDialog(ctx, lambda s, v: None), "users-add", None)
+    shot(ResetPasswordDialog(ctx, lambda s, p: None, "reception"), "users-reset", None)
     from gui.key_dialogs import RecoveryKeyDialog
 
     shot(RecoveryKeyDialog(lambda k: None, i18n.t("error.key_missing")), "recovery-key", None)

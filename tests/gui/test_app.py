@@ -100,3 +100,46 @@ def test_demo_database_logs_in_with_the_password_shown(tmp_path):
     finally:
         db.dispose()
     assert DEMO_CUSTOMERS == 2000
+
+
+def test_demo_start_up_makes_the_register_off_the_gui_thread_under_a_progress_dialog(
+    qtbot, tmp_path, monkeypatch
+):
+    import sys
+    import threading
+
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from gui import app as app_module
+
+    made_on: list[threading.Thread] = []
+    real = app_module.make_demo_database
+
+    def small_demo(location, progress=None, customers=None):
+        made_on.append(threading.current_thread())
+        real(location, progress, customers=20)
+
+    real_process_events = QApplication.processEvents
+    spun_by_the_app: list[str] = []
+
+    def process_events(*args):  # pytest-qt's waitUntil spins it too: only the app's count
+        if sys._getframe(1).f_globals.get("__name__") == "gui.app":
+            spun_by_the_app.append("processEvents")
+        return real_process_events(*args)
+
+    monkeypatch.setattr(app_module, "make_demo_database", small_demo)
+    monkeypatch.setattr(QApplication, "processEvents", staticmethod(process_events))
+    shell = Shell(str(tmp_path / "demo.sqlite3"), demo=True)
+    shell.start()
+    progress = [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog)]
+    assert (
+        progress
+        and progress[0].labelText() == "Luodaan esittelytietokantaa (2000 keksittyä asiakasta)…"
+    )
+    qtbot.waitUntil(lambda: isinstance(shell.dialog, LoginDialog), timeout=60000)
+    qtbot.addWidget(shell.dialog)
+    assert made_on and made_on[0] is not threading.main_thread()
+    assert not spun_by_the_app
+    assert shell.dialog.username.text() == DEMO_USER
+    shell.tasks.wait()
+    shell.db.dispose()

@@ -71,14 +71,13 @@ def test_language_switch_translates_the_login_dialog(qtbot, db):
     )
 
 
-def test_password_change_refuses_mismatch_and_rule_breaks_inline(qtbot, db, manager):
-    def change(old: str, new: str) -> None:
-        from core.security.auth import change_own_password
+def test_password_change_refuses_mismatch_and_rule_breaks_inline(qtbot, db, gui_ctx_manager):
+    from core.security.auth import change_own_password
 
-        with db.begin() as s:
-            change_own_password(s, manager, old, new)
+    def change(s, old: str, new: str) -> None:
+        change_own_password(s, gui_ctx_manager.actor, old, new)
 
-    dialog = ChangePasswordDialog(change, forced=True)
+    dialog = ChangePasswordDialog(gui_ctx_manager, change, forced=True)
     qtbot.addWidget(dialog)
     dialog.old.setText(MANAGER_PASSWORD)
     dialog.new.setText("Uusi-Salasana-2025")

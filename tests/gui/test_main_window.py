@@ -151,3 +151,26 @@ def test_new_idle_minutes_from_settings_apply_without_restart(qtbot, gui_ctx_man
         update_settings(s, gui_ctx_manager.actor, idle_lock_minutes=3)
     window.open_page(1)
     assert window.idle.timer.interval() == 3 * 60 * 1000
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_every_page_fits_a_1280x800_screen(qtbot, gui_ctx_manager, lang):
+    """After the merges the customer detail (fields keeping room for their error lines) made
+    the window 826 px tall and the Lists page (the label sheet's long names) 1297 px wide:
+    the status bar and the right edge fell off a 1280x800 screen."""
+    from core.i18n import set_language
+
+    set_language(lang)
+    try:
+        window = MainWindow(gui_ctx_manager, idle_ms=10**8)
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        for index, _spec in enumerate(window.specs):
+            window.open_page(index)
+            qtbot.wait(20)
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1280 and hint.height() <= 800, hint
+        assert (window.width(), window.height()) == (1280, 800)
+    finally:
+        set_language("fi")

@@ -41,27 +41,22 @@ def test_new_user_appears_and_must_change_password(qtbot, gui_ctx_manager):
     qtbot.addWidget(page)
     saved = []
 
-    def save(values):
-        page_save(values)
-        saved.append(values)
-
-    # Drive the real dialog through the page's own save function.
     from core.security.auth import create_user
 
-    def page_save(values):
-        with gui_ctx_manager.session() as s:
-            create_user(
-                s,
-                gui_ctx_manager.actor,
-                values["username"],
-                values["full_name"],
-                values["role"],
-                values["password"],
-                values["confidentiality_signed_on"],
-                values["title"],
-            )
+    def save(s, values):  # runs on the task runner, as the page's own save does
+        create_user(
+            s,
+            gui_ctx_manager.actor,
+            values["username"],
+            values["full_name"],
+            values["role"],
+            values["password"],
+            values["confidentiality_signed_on"],
+            values["title"],
+        )
+        saved.append(values)
 
-    dialog = UserDialog(save)
+    dialog = UserDialog(gui_ctx_manager, save)
     qtbot.addWidget(dialog)
     dialog.username.setText("tiina")
     dialog.full_name.setText("Tiina Tuominen")
@@ -77,19 +72,18 @@ def test_new_user_appears_and_must_change_password(qtbot, gui_ctx_manager):
 def test_add_user_shows_the_cores_refusal_under_the_field(qtbot, gui_ctx_manager):
     from core.security.auth import create_user
 
-    def save(values):
-        with gui_ctx_manager.session() as s:
-            create_user(
-                s,
-                gui_ctx_manager.actor,
-                values["username"],
-                values["full_name"],
-                values["role"],
-                values["password"],
-                values["confidentiality_signed_on"],
-            )
+    def save(s, values):
+        create_user(
+            s,
+            gui_ctx_manager.actor,
+            values["username"],
+            values["full_name"],
+            values["role"],
+            values["password"],
+            values["confidentiality_signed_on"],
+        )
 
-    dialog = UserDialog(save)
+    dialog = UserDialog(gui_ctx_manager, save)
     qtbot.addWidget(dialog)
     dialog.username.setText("reception")  # taken
     dialog.full_name.setText("Toinen")
@@ -253,3 +247,63 @@ def test_settings_label_offsets_in_mm_and_the_test_page_uses_them_unsaved(qtbot,
             2.5,
             -1.0,
         )
+
+
+def test_settings_save_waits_on_the_task_runner_and_a_refusal_keeps_what_was_typed(
+    qtbot, gui_ctx_manager
+):
+    from gui.context import AppContext
+    from tests.gui.guard import DeferredRunner
+
+    runner = DeferredRunner()
+    ctx = AppContext(gui_ctx_manager.db, gui_ctx_manager.actor, runner)
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    assert page.edits["city"].text() == ""  # read off the GUI thread: not here yet
+    runner.run_pending()
+    assert page.edits["city"].text() == "Helsinki"
+    page.edits["business_id"].setText("1234567-8")
+    page.edits["city"].setText("Espoo")
+    page.save()
+    assert not page.save_button.isEnabled()  # a second click does not save twice
+    page.save_button.click()
+    assert len(runner.pending) == 1
+    runner.run_pending()
+    assert page.save_button.isEnabled()
+    assert page.company_form.error_text("business_id") == "virheellinen Y-tunnus (muoto 1234567-8)"
+    assert (page.edits["business_id"].text(), page.edits["city"].text()) == ("1234567-8", "Espoo")
+
+
+def test_user_dialog_saves_once_and_keeps_what_was_typed_when_refused(qtbot, gui_ctx_manager):
+    from core.security.auth import create_user
+    from gui.context import AppContext
+    from tests.gui.guard import DeferredRunner
+
+    runner = DeferredRunner()
+    ctx = AppContext(gui_ctx_manager.db, gui_ctx_manager.actor, runner)
+
+    def save(s, values):
+        return create_user(
+            s,
+            ctx.actor,
+            values["username"],
+            values["full_name"],
+            values["role"],
+            values["password"],
+            values["confidentiality_signed_on"],
+        ).id
+
+    dialog = UserDialog(ctx, save)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("reception")  # taken
+    dialog.full_name.setText("Toinen")
+    dialog.password.setText("Alku-Salasana-1234")
+    dialog.again.setText("Alku-Salasana-1234")
+    dialog.submit()
+    assert not dialog.save_button.isEnabled()
+    dialog.save_button.click()
+    assert len(runner.pending) == 1
+    runner.run_pending()
+    assert dialog.form.error_text("username") == "käyttäjätunnus on jo käytössä"
+    assert dialog.save_button.isEnabled() and dialog.full_name.text() == "Toinen"
+    assert dialog.result() != dialog.DialogCode.Accepted

@@ -180,3 +180,34 @@ def test_refusal_reason_is_required_on_screen(qtbot, db, manager, tmp_path):
     page.page.buttons["refuse"].click()
     with db.begin() as s:
         assert s.get(Request, rid).state == "refused"
+
+
+def test_intake_reads_the_scan_on_the_task_runner_and_registers_once(
+    qtbot, db, receptionist, tmp_path, monkeypatch
+):
+    from tests.gui.guard import DeferredRunner
+
+    runner = DeferredRunner()
+    ctx = AppContext(db, receptionist, runner)
+    scan = tmp_path / "allekirjoitettu.pdf"
+    scan.write_bytes(b"%PDF-1.4 signed\n%%EOF")
+    read: list[Path] = []
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self):
+        read.append(self)
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    dialog = NewRequestDialog(ctx, kind="access")
+    qtbot.addWidget(dialog)
+    runner.run_pending()
+    dialog.name.setText("Matti Meikalainen")
+    dialog.scan = scan
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.click()
+    ok.click()  # a double-click
+    assert not read and not ok.isEnabled()  # nothing read on the GUI thread, one save asked
+    assert len(runner.pending) == 1
+    runner.run_pending()
+    assert read == [scan] and dialog.request_id is not None, dialog.error.text()

@@ -187,8 +187,8 @@ def test_the_customer_list_shows_the_imported_customers_when_the_wizard_closes(
         def __init__(self, ctx, parent=None) -> None:
             self.imported = False
 
-        def exec(self) -> int:
-            with ctx.session() as s:
+        def exec(self) -> int:  # the import as the wizard's worker does it
+            with ctx.db.begin() as s:
                 for name in ("Aino", "Bertta"):
                     create_customer(s, ctx.actor, {"first_name": name, "last_name": "Tuotu"})
             self.imported = True
@@ -198,3 +198,52 @@ def test_the_customer_list_shows_the_imported_customers_when_the_wizard_closes(
     window.import_action.trigger()
     qtbot.waitUntil(lambda: customers.model.rowCount() == 2, timeout=2000)
     assert customers.count.text() == "2 asiakasta"
+
+
+def test_the_file_page_reads_only_the_first_rows_of_a_big_file_and_off_the_gui_thread(
+    qtbot, gui_ctx_receptionist, tmp_path, monkeypatch
+):
+    import time
+
+    from core.transfer import csvio, sheets
+    from gui.context import AppContext
+    from tests.gui.guard import DeferredRunner
+
+    path = tmp_path / "iso.csv"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("etunimi;sukunimi;postinumero\n")
+        f.writelines(f"Etu{i};Suku{i};00100\n" for i in range(100_000))
+
+    def whole_file(*_args, **_kwargs):
+        raise AssertionError("the file page read the whole file")
+
+    monkeypatch.setattr(sheets, "read_table", whole_file)
+    monkeypatch.setattr(csvio, "read_table", whole_file)
+    runner = DeferredRunner()
+    ctx = AppContext(gui_ctx_receptionist.db, gui_ctx_receptionist.actor, runner)
+    wizard = ImportWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.file_page
+    page.set_file(path)
+    assert not page.isComplete()  # nothing read on the GUI thread: the task runner reads it
+    assert runner.run_pending() == 1
+    assert page.isComplete()
+    started = time.perf_counter()
+    assert page.validatePage()
+    assert time.perf_counter() - started < 0.2
+    assert wizard.table.headers == ["etunimi", "sukunimi", "postinumero"]
+    assert [cells for _line, cells in wizard.table.rows] == [
+        [f"Etu{i}", f"Suku{i}", "00100"] for i in range(8)
+    ]
+
+
+def test_choosing_another_sheet_reads_its_first_rows(qtbot, gui_ctx_receptionist, tmp_path):
+    wizard = ImportWizard(gui_ctx_receptionist)
+    qtbot.addWidget(wizard)
+    page = wizard.file_page
+    page.set_file(_xlsx(tmp_path / "asiakkaat.xlsx"))
+    page.sheet.setCurrentIndex(1)
+    assert page.isComplete() and page.validatePage()
+    assert wizard.sheet == "Muistiinpanot"
+    assert wizard.table.headers == ["ei asiakkaita"] and wizard.table.rows == []
