@@ -117,7 +117,7 @@ def test_erasure_decision_says_the_suppression_record_is_kept_and_why(db, manage
 
 
 @pytest.mark.parametrize(
-    ("lang", "phrase"), [("fi", "kieltorekisterimerkintä"), ("en", "suppression record")]
+    ("lang", "phrase"), [("fi", "poistokirjaus"), ("en", "suppression record")]
 )
 def test_privacy_statement_explains_the_suppression_record(lang, phrase):
     from core.documents import samples
