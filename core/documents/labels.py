@@ -83,7 +83,7 @@ def build_labels(
         slot += 1
     c.showPage()
     c.save()
-    return buf.getvalue()
+    return L.archival_pdf(buf.getvalue())
 
 
 def build_mailing_csv(entries: Sequence[LabelEntry], lang: str = "fi") -> bytes:
