@@ -101,13 +101,10 @@ def statement_content(data: StatementData, letterhead: Letterhead, lang: str) ->
     """What the statement says, section by section; refuses (``LetterheadIncomplete``) while
     a letterhead field or the statement date is empty, as every printed document does."""
     lh = letterhead
-    missing = (
-        *lh.missing(LETTERHEAD_REQUIRED),
-        *(() if data.statement_date else ("statement_date",)),
-    )
-    if missing:
+    dated = data.statement_date
+    missing = (*lh.missing(LETTERHEAD_REQUIRED), *(() if dated else ("statement_date",)))
+    if missing or dated is None:
         raise LetterheadIncomplete(missing)
-    assert data.statement_date is not None
     r = data.retention
     purposes = (
         tuple(
@@ -120,7 +117,7 @@ def statement_content(data: StatementData, letterhead: Letterhead, lang: str) ->
     address = ", ".join(p for p in (lh.company_name, lh.street, place, lh.email) if p)
     contact = ", ".join(p for p in (lh.contact_person, lh.contact_email or lh.email) if p)
     bodies: list[tuple[Block, ...]] = [
-        (format_date(data.statement_date, lang),),
+        (format_date(dated, lang),),
         (_controller(lh, lang),),
         (lh.register_name,),
         (
@@ -200,7 +197,7 @@ def statement_content(data: StatementData, letterhead: Letterhead, lang: str) ->
         doc_title=t("doc.statement.doc_title", lang),
         title=t("doc.statement.title", lang, register=lh.register_name),
         law=t("doc.statement.law", lang),
-        statement_date=data.statement_date,
+        statement_date=dated,
         sections=sections,
     )
 
