@@ -466,5 +466,6 @@ def test_every_pdf_is_marked_pdfa_2b_with_its_metadata_and_an_srgb_output_intent
             icc = profile.read_bytes()
             assert profile.N == 3 and icc[36:40] == b"acsp" and icc[16:20] == b"RGB ", name
             assert not doc.is_encrypted and "/ID" in doc.trailer, name
+            assert doc.check_pdf_syntax() == [], name  # qpdf's structural check
             # Only RGB and grey colours, both meant in that sRGB intent: no CMYK.
             assert not {"k", "K"} & _colour_operators(doc), name
