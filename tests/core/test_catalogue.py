@@ -202,6 +202,7 @@ FORBIDDEN_SYNONYMS = {
     "dokument": "asiakirja",
     "käyttäjärooli": "rooli",
     "säilytysvelvoiteeste": "este",
+    "kieltorekisterimerkin": "poistokirjaus",
 }
 
 
