@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from core.backup.files import KEEP_AUTOMATIC
 from core.clock import today
 from core.customers.wipe import wipe_customer
 from core.dates import add_years
@@ -35,6 +36,7 @@ from core.models import (
     Order,
     Request,
     RequestState,
+    Settings,
 )
 from core.security import audit
 from core.security.permissions import Actor, Permission, require
@@ -48,6 +50,45 @@ OPEN_REQUEST_STATES = (
     RequestState.AWAITING_SIGNATURE.value,
     RequestState.IN_PROGRESS.value,
 )
+
+
+def _column_default(name: str) -> int:
+    return int(Settings.__table__.c[name].default.arg)  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class RetentionPeriods:
+    """How long each category of data is kept, as the rules of this module, of
+    ``core.legal_holds`` and of the backup rotation apply it; the privacy statement prints
+    these, so its text cannot drift from what the software does. Defaults: a new register's.
+
+    - customer data: ``customer_years`` after the last contact or order (``_candidates``);
+    - orders (accounting records): ``bookkeeping_years`` after the end of the financial year
+      of the order (``core.legal_holds.retention_end``), then kept for statistics without
+      the person (anonymised);
+    - requests and their documents: as long as the person's data; then only the request's
+      own record (``core.customers.wipe.forget_requests``);
+    - audit entries and suppression records: never removed;
+    - automatic backups: the newest ``automatic_backups_kept`` (``core.backup.files.rotate``).
+    """
+
+    customer_years: int = _column_default("retention_years")
+    bookkeeping_years: int = _column_default("bookkeeping_retention_years")
+    financial_year_end_day: int = _column_default("financial_year_end_day")
+    financial_year_end_month: int = _column_default("financial_year_end_month")
+    automatic_backups_kept: int = KEEP_AUTOMATIC
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RetentionPeriods:
+        default = cls()
+        return cls(
+            customer_years=settings.retention_years or default.customer_years,
+            bookkeeping_years=settings.bookkeeping_retention_years or default.bookkeeping_years,
+            financial_year_end_day=settings.financial_year_end_day
+            or default.financial_year_end_day,
+            financial_year_end_month=settings.financial_year_end_month
+            or default.financial_year_end_month,
+        )
 
 
 @dataclass(frozen=True)

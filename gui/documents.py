@@ -34,8 +34,13 @@ from gui.context import AppContext
 from gui.ops import DbOp
 from gui.printing import PrintPreview
 
-PDF, CSV, JSON = "pdf", "csv", "json"
-_FILTERS = {PDF: "lists.filter_pdf", CSV: "lists.filter_csv", JSON: "doc.filter_json"}
+PDF, CSV, JSON, HTML = "pdf", "csv", "json", "html"
+_FILTERS = {
+    PDF: "lists.filter_pdf",
+    CSV: "lists.filter_csv",
+    JSON: "doc.filter_json",
+    HTML: "lists.filter_html",
+}
 _print_dir: Path | None = None
 
 AskPath = Callable[[str], Path | None]  # suggested file name -> the chosen path, None: cancel

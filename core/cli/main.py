@@ -202,7 +202,8 @@ def _letterhead(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return Letterhead(company_name=""), StatementData()
 
 
-def _write_pdf(path: str, pdf: bytes) -> None:
+def _write_document(path: str, pdf: bytes) -> None:
+    """Write a document (a PDF or the statement's HTML) owner-only."""
     from core.files import write_private
 
     try:
@@ -218,16 +219,20 @@ def cmd_print_form(args: argparse.Namespace) -> int:
 
     letterhead, _statement = _letterhead(args)
     kind = "erasure" if args.kind == "anonymisation" else args.kind
-    _write_pdf(args.out, build_form(FormData(kind=kind), letterhead, args.doc_lang))
+    _write_document(args.out, build_form(FormData(kind=kind), letterhead, args.doc_lang))
     print(t("cli.pdf_written", path=args.out))
     return 0
 
 
 def cmd_print_statement(args: argparse.Namespace) -> int:
-    from core.documents.statement import build_statement
+    from core.documents.statement import build_statement, build_statement_html
 
     letterhead, statement = _letterhead(args)
-    _write_pdf(args.out, build_statement(statement, letterhead, args.doc_lang))
+    if args.format == "html":
+        _write_document(args.out, build_statement_html(statement, letterhead, args.doc_lang))
+        print(t("cli.html_written", path=args.out))
+        return 0
+    _write_document(args.out, build_statement(statement, letterhead, args.doc_lang))
     print(t("cli.pdf_written", path=args.out))
     return 0
 
@@ -288,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("print-statement", help=t("cli.help_print_statement"))
     p.add_argument("--lang", dest="doc_lang", choices=i18n.LANGUAGES, default="fi")
+    p.add_argument("--format", choices=("pdf", "html"), default="pdf", help=t("cli.help_format"))
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_print_statement)
 

@@ -8,6 +8,7 @@ objection kind, disclosure purpose, request kind) are the plain string values of
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,6 +17,7 @@ from typing import Any
 from core.errors import AppError
 from core.i18n import t
 from core.models import LETTERHEAD_REQUIRED
+from core.retention import RetentionPeriods
 
 
 class LetterheadIncomplete(AppError):
@@ -362,20 +364,19 @@ class LabelEntry:
 
 @dataclass(frozen=True)
 class StatementData:
-    """The privacy statement [S1]-[S17]; the controller's details come from the Letterhead."""
+    """The privacy statement [S1]-[S17]; the controller's details come from the Letterhead,
+    the retention periods from the core's own rules (``core.retention.RetentionPeriods``)."""
 
     statement_date: date | None = None
     purposes_text: str = ""  # empty: the standard wording of [S4]
-    retention_years: int = 3
-    bookkeeping_retention_years: int = 6
+    retention: RetentionPeriods = dataclasses.field(default_factory=RetentionPeriods)
 
     @classmethod
     def from_settings(cls, settings: Any) -> StatementData:
         return cls(
             statement_date=settings.statement_date,
             purposes_text=settings.purposes_text or "",
-            retention_years=settings.retention_years or 3,
-            bookkeeping_retention_years=settings.bookkeeping_retention_years or 6,
+            retention=RetentionPeriods.from_settings(settings),
         )
 
 

@@ -186,7 +186,7 @@ def build_label_run(
         slot += 1
     c.showPage()
     c.save()
-    return LabelRun(buf.getvalue(), tuple(shortened))
+    return LabelRun(L.archival_pdf(buf.getvalue()), tuple(shortened))
 
 
 def build_labels(
@@ -234,7 +234,7 @@ def build_test_page(
     _draw_text(c, sheet, sheet.box(0, offset_x, offset_y), text)
     c.showPage()
     c.save()
-    return buf.getvalue()
+    return L.archival_pdf(buf.getvalue())
 
 
 def _millimetres(value: float, lang: str) -> str:

@@ -1,4 +1,5 @@
-"""Blank signed-request forms and the privacy statement, printed from the office's own settings.
+"""Blank signed-request forms and the privacy statement (PDF, and HTML for the website),
+printed from the office's own settings.
 
 Neither holds personal data, so customer service may print them [S15]; each one is still
 recorded in the document registry (kind, language, author, time, SHA-256).
@@ -12,7 +13,7 @@ from core.customers.service import get_customer
 from core.documents.data import FORM_KINDS, Addressee, FormData, Letterhead, StatementData
 from core.documents.forms import build_form
 from core.documents.registry import record_document
-from core.documents.statement import build_statement
+from core.documents.statement import build_statement, build_statement_html
 from core.security import audit
 from core.security.permissions import Actor, Permission, require
 from core.settings import get_settings
@@ -90,3 +91,17 @@ def produce_statement(session: Session, actor: Actor, lang: str, filename: str =
     )
     record_document(session, actor.username, "privacy_statement", lang, pdf, filename=filename)
     return pdf
+
+
+def produce_statement_html(session: Session, actor: Actor, lang: str, filename: str = "") -> bytes:
+    """The same privacy statement as one HTML page for the office's website, in ``lang``."""
+    require(actor, Permission.BLANK_FORMS)
+    lang = choice("language", lang, ("fi", "en"))
+    settings = get_settings(session)
+    page = build_statement_html(
+        StatementData.from_settings(settings), Letterhead.from_settings(settings), lang
+    )
+    record_document(
+        session, actor.username, "privacy_statement_html", lang, page, filename=filename
+    )
+    return page

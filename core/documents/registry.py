@@ -26,6 +26,7 @@ KINDS: tuple[str, ...] = (
     "labels",
     "mailing_csv",
     "privacy_statement",
+    "privacy_statement_html",
     "recovery_sheet",
 )
 

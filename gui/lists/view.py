@@ -253,6 +253,15 @@ class ListsPage(QWidget):
             grid.addWidget(save, row, 1)
             grid.addWidget(print_, row, 2)
             self.form_buttons[kind] = (save, print_)
+        self.statement_html_button = QPushButton(t("lists.save_html"))
+        self.statement_html_button.setObjectName("save_statement_html")
+        self.statement_html_button.setToolTip(t("lists.save_html_hint"))
+        self.statement_html_button.setAccessibleName(
+            f"{t('lists.doc.statement')}: {t('lists.save_html')}"
+        )
+        self.statement_html_button.setEnabled(self.may_print_forms)
+        self.statement_html_button.clicked.connect(self.save_statement_html)
+        grid.addWidget(self.statement_html_button, kinds.index("statement"), 3)
         layout = QVBoxLayout(box)
         layout.addWidget(note)
         layout.addSpacing(6)
@@ -454,6 +463,19 @@ class ListsPage(QWidget):
             self,
             self._printout_build(kind),
             self._file_name(kind, documents.PDF),
+            on_saved=self._saved,
+        )
+
+    @Slot()
+    def save_statement_html(self) -> None:
+        """The privacy statement as an HTML page for the website, opened in the browser."""
+        actor, lang = self.ctx.actor, self.doc_lang()
+        documents.produce_and_save(
+            self.ctx,
+            self,
+            lambda s, filename: printouts.produce_statement_html(s, actor, lang, filename),
+            self._file_name("statement", documents.HTML),
+            documents.HTML,
             on_saved=self._saved,
         )
 

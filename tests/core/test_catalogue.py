@@ -152,6 +152,7 @@ def test_every_parametrised_key_exists() -> None:
     """Keys built at run time (f-strings) for each value they can take."""
     from core.customers.wipe import MODE_FOR_ACTION
     from core.documents.label_sheets import SHEETS
+    from core.documents.registry import KINDS
     from core.models import ObjectionKind, RequestKind, RequestState
 
     catalogue = load_catalogue()
@@ -165,6 +166,7 @@ def test_every_parametrised_key_exists() -> None:
         keys += [f"req.kind.{kind.value}", f"term.request.{kind.value}"]
     keys += [f"req.state.{s.value}" for s in RequestState]
     keys += [f"doc.labels.sheet.{sheet.id}" for sheet in SHEETS]
+    keys += [f"doc.kind.{kind}" for kind in KINDS]  # the documents' names on the screens
     for value, name in (("history.source.demo", "demo"), ("duplicates.history_source", "merge")):
         assert value in catalogue, name
     assert [k for k in keys if k not in catalogue] == []
@@ -204,6 +206,7 @@ FORBIDDEN_SYNONYMS = {
     "dokument": "asiakirja",
     "käyttäjärooli": "rooli",
     "säilytysvelvoiteeste": "este",
+    "kieltorekisterimerkin": "poistokirjaus",
 }
 
 

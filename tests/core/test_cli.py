@@ -209,3 +209,24 @@ def test_print_statement_uses_company_settings(cli) -> None:
     assert "Kotiasunnot Oy" in text and "Tietosuojaseloste" in text.replace(
         "TIETOSUOJASELOSTE", "Tietosuojaseloste"
     )
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_print_statement_as_html_writes_the_pdfs_text_owner_only(cli, lang: str) -> None:
+    from tests.core.test_statement import html_parts, pdf_body, words
+
+    init = cli("init", "--company", "Kotiasunnot Oy", "--manager", "anna", *LETTERHEAD_ARGS)
+    assert init.returncode == 0, init.stderr
+    page, pdf = cli.tmp / "seloste.html", cli.tmp / "seloste.pdf"
+    result = cli("print-statement", "--lang", lang, "--format", "html", "--out", str(page))
+    assert result.returncode == 0, result.stderr
+    assert str(page) in result.stdout and "HTML" in result.stdout
+    assert oct(page.stat().st_mode & 0o777) == "0o600"
+    assert cli("print-statement", "--lang", lang, "--out", str(pdf)).returncode == 0
+    assert pdf.read_bytes().startswith(b"%PDF")  # pdf stays the default
+    parsed = html_parts(page.read_bytes())
+    assert parsed.attrs["html"]["lang"] == lang
+    text = words(" ".join(parsed.text))
+    assert "Kotiasunnot" in text and text == words(pdf_body(pdf.read_bytes()))
+    bad = cli("print-statement", "--format", "docx", "--out", str(page))
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1

@@ -420,3 +420,52 @@ def test_no_word_of_the_other_language_in_any_document_kind(lang) -> None:
             pdf = build(lang)
         words = set(re.findall(r"[\wäöåÄÖÅ.-]+", text(pdf)))
         assert not words & other, f"{name} ({lang}): {sorted(words & other)}"
+
+
+# --- issue 15 point 8: PDF/A-2b ------------------------------------------------------------
+
+
+def _colour_operators(doc) -> set[str]:
+    """The colour-setting operators of every page's content."""
+    import pikepdf
+
+    found: set[str] = set()
+    for page in doc.pages:
+        for _operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) in ("k", "K", "rg", "RG", "g", "G", "cs", "CS", "sc", "scn"):
+                found.add(str(operator))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_every_pdf_is_marked_pdfa_2b_with_its_metadata_and_an_srgb_output_intent(lang) -> None:
+    import io
+
+    import pikepdf
+
+    for name, pdf in _every_pdf(lang).items():
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            meta = doc.open_metadata()
+            assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("2", "B"), name
+            # The XMP agrees with the information dictionary, as PDF/A requires.
+            info = doc.docinfo
+            assert meta["dc:title"] == str(info.Title), name
+            assert meta["dc:creator"] == ["Huoneistomyynti Mensonen Oy"], name
+            created = str(info.CreationDate)  # D:YYYYmmddHHMMSS+hh'mm'
+            stamp = f"{created[2:6]}-{created[6:8]}-{created[8:10]}T{created[10:12]}:"
+            assert meta["xmp:CreateDate"].startswith(stamp), name
+            assert meta["xmp:ModifyDate"] == meta["xmp:CreateDate"], name
+            assert "/Trapped" not in info and "/Keywords" not in info, name
+            # The packet is readable as it is (no filter) inside its xpacket wrapper.
+            assert "/Filter" not in doc.Root.Metadata, name
+            assert doc.Root.Metadata.read_raw_bytes().startswith(b"<?xpacket begin="), name
+            (intent,) = doc.Root.OutputIntents
+            assert intent.S == pikepdf.Name.GTS_PDFA1, name
+            assert str(intent.OutputConditionIdentifier) == "sRGB IEC61966-2.1", name
+            profile = intent.DestOutputProfile
+            icc = profile.read_bytes()
+            assert profile.N == 3 and icc[36:40] == b"acsp" and icc[16:20] == b"RGB ", name
+            assert not doc.is_encrypted and "/ID" in doc.trailer, name
+            assert doc.check_pdf_syntax() == [], name  # qpdf's structural check
+            # Only RGB and grey colours, both meant in that sRGB intent: no CMYK.
+            assert not {"k", "K"} & _colour_operators(doc), name

@@ -100,7 +100,7 @@ def test_anonymisation_puts_the_person_on_the_suppression_list(db, manager):
 
 @pytest.mark.parametrize(
     ("lang", "phrase"),
-    [("fi", "kieltorekisterimerkinnän"), ("en", "we keep only a suppression record")],
+    [("fi", "ainoastaan poistokirjauksen"), ("en", "we keep only a suppression record")],
 )
 def test_erasure_decision_says_the_suppression_record_is_kept_and_why(db, manager, lang, phrase):
     from core.requests.documents import produce_erasure_decision
@@ -117,7 +117,7 @@ def test_erasure_decision_says_the_suppression_record_is_kept_and_why(db, manage
 
 
 @pytest.mark.parametrize(
-    ("lang", "phrase"), [("fi", "kieltorekisterimerkintä"), ("en", "suppression record")]
+    ("lang", "phrase"), [("fi", "poistokirjaus"), ("en", "suppression record")]
 )
 def test_privacy_statement_explains_the_suppression_record(lang, phrase):
     from core.documents import samples

@@ -188,6 +188,24 @@ def test_privacy_statement_is_saved_in_the_chosen_language(
         assert (doc.kind, doc.language) == ("privacy_statement", "en")
 
 
+def test_privacy_statement_is_saved_as_html_for_the_website(
+    qtbot, db, manager, opened, save_to, tmp_path
+) -> None:
+    page = _page(qtbot, db, manager)
+    button = page.statement_html_button
+    assert button.text() == "Tallenna HTML…" and button.isEnabled()
+    save_to(None)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert len(opened) == 1 and opened[0].name.startswith("tietosuojaseloste-")
+    assert opened[0].suffix == ".html"
+    text = opened[0].read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and '<html lang="fi">' in text
+    assert "19. Oikeus tehdä valitus tietosuojavaltuutetulle" in text
+    with db.begin() as s:
+        doc = s.scalars(select(Document)).one()
+        assert (doc.kind, doc.language) == ("privacy_statement_html", "fi")
+
+
 def test_a_failed_build_shows_the_message_and_frees_the_buttons(
     qtbot, db, manager, opened, save_to, warnings, monkeypatch
 ) -> None:

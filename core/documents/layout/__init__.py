@@ -11,7 +11,8 @@ Builders use it as ``from core.documents import layout as L``:
 - ``styles``: page geometry, fonts, paragraph styles, text helpers;
 - ``blocks``: tables whose header repeats on every page, a sum line under one, signature, the
   Ombudsman's details;
-- ``page``: ``Letter``, which draws the letterhead, addressee and footer and builds the PDF.
+- ``page``: ``Letter``, which draws the letterhead, addressee and footer and builds the PDF;
+- ``archive``: ``archival_pdf``, the PDF/A-2b metadata and output intent every document gets.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
+from core.documents.layout.archive import archival_pdf
 from core.documents.layout.blocks import (
     data_table,
     key_value_table,
@@ -69,6 +71,7 @@ __all__ = [
     "Progress",
     "ParagraphStyle",
     "address_lines",
+    "archival_pdf",
     "bullets",
     "colors",
     "company_address",

@@ -23,6 +23,7 @@ from reportlab.platypus import (
 
 from core.clock import now, today
 from core.documents.data import Addressee, Letterhead, LetterheadIncomplete
+from core.documents.layout.archive import archival_pdf
 from core.documents.layout.styles import (
     COL_C,
     FONT,
@@ -272,7 +273,7 @@ class Letter:
         if progress is not None or should_abort is not None:
             doc.setProgressCallBack(_progress_callback(progress, should_abort))
         doc.build(story, canvasmaker=_Canvas)
-        return buf.getvalue()
+        return archival_pdf(buf.getvalue())
 
 
 def _closing_with_text(story: list[Flowable]) -> list[Flowable]:
