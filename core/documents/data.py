@@ -89,10 +89,15 @@ class Addressee:
 
 @dataclass(frozen=True)
 class Signatory:
-    """Who signs a letter: printed under the signature line."""
+    """Who signs a letter: printed under the signature line, with the title in the letter's
+    language (``title`` Finnish, ``title_en`` English; none rather than the other language's)."""
 
     full_name: str
     title: str = ""
+    title_en: str = ""
+
+    def title_in(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title
 
 
 # --- blank signed-request forms --------------------------------------------------------------

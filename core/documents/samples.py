@@ -57,7 +57,7 @@ def letterhead() -> Letterhead:
 
 
 def manager(lang: str = "fi") -> Signatory:
-    return Signatory("Jari Mensonen", "toimitusjohtaja" if lang == "fi" else "Managing Director")
+    return Signatory("Jari Mensonen", "toimitusjohtaja", "Managing Director")
 
 
 def addressee() -> Addressee:

@@ -100,7 +100,7 @@ def test_refusal_certificate_states_each_reason_and_the_ombudsman(lang: str) -> 
     for key in ("name", "postal_address", "visiting_address", "email", "phone", "web"):
         assert ombudsman[key][lang] in content
     assert "00531 Helsinki" in content and "Lintulahdenkuja 4" in content
-    assert "Jari Mensonen" in content and s.manager(lang).title in content
+    assert "Jari Mensonen" in content and s.manager(lang).title_in(lang) in content
     assert "Maija Meikäläinen" in content and "P-2025-0009" in content
     if lang == "fi":
         assert "Todistus tietojen korjaamisesta kieltäytymisestä" in content
