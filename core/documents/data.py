@@ -195,6 +195,20 @@ class FieldChangeRow:
 
 
 @dataclass(frozen=True)
+class ContactRetention:
+    """How long the person's contact data is kept, from ``core.retention``'s rule: until
+    ``until``, unless there is contact again; ``years`` from the latest contact or order
+    (``last_contact``), later when accounting keeps the orders (``orders_until``) or while an
+    invoice is unpaid (``unpaid``)."""
+
+    until: date
+    last_contact: date
+    years: int
+    orders_until: date | None = None
+    unpaid: bool = False
+
+
+@dataclass(frozen=True)
 class AccessReportData:
     person: PersonData
     addressee: Addressee
@@ -211,6 +225,7 @@ class AccessReportData:
     retention_text: str = ""  # empty: the standard wording built from the retention years
     bookkeeping_retention_years: int = 6
     signatory: Signatory | None = None
+    contact_retention: ContactRetention | None = None  # None: restricted (its own date)
 
 
 # --- rectification [S16] ---------------------------------------------------------------------
