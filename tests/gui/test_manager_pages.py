@@ -20,7 +20,7 @@ def test_users_model_passes_the_model_tester(qtmodeltester, gui_ctx_manager):
     model.set_rows(rows)
     qtmodeltester.check(model)
     assert model.rowCount() == 2
-    assert model.index(0, 3).data() == "esihenkilö"
+    assert model.index(0, 4).data() == "esihenkilö"
 
 
 def test_audit_model_passes_the_model_tester(qtmodeltester, gui_ctx_manager):
@@ -218,3 +218,63 @@ def test_settings_change_the_data_key_writes_the_new_sheet(
     with gui_ctx_manager.session() as s:
         assert data_key(s) != old
         assert list_entries(s, gui_ctx_manager.actor, action="key.rotated")
+
+
+def test_recipients_page_adds_validates_and_marks_a_missing_address(
+    qtbot, qtmodeltester, gui_ctx_manager, monkeypatch
+):
+    """Issue 15 point 3: a manager keeps the register; a bad Y-tunnus or email is refused
+    under its field, and an entry without a postal address is marked in the list."""
+    from gui.recipients import view as recipients_view
+
+    page = recipients_view.RecipientsPage(gui_ctx_manager)
+    qtbot.addWidget(page)
+    dialogs = []
+    entries = [
+        {"name": "Asuntotieto Oy", "business_id": "1234567-8", "email": "ei osoite"},
+        {"name": "Asuntotieto Oy", "business_id": "1572860-0", "city": "Helsinki"},
+    ]
+
+    def fill_and_save(dialog):
+        dialogs.append(dialog)
+        for name, value in entries.pop(0).items():
+            dialog.edits[name].setText(value)
+        dialog.submit()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    monkeypatch.setattr(recipients_view.RecipientDialog, "exec", fill_and_save)
+    page.add_button.click()
+    refused = dialogs[0]
+    assert refused.form.error_text("business_id") == "virheellinen Y-tunnus (muoto 1234567-8)"
+    assert refused.form.error_text("email") == "virheellinen sähköpostiosoite"
+    assert page.model.rowCount() == 0
+    page.add_button.click()
+    assert page.model.rowCount() == 1
+    qtmodeltester.check(page.model)
+    shown = [page.model.index(0, c).data() for c in range(page.model.columnCount())]
+    assert shown[:2] == ["Asuntotieto Oy", "1572860-0"]
+    assert shown[-1] == "Puuttuu: katuosoite, postinumero"
+    page.resize(1100, 420)
+    page.grab().save("/work/shots-recipients/recipients_page.png")
+    dialogs[0].grab().save("/work/shots-recipients/recipient_dialog_refused.png")
+
+
+def test_receptionist_has_no_recipients_page(gui_ctx_receptionist, gui_ctx_manager):
+    from gui.pages import pages_for
+
+    assert "recipients" not in {p.key for p in pages_for(gui_ctx_receptionist)}
+    assert "recipients" in {p.key for p in pages_for(gui_ctx_manager)}
+
+
+def test_user_dialog_marks_a_missing_english_title(qtbot):
+    dialog = UserDialog(lambda values: None)
+    qtbot.addWidget(dialog)
+    dialog.title_edit.setText("toimitusjohtaja")
+    assert dialog.form.error_text("title_en") == (
+        "Englanninkielisissä kirjeissä ei ole titteliä, ennen kuin se annetaan tähän."
+    )
+    dialog.title_en.setText("Managing Director")
+    assert dialog.form.error_text("title_en") == ""
+    assert dialog.values()["title_en"] == "Managing Director"
+    dialog.title_en.clear()
+    dialog.grab().save("/work/shots-recipients/user_dialog_title_en.png")
