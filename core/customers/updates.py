@@ -274,7 +274,9 @@ def apply_updates(
         label = source_label
     entry_id: int | None = None
     if source_label == Source.UPDATE_SERVICE.value:
-        entry_id = recipient_for_source(session, actor, source_name).id
+        name = validation.text("source_name", source_name, required=True)
+        if preview.updates:  # an entry only for a company whose data was taken in
+            entry_id = recipient_for_source(session, actor, name).id
     for upd in preview.updates:
         update_customer(
             session,

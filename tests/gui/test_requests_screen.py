@@ -218,3 +218,5 @@ def test_a_notice_to_a_recipient_without_address_is_refused_on_screen(qtbot, db,
         "Täydennä ne vastaanottajarekisteriin."
     )
     assert asker.saved == []
+    page.resize(1280, 800)
+    page.grab().save("/work/shots-recipients/request_notice_refused.png")
