@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.clock import now, today
@@ -57,10 +57,14 @@ class ErasureOutcome:
 
 
 def recipients_of(session: Session, customer_id: int) -> tuple[str, ...]:
+    """The recipients of the customer's disclosures by their register names (the names their
+    notices carry), oldest disclosure first."""
     names = session.execute(
-        select(Disclosure.recipient)
+        select(func.coalesce(Recipient.name, Disclosure.recipient))
+        .select_from(Disclosure)
+        .outerjoin(Recipient, Recipient.id == Disclosure.recipient_id)
         .where(Disclosure.customer_id == customer_id)
-        .order_by(Disclosure.disclosed_on)
+        .order_by(Disclosure.disclosed_on, Disclosure.id)
     ).scalars()
     return tuple(dict.fromkeys(names))
 
