@@ -14,7 +14,8 @@ tests all get it. Imports point down this map (a test fails on any import cycle)
                    desk changed the list: data_version or LISTEN), views (a customer's requests and
                    disclosures), duplicates (find and merge), updates (address updates),
                    wipe (the one definition of what erasure removes)
-    orders, disclosures, legal_holds, retention, statistics
+    orders, recipients (the register of recipients and sources), disclosures, legal_holds,
+                   retention, statistics
     requests/      intake, workflow (states, deadlines), queries, and one module per kind:
                    access, rectification, objection, erasure, anonymisation; documents
                    (the letters of a request)

@@ -13,7 +13,8 @@ from core import validation
 from core.clock import today
 from core.customers.service import FIELDS, get_customer
 from core.errors import ValidationError, ValidationErrors
-from core.models import Disclosure, DisclosurePurpose, TransferJustification
+from core.models import Disclosure, DisclosurePurpose, Recipient, TransferJustification
+from core.recipients import recipient_row
 from core.security import audit
 from core.security.permissions import Actor, Permission, require
 
@@ -25,26 +26,24 @@ def record_disclosure(
     session: Session,
     actor: Actor,
     customer_id: int,
-    recipient: str,
+    recipient_id: int,
     purpose: str,
     data_fields: Iterable[str],
     outside_eea: bool = False,
     justification: str = "",
     *,
-    recipient_address: str = "",
     disclosed_on: date | None = None,
 ) -> Disclosure:
-    """Record data handed to someone outside the company. Only the purposes of [S9]/[S10]
+    """Record data handed to an entry of the recipient register. Only the purposes of [S9]/[S10]
     are accepted; a transfer outside the EU/EEA needs the one justification [S10] allows, a
     ``TransferJustification`` (the technical implementation of the company or its partner)."""
     require(actor, Permission.CUSTOMERS)
     customer = get_customer(session, customer_id)
     errors: list[ValidationError] = []
     fields = [f.strip() for f in data_fields if f and f.strip()]
-    try:
-        recipient = validation.text("recipient", recipient, required=True)
-    except ValidationError as exc:
-        errors.append(exc)
+    recipient = session.get(Recipient, recipient_id) if recipient_id else None
+    if recipient is None:
+        errors.append(ValidationError("recipient", "validation.required"))
     try:
         purpose = validation.choice("purpose", purpose, DisclosurePurpose)
     except ValidationError as exc:
@@ -66,12 +65,14 @@ def record_disclosure(
     when = disclosed_on or today()
     if when > today():
         errors.append(ValidationError("disclosed_on", "validation.date_in_future"))
-    if errors:
+    if errors or recipient is None:
         raise ValidationErrors(errors)
     row = Disclosure(
         customer_id=customer.id,
-        recipient=recipient,
-        recipient_address=(recipient_address or "").strip()[:1000],
+        recipient_id=recipient.id,
+        # The name and address as they were at the time (the register entry may change).
+        recipient=recipient.name,
+        recipient_address=recipient_row(recipient).address_text,
         purpose=purpose,
         disclosed_on=when,
         data_fields=",".join(dict.fromkeys(fields)),
@@ -87,7 +88,7 @@ def record_disclosure(
         "disclosure.create",
         "customer",
         customer.id,
-        ["recipient", "purpose", "data_fields", "outside_eea"],
+        ["recipient_id", "purpose", "data_fields", "outside_eea"],
     )
     return row
 

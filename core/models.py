@@ -227,7 +227,9 @@ class User(Base):
     # Lower-cased username: the unique key, so "Anna" and "anna" are one user.
     username_key: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
+    # Printed under the signature: ``title`` in Finnish letters, ``title_en`` in English ones.
     title: Mapped[str] = mapped_column(String(200), default="")
+    title_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     role: Mapped[str] = _enum_column(Role)
     password_hash: Mapped[str] = mapped_column(String(255))
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -336,6 +338,25 @@ class Order(Base):
     __table_args__ = (Index("ix_orders_invoice_state", "invoice_state"),)
 
 
+class Recipient(Base):
+    """An organisation data comes from or goes to [S8][S9]: disclosures and update-service
+    imports point here; notices (correction, erasure) go only to an entry with an address."""
+
+    __tablename__ = "recipients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    business_id: Mapped[str] = mapped_column(String(20), default="")
+    street: Mapped[str] = mapped_column(String(200), default="")
+    postal_code: Mapped[str] = mapped_column(String(20), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    country: Mapped[str] = mapped_column(String(2), default="FI")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+
+
 class Disclosure(Base):
     """Data handed to someone outside the company [S9][S10]; correction notices go here [S16]."""
 
@@ -344,6 +365,10 @@ class Disclosure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int | None] = mapped_column(
         ForeignKey("customers.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    # The register entry; the name and address texts are kept as they were at the time.
+    recipient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recipients.id"), nullable=True, index=True
     )
     recipient: Mapped[str] = mapped_column(String(200))
     recipient_address: Mapped[str] = mapped_column(Text, default="")
@@ -371,6 +396,10 @@ class FieldChange(Base):
     old_value: Mapped[str] = mapped_column(Text, default="")
     new_value: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(300), default="")
+    # The register entry the data came from (an update-service import), when known.
+    source_recipient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recipients.id"), nullable=True
+    )
     changed_by: Mapped[str] = mapped_column(String(64), default="")
     changed_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 

@@ -26,6 +26,7 @@ from core.backup.files import KEEP_AUTOMATIC
 from core.clock import today
 from core.customers.wipe import wipe_customer
 from core.dates import add_years
+from core.errors import NotFound
 from core.i18n import format_date, t
 from core.legal_holds import retention_end
 from core.models import (
@@ -54,6 +55,20 @@ OPEN_REQUEST_STATES = (
 
 def _column_default(name: str) -> int:
     return int(Settings.__table__.c[name].default.arg)  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class ContactRetention:
+    """How long the person's contact data is kept, from ``core.retention``'s rule: until
+    ``until``, unless there is contact again; ``years`` from the latest contact or order
+    (``last_contact``), later when accounting keeps the orders (``orders_until``) or while an
+    invoice is unpaid (``unpaid``)."""
+
+    until: date
+    last_contact: date
+    years: int
+    orders_until: date | None = None
+    unpaid: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +104,43 @@ class RetentionPeriods:
             financial_year_end_month=settings.financial_year_end_month
             or default.financial_year_end_month,
         )
+
+
+def _last_contact(contact: date | None, created: datetime, newest: date | None) -> date:
+    """The latest contact or order: what the retention years are counted from."""
+    return max(d for d in (contact or created.date(), newest) if d is not None)
+
+
+def contact_retention(session: Session, customer_id: int) -> ContactRetention:
+    """Until when this customer's contact data is kept under the rule the retention batch
+    applies (``_candidates``): ``retention_years`` from the latest contact or order, and no
+    sooner than the accounting retention of the newest order ends; an unpaid invoice keeps
+    it until it is settled. The day given is the last day the data is kept."""
+    settings = get_settings(session)
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("error.not_found")
+    newest, unpaid = session.execute(
+        select(
+            func.max(Order.ordered_on),
+            func.count(Order.id).filter(
+                Order.invoice_state.in_([InvoiceState.OPEN.value, InvoiceState.IN_COLLECTION.value])
+            ),
+        ).where(Order.customer_id == customer_id)
+    ).one()
+    last = _last_contact(customer.last_contact_on, customer.created_at, newest)
+    until = add_years(last, settings.retention_years) - timedelta(days=1)
+    orders_until = None
+    if newest is not None:
+        ends = retention_end(
+            newest,
+            settings.bookkeeping_retention_years,
+            settings.financial_year_end_day,
+            settings.financial_year_end_month,
+        )
+        if ends > until:
+            until, orders_until = ends, ends
+    return ContactRetention(until, last, settings.retention_years, orders_until, bool(unpaid))
 
 
 @dataclass(frozen=True)
@@ -165,7 +217,7 @@ def _candidates(session: Session, ids: Iterable[int] | None = None) -> list[Rete
         q = q.where(Customer.id.in_(list(ids)))
     out: list[RetentionCandidate] = []
     for cid, first, last, contact, created, n, newest, _unpaid in session.execute(q):
-        last_contact = max(d for d in (contact or created.date(), newest) if d is not None)
+        last_contact = _last_contact(contact, created, newest)
         name = f"{first} {last}".strip()
         if not n:
             reason = t(

@@ -73,6 +73,12 @@ def _users(ctx: Any) -> Any:
     return UsersPage(ctx)
 
 
+def _recipients(ctx: Any) -> Any:
+    from gui.recipients.view import RecipientsPage
+
+    return RecipientsPage(ctx)
+
+
 def _audit(ctx: Any) -> Any:
     from gui.audit.view import AuditPage
 
@@ -94,6 +100,9 @@ PAGES: list[PageSpec] = [
     PageSpec("duplicates", "app.page.duplicates", Permission.MERGE, _duplicates, "Ctrl+9"),
     PageSpec("retention", "app.page.retention", Permission.RETENTION, _retention, "Ctrl+0"),
     PageSpec("users", "app.page.users", Permission.USERS, _users, "Ctrl+6"),
+    PageSpec(
+        "recipients", "app.page.recipients", Permission.RECIPIENTS, _recipients, "Ctrl+Shift+V"
+    ),
     PageSpec("audit", "app.page.audit", Permission.AUDIT_LOG, _audit, "Ctrl+7"),
     PageSpec("settings", "app.page.settings", Permission.SETTINGS, _settings, "Ctrl+8"),
 ]

@@ -149,7 +149,7 @@ def cmd_import_updates(args: argparse.Namespace) -> int:
     actor = login(db, args.user)
     with db.begin() as s:
         preview = preview_updates(s, actor, Path(args.file))
-        apply_updates(s, actor, preview, args.source)
+        apply_updates(s, actor, preview, args.source, args.source_name or "")
     print(preview.summary())
     for row in [*preview.unmatched, *preview.rejected][:20]:
         print(f"  {row.reason}", file=sys.stderr)
@@ -272,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--source", choices=("authority_update", "update_service"), default="authority_update"
     )
+    p.add_argument("--source-name", dest="source_name", help=t("cli.help_source_name"))
     p.set_defaults(func=cmd_import_updates)
 
     p = sub.add_parser("export-customers", help=t("cli.help_export"))

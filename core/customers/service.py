@@ -293,8 +293,10 @@ def update_customer(
     expected_version: int | None,
     history_source: str = "",
     audit_action: str = "customer.update",
+    source_recipient_id: int | None = None,
 ) -> Customer:
-    """Apply changes; a stale ``expected_version`` raises ``Conflict`` naming who saved last."""
+    """Apply changes; a stale ``expected_version`` raises ``Conflict`` naming who saved last.
+    ``source_recipient_id`` is the register entry the new values came from, kept in history."""
     require(actor, Permission.CUSTOMERS)
     customer = get_customer(session, customer_id)
     if expected_version is not None and customer.version != expected_version:
@@ -333,6 +335,7 @@ def update_customer(
                 old_value=old_shown,
                 new_value=new_shown,
                 source=history_source or "source.manual",
+                source_recipient_id=source_recipient_id,
                 changed_by=actor.username,
                 changed_at=stamp,
             )

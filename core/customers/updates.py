@@ -23,6 +23,7 @@ from core.customers.service import FIELDS, clean_customer, find_by_hetu, hetu_of
 from core.errors import AppError, ValidationError, ValidationErrors
 from core.i18n import format_date, t
 from core.models import Customer, CustomerState, Source
+from core.recipients import recipient_for_source
 from core.security.permissions import Actor, Permission, require
 from core.transfer.csvio import ignored_columns_text, read_table
 
@@ -254,16 +255,28 @@ def history_source(
 
 
 def apply_updates(
-    session: Session, actor: Actor, preview: UpdatePreview, source_label: str | None = None
+    session: Session,
+    actor: Actor,
+    preview: UpdatePreview,
+    source_label: str | None = None,
+    source_name: str = "",
 ) -> int:
     """Apply a preview's changes. ``source_label`` is ``authority_update`` (the default),
-    ``update_service`` or a ready label for field history. Someone else's save since the preview raises ``Conflict``
-    and the caller's transaction rolls back. Returns how many customers were updated."""
+    ``update_service`` or a ready label for field history. An update-service company is
+    named (``source_name``): its entry in the recipient register, picked or made, is kept
+    with each change, so a later correction notice goes to it (Art. 19). Someone else's save
+    since the preview raises ``Conflict`` and the caller's transaction rolls back. Returns how
+    many customers were updated."""
     require(actor, Permission.IMPORT)
     if not source_label or source_label in SOURCES:
         label = history_source(preview.file_name, source_label or SOURCES[0])
     else:
         label = source_label
+    entry_id: int | None = None
+    if source_label == Source.UPDATE_SERVICE.value:
+        name = validation.text("source_name", source_name, required=True)
+        if preview.updates:  # an entry only for a company whose data was taken in
+            entry_id = recipient_for_source(session, actor, name).id
     for upd in preview.updates:
         update_customer(
             session,
@@ -273,5 +286,6 @@ def apply_updates(
             upd.version,
             history_source=label,
             audit_action="customer.update_file",
+            source_recipient_id=entry_id,
         )
     return len(preview.updates)

@@ -328,16 +328,19 @@ def build_access_report(
         else [L.para(t("doc.access.purposes_default", lang), "full")]
     )
     story.append(L.para(t("doc.access.h.retention", lang), "h2"))
-    story += (
-        L.paras(data.retention_text, "full")
-        if data.retention_text
-        else [
+    own_dates = contact_retention_text(data, lang)
+    story += [L.para(line, "full") for line in own_dates]
+    # The office's own wording stays; the generic sentence only stands in for the person's
+    # own dates when there are none (a restricted customer's date is stated above).
+    if data.retention_text:
+        story += L.paras(data.retention_text, "full")
+    elif not own_dates:
+        story.append(
             L.para(
                 t("doc.access.retention_default", lang, years=data.bookkeeping_retention_years),
                 "full",
             )
-        ]
-    )
+        )
     story.append(L.para(t("doc.access.h.rights", lang), "h2"))
     story += rights_story(letterhead, lang)
     if data.signatory:
@@ -345,6 +348,29 @@ def build_access_report(
             L.signature_block(data.signatory, letterhead, lang, indent=False, contact=False)
         )
     return letter.build(story, progress=progress, should_abort=should_abort)
+
+
+def contact_retention_text(data: AccessReportData, lang: str) -> list[str]:
+    """The person's own dates: until when their contact data is kept, and why."""
+    kept = data.contact_retention
+    if kept is None:
+        return []
+    lines = [
+        t(
+            "doc.access.contact_kept_until",
+            lang,
+            count=kept.years,
+            date=format_date(kept.until, lang),
+            last=format_date(kept.last_contact, lang),
+        )
+    ]
+    if kept.orders_until:
+        lines.append(
+            t("doc.access.contact_kept_for_orders", lang, date=format_date(kept.orders_until, lang))
+        )
+    if kept.unpaid:
+        lines.append(t("doc.access.contact_kept_unpaid", lang))
+    return lines
 
 
 def build_access_json(data: AccessReportData, lang: str = "en") -> bytes:
@@ -369,5 +395,7 @@ def build_access_json(data: AccessReportData, lang: str = "en") -> bytes:
         "purposes": data.purposes_text or t("doc.access.purposes_default", lang),
         "retention": data.retention_text
         or t("doc.access.retention_default", lang, years=data.bookkeeping_retention_years),
+        "contact_retention": asdict(data.contact_retention) if data.contact_retention else None,
+        "contact_retention_text": " ".join(contact_retention_text(data, lang)),
     }
     return json_bytes(doc)

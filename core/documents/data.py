@@ -17,7 +17,7 @@ from typing import Any
 from core.errors import AppError
 from core.i18n import t
 from core.models import LETTERHEAD_REQUIRED
-from core.retention import RetentionPeriods
+from core.retention import ContactRetention, RetentionPeriods
 
 
 class LetterheadIncomplete(AppError):
@@ -91,10 +91,15 @@ class Addressee:
 
 @dataclass(frozen=True)
 class Signatory:
-    """Who signs a letter: printed under the signature line."""
+    """Who signs a letter: printed under the signature line, with the title in the letter's
+    language (``title`` Finnish, ``title_en`` English; none rather than the other language's)."""
 
     full_name: str
     title: str = ""
+    title_en: str = ""
+
+    def title_in(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title
 
 
 # --- blank signed-request forms --------------------------------------------------------------
@@ -208,6 +213,7 @@ class AccessReportData:
     retention_text: str = ""  # empty: the standard wording built from the retention years
     bookkeeping_retention_years: int = 6
     signatory: Signatory | None = None
+    contact_retention: ContactRetention | None = None  # None: restricted (its own date)
 
 
 # --- rectification [S16] ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ from decimal import Decimal
 from core.documents.data import (
     AccessReportData,
     Addressee,
+    ContactRetention,
     CorrectedField,
     CorrectionNoticeData,
     DisclosureRow,
@@ -57,7 +58,7 @@ def letterhead() -> Letterhead:
 
 
 def manager(lang: str = "fi") -> Signatory:
-    return Signatory("Jari Mensonen", "toimitusjohtaja" if lang == "fi" else "Managing Director")
+    return Signatory("Jari Mensonen", "toimitusjohtaja", "Managing Director")
 
 
 def addressee() -> Addressee:
@@ -144,6 +145,9 @@ def access_report(n_orders: int = 6, lang: str = "fi") -> AccessReportData:
             RequestRow("P-2025-0007", "access", date(2025, 3, 3), "in_progress"),
         ),
         documents=(DocumentRow("objection_confirmation", date(2024, 1, 9)),),
+        contact_retention=ContactRetention(
+            date(2031, 12, 31), date(2024, 11, 20), 3, date(2031, 12, 31), unpaid=True
+        ),
         field_history=(
             FieldChangeRow(
                 "street",

@@ -31,6 +31,7 @@ from core.models import (
 )
 from core.requests.erasure import addressee_of, signatory_of
 from core.requests.workflow import StateError, complete, get_request, require_in_progress
+from core.retention import contact_retention
 from core.security import audit
 from core.security.permissions import Actor, Permission, require
 from core.settings import get_settings
@@ -156,6 +157,7 @@ def collect_access_data(session: Session, actor: Actor, request_id: int) -> Acce
         purposes_text=settings.purposes_text or "",
         bookkeeping_retention_years=settings.bookkeeping_retention_years,
         signatory=signatory_of(actor),
+        contact_retention=None if c.restricted_until else contact_retention(session, c.id),
     )
 
 

@@ -13,6 +13,7 @@ from core.models import RequestKind
 from core.requests.erasure import (
     ErasureOutcome,
     check_decidable,
+    check_notice_addresses,
     decision_data,
     erasure_notices,
     recipients_of,
@@ -34,6 +35,7 @@ def anonymise(session: Session, actor: Actor, request_id: int, reasons: str = ""
     recipients = recipients_of(session, customer.id)
     if any(h.blocks for h in holds):
         return refuse_for_holds(session, actor, req, customer, holds, recipients, reasons)
+    check_notice_addresses(session, customer.id)
     data = decision_data(req, customer, actor, "erased", holds, recipients, session, reasons)
     complete(session, actor, req, "anonymised", data.reasons)
     notices = erasure_notices(session, req, customer, actor, "erased")

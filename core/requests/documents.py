@@ -35,11 +35,13 @@ from core.errors import ValidationError
 from core.i18n import t
 from core.legal_holds import check_legal_holds
 from core.models import ItemDecision, Request, RequestKind, RequestState
+from core.recipients import get_recipient, require_addresses
 from core.requests.access import collect_access_data
 from core.requests.erasure import (
     ErasureOutcome,
     addressee_from_text,
     addressee_of,
+    addressee_of_recipient,
     letterhead,
     signatory_of,
 )
@@ -241,9 +243,10 @@ def correction_notice_data(
         for i in req.items
         if i.decision == ItemDecision.ACCEPTED.value and i.field in target.fields
     )
-    name = target.label(_lang(req, lang))
+    if target.recipient_id is None:
+        raise ValidationError("recipient", "validation.required")
     return CorrectionNoticeData(
-        recipient=addressee_from_text(name, target.address),
+        recipient=addressee_of_recipient(get_recipient(session, target.recipient_id)),
         signatory=signatory_of(actor),
         subject_name=f"{customer.first_name} {customer.last_name}".strip(),
         corrected=corrected,
@@ -257,11 +260,23 @@ def correction_notice_data(
 def produce_correction_notices(
     session: Session, actor: Actor, request_id: int, lang: str | None = None
 ) -> list[Produced]:
-    """One notice per recipient and source of the corrected data (Art. 19)."""
+    """One notice per recipient and source of the corrected data (Art. 19) that is an entry of
+    the recipient register; the office's own channels and sources known only by their kind get
+    none. Every addressee's postal address is checked before the first notice is made: one
+    incomplete entry refuses them all (``RecipientIncomplete`` names it and what it lacks)."""
+    require(actor, Permission.LETTERS)
     req = get_request(session, request_id)
     language = _lang(req, lang)
+    addressed = [
+        target
+        for target in notification_targets(session, actor, request_id)
+        if target.recipient_id is not None
+    ]
+    require_addresses(
+        get_recipient(session, target.recipient_id) for target in addressed if target.recipient_id
+    )
     out = []
-    for n, target in enumerate(notification_targets(session, actor, request_id), start=1):
+    for n, target in enumerate(addressed, start=1):
         data = correction_notice_data(session, actor, request_id, target, language)
         if not data.corrected:
             continue

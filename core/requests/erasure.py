@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.clock import now, today
@@ -33,10 +33,12 @@ from core.models import (
     ErasureRecord,
     FieldChange,
     ObjectionKind,
+    Recipient,
     Request,
     RequestKind,
     RequestState,
 )
+from core.recipients import require_addresses
 from core.requests.workflow import complete, decide, get_request, move, require_in_progress
 from core.security import audit
 from core.security.permissions import Actor, Permission, require
@@ -55,10 +57,14 @@ class ErasureOutcome:
 
 
 def recipients_of(session: Session, customer_id: int) -> tuple[str, ...]:
+    """The recipients of the customer's disclosures by their register names (the names their
+    notices carry), oldest disclosure first."""
     names = session.execute(
-        select(Disclosure.recipient)
+        select(func.coalesce(Recipient.name, Disclosure.recipient))
+        .select_from(Disclosure)
+        .outerjoin(Recipient, Recipient.id == Disclosure.recipient_id)
         .where(Disclosure.customer_id == customer_id)
-        .order_by(Disclosure.disclosed_on)
+        .order_by(Disclosure.disclosed_on, Disclosure.id)
     ).scalars()
     return tuple(dict.fromkeys(names))
 
@@ -71,6 +77,17 @@ def addressee_of(customer: Customer) -> Addressee:
         customer.postal_code,
         customer.city,
         customer.country or "FI",
+    )
+
+
+def addressee_of_recipient(recipient: Recipient) -> Addressee:
+    return Addressee(
+        recipient.name,
+        "",
+        recipient.street,
+        recipient.postal_code,
+        recipient.city,
+        recipient.country or "FI",
     )
 
 
@@ -93,25 +110,19 @@ def erasure_notices(
     outcome: str,
     until: date | None = None,
 ) -> tuple[ErasureNoticeData, ...]:
-    """One Art. 19 notice per recipient of the customer's disclosures: the data items
-    disclosed to it (the union over its disclosures) and the latest disclosure date."""
-    by_recipient: dict[str, list[Disclosure]] = {}
-    for d in session.execute(
-        select(Disclosure)
-        .where(Disclosure.customer_id == customer.id)
-        .order_by(Disclosure.disclosed_on, Disclosure.id)
-    ).scalars():
-        by_recipient.setdefault(d.recipient, []).append(d)
+    """One Art. 19 notice per register entry the customer's data was disclosed to: the data
+    items disclosed to it (the union over its disclosures) and the latest disclosure date."""
+    by_recipient = disclosures_by_recipient(session, customer.id)
+    require_addresses(by_recipient)
     name = f"{customer.first_name} {customer.last_name}".strip()
     notices = []
     for recipient, rows in by_recipient.items():
         fields = dict.fromkeys(
             f.strip() for d in rows for f in (d.data_fields or "").split(",") if f.strip()
         )
-        address = next((d.recipient_address for d in reversed(rows) if d.recipient_address), "")
         notices.append(
             ErasureNoticeData(
-                recipient=addressee_from_text(recipient, address),
+                recipient=addressee_of_recipient(recipient),
                 signatory=signatory_of(actor),
                 subject_name=name,
                 data_fields=tuple(fields),
@@ -125,8 +136,29 @@ def erasure_notices(
     return tuple(notices)
 
 
+def disclosures_by_recipient(
+    session: Session, customer_id: int
+) -> dict[Recipient, list[Disclosure]]:
+    """The customer's disclosures per register entry, oldest first."""
+    out: dict[Recipient, list[Disclosure]] = {}
+    for d, r in session.execute(
+        select(Disclosure, Recipient)
+        .join(Recipient, Recipient.id == Disclosure.recipient_id)
+        .where(Disclosure.customer_id == customer_id)
+        .order_by(Disclosure.disclosed_on, Disclosure.id)
+    ):
+        out.setdefault(r, []).append(d)
+    return out
+
+
+def check_notice_addresses(session: Session, customer_id: int) -> None:
+    """Refuse (``RecipientIncomplete``) before anything is erased when a recipient of the
+    customer's data has no postal address for its Art. 19 notice."""
+    require_addresses(disclosures_by_recipient(session, customer_id))
+
+
 def signatory_of(actor: Actor) -> Signatory:
-    return Signatory(actor.full_name or actor.username, actor.title)
+    return Signatory(actor.full_name or actor.username, actor.title, actor.title_en)
 
 
 def letterhead(session: Session) -> Letterhead:
@@ -236,6 +268,7 @@ def erase(session: Session, actor: Actor, request_id: int, reasons: str = "") ->
     recipients = recipients_of(session, customer.id)
     if any(h.blocks for h in holds):
         return refuse_for_holds(session, actor, req, customer, holds, recipients, reasons)
+    check_notice_addresses(session, customer.id)
     outcome = "partly" if holds else "erased"
     data = decision_data(req, customer, actor, outcome, holds, recipients, session, reasons)
     complete(session, actor, req, outcome, data.reasons)

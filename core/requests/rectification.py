@@ -14,20 +14,22 @@ from core.clock import now
 from core.customers.service import (
     RECTIFICATION_SOURCE,
     get_customer,
+    history_source_text,
     require_editable,
     update_customer,
 )
 from core.errors import NotFound, ValidationError
-from core.i18n import t
 from core.models import (
     Disclosure,
     FieldChange,
     ItemDecision,
+    Recipient,
     Request,
     RequestItem,
     RequestKind,
     RequestState,
 )
+from core.recipients import recipient_row
 from core.requests.intake import current_value, requested_value
 from core.requests.workflow import (
     complete,
@@ -132,20 +134,28 @@ def finish_rectification(session: Session, actor: Actor, request_id: int) -> Req
     return req
 
 
+# The office's own sales channels: sources of data, never addressees of a notice.
+OWN_CHANNELS = ("source.shop", "source.web_service")
+
+
 @dataclass(frozen=True)
 class NotifyTarget:
     """Someone to tell about a correction (Art. 19): a recipient the data was disclosed to,
-    or a source the incorrect data came from."""
+    or a source the incorrect data came from. ``recipient_id`` is its register entry; a
+    target without one gets no notice, and ``not_addressed`` says why: ``own_channel`` (the
+    office's own sales channel) or ``no_entry`` (a source known only by its kind)."""
 
     relation: str  # "recipient" | "source"
     name: str
-    address: str  # free text lines; empty for a source we only know by its kind
+    address: str  # the register entry's address lines
     disclosed_on: date | None
     fields: tuple[str, ...]
+    recipient_id: int | None = None
+    not_addressed: str = ""
 
     def label(self, lang: str | None = None) -> str:
-        if self.name.startswith("source."):
-            return t(self.name, lang)
+        if self.recipient_id is None:
+            return history_source_text(self.name, lang)
         return self.name
 
 
@@ -153,16 +163,26 @@ def _is_internal(source: str) -> bool:
     return not source or any(source.startswith(p) for p in _INTERNAL_SOURCES)
 
 
+def _entry_target(
+    relation: str, entry: Recipient, on: date | None, fields: tuple[str, ...]
+) -> NotifyTarget:
+    return NotifyTarget(
+        relation, entry.name, recipient_row(entry).address_text, on, fields, entry.id
+    )
+
+
 def notification_targets(session: Session, actor: Actor, request_id: int) -> list[NotifyTarget]:
     """Recipients (disclosures of the customer that included a corrected field) and sources
-    (where the history says the corrected field came from) for the accepted items."""
+    (where the history says the corrected field came from) for the accepted items. Each
+    register entry appears once; the office's own channels and sources without a register
+    entry are listed with the reason they get no notice."""
     require(actor, Permission.REQUEST_INTAKE)
     req = get_request(session, request_id)
     fields = tuple(i.field for i in req.items if i.decision == ItemDecision.ACCEPTED.value)
     if not fields or req.customer_id is None:
         return []
     targets: list[NotifyTarget] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, object]] = set()
     for d in session.execute(
         select(Disclosure)
         .where(Disclosure.customer_id == req.customer_id)
@@ -170,23 +190,47 @@ def notification_targets(session: Session, actor: Actor, request_id: int) -> lis
     ).scalars():
         given = tuple(f.strip() for f in d.data_fields.split(",") if f.strip())
         hit = tuple(f for f in fields if not given or f in given)
-        if hit and ("recipient", d.recipient) not in seen:
-            seen.add(("recipient", d.recipient))
+        seen_as = ("recipient", d.recipient_id or d.recipient)
+        if not hit or seen_as in seen:
+            continue
+        seen.add(seen_as)
+        entry = session.get(Recipient, d.recipient_id) if d.recipient_id else None
+        if entry is not None:
+            targets.append(_entry_target("recipient", entry, d.disclosed_on, hit))
+        else:
             targets.append(
-                NotifyTarget("recipient", d.recipient, d.recipient_address, d.disclosed_on, hit)
+                NotifyTarget(
+                    "recipient",
+                    d.recipient,
+                    d.recipient_address,
+                    d.disclosed_on,
+                    hit,
+                    not_addressed="no_entry",
+                )
             )
     changes = session.execute(
         select(FieldChange)
         .where(FieldChange.customer_id == req.customer_id, FieldChange.field.in_([*fields, "*"]))
         .order_by(FieldChange.changed_at, FieldChange.id)
     ).scalars()
-    by_source: dict[str, list[str]] = {}
+    by_source: dict[tuple[int | None, str], list[str]] = {}
     for change in changes:
         if _is_internal(change.source):
             continue
         wanted = tuple(fields) if change.field == "*" else (change.field,)
-        bucket = by_source.setdefault(change.source, [])
+        source_key = (
+            change.source_recipient_id,
+            "" if change.source_recipient_id else change.source,
+        )
+        bucket = by_source.setdefault(source_key, [])
         bucket.extend(f for f in wanted if f not in bucket)
-    for source, named in by_source.items():
-        targets.append(NotifyTarget("source", source, "", None, tuple(named)))
+    for (entry_id, source), named in by_source.items():
+        entry = session.get(Recipient, entry_id) if entry_id else None
+        if entry is not None:
+            targets.append(_entry_target("source", entry, None, tuple(named)))
+        else:
+            reason = "own_channel" if source in OWN_CHANNELS else "no_entry"
+            targets.append(
+                NotifyTarget("source", source, "", None, tuple(named), not_addressed=reason)
+            )
     return targets

@@ -136,7 +136,13 @@ def _find_user(session: Session, username: str) -> User | None:
 
 def _actor(user: User) -> Actor:
     return Actor(
-        user.id, user.username, user.role, user.full_name, user.title, user.must_change_password
+        user.id,
+        user.username,
+        user.role,
+        user.full_name,
+        user.title,
+        user.must_change_password,
+        user.title_en,
     )
 
 
@@ -156,6 +162,7 @@ def create_first_manager(
     password: str,
     confidentiality_signed_on: date | None = None,
     title: str = "",
+    title_en: str = "",
 ) -> Actor:
     """The first user of a new database (``init`` and the first-run wizard)."""
     if session.execute(select(func.count(User.id))).scalar_one():
@@ -169,6 +176,7 @@ def create_first_manager(
         username_key=name.lower(),
         full_name=full_name.strip(),
         title=title.strip(),
+        title_en=title_en.strip(),
         role=Role.MANAGER.value,
         password_hash=hash_password(password),
         confidentiality_signed_on=confidentiality_signed_on or today(),
@@ -236,6 +244,7 @@ def create_user(
     confidentiality_signed_on: date | None,
     title: str = "",
     must_change_password: bool = True,
+    title_en: str = "",
 ) -> User:
     require(actor, Permission.USERS)
     name = _validate_username(username)
@@ -248,6 +257,7 @@ def create_user(
         username_key=name.lower(),
         full_name=full_name.strip(),
         title=title.strip(),
+        title_en=title_en.strip(),
         role=role,
         password_hash=hash_password(password),
         confidentiality_signed_on=confidentiality_signed_on,
@@ -440,6 +450,7 @@ def update_user(
     title: str,
     role: str,
     confidentiality_signed_on: date | None,
+    title_en: str = "",
 ) -> None:
     require(actor, Permission.USERS)
     user = _get_user(session, user_id)
@@ -456,12 +467,14 @@ def update_user(
         for name, new in (
             ("full_name", full_name.strip()),
             ("title", title.strip()),
+            ("title_en", title_en.strip()),
             ("role", role),
             ("confidentiality_signed_on", confidentiality_signed_on),
         )
         if getattr(user, name) != new
     ]
     user.full_name, user.title, user.role = full_name.strip(), title.strip(), role
+    user.title_en = title_en.strip()
     user.confidentiality_signed_on = confidentiality_signed_on
     if changed:
         audit.record(session, actor, "user.update", "user", user.id, changed)
@@ -480,6 +493,7 @@ class UserRow:
     confidentiality_signed_on: date | None
     last_login_at: object
     must_change_password: bool
+    title_en: str = ""
 
 
 def list_users(session: Session, actor: Actor) -> list[UserRow]:
@@ -498,6 +512,7 @@ def list_users(session: Session, actor: Actor) -> list[UserRow]:
             u.confidentiality_signed_on,
             u.last_login_at,
             u.must_change_password,
+            u.title_en,
         )
         for u in session.execute(select(User).order_by(User.username_key)).scalars()
     ]

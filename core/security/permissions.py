@@ -47,6 +47,7 @@ class Permission(enum.StrEnum):
     BACKUP = "backup"
     RETENTION = "retention"
     MERGE = "merge"
+    RECIPIENTS = "recipients"
 
 
 RECEPTIONIST_PERMISSIONS = frozenset(
@@ -75,8 +76,9 @@ class Actor:
     username: str
     role: str
     full_name: str = ""
-    title: str = ""
+    title: str = ""  # Finnish, printed under the signature of a Finnish letter
     must_change_password: bool = False
+    title_en: str = ""  # printed under the signature of an English letter
 
     def can(self, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS.get(self.role, frozenset())

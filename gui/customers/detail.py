@@ -41,6 +41,7 @@ from core.models import ObjectionKind, Source
 from core.security.permissions import Actor, Permission
 from gui import messages
 from gui.customers import tabs
+from gui.customers.disclosure import DisclosureDialog
 from gui.customers.form import FieldErrors, MessageBar, messages_of
 from gui.messages import confirm, error_text
 from gui.ops import DbOp
@@ -230,7 +231,15 @@ class CustomerDetailPanel(QWidget):
         orders_layout.addWidget(self.new_order_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.tabs.addTab(orders_page, t("customers.tab.orders"))
         self.tabs.addTab(_table(self.requests_model, 4), t("customers.tab.requests"))
-        self.tabs.addTab(_table(self.disclosures_model, 3), t("customers.tab.disclosures"))
+        disclosures_page = QWidget()
+        disclosures_layout = QVBoxLayout(disclosures_page)
+        disclosures_layout.setContentsMargins(4, 4, 4, 4)
+        disclosures_layout.addWidget(_table(self.disclosures_model, 3))
+        self.disclose_button = QPushButton(t("customers.disclosure.new"))
+        self.disclose_button.setObjectName("disclose")
+        self.disclose_button.clicked.connect(self.record_disclosure)
+        disclosures_layout.addWidget(self.disclose_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.tabs.addTab(disclosures_page, t("customers.tab.disclosures"))
         self.tabs.addTab(_table(self.history_model, 3), t("customers.tab.history"))
         right.addWidget(self.tabs)
 
@@ -650,6 +659,13 @@ class CustomerDetailPanel(QWidget):
 
     # --- orders ------------------------------------------------------------------------------
     @Slot()
+    @Slot()
+    def record_disclosure(self) -> None:
+        if self.customer_id is None:
+            return
+        if DisclosureDialog(self.ctx, self.customer_id, self).exec():
+            self.load(self.customer_id, keep_message=True)
+
     def _new_order(self) -> None:
         if self.customer_id is not None:
             self.new_order_requested.emit(self.customer_id)

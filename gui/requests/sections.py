@@ -85,12 +85,10 @@ def rectification(self: Any, lay: QVBoxLayout, has_customer: bool) -> None:
         lay.addWidget(para(t("req.notify_heading")))
         for target in self.targets:
             fields = ", ".join(t(f"field.{f}") for f in target.fields)
-            lay.addWidget(
-                para(
-                    f"• {target.label()} ({t(f'req.relation_{target.relation}')}: {fields})",
-                    muted=True,
-                )
-            )
+            line = f"• {target.label()} ({t(f'req.relation_{target.relation}')}: {fields})"
+            if target.not_addressed:
+                line += f": {t(f'req.not_notified_{target.not_addressed}')}"
+            lay.addWidget(para(line, muted=True))
     lay.addLayout(
         hrow(
             self._add("refusal_cert", t("req.refusal_cert"), self.refusal_certificate),

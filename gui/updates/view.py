@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from core.customers.updates import SOURCES, UpdatePreview, apply_updates, preview_updates
 from core.i18n import t
+from core.models import Source
+from core.recipients import list_recipients
 from gui.messages import show_error
 from gui.ops import DbOp
 from gui.rows import Column, RowsModel
@@ -72,6 +74,18 @@ class UpdatesDialog(QDialog):
         source_label = QLabel(t("updates.source"))
         source_label.setBuddy(self.source)
         form.addRow(source_label, self.source)
+        # An update-service company is named: its entry in the register of recipients.
+        self.source_name = QComboBox()
+        self.source_name.setEditable(True)
+        self.source_name.setAccessibleName(t("field.source_name"))
+        name_label = QLabel(t("field.source_name"))
+        name_label.setBuddy(self.source_name)
+        form.addRow(name_label, self.source_name)
+        self.source.currentIndexChanged.connect(self._source_changed)
+        self._source_changed()
+        DbOp(ctx, self, lambda s: [r.name for r in list_recipients(s, ctx.actor)]).success(
+            self.source_name.addItems
+        ).run()
 
         self.changes = RowsModel(
             [
@@ -114,6 +128,10 @@ class UpdatesDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
+
+    @Slot()
+    def _source_changed(self) -> None:
+        self.source_name.setEnabled(self.source.currentData() == Source.UPDATE_SERVICE.value)
 
     def _table(self, model: RowsModel, name: str) -> QTableView:
         view = QTableView()
@@ -190,6 +208,7 @@ class UpdatesDialog(QDialog):
         if preview is None or not preview.updates:
             return
         source = self.source.currentData()
+        name = self.source_name.currentText() if source == Source.UPDATE_SERVICE.value else ""
         ctx = self.ctx
 
         def done(count: int) -> None:
@@ -197,4 +216,6 @@ class UpdatesDialog(QDialog):
             self.apply_button.setEnabled(False)
             self.summary.setText(t("updates.applied", summary=preview.summary(updated=count)))
 
-        DbOp(ctx, self, lambda s: apply_updates(s, ctx.actor, preview, source)).success(done).run()
+        DbOp(ctx, self, lambda s: apply_updates(s, ctx.actor, preview, source, name)).success(
+            done
+        ).run()

@@ -36,6 +36,7 @@ COLUMNS = [
     _column("username", lambda r: str(r.username or "")),
     _column("full_name", lambda r: str(r.full_name or "")),
     _column("title", lambda r: str(r.title or "")),
+    _column("title_en", lambda r: str(r.title_en or "")),
     _column("role", lambda r: role_text(r.role)),
     _column("state", state_text),
     _column(

@@ -62,6 +62,7 @@ class UserDialog(QDialog):
         self.username.setReadOnly(not self.adding)
         self.full_name = QLineEdit(row.full_name if row else "")
         self.title_edit = QLineEdit(row.title if row else "")
+        self.title_en = QLineEdit(row.title_en if row else "")
         self.role = QComboBox()
         for role in (Role.RECEPTIONIST.value, Role.MANAGER.value):
             self.role.addItem(role_text(role), role)
@@ -72,6 +73,7 @@ class UserDialog(QDialog):
             ("username", t("field.username"), self.username, ""),
             ("full_name", t("field.full_name"), self.full_name, ""),
             ("title", t("field.title"), self.title_edit, t("setup.hint.title")),
+            ("title_en", t("field.title_en"), self.title_en, t("users.hint.title_en")),
             ("role", t("field.role"), self.role, ""),
             (
                 "confidentiality_signed_on",
@@ -112,12 +114,22 @@ class UserDialog(QDialog):
             layout.addWidget(note)
         layout.addWidget(self.form)
         layout.addWidget(buttons)
+        self.title_edit.textChanged.connect(self._mark_title_en)
+        self.title_en.textChanged.connect(self._mark_title_en)
+        self._mark_title_en()
+
+    @Slot()
+    def _mark_title_en(self) -> None:
+        """A Finnish title without its English one: English letters print no title."""
+        missing = bool(self.title_edit.text().strip()) and not self.title_en.text().strip()
+        self.form.set_error("title_en", t("users.title_en_missing") if missing else "")
 
     def values(self) -> dict[str, Any]:
         return {
             "username": self.username.text().strip(),
             "full_name": self.full_name.text(),
             "title": self.title_edit.text(),
+            "title_en": self.title_en.text(),
             "role": self.role.currentData(),
             "confidentiality_signed_on": date_of(self.signed_on),
             "password": self.password.text(),
@@ -126,6 +138,7 @@ class UserDialog(QDialog):
     @Slot()
     def submit(self) -> None:
         self.form.clear_errors()
+        self._mark_title_en()
         if self.adding and self.password.text() != self.again.text():
             self.form.set_errors({"again": t("users.password.mismatch")})
             return
@@ -326,6 +339,7 @@ class UsersPage(QWidget):
                 values["confidentiality_signed_on"],
                 values["title"],
                 must_change_password=True,
+                title_en=values["title_en"],
             ).id
 
         dialog = UserDialog(self.ctx, save, parent=self)
@@ -348,6 +362,7 @@ class UsersPage(QWidget):
                 row.id,
                 full_name=values["full_name"],
                 title=values["title"],
+                title_en=values["title_en"],
                 role=values["role"],
                 confidentiality_signed_on=values["confidentiality_signed_on"],
             )

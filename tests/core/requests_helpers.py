@@ -81,3 +81,24 @@ def new_request(
     kwargs.update(over)
     with db.begin() as s:
         return register_request(s, actor, **kwargs).id
+
+
+def recipient(
+    s,
+    actor,
+    name: str,
+    street: str = "Vastaanottajankatu 1",
+    postal_code: str = "00100",
+    city: str = "Helsinki",
+) -> int:
+    """The register entry of ``name`` (made with this address the first time it is named)."""
+    from sqlalchemy import select
+
+    from core.models import Recipient
+    from core.recipients import create_recipient
+
+    found = s.execute(select(Recipient.id).where(Recipient.name == name)).scalar()
+    if found is not None:
+        return found
+    data = {"name": name, "street": street, "postal_code": postal_code, "city": city}
+    return create_recipient(s, actor, data).id

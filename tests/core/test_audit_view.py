@@ -33,7 +33,7 @@ from core.security.audit import list_entries
 from core.security.audit_view import readable, readable_entries
 from core.transfer.exporting import export_audit, export_customers
 from tests.conftest import valid_hetu
-from tests.core.requests_helpers import add_order, make_customer, new_request
+from tests.core.requests_helpers import add_order, make_customer, new_request, recipient
 
 PASSWORD = "Pitka-Salasana-2026"
 CODE_LIKE = (re.compile(r"[a-z]+_[a-z_]+"), re.compile(r"\w+\.\w+"), re.compile(r"_id"))
@@ -58,7 +58,8 @@ def _everything(db, manager, tmp_path) -> dict[str, int]:
         customers.set_archived(s, manager, aino, True)
         customers.set_archived(s, manager, aino, False)
         customers.set_objections(s, manager, aino, ["publication"])
-        record_disclosure(s, manager, aino, "Luottotieto Oy", "credit_decision", ["first_name"])
+        entry = recipient(s, manager, "Luottotieto Oy")
+        record_disclosure(s, manager, aino, entry, "credit_decision", ["first_name"])
     number = add_order(db, manager, aino, date.today(), invoice_state="paid")
     with db.begin() as s:
         order_id = s.execute(select(Order.id).where(Order.number == number)).scalar_one()

@@ -35,7 +35,7 @@ from core.requests import (
 from core.requests.documents import produce_erasure_decision
 from core.requests.workflow import get_request
 from tests.conftest import valid_hetu
-from tests.core.requests_helpers import add_order, make_customer, new_request
+from tests.core.requests_helpers import add_order, make_customer, new_request, recipient
 
 RETAINED_YEAR = today().year - 3  # inside the 6-year bookkeeping retention
 EXPIRED_YEAR = today().year - 8  # its retention ended long ago
@@ -74,7 +74,9 @@ def test_partial_erasure_keeps_orders_in_retention_and_restricts_until_it_ends(d
     kept_old = add_order(db, manager, cid, date(RETAINED_YEAR - 1, 3, 1))
     kept_new = add_order(db, manager, cid, date(RETAINED_YEAR, 9, 1))
     with db.begin() as s:
-        record_disclosure(s, manager, cid, "Perintä Oy", "debt_collection", ["first_name"])
+        record_disclosure(
+            s, manager, cid, recipient(s, manager, "Perintä Oy"), "debt_collection", ["first_name"]
+        )
     rid = new_request(db, manager, "erasure", customer_id=cid)
     with db.begin() as s:
         outcome = erase(s, manager, rid)
@@ -140,7 +142,14 @@ def test_full_erasure_leaves_no_personal_value_in_the_database_file(db, manager)
         from core.customers.service import update_customer
 
         update_customer(s, manager, cid, {"city": "Oulunsalohelmi"}, None)
-        record_disclosure(s, manager, cid, "Luottotieto Oy", "credit_decision", ["first_name"])
+        record_disclosure(
+            s,
+            manager,
+            cid,
+            recipient(s, manager, "Luottotieto Oy"),
+            "credit_decision",
+            ["first_name"],
+        )
     rid = new_request(
         db,
         manager,
@@ -238,18 +247,26 @@ def test_disclosure_accepts_only_statement_purposes_and_eea_justification(db, ma
     cid = make_customer(db, manager)
     with db.begin() as s:
         with pytest.raises(ValidationErrors) as exc:
-            record_disclosure(s, manager, cid, "Mainostoimisto Oy", "marketing", ["email"])
+            record_disclosure(
+                s, manager, cid, recipient(s, manager, "Mainostoimisto Oy"), "marketing", ["email"]
+            )
         assert "purpose" in exc.value.by_field()
         with pytest.raises(ValidationErrors) as exc:
             record_disclosure(
-                s, manager, cid, "Cloud Inc", "partner_processing", ["email"], outside_eea=True
+                s,
+                manager,
+                cid,
+                recipient(s, manager, "Cloud Inc"),
+                "partner_processing",
+                ["email"],
+                outside_eea=True,
             )
         assert "outside_eea_justification" in exc.value.by_field()
         row = record_disclosure(
             s,
             manager,
             cid,
-            "Cloud Inc",
+            recipient(s, manager, "Cloud Inc"),
             "partner_processing",
             ["email"],
             outside_eea=True,

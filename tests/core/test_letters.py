@@ -13,7 +13,7 @@ from core.models import Document
 from core.requests import ItemInput, erase, refuse_request, withdraw_request
 from core.requests.documents import produce_refusal_decision
 from tests.conftest import pdf_text as text
-from tests.core.requests_helpers import add_order, make_customer, new_request
+from tests.core.requests_helpers import add_order, make_customer, new_request, recipient
 
 OMBUDSMAN = json.loads((RESOURCES / "ombudsman.json").read_text(encoding="utf-8"))
 COURT = {
@@ -102,13 +102,21 @@ def test_each_recipient_gets_an_erasure_notice_and_the_decision_lists_them(db, m
             s,
             manager,
             cid,
-            "Perintä Oy",
+            recipient(s, manager, "Perintä Oy", "Perintäkuja 3", "33100", "Tampere"),
             "debt_collection",
             ["first_name", "last_name", "email"],
-            recipient_address="Perintäkuja 3\n33100 Tampere",
         )
-        record_disclosure(s, manager, cid, "Perintä Oy", "debt_collection", ["street"])
-        record_disclosure(s, manager, cid, "Luottotieto Oy", "credit_decision", ["last_name"])
+        record_disclosure(
+            s, manager, cid, recipient(s, manager, "Perintä Oy"), "debt_collection", ["street"]
+        )
+        record_disclosure(
+            s,
+            manager,
+            cid,
+            recipient(s, manager, "Luottotieto Oy"),
+            "credit_decision",
+            ["last_name"],
+        )
     rid = new_request(db, manager, "erasure", customer_id=cid)
     with db.begin() as s:
         outcome = erase(s, manager, rid)
@@ -469,3 +477,61 @@ def test_every_pdf_is_marked_pdfa_2b_with_its_metadata_and_an_srgb_output_intent
             assert doc.check_pdf_syntax() == [], name  # qpdf's structural check
             # Only RGB and grey colours, both meant in that sRGB intent: no CMYK.
             assert not {"k", "K"} & _colour_operators(doc), name
+
+
+@pytest.mark.parametrize("title_en", ["Managing Director", ""])
+def test_an_english_letter_signed_by_a_manager_with_a_finnish_title_has_no_finnish_word(
+    monkeypatch, title_en
+) -> None:
+    """Every document kind, signed the way the app signs (the acting user's titles): the
+    English letter carries the English title, or none, never "toimitusjohtaja"."""
+    import re
+    from dataclasses import replace
+
+    from core.documents import samples
+    from core.requests.erasure import signatory_of
+    from core.security.permissions import Actor
+    from tests.render_documents import builders
+
+    actor = Actor(1, "jari", "manager", "Jari Mensonen", "toimitusjohtaja")
+    if title_en:
+        actor = replace(actor, title_en=title_en)
+    monkeypatch.setattr(samples, "manager", lambda lang="fi": signatory_of(actor))
+    for name, build in builders().items():
+        if name in ("access_json", "mailing_csv"):
+            continue
+        content = text(build("en"))
+        words = set(re.findall(r"[\wäöåÄÖÅ.-]+", content))
+        assert not words & FINNISH_WORDS, f"{name}: {sorted(words & FINNISH_WORDS)}"
+        if name == "refusal_decision":
+            assert ("Managing Director" in content) == bool(title_en)
+            assert "Jari Mensonen" in content
+    finnish = text(builders()["refusal_decision"]("fi"))
+    assert "toimitusjohtaja" in finnish and "Managing Director" not in finnish
+
+
+def test_the_users_english_title_signs_english_letters(db, manager) -> None:
+    from core.security.auth import attempt_login, list_users, update_user
+    from tests.conftest import MANAGER_PASSWORD
+
+    with db.begin() as s:
+        me = next(u for u in list_users(s, manager) if u.username == "manager")
+        update_user(
+            s,
+            manager,
+            me.id,
+            full_name=me.full_name,
+            title="Toimitusjohtaja",
+            title_en="Managing Director",
+            role=me.role,
+            confidentiality_signed_on=me.confidentiality_signed_on,
+        )
+    signer = attempt_login(db, "manager", MANAGER_PASSWORD)
+    cid = make_customer(db, signer)
+    rid = new_request(db, signer, "access", customer_id=cid)
+    with db.begin() as s:
+        refuse_request(s, signer, rid, "Pyyntö on jo käsitelty.")
+        english = text(produce_refusal_decision(s, signer, rid, "en").content)
+        finnish = text(produce_refusal_decision(s, signer, rid, "fi").content)
+    assert "Managing Director" in english and "Toimitusjohtaja" not in english
+    assert "Toimitusjohtaja" in finnish and "Managing Director" not in finnish

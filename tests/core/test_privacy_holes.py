@@ -20,7 +20,7 @@ from core.security import auth
 from core.security.auth import attempt_login, create_user, set_active
 from core.transfer.exporting import export_customers
 from tests.conftest import CLI_PASSWORD
-from tests.core.requests_helpers import make_customer
+from tests.core.requests_helpers import make_customer, recipient
 
 
 @pytest.mark.parametrize(
@@ -117,7 +117,7 @@ def test_transfer_outside_eea_only_for_technical_implementation(db, manager):
                 s,
                 manager,
                 cid,
-                "Cloud Inc",
+                recipient(s, manager, "Cloud Inc"),
                 "partner_processing",
                 ["email"],
                 outside_eea=True,
@@ -128,7 +128,7 @@ def test_transfer_outside_eea_only_for_technical_implementation(db, manager):
             s,
             manager,
             cid,
-            "Cloud Inc",
+            recipient(s, manager, "Cloud Inc"),
             "partner_processing",
             ["email"],
             outside_eea=True,

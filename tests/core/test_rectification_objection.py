@@ -24,7 +24,7 @@ from core.requests.documents import (
 )
 from core.requests.workflow import get_request
 from tests.conftest import valid_hetu
-from tests.core.requests_helpers import make_customer, new_request
+from tests.core.requests_helpers import make_customer, new_request, recipient
 
 
 def _items(db, rid):
@@ -39,12 +39,13 @@ def test_rectification_applies_accepted_items_and_lists_recipients(db, manager) 
             s,
             manager,
             cid,
-            "Perintä Oy Saatava",
+            recipient(s, manager, "Perintä Oy Saatava", "Perintäkuja 3", "33100", "Tampere"),
             "debt_collection",
             ["first_name", "last_name", "street"],
-            recipient_address="Perintäkuja 3\n33100 Tampere",
         )
-        record_disclosure(s, manager, cid, "Luottotieto Oy", "credit_decision", ["email"])
+        record_disclosure(
+            s, manager, cid, recipient(s, manager, "Luottotieto Oy"), "credit_decision", ["email"]
+        )
     rid = new_request(
         db,
         manager,
@@ -76,11 +77,13 @@ def test_rectification_applies_accepted_items_and_lists_recipients(db, manager) 
         names = {(t.relation, t.name) for t in targets}
         assert ("recipient", "Perintä Oy Saatava") in names
         assert ("recipient", "Luottotieto Oy") not in names  # got only the email
-        assert ("source", "source.update_service") in names
+        # A source known only by its kind has no register entry: listed, not addressed.
+        unknown = next(t for t in targets if t.name == "source.update_service")
+        assert unknown.not_addressed == "no_entry" and unknown.recipient_id is None
         assert get_request(s, rid).decision == "partly_accepted"
         cert = produce_refusal_certificate(s, manager, rid)
         notices = produce_correction_notices(s, manager, rid)
-        assert cert.content.startswith(b"%PDF") and len(notices) == 2
+        assert cert.content.startswith(b"%PDF") and len(notices) == 1
 
 
 def test_rectification_of_hetu_is_never_stored_in_clear(db, manager) -> None:
@@ -174,10 +177,9 @@ def test_corrected_hetu_is_notified_to_its_recipient_without_any_code(
             s,
             manager,
             cid,
-            "Luottotieto Oy",
+            recipient(s, manager, "Luottotieto Oy", "Tietotie 1", "00100", "Helsinki"),
             "credit_decision",
             ["first_name", "last_name", "hetu"],
-            recipient_address="Tietotie 1\n00100 Helsinki",
         )
     rid = new_request(
         db, manager, "rectification", customer_id=cid, items=(ItemInput("hetu", new, "väärä"),)

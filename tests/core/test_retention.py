@@ -187,3 +187,53 @@ def test_retention_is_for_managers_only(db, receptionist) -> None:
         retention_candidates(s, receptionist)
     with db.begin() as s, pytest.raises(PermissionDenied):
         apply_retention(s, receptionist, [1])
+
+
+def test_the_access_report_gives_the_persons_own_retention_dates(db, manager) -> None:
+    """Issue 15 point 5: the report says until when this person's contact data is kept, from
+    the rule the retention batch applies, and the batch agrees with the date it gives."""
+    import json
+    from datetime import date
+
+    from core import clock
+    from core.requests.documents import produce_access_json, produce_access_report
+    from tests.conftest import pdf_text
+    from tests.core.requests_helpers import add_order, make_customer, new_request
+
+    quiet = make_customer(db, manager, email="q@example.fi", last_contact_on=date(2025, 1, 15))
+    buyer = make_customer(db, manager, email="b@example.fi", last_contact_on=date(2025, 1, 15))
+    add_order(db, manager, buyer, date(2024, 5, 1), invoice_state="open")
+    texts = {}
+    for cid, lang in ((quiet, "fi"), (buyer, "fi"), (buyer, "en")):
+        rid = new_request(db, manager, "access", customer_id=cid)
+        with db.begin() as s:
+            texts[cid, lang] = " ".join(
+                pdf_text(produce_access_report(s, manager, rid, lang).content).split()
+            )
+            exported = json.loads(produce_access_json(s, manager, rid, lang).content)
+    assert (
+        "Yhteystietojanne säilytetään 14.1.2028 asti, ellette sitä ennen ota meihin yhteyttä "
+        "tai tilaa meiltä: ne säilytetään 3 vuotta viimeisimmästä yhteydenotostanne tai "
+        "tilauksestanne, joka oli 15.1.2025."
+    ) in texts[quiet, "fi"]
+    assert "Yhteystietojanne säilytetään 31.12.2030 asti" in texts[buyer, "fi"]
+    assert "kirjanpitoaineisto säilytetään 31.12.2030 asti" in texts[buyer, "fi"]
+    assert "kunnes lasku on maksettu" in texts[buyer, "fi"]
+    assert "Your contact details are kept until 2030-12-31" in texts[buyer, "en"]
+    assert exported["contact_retention"]["until"] == "2030-12-31"
+    # The batch deletes such a customer (here one with no request open) the day after the
+    # date the report gives, not before.
+    from core.retention import contact_retention
+
+    twin = make_customer(db, manager, email="t@example.fi", last_contact_on=date(2025, 1, 15))
+    with db.begin() as s:
+        assert contact_retention(s, twin).until == date(2028, 1, 14)
+    try:
+        clock.shift((date(2028, 1, 14) - today()).days * 86400)
+        with db.begin() as s:
+            assert twin not in {c.customer_id for c in retention_candidates(s, manager)}
+        clock.shift(86400)
+        with db.begin() as s:
+            assert twin in {c.customer_id for c in retention_candidates(s, manager)}
+    finally:
+        clock.reset()

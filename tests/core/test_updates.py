@@ -151,7 +151,7 @@ def test_update_service_label_and_permissions(db, manager, receptionist, people,
     path = write(tmp_path, f"hetu;postitoimipaikka\n{HETU_B};Kemi\n", name="posti.csv")
     with db.begin() as s:
         preview = preview_updates(s, receptionist, path)
-        apply_updates(s, receptionist, preview, "update_service")
+        apply_updates(s, receptionist, preview, "update_service", "Posti Oy")
         history = customer_history(s, manager, people[2])
     assert history[0].source.startswith("Päivityspalveluyritys, tiedosto posti.csv")
     from core.security.permissions import Actor
@@ -191,3 +191,68 @@ def test_cli_import_updates_prints_summary_and_exits_1_on_unmatched(cli) -> None
     assert "row 3" in result.stderr and "Traceback" not in result.stderr
     again = cli("import-updates", str(mixed), "--user", "anna")
     assert "päivitetty 0, ennallaan 1, ei löytynyt 1, hylätty 0" in again.stdout
+
+
+def test_an_update_service_import_names_its_register_entry_and_notices_go_to_it(
+    db, manager, people, tmp_path
+) -> None:
+    """The file name is no addressee: the import names the company, whose register entry
+    (picked or made) the changes keep; a later correction's notice goes to that entry once
+    its address is complete."""
+    from sqlalchemy import select
+
+    from core.errors import ValidationError
+    from core.models import FieldChange, Recipient, RequestItem
+    from core.recipients import RecipientIncomplete, update_recipient
+    from core.requests import ItemInput, decide_rectification, finish_rectification
+    from core.requests.documents import produce_correction_notices
+    from core.requests.rectification import notification_targets
+    from tests.conftest import pdf_text
+    from tests.core.requests_helpers import new_request
+
+    path = write(tmp_path, f"hetu;postitoimipaikka\n{HETU_B};Kemi\n", name="posti.csv")
+    with db.begin() as s:
+        preview = preview_updates(s, manager, path)
+        with pytest.raises(ValidationError) as exc:
+            apply_updates(s, manager, preview, "update_service")
+        assert exc.value.field == "source_name"
+    with db.begin() as s:
+        apply_updates(s, manager, preview, "update_service", "posti oy")
+    with db.begin() as s:
+        apply_updates(s, manager, preview_updates(s, manager, path), "update_service", "POSTI OY")
+        entries = s.execute(select(Recipient)).scalars().all()
+        assert [e.name for e in entries] == ["posti oy"]  # picked again, not made twice
+        change = s.execute(select(FieldChange).where(FieldChange.field == "city")).scalar_one()
+        assert change.source_recipient_id == entries[0].id
+        entry_id = entries[0].id
+    rid = new_request(
+        db, manager, "rectification", customer_id=people[2], items=(ItemInput("city", "Oulu"),)
+    )
+    with db.begin() as s:
+        item = s.execute(select(RequestItem.id).where(RequestItem.request_id == rid)).scalar()
+        decide_rectification(s, manager, item, True)
+        finish_rectification(s, manager, rid)
+        targets = notification_targets(s, manager, rid)
+        assert [(t.relation, t.name, t.recipient_id) for t in targets if t.recipient_id] == [
+            ("source", "posti oy", entry_id)
+        ]
+        assert not any("posti.csv" in t.label() for t in targets)
+    with db.begin() as s, pytest.raises(RecipientIncomplete) as refused:
+        produce_correction_notices(s, manager, rid)
+    assert "posti oy" in refused.value.message()
+    with db.begin() as s:
+        update_recipient(
+            s,
+            manager,
+            entry_id,
+            {
+                "name": "Posti Oy",
+                "street": "Postintaival 7",
+                "postal_code": "00230",
+                "city": "Helsinki",
+            },
+        )
+    with db.begin() as s:
+        (notice,) = produce_correction_notices(s, manager, rid)
+    content = pdf_text(notice.content)
+    assert "Posti Oy" in content and "Postintaival 7" in content and "posti.csv" not in content

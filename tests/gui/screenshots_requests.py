@@ -14,7 +14,7 @@ from gui.context import AppContext
 from gui.requests.intake import NewRequestDialog
 from gui.requests.view import RequestsPage
 from gui.tasks import SyncTaskRunner
-from tests.core.requests_helpers import add_order, make_customer, new_request
+from tests.core.requests_helpers import add_order, make_customer, new_request, recipient
 from tests.gui.test_requests_screen import FakeAsker
 
 OUT = Path("/tmp/shots")
@@ -42,10 +42,11 @@ def test_shots(qtbot, db, manager, receptionist, tmp_path) -> None:
                     s,
                     manager,
                     cid,
-                    "Perintä Oy Saatava",
+                    recipient(
+                        s, manager, "Perintä Oy Saatava", "Perintäkuja 3", "33100", "Tampere"
+                    ),
                     "debt_collection",
                     ["street", "last_name"],
-                    recipient_address="Perintäkuja 3\n33100 Tampere",
                 )
             new_request(db, receptionist, "access", received_on=today() - timedelta(days=40))
             new_request(db, receptionist, "erasure", c2, received_on=today() - timedelta(days=26))

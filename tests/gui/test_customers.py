@@ -288,3 +288,33 @@ def test_a_long_list_shows_its_count_once_the_rest_is_in(page, qtbot, db, manage
     search(page, qtbot, "pitka")
     assert page.model.rowCount() == 5
     assert page.count.text() == "5 asiakasta"
+
+
+def test_disclosure_dialog_records_a_recipient_chosen_from_the_register(qtbot, gui_ctx_manager):
+    """Issue 15 point 3: the recipient comes from the register, its missing address is said at
+    once, and the disclosure points at the entry."""
+    from core.disclosures import list_disclosures
+    from core.recipients import create_recipient
+    from gui.customers.disclosure import DisclosureDialog
+    from tests.core.requests_helpers import make_customer
+
+    ctx = gui_ctx_manager
+    cid = make_customer(ctx.db, ctx.actor)
+    with ctx.session() as s:
+        entry_id = create_recipient(s, ctx.actor, {"name": "Asuntotieto Oy", "city": "Espoo"}).id
+    dialog = DisclosureDialog(ctx, cid)
+    qtbot.addWidget(dialog)
+    assert dialog.recipient.currentText() == "Asuntotieto Oy"
+    assert dialog.form.error_text("recipient") == "Puuttuu: katuosoite, postinumero"
+    dialog.submit()
+    assert dialog.form.error_text("data_fields") == "pakollinen tieto puuttuu"
+    dialog.items.item(0).setCheckState(Qt.CheckState.Checked)
+    dialog.purpose.setCurrentIndex(dialog.purpose.findData("credit_decision"))
+    assert dialog.form.error_text("recipient") == "Puuttuu: katuosoite, postinumero"
+    dialog.show()
+    dialog.submit()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    with ctx.session() as s:
+        (shown,) = list_disclosures(s, ctx.actor, cid)
+    assert shown.recipient == "Asuntotieto Oy" and shown.data_fields == ("first_name",)
+    assert dialog.recorded is not None and entry_id

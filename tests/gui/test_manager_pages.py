@@ -22,7 +22,7 @@ def test_users_model_passes_the_model_tester(qtmodeltester, gui_ctx_manager):
     model.set_rows(rows)
     qtmodeltester.check(model)
     assert model.rowCount() == 2
-    assert model.index(0, 3).data() == "esihenkilö"
+    assert model.index(0, 4).data() == "esihenkilö"
 
 
 def test_audit_model_passes_the_model_tester(qtmodeltester, gui_ctx_manager):
@@ -307,3 +307,58 @@ def test_user_dialog_saves_once_and_keeps_what_was_typed_when_refused(qtbot, gui
     assert dialog.form.error_text("username") == "käyttäjätunnus on jo käytössä"
     assert dialog.save_button.isEnabled() and dialog.full_name.text() == "Toinen"
     assert dialog.result() != dialog.DialogCode.Accepted
+
+
+def test_recipients_page_adds_validates_and_marks_a_missing_address(
+    qtbot, qtmodeltester, gui_ctx_manager, monkeypatch
+):
+    """Issue 15 point 3: a manager keeps the register; a bad Y-tunnus or email is refused
+    under its field, and an entry without a postal address is marked in the list."""
+    from gui.recipients import view as recipients_view
+
+    page = recipients_view.RecipientsPage(gui_ctx_manager)
+    qtbot.addWidget(page)
+    dialogs = []
+    entries = [
+        {"name": "Asuntotieto Oy", "business_id": "1234567-8", "email": "ei osoite"},
+        {"name": "Asuntotieto Oy", "business_id": "1572860-0", "city": "Helsinki"},
+    ]
+
+    def fill_and_save(dialog):
+        dialogs.append(dialog)
+        for name, value in entries.pop(0).items():
+            dialog.edits[name].setText(value)
+        dialog.submit()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    monkeypatch.setattr(recipients_view.RecipientDialog, "exec", fill_and_save)
+    page.add_button.click()
+    refused = dialogs[0]
+    assert refused.form.error_text("business_id") == "virheellinen Y-tunnus (muoto 1234567-8)"
+    assert refused.form.error_text("email") == "virheellinen sähköpostiosoite"
+    assert page.model.rowCount() == 0
+    page.add_button.click()
+    assert page.model.rowCount() == 1
+    qtmodeltester.check(page.model)
+    shown = [page.model.index(0, c).data() for c in range(page.model.columnCount())]
+    assert shown[:2] == ["Asuntotieto Oy", "1572860-0"]
+    assert shown[-1] == "Puuttuu: katuosoite, postinumero"
+
+
+def test_receptionist_has_no_recipients_page(gui_ctx_receptionist, gui_ctx_manager):
+    from gui.pages import pages_for
+
+    assert "recipients" not in {p.key for p in pages_for(gui_ctx_receptionist)}
+    assert "recipients" in {p.key for p in pages_for(gui_ctx_manager)}
+
+
+def test_user_dialog_marks_a_missing_english_title(qtbot, gui_ctx_manager):
+    dialog = UserDialog(gui_ctx_manager, lambda s, values: None)
+    qtbot.addWidget(dialog)
+    dialog.title_edit.setText("toimitusjohtaja")
+    assert dialog.form.error_text("title_en") == (
+        "Englanninkielisissä kirjeissä ei ole titteliä, ennen kuin se annetaan tähän."
+    )
+    dialog.title_en.setText("Managing Director")
+    assert dialog.form.error_text("title_en") == ""
+    assert dialog.values()["title_en"] == "Managing Director"

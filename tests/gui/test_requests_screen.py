@@ -211,3 +211,42 @@ def test_intake_reads_the_scan_on_the_task_runner_and_registers_once(
     assert len(runner.pending) == 1
     runner.run_pending()
     assert read == [scan] and dialog.request_id is not None, dialog.error.text()
+
+
+def test_a_notice_to_a_recipient_without_address_is_refused_on_screen(qtbot, db, manager, tmp_path):
+    """Issue 15 point 3: the screen lists the office's own channel as no addressee, and the
+    notices button says which register entry to complete; nothing is saved."""
+    from PySide6.QtWidgets import QLabel
+    from sqlalchemy import select
+
+    from core.disclosures import record_disclosure
+    from core.models import RequestItem
+    from core.recipients import create_recipient
+    from core.requests import ItemInput, decide_rectification, finish_rectification
+
+    cid = make_customer(db, manager, source="shop")
+    with db.begin() as s:
+        entry = create_recipient(s, manager, {"name": "Asuntotieto Oy", "city": "Helsinki"})
+        record_disclosure(s, manager, cid, entry.id, "credit_decision", ["city"])
+    rid = new_request(
+        db, manager, "rectification", customer_id=cid, items=(ItemInput("city", "Espoo"),)
+    )
+    with db.begin() as s:
+        item = s.execute(select(RequestItem.id).where(RequestItem.request_id == rid)).scalar()
+        decide_rectification(s, manager, item, True)
+        finish_rectification(s, manager, rid)
+    page, asker = _page(qtbot, db, manager, tmp_path)
+    page.open_request(rid)
+    rp = page.page
+    lines = [label.text() for label in rp.findChildren(QLabel)]
+    assert any(
+        "Myymälä (tietolähde: Postitoimipaikka): yrityksen oma myyntikanava, ei ilmoitusta" in x
+        for x in lines
+    ), lines
+    rp.buttons["notices"].click()
+    assert rp.error.text() == (
+        "Vastaanottajan Asuntotieto Oy tiedoista puuttuu: katuosoite, postinumero. "
+        "Täydennä ne vastaanottajarekisteriin."
+    )
+    assert asker.saved == []
+    page.resize(1280, 800)

@@ -51,8 +51,9 @@ def signature_block(
         [Spacer(1, 14 * mm)],
         [Paragraph(esc(signatory.full_name), STYLES["plain"])],
     ]
-    if signatory.title:
-        rows.append([Paragraph(esc(signatory.title), STYLES["plain"])])
+    title = signatory.title_in(lang)
+    if title:
+        rows.append([Paragraph(esc(title), STYLES["plain"])])
     table = Table(rows, colWidths=[70 * mm], hAlign="LEFT")
     table.setStyle(
         TableStyle(

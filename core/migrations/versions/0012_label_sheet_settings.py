@@ -4,7 +4,7 @@ The office chooses one of the A4 label sheets of ``core.documents.label_sheets``
 70 x 42.3 mm 3 x 7 sheet printed so far) and the printer's offset in mm, x and y (default 0).
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
