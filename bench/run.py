@@ -3,9 +3,14 @@
     NAME VALUE UNIT target TARGET ok|MISS
 
     python bench/run.py [--only search,list,...] [--rebuild] [--customers N] [--orders N]
+    python bench/run.py --db postgresql://USER@HOST:PORT/postgres [--keep] [--only ...]
 
 The database of 100,000 customers and 1,000,000 orders is built once and cached under
 bench/.cache/ (gitignored; a throwaway plain-text keyring lives there too, never the user's).
+With ``--db`` naming a PostgreSQL server, the same sizes are built in a throwaway database on
+that server (dropped at the end unless ``--keep``), and every figure is measured there; the
+imports and the demo register go to throwaway databases of their own. The machine reference
+line is the SQLite one in both cases (the cached SQLite database is built for it if missing).
 Timed work runs the way the app runs it: core services, one transaction per action.
 """
 
@@ -40,7 +45,10 @@ os.environ.update(ENV)
 os.environ.pop("ASIAKASREKISTERI_DB", None)
 sys.path.insert(0, str(ROOT))
 
-from core.db import Database, open_database  # noqa: E402
+from sqlalchemy import create_engine  # noqa: E402
+from sqlalchemy.engine import URL, make_url  # noqa: E402
+
+from core.db import Database, open_database, resolve_url  # noqa: E402
 from core.security.auth import attempt_login  # noqa: E402
 
 TARGETS = {  # name: (target, unit, smaller is better)
@@ -72,20 +80,29 @@ def line(name: str, value: float | None, note: str = "") -> None:
     print(f"{name} {shown} {unit} target {target:g} {verdict} {note}".rstrip(), flush=True)
 
 
+# The letterhead every printed document needs (core.documents.layout.page.Letter).
+LETTERHEAD = {
+    "business_id": "1572860-0",
+    "street": "Esplanadi 1",
+    "postal_code": "00130",
+    "city": "Helsinki",
+    "email": "info@benchmark.fi",
+    "contact_person": "Demo Manager",
+}
+
 # --- the cached database ---------------------------------------------------------------------
 
 
-def build_database(path: Path, customers: int, orders: int) -> None:
+def build_database(path: Path | URL, customers: int, orders: int) -> None:
     from core.demo import generate
     from core.settings import initialise
 
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
+    if isinstance(path, Path):
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
     db = open_database(path)
     with db.begin() as s:
-        actor = initialise(
-            s, "Benchmark Oy", "demo", "Demo Manager", PASSWORD, business_id="1572860-0"
-        ).actor
+        actor = initialise(s, "Benchmark Oy", "demo", "Demo Manager", PASSWORD, **LETTERHEAD).actor
     per = max(1, round(orders / customers))
     started = time.perf_counter()
     generate(
@@ -99,8 +116,11 @@ def build_database(path: Path, customers: int, orders: int) -> None:
     print(f"\n  built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     _add_big_customer(db, actor)
     with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.exec_driver_sql("ANALYZE")
+        if db.is_sqlite:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.exec_driver_sql("ANALYZE")
+        else:  # what autovacuum does soon after a load
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
     db.dispose()
 
 
@@ -157,6 +177,63 @@ def cached_database(customers: int, orders: int, rebuild: bool) -> Path:
         )
         build_database(path, customers, orders)
     return path
+
+
+class Server:
+    """Throwaway databases on the PostgreSQL server ``--db`` names (its own database, usually
+    ``postgres``, is only connected to for creating and dropping them)."""
+
+    def __init__(self, url: str) -> None:
+        self.base = resolve_url(url)
+        self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT")
+
+    def url(self, name: str) -> URL:
+        return self.base.set(database=name)
+
+    def exists(self, name: str) -> bool:
+        with self.admin.connect() as conn:
+            found = conn.exec_driver_sql(
+                "SELECT 1 FROM pg_database WHERE datname = %(name)s", {"name": name}
+            ).first()
+        return found is not None
+
+    def create(self, name: str) -> str:
+        self.drop(name)
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        return self.url(name).render_as_string(hide_password=False)
+
+    def drop(self, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def settings(self) -> str:
+        with self.admin.connect() as conn:
+            version = conn.exec_driver_sql("SHOW server_version").scalar_one()
+            shown = [
+                f"{name} {conn.exec_driver_sql(f'SHOW {name}').scalar_one()}"
+                for name in ("shared_buffers", "work_mem", "effective_cache_size")
+            ]
+        return f"PostgreSQL {version}: " + ", ".join(shown)
+
+
+def server_database(server: Server, customers: int, orders: int, rebuild: bool) -> str:
+    """The benchmark database on the server, built unless kept from an earlier ``--keep``."""
+    name = f"asiakasrekisteri_bench_{customers}_{orders}"
+    url = server.url(name).render_as_string(hide_password=False)
+    if rebuild or not server.exists(name):
+        server.create(name)
+        print(
+            f"Building the benchmark database on the server ({customers} customers, "
+            f"{orders} orders)...",
+            file=sys.stderr,
+        )
+        try:
+            build_database(make_url(url), customers, orders)
+        except BaseException:
+            server.drop(name)
+            raise
+    return url
 
 
 # --- figures ---------------------------------------------------------------------------------
@@ -472,7 +549,7 @@ def import_xlsx(rows: int) -> Path:
     return path
 
 
-def _fresh_register(path: Path) -> None:
+def _fresh_register(path: Path | str) -> None:
     subprocess.run(
         [
             sys.executable,
@@ -491,12 +568,19 @@ def _fresh_register(path: Path) -> None:
     )
 
 
-def bench_import_xlsx(tmp: Path) -> float:
+def _empty_target(tmp: Path, name: str, server: Server | None) -> str:
+    """Where a fresh register for an import or the demo goes: a file, or a server database."""
+    return (
+        server.create(f"asiakasrekisteri_bench_{name}") if server else str(tmp / f"{name}.sqlite3")
+    )
+
+
+def bench_import_xlsx(tmp: Path, server: Server | None = None) -> float:
     """``import-customers`` of 100,000 rows from .xlsx, as the command line runs it; returns
     its peak RSS."""
     main = str(ROOT / "main.py")
     source = import_xlsx(100_000)
-    empty = tmp / "import-xlsx.sqlite3"
+    empty = _empty_target(tmp, "import_xlsx", server)
     _fresh_register(empty)
     seconds, peak, result = _child(
         [main, "--db", str(empty), "import-customers", str(source), "--user", "demo"]
@@ -506,14 +590,16 @@ def bench_import_xlsx(tmp: Path) -> float:
         seconds if result.returncode == 0 else None,
         f"({result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr})",
     )
+    if server:
+        server.drop("asiakasrekisteri_bench_import_xlsx")
     return peak
 
 
-def bench_import_and_demo(tmp: Path) -> float:
+def bench_import_and_demo(tmp: Path, server: Server | None = None) -> float:
     """Both as the command line runs them (a fresh process each); returns their peak RSS."""
     main = str(ROOT / "main.py")
     source = import_csv(100_000)
-    empty = tmp / "import.sqlite3"
+    empty = _empty_target(tmp, "import", server)
     _fresh_register(empty)
     seconds, peak_import, result = _child(
         [main, "--db", str(empty), "import-customers", str(source), "--user", "demo"]
@@ -523,15 +609,23 @@ def bench_import_and_demo(tmp: Path) -> float:
         seconds if result.returncode == 0 else None,
         f"({result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr})",
     )
-    demo_db = tmp / "demo.sqlite3"
+    if server:
+        server.drop("asiakasrekisteri_bench_import")
+    demo_db = _empty_target(tmp, "demo", server)
+    if server:
+        _fresh_register(demo_db)  # `demo` makes its own register only in a new file
     seconds, peak_demo, result = _child(
-        [main, "--db", str(demo_db), "demo", "--customers", "100000"]
+        [main, "--db", demo_db, "demo", "--customers", "100000", "--user", "demo"]
+        if server
+        else [main, "--db", demo_db, "demo", "--customers", "100000"]
     )
     line(
         "demo_100k_customers",
         seconds if result.returncode == 0 else None,
         "" if result.returncode == 0 else result.stderr.strip()[:200],
     )
+    if server:
+        server.drop("asiakasrekisteri_bench_demo")
     return max(peak_import, peak_demo)
 
 
@@ -567,7 +661,7 @@ def bench_backup_and_restore(path: Path, tmp: Path) -> None:
     )
 
 
-def bench_startup(path: Path) -> None:
+def bench_startup(path: Path | str) -> None:
     script = ROOT / "bench" / "startup.py"
     if not script.exists():
         line("startup_to_login", None, "(bench/startup.py not present)")
@@ -592,6 +686,13 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument(
+        "--db",
+        help="a PostgreSQL server (postgresql://USER@HOST:PORT/DATABASE) to measure on",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the server's benchmark database for next time"
+    )
+    parser.add_argument(
         "--only",
         default="",
         help="comma-separated: startup,search,list,report,backup,import,xlsx,memory",
@@ -599,39 +700,60 @@ def main() -> int:
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
     want = lambda name: not only or name in only  # noqa: E731
-    path = cached_database(args.customers, args.orders, args.rebuild)
+    server = Server(args.db) if args.db else None
+    path = cached_database(args.customers, args.orders, args.rebuild and server is None)
+    target: Path | str = path
+    if server:
+        print(f"# server: {server.settings()}", flush=True)
+        target = server_database(server, args.customers, args.orders, args.rebuild)
     work = CACHE / "work"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
-    if want("startup"):
-        bench_startup(path)
-    db = open_database(path)
-    actor = attempt_login(db, "demo", PASSWORD)
-    gc.collect()
-    gc.freeze()  # as the app does once its main window is up (gui.app.freeze_startup_objects)
-    machine_reference(db)
-    if want("search"):
-        bench_search(db, actor)
-        bench_sorted_search(db, actor)
-    if want("list"):
-        bench_list_and_detail(db, actor)
-    if want("report"):
-        bench_access_report(db, actor)
-    db.dispose()
-    if want("backup"):
-        bench_backup_and_restore(path, work)
-    peak_children = bench_import_and_demo(work) if want("import") else 0.0
-    if want("import") or want("xlsx"):
-        peak_children = max(peak_children, bench_import_xlsx(work))
-    if want("memory"):
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        line(
-            "peak_rss",
-            max(own, peak_children),
-            f"(this process {own:.0f} MB: search, list, detail, report on the big database;"
-            f" import/demo processes {peak_children:.0f} MB)",
-        )
-    shutil.rmtree(work, ignore_errors=True)
+    try:
+        if want("startup"):
+            bench_startup(target)
+        if server:
+            reference = open_database(path)
+            machine_reference(reference)
+            reference.dispose()
+        db = open_database(target)
+        actor = attempt_login(db, "demo", PASSWORD)
+        gc.collect()
+        gc.freeze()  # as the app does once its main window is up (gui.app.freeze_startup_objects)
+        if not server:
+            machine_reference(db)
+        if want("search"):
+            bench_search(db, actor)
+            bench_sorted_search(db, actor)
+        if want("list"):
+            bench_list_and_detail(db, actor)
+        if want("report"):
+            bench_access_report(db, actor)
+        db.dispose()
+        if want("backup"):
+            if server:
+                note = "(a server is backed up with pg_dump: README, Several desks)"
+                line("encrypted_backup", None, note)
+                line("encrypted_restore", None, note)
+            else:
+                bench_backup_and_restore(path, work)
+        peak_children = bench_import_and_demo(work, server) if want("import") else 0.0
+        if want("import") or want("xlsx"):
+            peak_children = max(peak_children, bench_import_xlsx(work, server))
+        if want("memory"):
+            own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            line(
+                "peak_rss",
+                max(own, peak_children),
+                f"(this process {own:.0f} MB: search, list, detail, report on the big database;"
+                f" import/demo processes {peak_children:.0f} MB)",
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if server:
+            if not args.keep:
+                server.drop(make_url(str(target)).database or "")
+            server.admin.dispose()
     return 0
 
 

@@ -109,6 +109,11 @@ def create_order(
     customer = get_customer(session, customer_id)
     require_editable(customer, "customer")
     clean = clean_order(data)
+    # The next number is read under the audit chain's lock, which every saving desk takes
+    # anyway: on PostgreSQL two desks adding an order at once read the same highest number
+    # otherwise, and the second save failed on the unique number (SQLite's write transactions
+    # already hold the database's lock, core.db).
+    audit.lock_head(session)
     order = Order(
         customer_id=customer.id,
         number=_next_number(session, clean["ordered_on"].year),

@@ -237,8 +237,17 @@ class Shell(QObject):
 
     def _report_startup(self) -> None:
         elapsed = time.time() - self.started_at
-        print(f"login window shown {elapsed:.3f} s after start", flush=True)
-        QApplication.quit()
+        from gui.help import app_version
+
+        try:
+            # The About box's version too, read as the About box reads it (the bundle's smoke
+            # test checks that the package metadata came along).
+            print(
+                f"login window shown {elapsed:.3f} s after start, version {app_version()}",
+                flush=True,
+            )
+        finally:
+            QApplication.quit()
 
     def authenticate(self, username: str, password: str) -> Any:
         from core.errors import KeyUnavailable

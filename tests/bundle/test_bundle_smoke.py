@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 
 from tests.conftest import cli_env, pdf_text
 
+ROOT = Path(__file__).resolve().parent.parent.parent
 BUNDLE_ENV = "ASIAKASREKISTERI_BUNDLE"
 IMPORT_ROWS = 12_000  # above core.transfer.importing.PARALLEL_FROM: the helper process runs
 
@@ -124,6 +126,30 @@ def test_bundle_imports_with_its_helper_process_and_exports(bundle: Bundle) -> N
     assert any("tuomas.11999@esimerkki.fi" in row for row in rows)
 
 
+def test_bundle_imports_an_xlsx_workbook_with_typed_cells(bundle: Bundle) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Etunimi", "Sukunimi", "Sähköposti", "Postinumero", "Postitoimipaikka"])
+    # Excel keeps a postal code typed as a number: 00100 is the number 100.
+    sheet.append(["Kerttu", "Taulukkonen", "kerttu@esimerkki.fi", 100, "Helsinki"])
+    sheet.append(["Veikko", "Solunen", "veikko@esimerkki.fi", "33100", "Tampere"])
+    source = bundle.home / "taulukko.xlsx"
+    book.save(source)
+    imported = bundle.run("import-customers", str(source), "--user", "anna")
+    assert imported.returncode == 0, imported.stderr
+    assert "tuotu 2, hylätty 0, ennallaan 0" in imported.stdout
+    assert imported.stderr == ""
+
+    out = bundle.home / "vienti-xlsx.csv"
+    exported = bundle.run("export-customers", str(out), "--user", "anna")
+    assert exported.returncode == 0, exported.stderr
+    rows = out.read_text(encoding="utf-8-sig").splitlines()
+    kerttu = next(row for row in rows if "kerttu@esimerkki.fi" in row)
+    assert ";00100;Helsinki" in kerttu
+
+
 def test_bundle_backs_up_and_verifies(bundle: Bundle) -> None:
     backup = bundle.run("backup", "--user", "anna")
     assert backup.returncode == 0, backup.stderr
@@ -164,3 +190,15 @@ def test_bundle_starts_the_gui_to_the_login_window(bundle: Bundle) -> None:
     assert shown.returncode == 0, shown.stderr
     line = next(x for x in shown.stdout.splitlines() if x.startswith("login window shown"))
     assert float(line.split()[3]) < 10
+
+
+def test_bundle_knows_its_version_for_the_about_box(bundle: Bundle) -> None:
+    """gui.help.app_version reads the package metadata, which the bundle must carry."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    shown = bundle.run(
+        QT_QPA_PLATFORM="offscreen", ASIAKASREKISTERI_BENCH_STARTUP=repr(time.time())
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "PackageNotFoundError" not in shown.stderr
+    line = next(x for x in shown.stdout.splitlines() if x.startswith("login window shown"))
+    assert line.endswith(f", version {project['project']['version']}")

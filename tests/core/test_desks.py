@@ -118,3 +118,37 @@ def test_six_desks_adding_the_same_people_at_once_store_each_once(
         ).one()
         assert tuple(emails) == (40, 40)
         assert verify_chain(s).ok
+
+
+def test_two_desks_adding_orders_at_once_get_numbers_of_their_own(db, manager) -> None:
+    """The second desk reads the next order number after the first desk's save, not beside
+    it (on PostgreSQL both read the same highest number and the second save failed)."""
+    import threading
+
+    from core.customers.service import create_customer
+    from core.orders import create_order
+
+    with db.begin() as s:
+        customer = create_customer(s, manager, {"first_name": "Aino", "last_name": "Aaltonen"})
+    order = {"item": "Arviokäynti", "amount": "100,00"}
+    other = open_database(db.url)
+    second: dict[str, object] = {}
+
+    def second_desk() -> None:
+        try:
+            with other.begin() as s:
+                second["number"] = create_order(s, manager, customer.id, order).number
+        except Exception as exc:
+            second["error"] = exc
+
+    try:
+        with db.begin() as s:
+            first = create_order(s, manager, customer.id, order).number
+            desk = threading.Thread(target=second_desk)
+            desk.start()
+            desk.join(0.5)  # the second desk saves while the first one's save is open
+        desk.join(10)
+    finally:
+        other.dispose()
+    assert "error" not in second, second.get("error")
+    assert second["number"] != first
