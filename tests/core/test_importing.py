@@ -320,3 +320,24 @@ def test_hetus_encrypted_for_other_ids_are_encrypted_again(db, manager) -> None:
     assert cid != 500
     with db.begin() as s:
         assert customers.reveal_hetu(s, manager, cid) == hetu
+
+
+def test_on_a_server_the_import_commits_in_small_batches(db, manager, tmp_path: Path) -> None:
+    """Every batch holds the audit chain's head from its duplicate check to its commit, and
+    every other desk's save waits for it: on PostgreSQL 5,000-row batches held the other
+    desks' saves for over a second (bench/desks.py). Each committed batch is one audit entry."""
+    from core.models import AuditEntry
+    from core.transfer.importing import BATCH, SERVER_BATCH
+
+    rows = SERVER_BATCH * 2 + 1
+    path = tmp_path / "monta.csv"
+    path.write_text(
+        "etunimi;sukunimi\n" + "".join(f"Etu{n};Suku{n}\n" for n in range(rows)), "utf-8"
+    )
+    report = import_customers(db, manager, path)
+    assert report.imported == rows
+    with db.begin() as s:
+        batches = s.execute(
+            select(func.count()).where(AuditEntry.action == "customer.import")
+        ).scalar_one()
+    assert batches == (-(-rows // BATCH) if db.is_sqlite else 3)
