@@ -103,7 +103,8 @@ def _everything(db, manager, tmp_path) -> dict[str, int]:
         unlock_user(s, manager, anna)
         update_settings(s, manager, city="Espoo")
         export_customers(s, manager, tmp_path / "asiakkaat.csv")
-    backup(db, manager)
+    if db.is_sqlite:  # a server is backed up with its own tools
+        backup(db, manager)
     with pytest.raises(AuthError):
         attempt_login(db, "manager", "väärä salasana")
     with db.begin() as s:
@@ -136,14 +137,13 @@ def test_every_recorded_action_reads_without_codes_in_both_languages(db, manager
         "request.item_decide",
         "customer.erased",
         "customer.anonymised",
-        "backup.create",
         "user.create",
         "user.deactivate",
         "request.match",
         "request.identity",
         "customer.merge",
         "audit.export",
-    } <= actions
+    } | ({"backup.create"} if db.is_sqlite else set()) <= actions
 
 
 def test_targets_name_the_customer_and_the_request_number(db, manager, tmp_path) -> None:
@@ -264,7 +264,8 @@ def test_a_number_given_again_never_names_the_erased_customer(db, manager, monke
     newcomer = make_customer(
         db, manager, first_name="Uusi", last_name="Asiakas", email="uusi@example.fi"
     )
-    assert newcomer == bertta  # SQLite gives the removed last row's number again
+    # SQLite gives the removed last row's number again; PostgreSQL's sequence never does.
+    assert (newcomer == bertta) == db.is_sqlite
     with db.begin() as s:
         entries = readable_entries(s, manager, "fi")
     targets = [e.target for e in entries if e.action.startswith("customer.")]
