@@ -74,6 +74,14 @@ class RowsModel(QAbstractTableModel):
         self._checked = set(range(len(self._rows))) if checked else set()
         self.endResetModel()
 
+    def show_rows(self, table: Any, rows: Sequence[Any], keep_id: int | None) -> None:
+        """New rows in ``table`` (a view of this model), the row whose ``id`` is ``keep_id``
+        selected again, else the first: a list reloaded after an edit stays where it was."""
+        self.set_rows(rows)
+        place = next((n for n, row in enumerate(rows) if row.id == keep_id), 0 if rows else -1)
+        if place >= 0:
+            table.selectRow(place)
+
     def append_rows(self, rows: Sequence[Any]) -> None:
         if not rows:
             return

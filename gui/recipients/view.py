@@ -185,15 +185,8 @@ class RecipientsPage(QWidget):
         current = self.selected()
         keep = select_id if select_id is not None else (current.id if current else None)
 
-        def show(rows: list[RecipientRow]) -> None:
-            self.model.set_rows(rows)
-            for i, row in enumerate(rows):
-                if row.id == keep:
-                    self.table.selectRow(i)
-                    break
-            else:
-                if rows:
-                    self.table.selectRow(0)
+        def show(rows: list[Any]) -> None:
+            self.model.show_rows(self.table, rows, keep)
             self._update_buttons()
 
         DbOp(ctx, self, lambda s: list_recipients(s, ctx.actor)).success(show).run()

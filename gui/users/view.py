@@ -279,14 +279,7 @@ class UsersPage(QWidget):
         keep = select_id if select_id is not None else (current.id if current else None)
 
         def show(rows: list[Any]) -> None:
-            self.model.set_rows(rows)
-            for i, row in enumerate(rows):
-                if row.id == keep:
-                    self.table.selectRow(i)
-                    break
-            else:
-                if rows:
-                    self.table.selectRow(0)
+            self.model.show_rows(self.table, rows, keep)
             self._update_buttons()
 
         DbOp(ctx, self, lambda s: list_users(s, ctx.actor)).success(show).run()

@@ -56,3 +56,18 @@ def gui_ctx_receptionist(db: Database, receptionist: Actor, gui_thread_sessions)
 @pytest.fixture
 def ctx(gui_ctx_manager: AppContext) -> AppContext:
     return gui_ctx_manager
+
+
+@pytest.fixture
+def message_boxes(monkeypatch) -> list[str]:
+    """Message boxes answer OK at once instead of waiting for a click; the texts they showed."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+
+    def fake_exec(box: QMessageBox) -> QMessageBox.StandardButton:
+        shown.append(box.text())
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    return shown

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QPushButton
 from sqlalchemy import select
 
 from core import clock
@@ -29,15 +29,8 @@ from tests.conftest import MANAGER_PASSWORD, alter_backup
 
 
 @pytest.fixture(autouse=True)
-def _no_blocking_boxes(monkeypatch):
-    shown: list[str] = []
-
-    def fake_exec(box):
-        shown.append(box.text())
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
-    return shown
+def _no_blocking_boxes(message_boxes):
+    return message_boxes
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 
 from core import clock
 from core.backup.files import list_backups
@@ -16,15 +15,8 @@ from gui.settings.view import SettingsPage
 
 
 @pytest.fixture(autouse=True)
-def _no_blocking_boxes(monkeypatch):
-    shown: list[str] = []
-
-    def fake_exec(box):
-        shown.append(box.text())
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
-    return shown
+def _no_blocking_boxes(message_boxes):
+    return message_boxes
 
 
 @pytest.fixture
