@@ -62,6 +62,8 @@ SERVER_BATCH = 500
 def batch_rows(db: Database) -> int:
     """Rows a transaction of the import on this database."""
     return BATCH if db.is_sqlite else min(BATCH, SERVER_BATCH)
+
+
 Progress = Callable[[int, int, str], None]
 ShouldAbort = Callable[[], bool]
 
