@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{t(spec.title_key)} ({spec.shortcut})")
             self.sidebar.addItem(item)
             self.stack.addWidget(QWidget())  # replaced by the page when first opened
-        self.sidebar.setFixedWidth(max(190, self.sidebar.sizeHintForColumn(0) + 40))
+        self.sidebar.setFixedWidth(max(170, self.sidebar.sizeHintForColumn(0) + 24))
         self.sidebar.currentRowChanged.connect(self.open_row)
 
         self.content = QWidget()

@@ -32,7 +32,7 @@ from gui.widgets import OpeningTable
 DEBOUNCE_MS = 150
 POLL_MS = 500  # how often the open list asks whether another desk changed it
 # In COLUMNS order; 0: email takes the rest.
-COLUMN_WIDTHS = (130, 100, 130, 150, 80, 110, 0, 105, 100, 85)
+COLUMN_WIDTHS = (100, 80, 111, 130, 110, 138, 0, 100, 80, 87)
 EMAIL_COLUMN = COLUMNS.index("email")
 # The "Järjestys" choices: every list order both ways (the header's clicks, by keyboard).
 ORDER_CHOICES = [(order, desc) for order in ListOrder for desc in (False, True)]
