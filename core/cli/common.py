@@ -21,6 +21,38 @@ class CliError(Exception):
         self.code = code
 
 
+# argparse's own words ("the following arguments are required", "usage:") in the user's
+# language: argparse asks its module-level gettext ``_`` for each, and no Finnish catalogue of
+# it exists, so a Finnish error line read "Virheellinen komento: the following arguments are
+# required: --out". The texts keep argparse's own placeholders.
+ARGPARSE_TEXTS = {
+    "the following arguments are required: %s": "cli.argparse.required",
+    "unrecognized arguments: %s": "cli.argparse.unrecognized",
+    "argument %(argument_name)s: %(message)s": "cli.argparse.argument",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse.invalid_choice",
+    "invalid %(type)s value: %(value)r": "cli.argparse.invalid_value",
+    "expected one argument": "cli.argparse.expected_one",
+    "expected at least one argument": "cli.argparse.expected_at_least_one",
+    "expected at most one argument": "cli.argparse.expected_at_most_one",
+    "ambiguous option: %(option)s could match %(matches)s": "cli.argparse.ambiguous",
+    "one of the arguments %s is required": "cli.argparse.one_required",
+    "not allowed with argument %s": "cli.argparse.not_allowed",
+    "usage: ": "cli.argparse.usage",
+    "positional arguments": "cli.argparse.positional",
+    "options": "cli.argparse.options",
+    "show this help message and exit": "cli.argparse.help",
+}
+
+
+def argparse_text(message: str) -> str:
+    """argparse's text ``message`` in the current language (unknown ones as they are)."""
+    key = ARGPARSE_TEXTS.get(message)
+    return t(key) if key else message
+
+
+setattr(argparse, "_", argparse_text)  # noqa: B010 (argparse looks ``_`` up at each call)
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise CliError(t("cli.usage_error", detail=message, prog=self.prog), 2)

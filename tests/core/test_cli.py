@@ -135,6 +135,24 @@ def test_unknown_command_is_one_line_usage_error(cli) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_argparse_errors_and_help_are_in_the_users_language(cli) -> None:
+    """A Finnish error line read "Virheellinen komento: the following arguments are
+    required: --out": argparse's own words were English."""
+    result = cli("print-statement", "--format", "xml")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Virheellinen komento: valinta --format: 'xml' ei käy (vaihtoehdot: 'pdf', 'html') "
+        "(katso asiakasrekisteri print-statement --help)"
+    )
+    result = cli("print-statement")
+    assert "seuraavat valinnat puuttuvat: --out" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    english = cli("print-statement", env_extra={"ASIAKASREKISTERI_LANG": "en"})
+    assert "the following arguments are required: --out" in english.stderr
+    helped = cli("print-statement", "--help").stdout
+    assert helped.startswith("käyttö: ") and "näytä tämä ohje ja lopeta" in helped
+
+
 def test_missing_file_is_one_clear_line(cli) -> None:
     assert cli("init", "--company", "Testi Oy", "--manager", "anna").returncode == 0
     result = cli("import-customers", "puuttuu.csv", "--user", "anna")
