@@ -84,17 +84,7 @@ def _controller(lh: Letterhead, lang: str) -> Fields:
 
 
 def _ombudsman(lang: str) -> Fields:
-    o = L.ombudsman(lang)
-    return Fields(
-        (
-            (t("doc.ombudsman.office", lang), o["name"]),
-            (t("doc.ombudsman.postal", lang), o["postal_address"]),
-            (t("doc.ombudsman.visiting", lang), o["visiting_address"]),
-            (t("doc.ombudsman.email", lang), o["email"]),
-            (t("doc.ombudsman.phone", lang), o["phone"]),
-            (t("doc.ombudsman.web", lang), o["web"]),
-        )
-    )
+    return Fields(tuple(L.ombudsman_rows(lang)))
 
 
 def statement_content(data: StatementData, letterhead: Letterhead, lang: str) -> StatementContent:

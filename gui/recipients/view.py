@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +37,7 @@ from gui.context import AppContext
 from gui.messages import show_error
 from gui.ops import DbOp
 from gui.rows import Column, RowsModel, RowStyle
-from gui.widgets import Form, add_shortcut
+from gui.widgets import Form, OpeningTable, add_shortcut
 
 INCOMPLETE = RowStyle(foreground=QColor("#b3261e"))
 
@@ -135,7 +134,7 @@ class RecipientsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model = recipients_model(self)
-        self.table = QTableView()
+        self.table = OpeningTable()  # Enter or a double-click edits the entry
         self.table.setObjectName("recipientsTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -146,7 +145,7 @@ class RecipientsPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAccessibleName(t("app.page.recipients"))
-        self.table.doubleClicked.connect(self.edit_recipient)
+        self.table.open_requested.connect(lambda _row: self.edit_recipient())
 
         heading = QLabel(t("app.page.recipients"))
         heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
@@ -166,12 +165,6 @@ class RecipientsPage(QWidget):
         bar.addWidget(self.add_button)
         bar.addWidget(self.edit_button)
         bar.addStretch(1)
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Return),
-            self.table,
-            self.edit_recipient,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(intro)

@@ -27,6 +27,7 @@ from core.documents.layout.blocks import (
     key_value_table,
     ombudsman,
     ombudsman_block,
+    ombudsman_rows,
     signature_block,
     total_row,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "mm",
     "ombudsman",
     "ombudsman_block",
+    "ombudsman_rows",
     "para",
     "paras",
     "prepare_canvas",

@@ -201,21 +201,26 @@ def ombudsman(lang: str) -> dict[str, str]:
     return {k: v[lang] for k, v in raw.items() if isinstance(v, dict)}
 
 
+def ombudsman_rows(lang: str) -> list[tuple[str, str]]:
+    """The Ombudsman's office, addresses, email, phone and web site, each with its label."""
+    o = ombudsman(lang)
+    return [
+        (t("doc.ombudsman.office", lang), o["name"]),
+        (t("doc.ombudsman.postal", lang), o["postal_address"]),
+        (t("doc.ombudsman.visiting", lang), o["visiting_address"]),
+        (t("doc.ombudsman.email", lang), o["email"]),
+        (t("doc.ombudsman.phone", lang), o["phone"]),
+        (t("doc.ombudsman.web", lang), o["web"]),
+    ]
+
+
 def ombudsman_block(lang: str, indent: bool = True) -> list[Flowable]:
     """The right to complain to the Data Protection Ombudsman, with the office's details."""
-    o = ombudsman(lang)
     style = "body" if indent else "full"
     return [
         para(t("doc.ombudsman.right", lang), style),
         key_value_table(
-            [
-                (t("doc.ombudsman.office", lang), o["name"]),
-                (t("doc.ombudsman.postal", lang), o["postal_address"]),
-                (t("doc.ombudsman.visiting", lang), o["visiting_address"]),
-                (t("doc.ombudsman.email", lang), o["email"]),
-                (t("doc.ombudsman.phone", lang), o["phone"]),
-                (t("doc.ombudsman.web", lang), o["web"]),
-            ],
+            ombudsman_rows(lang),
             indent=indent,
             label_w=38 * mm,
         ),
