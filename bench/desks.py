@@ -54,6 +54,7 @@ TARGET_SAVE_P95_MS = 100.0
 class DeskResult:
     desk: int
     searches: list[float] = field(default_factory=list)  # ms
+    typed: list[str] = field(default_factory=list)  # what each search was for
     opens: list[float] = field(default_factory=list)
     saves: list[float] = field(default_factory=list)
     conflicts: int = 0
@@ -78,6 +79,7 @@ def desk(
     import_file: str,
 ) -> DeskResult:
     """One desk's minute: runs in a process of its own."""
+    from core.customers.search import prepare_search
     from core.customers.service import customer_detail, update_customer
     from core.db import open_database
     from core.errors import Conflict
@@ -92,6 +94,9 @@ def desk(
     rng = random.Random(n)
     db = open_database(url)
     actor = attempt_login(db, f"tiski{n}", DESK_PASSWORD)
+    with db.read() as s:  # as the customer list does once its first rows are shown
+        search_page(s, actor, "", False)
+        prepare_search(s, actor)
     importer: threading.Thread | None = None
 
     def do_import() -> None:
@@ -139,6 +144,7 @@ def desk(
                 except Exception as exc:
                     result.errors.append(f"search: {type(exc).__name__}: {exc}")
                 result.searches.append((time.perf_counter() - started) * 1000)
+                result.typed.append(name[:i])
                 time.sleep(max(0.0, keystroke + KEYSTROKE_S - time.monotonic()))
             if ids:
                 started = time.perf_counter()
@@ -269,6 +275,9 @@ def main() -> int:
     parser.add_argument("--desks", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--import-rows", type=int, default=20_000)
+    parser.add_argument(
+        "--slowest", type=int, default=0, help="also print each desk's N slowest keystrokes"
+    )
     args = parser.parse_args()
     work = run.CACHE / "desks"
     shutil.rmtree(work, ignore_errors=True)
@@ -314,6 +323,9 @@ def main() -> int:
         )
         if r.import_note:
             print(f"     desk {r.desk} import: {r.import_note}")
+        if args.slowest:
+            slow = sorted(zip(r.searches, r.typed, strict=True), reverse=True)[: args.slowest]
+            print("     slowest: " + ", ".join(f"{q!r} {ms:.0f}" for ms, q in slow))
         for error in r.errors[:3]:
             print(f"     desk {r.desk} error: {error.strip().splitlines()[-1]}")
     worst_search = max(percentile(r.searches, 0.95) for r in results)

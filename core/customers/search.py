@@ -24,6 +24,8 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Select, and_, func, literal_column, select, text
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -223,6 +225,10 @@ def search_customers(
 # kept in memory); a commoner one walks the listing index in list order and stops after the
 # first page, which is quick because matches come early.
 SPARSE = 3000
+# A common term whose first page the walk does not find at once (its matches sit together far
+# down the list) is read from the FTS index when it has at most this many candidates and
+# arranged in the list order kept in memory (about 10 ms for 12,000 on the benchmark machine).
+CLUSTERED = 20_000
 # A two-letter term whose pair begins more trigrams than this is common: walk instead.
 PAIR_TERMS = 40
 # A term the index cannot narrow enough is first looked for by walking the list for at most
@@ -306,7 +312,7 @@ def _sqlite_objects(session: Session) -> frozenset[str]:
                 session.execute(
                     text(
                         "SELECT name FROM sqlite_master WHERE name IN "
-                        "('customers_fts', 'customer_list_version')"
+                        "('customers_fts', 'customers_fts_terms', 'customer_list_version')"
                     )
                 ).scalars()
             )
@@ -399,6 +405,14 @@ def _list_order(session: Session, *, stale: bool = False) -> _ListOrder | None:
     return order
 
 
+def prepare_search(session: Session, actor: Actor) -> None:
+    """Read now what a desk's first keystroke would otherwise wait for: the list order kept
+    in memory (SQLite; 30-130 ms for 100,000 customers on the benchmark machine). The
+    customer list asks for it in the background once its first rows are shown."""
+    require(actor, Permission.CUSTOMERS)
+    _list_order(session)
+
+
 def bump_list_version(session: Session) -> None:
     """Make every process read the list order again (a restored database: its version number
     could equal one read from the data it replaces)."""
@@ -415,37 +429,43 @@ class _NoMatch(Exception):
 
 
 def _trigrams(session: Session, token: str) -> str:
-    """A token of three or more letters as a few of its trigrams rather than all of them (or a
-    phrase): every third and the last, which narrow nearly as well as all seven of a
-    nine-letter name, less those ten times commoner than the rarest. A common ending ("nen" is
-    in three customers of four) costs more to read than the rest together and narrows nothing
-    that the others have not."""
-    starts = sorted({*range(0, len(token) - 2, 3), len(token) - 3})
-    grams = list(dict.fromkeys(token[i : i + 3] for i in starts))
+    """A token of three or more letters as its trigrams, less those ten times commoner than
+    the rarest (or a phrase). Every trigram narrows: "sal" AND "one" leave 3,000 candidates
+    for "salone" on the benchmark's register, all four of its trigrams 2,621 for its 2,566
+    matches. A common ending ("nen" is in three customers of four) costs more to read than
+    the rest together and narrows nothing that the others have not."""
+    grams = list(dict.fromkeys(token[i : i + 3] for i in range(len(token) - 2)))
     docs = _trigram_docs(session, grams)
     bound = 10 * max(min(docs[g] for g in grams), 50)
     return " AND ".join(_phrase(g) for g in grams if docs[g] < bound)
 
 
 def _trigram_docs(session: Session, grams: list[str]) -> dict[str, int]:
-    """How many customers have each of ``grams``, counted up to ``TRIGRAM_COUNT`` once per
-    process (at most a few ms, for the commonest): the numbers only choose what to read, never
-    what is found, so they may age."""
+    """How many customers have each of ``grams``, looked up once per process in the index's
+    own counts (``customers_fts_terms``, migration 0003; a fraction of a millisecond) or
+    counted up to ``TRIGRAM_COUNT``: the numbers only choose what to read, never what is
+    found (any of a token's trigrams give every match), so they may age."""
     engine = _engine(session)
     known: dict[str, int] | None = getattr(engine, "_customer_trigram_docs", None)
     if known is None or len(known) > 100_000:
         known = engine._customer_trigram_docs = {}
+    vocabulary = "customers_fts_terms" in _sqlite_objects(session)
     for gram in grams:
-        if gram not in known:
-            known[gram] = int(
-                session.execute(
-                    text(
-                        "SELECT count(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts "
-                        "MATCH :q LIMIT :n)"
-                    ),
-                    {"q": _phrase(gram), "n": TRIGRAM_COUNT},
-                ).scalar_one()
-            )
+        if gram in known:
+            continue
+        if vocabulary:
+            count = session.execute(
+                text("SELECT doc FROM customers_fts_terms WHERE term = :t"), {"t": gram}
+            ).scalar()
+        else:
+            count = session.execute(
+                text(
+                    "SELECT count(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts "
+                    "MATCH :q LIMIT :n)"
+                ),
+                {"q": _phrase(gram), "n": TRIGRAM_COUNT},
+            ).scalar_one()
+        known[gram] = int(count or 0)
     return known
 
 
@@ -516,7 +536,7 @@ def matching_ids(
         return _walk(session, actor, query, include_archived, limit)
     tokens = search_tokens(query)
     if not _has_fts(session):
-        if _engine(session).dialect.name == "postgresql" and any(len(t) >= 3 for t in tokens):
+        if _engine(session).dialect.name == "postgresql" and any(len(t) >= 2 for t in tokens):
             found = _server_candidates(session, query, include_archived, limit)
             if found is not None:
                 return found
@@ -532,6 +552,14 @@ def matching_ids(
         ids = _walk_briefly(session, actor, query, include_archived, limit + 1)
         if ids is not None:
             return _first_page(ids, limit)
+        if longer:
+            # Common, and its matches sit together far down the list (every Salonen under
+            # S): the walk would read most of the list before it has a page.
+            found = _sorted_candidates(
+                session, actor, query, longer, include_archived, limit, cap=CLUSTERED
+            )
+            if found is not None:
+                return found
     pairs = [t for t in tokens if len(t) == 2 and set(t) <= _PAIR_CHARS]
     if pairs:
         try:
@@ -595,8 +623,9 @@ def _ordered(
 def _server_candidates(
     session: Session, query: str, include_archived: bool, limit: int | None
 ) -> SearchResult | None:
-    """PostgreSQL: the matches of a term the trigram index narrows (migration 0009), read
-    through it and sorted, when there are at most ``SPARSE``; None for a commoner term.
+    """PostgreSQL: the matches of a term the trigram index (migration 0009) or, for
+    two-letter terms, the letter pairs' index (0015) narrows, read through it and sorted, when
+    there are at most ``SPARSE``; None for a commoner term.
 
     Left to itself the planner walks the listing index in list order for every term, expecting
     the matches spread evenly along it; a surname's matches sit together (every Lindroos under
@@ -604,12 +633,20 @@ def _server_candidates(
     benchmark's 100,000 customers). The inner LIMIT keeps the candidates a query of their own,
     read through the trigram index, and stops a common term after ``SPARSE`` of them; the walk
     finds a common term's first page at once."""
-    inner = (
-        customer_id_query(session, query, include_archived=include_archived)
-        .add_columns(Customer.last_name, Customer.first_name)
-        .limit(SPARSE + 1)
-        .subquery()
+    inner = customer_id_query(session, query, include_archived=include_archived).add_columns(
+        Customer.last_name, Customer.first_name
     )
+    tokens = search_tokens(query)
+    pairs = sorted({t for t in tokens if len(t) == 2})
+    if pairs and all(len(t) <= 2 for t in tokens):
+        # Only two-letter terms: the letter pairs' index (migration 0015). Beside a longer
+        # term it would only slow the trigram index down ("040 83": 200 ms, not 50).
+        inner = inner.where(
+            func.customer_search_pairs(Customer.search_text).op("@>")(
+                sql_cast(postgresql.array(pairs), postgresql.ARRAY(postgresql.TEXT))
+            )
+        )
+    inner = inner.limit(SPARSE + 1).subquery()
     ids = list(
         session.execute(
             select(inner.c.id).order_by(inner.c.last_name, inner.c.first_name, inner.c.id)
@@ -627,18 +664,21 @@ def _sorted_candidates(
     match: str,
     include_archived: bool,
     limit: int | None,
+    cap: int | None = None,
 ) -> SearchResult | None:
     """The matches among the index's candidates for ``match``, or None when there are more
-    candidates than ``SPARSE``."""
+    candidates than ``cap``. More than ``SPARSE`` are only arranged in the list order kept
+    in memory (having SQLite sort them costs more than walking the list)."""
+    cap = SPARSE if cap is None else cap
     raw = _driver(session)  # thousands of rows: SQLAlchemy's result objects cost 1 ms more
     probe = [
         r[0]
         for r in raw.execute(
             "SELECT rowid FROM customers_fts WHERE customers_fts MATCH ? LIMIT ?",
-            (match, SPARSE + 1),
+            (match, cap + 1),
         ).fetchall()
     ]
-    if len(probe) > SPARSE:
+    if len(probe) > cap:
         return None
     order = _list_order(session)
     ranked = order.arrange(probe) if order is not None else None
@@ -647,6 +687,8 @@ def _sorted_candidates(
         ranked = order.arrange(probe) if order is not None else None
     if ranked is not None:
         return _first_in_order(session, query, ranked, include_archived, limit)
+    if len(probe) > SPARSE:
+        return None
     # The trigram match is a candidate set: the exact rule is applied on top.
     if not limit or len(probe) <= limit:
         limit = None  # every candidate fits the page
@@ -677,8 +719,10 @@ def _first_in_order(
         found += [i for i in chunk if i in passing]
         start += len(chunk)
         # Most candidates usually match. When few do (a second word the index did not
-        # narrow), the rest are read at once rather than in ever larger pieces.
-        size = size * 2 if 2 * len(passing) >= len(chunk) else len(ranked)
+        # narrow, or the index's few inexact candidates all come before the matches: "salon"
+        # has 120 of them before the first Salonen), the pieces grow faster. Never the rest
+        # at once: each candidate read costs about 10 us, the whole rest of 2,700 30 ms.
+        size *= 2 if 2 * len(passing) >= len(chunk) else 4
     return _first_page(found[: limit + 1], limit)
 
 

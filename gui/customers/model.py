@@ -23,6 +23,7 @@ from core.customers.search import (
     SearchResult,
     list_rows,
     matching_ids,
+    prepare_search,
 )
 from core.i18n import format_date, t
 from core.security.permissions import Actor
@@ -127,6 +128,7 @@ class CustomerListModel(QAbstractTableModel):
         self.order = ListOrder.NAME
         self.descending = False
         self.complete = True
+        self._prepared = False  # the search's list order read (core prepare_search)
         # For the benchmark: request to the first rows in the model, and to the whole list.
         self.first_rows_ms = 0.0
         self.all_rows_ms = 0.0
@@ -179,6 +181,12 @@ class CustomerListModel(QAbstractTableModel):
         # Told before the rest is asked for: a task runner may answer at once, and its
         # "all counted" must come after this "first page, still counting".
         self.searched.emit(len(self._ids), result.complete)
+        if not self._prepared:
+            self._prepared = True
+            actor = self._ctx.actor
+            DbOp(self._ctx, None, lambda s: prepare_search(s, actor)).read_only().failure(
+                self._fail
+            ).run()
         if result.complete:
             self.all_rows_ms = self.first_rows_ms
         else:

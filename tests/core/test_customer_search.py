@@ -250,3 +250,68 @@ def test_postgres_answers_a_search_from_the_trigram_index(db, manager, people):
         )
         assert "ix_customers_search_trgm" in plan, plan
         assert matching_ids(s, manager, "korhon").ids == [people[0]]
+
+
+def test_a_common_term_far_down_the_list_is_arranged_from_the_index(
+    db, manager, people, monkeypatch
+):
+    """A term with more candidates than ``SPARSE`` whose first page the brief walk does not
+    find (every Salonen under S) is read from the index and put in list order in memory,
+    not walked through the whole list; the page is the plain search's."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the FTS index and the list order in memory are SQLite's")
+    monkeypatch.setattr(customer_search, "SPARSE", 1)
+    monkeypatch.setattr(customer_search, "WALK_STEPS", 1)
+    monkeypatch.setattr(customer_search, "ORDER_REFRESH", 0)
+
+    def no_walk(*args, **kwargs):
+        raise AssertionError("walked the whole list")
+
+    with db.begin() as s:
+        expected = customer_search.search_customer_ids(s, manager, "nen")
+        assert len(expected) == 3  # Korhonen, Nieminen, Virtanen
+        monkeypatch.setattr(customer_search, "_walk", no_walk)
+        first = matching_ids(s, manager, "nen", limit=2)
+        assert first.ids == expected[:2] and not first.complete
+        # Beyond CLUSTERED candidates the whole list is walked after all.
+        monkeypatch.setattr(customer_search, "CLUSTERED", 1)
+        with pytest.raises(AssertionError, match="walked"):
+            matching_ids(s, manager, "nen", limit=2)
+
+
+def test_inexact_candidates_before_the_matches_do_not_lose_a_match(db, manager, people):
+    """The index's candidates for "korhonen aino" include every Korhonen and every Aino; the
+    page still holds exactly the people with both words, in list order."""
+    with db.begin() as s:
+        extra = [
+            customers.create_customer(s, manager, {"first_name": "Aino", "last_name": n}).id
+            for n in ("Aalto", "Ahonen", "Berg")
+        ]
+        korhonen = customers.create_customer(
+            s, manager, {"first_name": "Pekka", "last_name": "Korhonen"}
+        ).id
+    with db.begin() as s:
+        assert matching_ids(s, manager, "aino", limit=2).ids == [extra[0], extra[1]]
+        assert matching_ids(s, manager, "korhonen aino", limit=1).ids == [people[0]]
+        assert matching_ids(s, manager, "korhonen").ids == [people[0], korhonen]
+
+
+def test_postgres_answers_two_letters_from_the_letter_pairs_index(db, manager, people):
+    """A two-letter term gives pg_trgm no trigram; on PostgreSQL the letter pairs' GIN index
+    (migration 0015) gives its candidates, with the plain rule's answer."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's index")
+    with db.begin() as s:
+        s.execute(text("SET LOCAL enable_seqscan = off"))
+        assert matching_ids(s, manager, "ii").ids == [people[3]]
+        assert matching_ids(s, manager, "ai ko").ids == [people[0]]
+        assert matching_ids(s, manager, "zq").ids == []
+        plan = "\n".join(
+            s.execute(
+                text(
+                    "EXPLAIN SELECT id FROM customers WHERE "
+                    "customer_search_pairs(search_text) @> ARRAY['ii']::text[]"
+                )
+            ).scalars()
+        )
+        assert "ix_customers_search_pairs" in plan, plan
