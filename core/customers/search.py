@@ -633,7 +633,7 @@ def _server_candidates(
     benchmark's 100,000 customers). The inner LIMIT keeps the candidates a query of their own,
     read through the trigram index, and stops a common term after ``SPARSE`` of them; the walk
     finds a common term's first page at once."""
-    inner = customer_id_query(session, query, include_archived=include_archived).add_columns(
+    candidates = customer_id_query(session, query, include_archived=include_archived).add_columns(
         Customer.last_name, Customer.first_name
     )
     tokens = search_tokens(query)
@@ -641,12 +641,12 @@ def _server_candidates(
     if pairs and all(len(t) <= 2 for t in tokens):
         # Only two-letter terms: the letter pairs' index (migration 0015). Beside a longer
         # term it would only slow the trigram index down ("040 83": 200 ms, not 50).
-        inner = inner.where(
+        candidates = candidates.where(
             func.customer_search_pairs(Customer.search_text).op("@>")(
                 sql_cast(postgresql.array(pairs), postgresql.ARRAY(postgresql.TEXT))
             )
         )
-    inner = inner.limit(SPARSE + 1).subquery()
+    inner = candidates.limit(SPARSE + 1).subquery()
     ids = list(
         session.execute(
             select(inner.c.id).order_by(inner.c.last_name, inner.c.first_name, inner.c.id)
