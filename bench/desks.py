@@ -14,9 +14,12 @@ of its own as the window's import does, while its receptionist goes on working.
 
 The register is a copy of bench/run.py's benchmark database (100,000 customers, 1,000,000
 orders): the cached SQLite file, or on a server a new database made from bench/run.py's
-(``CREATE DATABASE ... TEMPLATE``), dropped at the end. Printed: a line per desk (search n,
-p50, p95, save n, p95, conflicts, errors), the targets ok/MISS, the audit chain verified by
-core.verify, and bench/run.py's machine reference line.
+(``CREATE DATABASE ... TEMPLATE``, read into the server's cache first), dropped at the end.
+Each desk freezes what its start-up built out of the garbage collector's reach, as the app
+does once its main window is open (gui.app.freeze_startup_objects). Printed: a line per desk
+(search n, p50, p95, save n, p95, conflicts, errors; ``--slowest N`` adds each desk's slowest
+keystrokes), the targets ok/MISS, the audit chain verified by core.verify, and bench/run.py's
+machine reference line.
 """
 
 from __future__ import annotations
@@ -87,6 +90,7 @@ def desk(
     from core.orders import create_order
     from core.security.auth import attempt_login
     from core.transfer.importing import import_customers
+    from gui.app import freeze_startup_objects
     from gui.customers.detail import load_customer
     from gui.customers.model import search_page
 
@@ -97,6 +101,7 @@ def desk(
     with db.read() as s:  # as the customer list does once its first rows are shown
         search_page(s, actor, "", False)
         prepare_search(s, actor)
+    freeze_startup_objects()  # as the app does once its main window is open
     importer: threading.Thread | None = None
 
     def do_import() -> None:
@@ -203,12 +208,32 @@ def make_register(db_arg: str | None, work: Path) -> tuple[str, run.Server | Non
             conn.exec_driver_sql(
                 f'CREATE DATABASE "{name}" TEMPLATE "{run.make_url(template).database}"'
             )
-        return server.url(name).render_as_string(hide_password=False), server, name
+        url = server.url(name).render_as_string(hide_password=False)
+        prewarm(url)
+        return url, server, name
     copy = Path(db_arg) if db_arg else work / "desks.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(str(copy) + suffix).unlink(missing_ok=True)
     shutil.copyfile(path, copy)
     return str(copy), None, ""
+
+
+def prewarm(url: str) -> None:
+    """Read the new copy into the server's cache (pg_prewarm, PostgreSQL's contrib), as a
+    server that has been running all day has its register: a copy made a second ago has new
+    files, none of whose pages the server has cached."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            conn.exec_driver_sql(
+                "SELECT pg_prewarm(c.oid) FROM pg_class c JOIN pg_namespace n "
+                "ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')"
+            )
+    finally:
+        engine.dispose()
 
 
 def prepare(url: str, desks: int) -> tuple[list[str], list[int]]:

@@ -24,8 +24,6 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Select, and_, func, literal_column, select, text
-from sqlalchemy import cast as sql_cast
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -150,9 +148,13 @@ def _search_filter(session: Session, query: str) -> Any:
         return Customer.hetu_index == data_key(session).blind_index(hetu)
     conds = []
     for token in search_tokens(text):
-        escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conds.append(Customer.search_text.like(f"%{escaped}%", escape="\\"))
+        conds.append(_contains(Customer.search_text, token))
     return and_(*conds)
+
+
+def _contains(column: Any, token: str) -> Any:
+    escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%{escaped}%", escape="\\")
 
 
 def search_customer_ids(
@@ -229,6 +231,16 @@ SPARSE = 3000
 # down the list) is read from the FTS index when it has at most this many candidates and
 # arranged in the list order kept in memory (about 10 ms for 12,000 on the benchmark machine).
 CLUSTERED = 20_000
+# PostgreSQL: a term the server's statistics (migration 0015) expect the trigram index to give
+# at most this many candidates for is read through it and sorted when a brief walk did not
+# find its page (about 3 us a candidate: 15 ms for 5,000 Lehtonens and Lehtinens, no more than
+# the walk at this many); a commoner one walks the covering list index, the whole list in
+# about 25 ms.
+SERVER_CANDIDATES = 8000
+# PostgreSQL: a common term first walks this many customers of the list (about 3 ms).
+SERVER_WALK = 10_000
+# The server's statistics are read again after this many seconds (autovacuum renews them).
+STATS_REFRESH = 600.0
 # A two-letter term whose pair begins more trigrams than this is common: walk instead.
 PAIR_TERMS = 40
 # A term the index cannot narrow enough is first looked for by walking the list for at most
@@ -536,8 +548,8 @@ def matching_ids(
         return _walk(session, actor, query, include_archived, limit)
     tokens = search_tokens(query)
     if not _has_fts(session):
-        if _engine(session).dialect.name == "postgresql" and any(len(t) >= 2 for t in tokens):
-            found = _server_candidates(session, query, include_archived, limit)
+        if _engine(session).dialect.name == "postgresql" and tokens:
+            found = _server_search(session, query, tokens, include_archived, limit)
             if found is not None:
                 return found
         return _walk(session, actor, query, include_archived, limit)
@@ -620,39 +632,140 @@ def _ordered(
     return _first_page(ids, limit)
 
 
-def _server_candidates(
-    session: Session, query: str, include_archived: bool, limit: int | None
+@dataclass(frozen=True)
+class _ServerStats:
+    """What the PostgreSQL planner's statistics say of the search text (the extended
+    statistics ``customers_search_trigrams``, migration 0015): the share of customers with
+    each common trigram; one not listed is rarer than ``floor``."""
+
+    customers: float
+    trigrams: dict[str, float]
+    floor: float
+    read_at: float
+
+
+def _server_stats(session: Session) -> _ServerStats | None:
+    """The statistics, read once per ``STATS_REFRESH``; None before the server has analysed
+    the customers (a new register: a term is then first read through the index)."""
+    engine = _engine(session)
+    cached: _ServerStats | None = getattr(engine, "_customer_server_stats", None)
+    if cached is None or time.monotonic() - cached.read_at >= STATS_REFRESH:
+        row = session.execute(
+            text(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs "
+                "FROM pg_stats_ext_exprs WHERE statistics_name = 'customers_search_trigrams' "
+                "AND most_common_elems IS NOT NULL"
+            )
+        ).first()
+        customers = session.execute(
+            text("SELECT reltuples FROM pg_class WHERE relname = 'customers' AND relkind = 'r'")
+        ).scalar()
+        cached = _ServerStats(0.0, {}, 0.0, time.monotonic())
+        if row is not None and customers and customers > 0:
+            # The frequencies end with their minimum, maximum and the share of nulls.
+            elements, shares = row
+            cached = _ServerStats(
+                float(customers),
+                dict(zip(elements, shares, strict=False)),
+                float(shares[len(elements)]),
+                cached.read_at,
+            )
+        engine._customer_server_stats = cached
+    return cached if cached.customers else None
+
+
+# The trigrams pg_trgm keeps as they are (others it stores as a hash): letters and digits.
+_PLAIN_TRIGRAM = re.compile(r"[a-z0-9]{3}")
+
+
+def _server_estimate(session: Session, tokens: list[str]) -> float | None:
+    """How many customers the statistics expect the trigram index to give for the tokens of
+    three or more characters (taken as independent, each as common as its rarest trigram), or
+    None when they cannot say."""
+    stats = _server_stats(session)
+    if stats is None:
+        return None
+    share = 1.0
+    for token in tokens:
+        if len(token) < 3:
+            continue
+        grams = [token[i : i + 3] for i in range(len(token) - 2)]
+        plain = [g for g in grams if _PLAIN_TRIGRAM.fullmatch(g)]
+        if not plain:
+            return None
+        share *= min(stats.trigrams.get(g, stats.floor) for g in plain)
+    return share * stats.customers
+
+
+def _server_search(
+    session: Session, query: str, tokens: list[str], include_archived: bool, limit: int | None
 ) -> SearchResult | None:
-    """PostgreSQL: the matches of a term the trigram index (migration 0009) or, for
-    two-letter terms, the letter pairs' index (0015) narrows, read through it and sorted, when
-    there are at most ``SPARSE``; None for a commoner term.
+    """PostgreSQL: the matches, or None to walk the whole list. A term the statistics expect
+    to be rare is read through the trigram index; a commoner one (and one of only one or two
+    letters, which gives the index no trigram) first walks the head of the list, where a
+    common term's first page comes at once; one whose matches sit together further down
+    (every Lehtonen under L) is then read through the index after all when it is not too
+    common, and walked whole when it is."""
+    longer = any(len(t) >= 3 for t in tokens)
+    estimate = _server_estimate(session, tokens) if longer else None
+    if longer and (estimate is None or estimate <= SPARSE):
+        found = _server_candidates(session, query, include_archived, limit, SPARSE)
+        if found is not None or estimate is None:
+            return found
+    if limit:
+        ids = _server_walk_briefly(session, query, include_archived, limit + 1)
+        if ids is not None:
+            return _first_page(ids, limit)
+    if estimate is not None and SPARSE < estimate <= SERVER_CANDIDATES:
+        return _server_candidates(session, query, include_archived, limit, SERVER_CANDIDATES)
+    return None
+
+
+def _server_walk_briefly(
+    session: Session, query: str, include_archived: bool, limit: int
+) -> list[int] | None:
+    """The first ``limit`` matches among the first ``SERVER_WALK`` customers in list order
+    (the covering list index, migration 0015: about 3 ms), or None when they are fewer."""
+    c = Customer
+    head = (
+        select(c.id, c.last_name, c.first_name, c.search_text, c.archived, c.state)
+        .order_by(*ListOrder.NAME.sort_keys())
+        .limit(SERVER_WALK)
+        .subquery()
+    )
+    q = select(head.c.id).where(head.c.state != CustomerState.ANONYMISED.value)
+    for token in search_tokens(query):
+        q = q.where(_contains(head.c.search_text, token))
+    if not include_archived:
+        q = q.where(head.c.archived.is_(False))
+    q = q.order_by(head.c.last_name, head.c.first_name, head.c.id).limit(limit)
+    ids = list(session.execute(q).scalars())
+    return ids if len(ids) >= limit else None
+
+
+def _server_candidates(
+    session: Session, query: str, include_archived: bool, limit: int | None, cap: int
+) -> SearchResult | None:
+    """PostgreSQL: the matches of a term the trigram index (migration 0009) narrows, read
+    through it and sorted, when there are at most ``cap``; None for a commoner term.
 
     Left to itself the planner walks the listing index in list order for every term, expecting
     the matches spread evenly along it; a surname's matches sit together (every Lindroos under
     L), so the walk read half the register before it had a page (320 ms for "lindr" on the
     benchmark's 100,000 customers). The inner LIMIT keeps the candidates a query of their own,
-    read through the trigram index, and stops a common term after ``SPARSE`` of them; the walk
-    finds a common term's first page at once."""
-    candidates = customer_id_query(session, query, include_archived=include_archived).add_columns(
-        Customer.last_name, Customer.first_name
+    read through the trigram index, and stops a common term after ``cap`` of them."""
+    inner = (
+        customer_id_query(session, query, include_archived=include_archived)
+        .add_columns(Customer.last_name, Customer.first_name)
+        .limit(cap + 1)
+        .subquery()
     )
-    tokens = search_tokens(query)
-    pairs = sorted({t for t in tokens if len(t) == 2})
-    if pairs and all(len(t) <= 2 for t in tokens):
-        # Only two-letter terms: the letter pairs' index (migration 0015). Beside a longer
-        # term it would only slow the trigram index down ("040 83": 200 ms, not 50).
-        candidates = candidates.where(
-            func.customer_search_pairs(Customer.search_text).op("@>")(
-                sql_cast(postgresql.array(pairs), postgresql.ARRAY(postgresql.TEXT))
-            )
-        )
-    inner = candidates.limit(SPARSE + 1).subquery()
     ids = list(
         session.execute(
             select(inner.c.id).order_by(inner.c.last_name, inner.c.first_name, inner.c.id)
         ).scalars()
     )
-    if len(ids) > SPARSE:
+    if len(ids) > cap:
         return None
     return SearchResult(ids[:limit], len(ids) <= limit) if limit else SearchResult(ids, True)
 

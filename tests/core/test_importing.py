@@ -341,3 +341,55 @@ def test_on_a_server_the_import_commits_in_small_batches(db, manager, tmp_path: 
             select(func.count()).where(AuditEntry.action == "customer.import")
         ).scalar_one()
     assert batches == (-(-rows // BATCH) if db.is_sqlite else 3)
+
+
+def test_the_check_for_rows_stored_meanwhile_reads_only_what_other_desks_changed(
+    db, manager, monkeypatch
+) -> None:
+    """While an import runs, another desk adds people the file also has: the import leaves
+    them unchanged instead of storing them twice. After its first look at the whole register
+    the import reads only the customers the other desks' audit entries name; an entry that
+    may touch customers it does not name (another import) makes it read them all again."""
+    from core.customers import service as customers
+    from core.security import audit
+    from core.transfer import importing
+
+    reads = []
+    whole = importing._ExistingKeys.__init__
+
+    def counted(self, s):  # type: ignore[no-untyped-def]
+        reads.append(1)
+        whole(self, s)
+
+    monkeypatch.setattr(importing._ExistingKeys, "__init__", counted)
+
+    def person(first: str, email: str) -> dict:
+        return {"first_name": first, "last_name": "Rinne", "email": email, "postal_code": ""}
+
+    def batch(*rows: dict):  # type: ignore[no-untyped-def]
+        return importing.prepare_customers(manager, [(r, "") for r in rows], [None] * len(rows))
+
+    def add(first: str, email: str) -> None:
+        with db.begin() as s:
+            customers.create_customer(s, manager, person(first, email))
+
+    with db.begin() as s:
+        check = importing._StoredCheck(audit.last_id(s))
+    add("Aino", "aino@rinne.fi")
+    with db.begin() as s:
+        first = batch(person("Aino", "aino@rinne.fi"), person("Eero", "eero@rinne.fi"))
+        assert check.drop_stored(s, first) == 1
+        assert [r["first_name"] for r in first.rows] == ["Eero"]
+    assert len(reads) == 1
+    add("Ilona", "ilona@rinne.fi")
+    with db.begin() as s:
+        second = batch(person("Ilona", "ilona@rinne.fi"), person("Olli", "olli@rinne.fi"))
+        assert check.drop_stored(s, second) == 1
+        assert [r["first_name"] for r in second.rows] == ["Olli"]
+    assert len(reads) == 1  # only Ilona was read
+    with db.begin() as s:
+        audit.record(s, manager, "customer.import", "import", "toinen.csv", ["first_name"])
+    with db.begin() as s:
+        third = batch(person("Unto", "unto@rinne.fi"))
+        assert check.drop_stored(s, third) == 0
+    assert len(reads) == 2  # another import: everyone again
