@@ -83,11 +83,16 @@ def test_every_route_gives_the_plain_answer(db, manager, people, monkeypatch, qu
     monkeypatch.setattr(customer_search, "WALK_STEPS", steps)
     monkeypatch.setattr(customer_search, "SPARSE", sparse)
     with db.begin() as s:
-        expected = customer_search.search_customer_ids(s, manager, query)
-        assert matching_ids(s, manager, query).ids == expected
-        first = matching_ids(s, manager, query, limit=1)
-        assert first.ids == expected[:1]
-        assert first.complete == (len(expected) <= 1)
+        _answers_like_the_plain_search(s, manager, query)
+
+
+def _answers_like_the_plain_search(s, manager, query: str) -> None:
+    """The whole list and the first page are the plain search's."""
+    expected = customer_search.search_customer_ids(s, manager, query)
+    assert matching_ids(s, manager, query).ids == expected
+    first = matching_ids(s, manager, query, limit=1)
+    assert first.ids == expected[:1]
+    assert first.complete == (len(expected) <= 1)
 
 
 def test_a_full_hetu_finds_its_person_exactly(db, manager, people):
@@ -318,11 +323,7 @@ def test_every_server_route_gives_the_plain_answer(
         conn.exec_driver_sql("ANALYZE customers")
     with db.begin() as s:
         assert customer_search._server_estimate(s, ["kor"]) is not None
-        expected = customer_search.search_customer_ids(s, manager, query)
-        assert matching_ids(s, manager, query).ids == expected
-        first = matching_ids(s, manager, query, limit=1)
-        assert first.ids == expected[:1]
-        assert first.complete == (len(expected) <= 1)
+        _answers_like_the_plain_search(s, manager, query)
 
 
 def test_postgres_walks_the_list_through_the_covering_index(db, manager, people):
