@@ -138,18 +138,28 @@ def search_tokens(query: str) -> list[str]:
     return tokens
 
 
-def _search_filter(session: Session, query: str) -> Any:
-    """Tokens must all appear in the search text; a full valid hetu finds its person exactly."""
+def _search_filter(session: Session, query: str, c: Any = Customer) -> Any:
+    """Tokens must all appear in the search text; a full valid hetu finds its person exactly.
+    ``c``: the customers' columns (the table's, or a subquery's of the same names)."""
     text = query.strip()
     if not text:
         return None
     hetu = query_hetu(text)
     if hetu:
-        return Customer.hetu_index == data_key(session).blind_index(hetu)
+        return c.hetu_index == data_key(session).blind_index(hetu)
     conds = []
     for token in search_tokens(text):
-        conds.append(_contains(Customer.search_text, token))
+        conds.append(_contains(c.search_text, token))
     return and_(*conds)
+
+
+def _rule(session: Session, query: str, include_archived: bool, c: Any = Customer) -> list[Any]:
+    """The plain rule's conditions on the customers' columns ``c``."""
+    cond = _search_filter(session, query, c)
+    conds = [] if cond is None else [cond]
+    if not include_archived:
+        conds.append(c.archived.is_(False))
+    return [*conds, c.state != CustomerState.ANONYMISED.value]
 
 
 def _contains(column: Any, token: str) -> Any:
@@ -190,12 +200,7 @@ def customer_id_query(
     q = select(Customer.id)
     if among is not None:
         q = q.where(Customer.id.in_(among))
-    cond = _search_filter(session, query)
-    if cond is not None:
-        q = q.where(cond)
-    if not include_archived:
-        q = q.where(Customer.archived.is_(False))
-    return q.where(Customer.state != CustomerState.ANONYMISED.value)
+    return q.where(*_rule(session, query, include_archived))
 
 
 def customer_rows(session: Session, actor: Actor, ids: list[int]) -> list[CustomerRow]:
@@ -249,8 +254,6 @@ WALK_STEPS = 30_000
 # Another list order sorts at most this many of the index's candidates (SQLite sorts 30,000
 # ids in about 20 ms, less than reading the whole list in that order to filter it).
 ORDERED_CANDIDATES = 30_000
-# Trigrams are counted up to this many customers when choosing which to read.
-TRIGRAM_COUNT = 30_000
 # Characters the trigram index folds exactly as str.lower() does, for the pair lookup.
 _PAIR_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789åäöéüšžõ@.-_+'&/,")
 
@@ -324,7 +327,7 @@ def _sqlite_objects(session: Session) -> frozenset[str]:
                 session.execute(
                     text(
                         "SELECT name FROM sqlite_master WHERE name IN "
-                        "('customers_fts', 'customers_fts_terms', 'customer_list_version')"
+                        "('customers_fts', 'customer_list_version')"
                     )
                 ).scalars()
             )
@@ -454,30 +457,19 @@ def _trigrams(session: Session, token: str) -> str:
 
 def _trigram_docs(session: Session, grams: list[str]) -> dict[str, int]:
     """How many customers have each of ``grams``, looked up once per process in the index's
-    own counts (``customers_fts_terms``, migration 0003; a fraction of a millisecond) or
-    counted up to ``TRIGRAM_COUNT``: the numbers only choose what to read, never what is
-    found (any of a token's trigrams give every match), so they may age."""
+    own counts (``customers_fts_terms``, migration 0003; a fraction of a millisecond): the
+    numbers only choose what to read, never what is found (any of a token's trigrams give
+    every match), so they may age."""
     engine = _engine(session)
     known: dict[str, int] | None = getattr(engine, "_customer_trigram_docs", None)
     if known is None or len(known) > 100_000:
         known = engine._customer_trigram_docs = {}
-    vocabulary = "customers_fts_terms" in _sqlite_objects(session)
     for gram in grams:
-        if gram in known:
-            continue
-        if vocabulary:
+        if gram not in known:
             count = session.execute(
                 text("SELECT doc FROM customers_fts_terms WHERE term = :t"), {"t": gram}
             ).scalar()
-        else:
-            count = session.execute(
-                text(
-                    "SELECT count(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts "
-                    "MATCH :q LIMIT :n)"
-                ),
-                {"q": _phrase(gram), "n": TRIGRAM_COUNT},
-            ).scalar_one()
-        known[gram] = int(count or 0)
+            known[gram] = int(count or 0)
     return known
 
 
@@ -728,17 +720,17 @@ def _server_walk_briefly(
     (the covering list index, migration 0015: about 3 ms), or None when they are fewer."""
     c = Customer
     head = (
-        select(c.id, c.last_name, c.first_name, c.search_text, c.archived, c.state)
+        select(c.id, c.last_name, c.first_name, c.search_text, c.hetu_index, c.archived, c.state)
         .order_by(*ListOrder.NAME.sort_keys())
         .limit(SERVER_WALK)
         .subquery()
     )
-    q = select(head.c.id).where(head.c.state != CustomerState.ANONYMISED.value)
-    for token in search_tokens(query):
-        q = q.where(_contains(head.c.search_text, token))
-    if not include_archived:
-        q = q.where(head.c.archived.is_(False))
-    q = q.order_by(head.c.last_name, head.c.first_name, head.c.id).limit(limit)
+    q = (
+        select(head.c.id)
+        .where(*_rule(session, query, include_archived, head.c))
+        .order_by(head.c.last_name, head.c.first_name, head.c.id)
+        .limit(limit)
+    )
     ids = list(session.execute(q).scalars())
     return ids if len(ids) >= limit else None
 
