@@ -19,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from core.i18n import t
 
@@ -49,6 +50,21 @@ class RowStyle:
     foreground: QColor | None = None
     bold: bool = False
     tooltip: str | None = None  # over every cell of the row, before the column's own
+
+
+def register_table(table: QTableView, model: RowsModel, name: str) -> None:
+    """``table`` as a register's list (users, recipients): one whole row selected at a time,
+    read-only, columns as wide as their text with the last one stretched; ``name`` for a
+    screen reader."""
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setAccessibleName(name)
 
 
 class RowsModel(QAbstractTableModel):
@@ -95,6 +111,11 @@ class RowsModel(QAbstractTableModel):
 
     def row_at(self, row: int) -> Any:
         return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def current_row(self, table: Any) -> Any:
+        """The row of ``table``'s (a view of this model) current index, or None."""
+        index = table.currentIndex()
+        return self.row_at(index.row()) if index.isValid() else None
 
     # --- ticked rows --------------------------------------------------------------------------
     def checked_rows(self) -> list[Any]:

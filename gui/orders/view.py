@@ -215,8 +215,7 @@ class OrdersPage(QWidget):
         self.message.show_message(error_text(exc), "error")
 
     def current(self) -> OrderRow | None:
-        index = self.table.currentIndex()
-        return self.model.row_at(index.row()) if index.isValid() else None
+        return self.model.current_row(self.table)
 
     def _update_buttons(self) -> None:
         row = self.current()

@@ -10,11 +10,9 @@ from typing import Any
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -36,7 +34,7 @@ from core.security.permissions import Permission
 from gui.context import AppContext
 from gui.messages import show_error
 from gui.ops import DbOp
-from gui.rows import Column, RowsModel, RowStyle
+from gui.rows import Column, RowsModel, RowStyle, register_table
 from gui.widgets import Form, OpeningTable, add_shortcut
 
 INCOMPLETE = RowStyle(foreground=QColor("#b3261e"))
@@ -136,15 +134,7 @@ class RecipientsPage(QWidget):
         self.model = recipients_model(self)
         self.table = OpeningTable()  # Enter or a double-click edits the entry
         self.table.setObjectName("recipientsTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName(t("app.page.recipients"))
+        register_table(self.table, self.model, t("app.page.recipients"))
         self.table.open_requested.connect(lambda _row: self.edit_recipient())
 
         heading = QLabel(t("app.page.recipients"))
@@ -185,8 +175,7 @@ class RecipientsPage(QWidget):
         DbOp(ctx, self, lambda s: list_recipients(s, ctx.actor)).success(show).run()
 
     def selected(self) -> RecipientRow | None:
-        index = self.table.currentIndex()
-        return self.model.row_at(index.row()) if index.isValid() else None
+        return self.model.current_row(self.table)
 
     def _update_buttons(self) -> None:
         self.edit_button.setEnabled(

@@ -12,12 +12,10 @@ from typing import Any
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -35,6 +33,7 @@ from core.security.auth import list_users
 from gui.context import AppContext
 from gui.messages import confirm, show_error
 from gui.ops import DbOp
+from gui.rows import register_table
 from gui.users.model import users_model
 from gui.widgets import Form, add_shortcut, date_edit, date_of, role_text
 
@@ -227,15 +226,7 @@ class UsersPage(QWidget):
         self.model = users_model(self)
         self.table = QTableView()
         self.table.setObjectName("usersTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName(t("app.page.users"))
+        register_table(self.table, self.model, t("app.page.users"))
         self.table.doubleClicked.connect(self.edit_user)
 
         heading = QLabel(t("app.page.users"))
@@ -285,8 +276,7 @@ class UsersPage(QWidget):
         DbOp(ctx, self, lambda s: list_users(s, ctx.actor)).success(show).run()
 
     def selected(self) -> Any:
-        index = self.table.currentIndex()
-        return self.model.row_at(index.row()) if index.isValid() else None
+        return self.model.current_row(self.table)
 
     def _update_buttons(self) -> None:
         row = self.selected()
