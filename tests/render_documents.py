@@ -24,7 +24,7 @@ from core.documents.erasure_notice import build_erasure_notice  # noqa: E402
 from core.documents.extension_notice import build_extension_notice  # noqa: E402
 from core.documents.forms import build_form  # noqa: E402
 from core.documents.label_sheets import SHEETS, LabelSheet  # noqa: E402
-from core.documents.labels import build_labels, build_mailing_csv, build_test_page  # noqa: E402
+from core.documents.labels import build_label_run, build_mailing_csv, build_test_page  # noqa: E402
 from core.documents.objection_confirmation import build_objection_confirmation  # noqa: E402
 from core.documents.recovery_sheet import build_recovery_sheet  # noqa: E402
 from core.documents.refusal_certificate import build_refusal_certificate  # noqa: E402
@@ -76,7 +76,7 @@ def builders() -> dict[str, Builder]:
     found["extension_notice"] = lambda lang: build_extension_notice(
         s.extension(lang=lang), lh, lang
     )
-    found["labels"] = lambda lang: build_labels(s.labels(25), lh, lang, skip=2)
+    found["labels"] = lambda lang: build_label_run(s.labels(25), lh, lang, skip=2).pdf
     for sheet in SHEETS[1:]:
         found[f"labels_{sheet.id}"] = partial(_labels_on, sheet)
     for sheet in SHEETS:
@@ -88,7 +88,7 @@ def builders() -> dict[str, Builder]:
 
 
 def _labels_on(sheet: LabelSheet, lang: str) -> bytes:
-    return build_labels(s.labels(25), s.letterhead(), lang, sheet=sheet)
+    return build_label_run(s.labels(25), s.letterhead(), lang, sheet=sheet).pdf
 
 
 def _label_test_page(sheet: LabelSheet, lang: str) -> bytes:

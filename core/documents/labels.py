@@ -189,19 +189,6 @@ def build_label_run(
     return LabelRun(L.archival_pdf(buf.getvalue()), tuple(shortened))
 
 
-def build_labels(
-    entries: Sequence[LabelEntry],
-    letterhead: Letterhead | None = None,
-    lang: str = "fi",
-    skip: int = 0,
-    sheet: LabelSheet | str = DEFAULT_SHEET,
-    offset_x: float = 0.0,
-    offset_y: float = 0.0,
-) -> bytes:
-    """The PDF of ``build_label_run``."""
-    return build_label_run(entries, letterhead, lang, skip, sheet, offset_x, offset_y).pdf
-
-
 def build_test_page(
     sheet: LabelSheet | str,
     offset_x: float = 0.0,

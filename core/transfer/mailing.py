@@ -188,19 +188,6 @@ def produce_label_run(
     return run
 
 
-def produce_labels(
-    session: Session,
-    actor: Actor,
-    selection: MailingSelection,
-    lang: str,
-    skip: int = 0,
-    filename: str = "",
-    sheet: str | None = None,
-) -> bytes:
-    """The PDF of ``produce_label_run``."""
-    return produce_label_run(session, actor, selection, lang, skip, filename, sheet).pdf
-
-
 def produce_label_test_page(
     session: Session,
     actor: Actor,

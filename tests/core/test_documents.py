@@ -31,7 +31,7 @@ from core.documents.erasure_decision import build_erasure_decision
 from core.documents.erasure_notice import build_erasure_notice
 from core.documents.extension_notice import build_extension_notice
 from core.documents.forms import build_form
-from core.documents.labels import build_labels, build_mailing_csv
+from core.documents.labels import build_label_run, build_mailing_csv
 from core.documents.objection_confirmation import build_objection_confirmation
 from core.documents.recovery_sheet import build_recovery_sheet
 from core.documents.refusal_certificate import build_refusal_certificate
@@ -84,7 +84,7 @@ OTHER_BUILDERS: dict[str, Callable[[str], bytes]] = {
     "erasure_notice": lambda lang: build_erasure_notice(s.erasure_notice(lang, "partly"), LH, lang),
     "refusal_decision": lambda lang: build_refusal_decision(s.refusal_decision(lang), LH, lang),
     "extension_notice": lambda lang: build_extension_notice(s.extension(), LH, lang),
-    "labels": lambda lang: build_labels(s.labels(30), LH, lang),
+    "labels": lambda lang: build_label_run(s.labels(30), LH, lang).pdf,
     "privacy_statement": lambda lang: build_statement(s.statement(), LH, lang),
     "recovery_sheet": lambda lang: build_recovery_sheet(s.recovery(), LH, lang),
 }
@@ -230,7 +230,7 @@ def test_objection_form_offers_every_prohibition() -> None:
 
 def test_label_sheet_contains_the_given_names() -> None:
     entries = s.labels(30)
-    texts = pages(build_labels(entries, LH, "fi"))
+    texts = pages(build_label_run(entries, LH, "fi").pdf)
     assert len(texts) == 2  # 21 labels a page
     content = " ".join(texts)
     for entry in entries:

@@ -19,7 +19,6 @@ from core.documents.label_sheets import SHEETS, label_sheet
 from core.documents.labels import (
     SIZE,
     build_label_run,
-    build_labels,
     build_mailing_csv,
     build_test_page,
 )
@@ -89,7 +88,7 @@ def test_each_sheet_puts_its_count_per_page_at_the_published_positions(sheet_id,
     # of each label starts at its label's padding.
     drawn = Drawn(monkeypatch)
     entries = [_entry(n) for n in range(per_page + 1)]
-    pdf = build_labels(entries, sheet=sheet_id)
+    pdf = build_label_run(entries, sheet=sheet_id).pdf
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
     names = [d for d in drawn.strings if d[3].startswith("Maija")]
     assert [d[0] for d in names].count(1) == per_page
@@ -102,10 +101,10 @@ def test_each_sheet_puts_its_count_per_page_at_the_published_positions(sheet_id,
 def test_the_printer_offset_moves_every_label_by_exactly_the_offset(sheet, monkeypatch):
     drawn = Drawn(monkeypatch)
     entries = [_entry(n) for n in range(sheet.per_page)]
-    build_labels(entries, sheet=sheet)
+    build_label_run(entries, sheet=sheet)
     plain = list(drawn.strings)
     drawn.strings.clear()
-    build_labels(entries, sheet=sheet, offset_x=2.5, offset_y=-1.5)
+    build_label_run(entries, sheet=sheet, offset_x=2.5, offset_y=-1.5)
     assert len(drawn.strings) == len(plain)
     for (_, x0, y0, t0, _), (_, x1, y1, t1, _) in zip(plain, drawn.strings, strict=True):
         assert t0 == t1
@@ -256,9 +255,9 @@ def test_settings_keep_the_sheet_and_offsets_and_the_run_uses_them(db, manager, 
         )
     drawn = Drawn(monkeypatch)
     with db.begin() as s:
-        mailing.produce_labels(s, manager, mailing.mailing_candidates(s, manager), "fi")
+        mailing.produce_label_run(s, manager, mailing.mailing_candidates(s, manager), "fi")
         first_x = drawn.strings[0][1]
-        mailing.produce_labels(
+        mailing.produce_label_run(
             s, manager, mailing.mailing_candidates(s, manager), "fi", sheet="105x37_2x8"
         )
         other_x = drawn.strings[-1][1]

@@ -121,7 +121,7 @@ def test_labels_pdf_names_included_customers_and_not_prohibited_ones(db, manager
         _add(s, manager, "Pertti", "Julkaisukielto", objections=["publication"])
     with db.begin() as s:
         sel = mailing.mailing_candidates(s, manager)
-        pdf = mailing.produce_labels(s, manager, sel, "fi", skip=2, filename="tarrat.pdf")
+        pdf = mailing.produce_label_run(s, manager, sel, "fi", skip=2, filename="tarrat.pdf").pdf
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Matti Meikäläinen" in text and "Liisa Virtanen" in text
     assert "Julkaisukielto" not in text
@@ -157,7 +157,7 @@ def test_receptionist_cannot_produce_labels_or_mailing_csv(db, manager, receptio
         sel = mailing.mailing_candidates(s, receptionist)  # seeing who is fine
         assert sel.count == 1
         with pytest.raises(PermissionDenied):
-            mailing.produce_labels(s, receptionist, sel, "fi")
+            mailing.produce_label_run(s, receptionist, sel, "fi")
         with pytest.raises(PermissionDenied):
             mailing.produce_mailing_csv(s, receptionist, sel, "fi")
     with db.begin() as s:
@@ -174,7 +174,7 @@ def test_preview_with_a_limit_shows_first_rows_but_counts_everyone(db, manager):
         assert [e.postal_code for e in preview.entries] == ["00100", "00101"]
         assert (preview.count, preview.left_out_objection, preview.complete) == (5, 1, False)
         with pytest.raises(ValueError):
-            mailing.produce_labels(s, manager, preview, "fi")
+            mailing.produce_label_run(s, manager, preview, "fi")
 
 
 def test_wildcards_in_the_postal_code_filter_match_nothing_extra(db, manager):
