@@ -10,10 +10,12 @@ tests all get it. Imports point down this map (a test fails on any import cycle)
                    reads it), crypto (data key, hetu, blind index)
     settings       the company's settings, a new register (initialise), the data key
     customers/     service (create, update, objections, hetu), search (the one search
-                   engine: plain rule, fast routes, list orders), changes (whether another
-                   desk changed the list: data_version or LISTEN), views (a customer's requests and
-                   disclosures), duplicates (find and merge), updates (address updates),
-                   wipe (the one definition of what erasure removes)
+                   engine: plain rule, fast routes, list orders), kept_list (the list a
+                   desk keeps in memory to search, following the change log), changes
+                   (whether another desk changed the list: data_version or LISTEN), views (a
+                   customer's requests and disclosures), duplicates (find and merge),
+                   updates (address updates), wipe (the one definition of what erasure
+                   removes)
     orders, recipients (the register of recipients and sources), disclosures, legal_holds,
                    retention, statistics
     requests/      intake, workflow (states, deadlines), queries, and one module per kind:

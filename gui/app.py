@@ -468,14 +468,23 @@ def make_demo_database(location: str, progress: Any = None, customers: int | Non
 GC_INTERVAL_MS = 1000
 
 
+# How long a thread holding the interpreter runs before another may have it (Python's own
+# default is 5 ms). An import on its thread computes for seconds; the window and the searches
+# on the task runner wait for the interpreter after every database answer, and at 5 ms a
+# keystroke's few answers cost it tens of milliseconds.
+SWITCH_INTERVAL = 0.001
+
+
 def freeze_startup_objects() -> None:
     """What start-up built (modules, widgets, mappings) lives until the app quits: move it out
     of the collector's reach, so that a full collection scans only what came later and never
-    stalls a search for tens of milliseconds (gc.freeze)."""
+    stalls a search for tens of milliseconds (gc.freeze). Also hands the interpreter between
+    threads more often (``SWITCH_INTERVAL``), so a long import never starves a search."""
     import gc
 
     gc.collect()
     gc.freeze()
+    sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 def collect_garbage_on_gui_thread(app: QApplication) -> None:

@@ -21,6 +21,7 @@ class Tasks(Protocol):
         fn: Callable[[], Any],
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[BaseException], None],
+        background: bool = ...,
     ) -> None: ...
 
     def wait(self, msecs: int = ...) -> bool: ...

@@ -31,10 +31,17 @@ class DbOp(Generic[T]):
         self._success: Callable[[T], Any] | None = None
         self._failure: Callable[[BaseException], Any] | None = None
         self._read_only = False
+        self._background = False
 
     def read_only(self) -> DbOp[T]:
         """The op only reads (a search, a page of a list): a read transaction."""
         self._read_only = True
+        return self
+
+    def in_background(self) -> DbOp[T]:
+        """Reading ahead (nothing the user waits for): on the runner's second worker, so the
+        searches and pages typed meanwhile are not held up."""
+        self._background = True
         return self
 
     def success(self, on_success: Callable[[T], Any]) -> DbOp[T]:
@@ -54,7 +61,10 @@ class DbOp(Generic[T]):
             with ctx.read_session() if read_only else ctx.session() as s:
                 return op(s)
 
-        ctx.tasks.run(in_transaction, self._succeeded, self._failed)
+        if self._background:
+            ctx.tasks.run(in_transaction, self._succeeded, self._failed, background=True)
+        else:
+            ctx.tasks.run(in_transaction, self._succeeded, self._failed)
 
     def _succeeded(self, result: T) -> None:
         if self._success is not None:

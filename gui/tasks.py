@@ -3,7 +3,8 @@
 Screens run database work through ``gui.ops.DbOp``, which calls
 ``ctx.tasks.run(fn, on_done, on_error)``: ``fn`` runs off the GUI thread, ``on_done(result)`` or
 ``on_error(exc)`` runs on the GUI thread. ``on_error`` is required: a failure always has somewhere
-to go. Tests use ``SyncTaskRunner``, which runs everything at once (like Picard's
+to go. ``background=True`` work (reading ahead what later work will want) has a worker of its
+own, so that it never holds up what the user waits for. Tests use ``SyncTaskRunner``, which runs everything at once (like Picard's
 FakeThreadPool) and delivers through the same ``_outcome`` as the real runner.
 """
 
@@ -54,6 +55,8 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
+        self.background = QThreadPool(self)
+        self.background.setMaxThreadCount(1)
         self.relay = _Relay()
         self.relay.done.connect(self._deliver)
 
@@ -66,11 +69,13 @@ class TaskRunner(QObject):
         fn: Callable[[], Any],
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[BaseException], None],
+        background: bool = False,
     ) -> None:
-        self.pool.start(_Job(fn, self.relay, on_done, on_error))
+        pool = self.background if background else self.pool
+        pool.start(_Job(fn, self.relay, on_done, on_error))
 
     def wait(self, msecs: int = 30000) -> bool:
-        return self.pool.waitForDone(msecs)
+        return self.pool.waitForDone(msecs) and self.background.waitForDone(msecs)
 
 
 class SyncTaskRunner:
@@ -81,6 +86,7 @@ class SyncTaskRunner:
         fn: Callable[[], Any],
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[BaseException], None],
+        background: bool = False,
     ) -> None:
         outcome = _outcome(fn, on_done, on_error)
         if outcome is not None:

@@ -1,7 +1,9 @@
 """Search-as-you-type over the customer list, fast on 100,000 customers.
 
 ``matching_ids`` answers in two steps when a term is common: the first page in list order at
-once (``complete`` False), the whole id list on a second call without a limit. On SQLite the
+once (``complete`` False), the whole id list on a second call without a limit. A desk that
+has prepared the search answers from the list it keeps in memory (core.customers.kept_list,
+migration 0016), the register's indexes otherwise. On SQLite the
 trigram FTS5 index (migrations 0002, 0003) gives candidates for rare terms, which are sorted;
 a common term walks the covering listing index in list order and stops after a page.
 PostgreSQL answers the same LIKE rule through a pg_trgm GIN index on the search text
@@ -17,19 +19,30 @@ import enum
 import json
 import re
 import time
-from array import array
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, and_, func, literal_column, select, text
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from core import validation
-from core.db import has_written
+from core.customers import kept_list
+from core.customers.kept_list import driver_of as _driver
+from core.customers.kept_list import engine_of as _engine
 from core.errors import ValidationError
 from core.models import Customer, CustomerState
 from core.security.permissions import Actor, Permission, require
@@ -228,14 +241,9 @@ def search_customers(
 # --- the fast routes ---------------------------------------------------------------------------
 
 # A term matching at most this many customers is read from the FTS index and sorted whole
-# (about 5 ms for 3,000 on the benchmark machine when SQLite sorts them, 2 ms in the list order
-# kept in memory); a commoner one walks the listing index in list order and stops after the
-# first page, which is quick because matches come early.
+# (about 5 ms for 3,000 on the benchmark machine); a commoner one walks the listing index in
+# list order and stops after the first page, which is quick because matches come early.
 SPARSE = 3000
-# A common term whose first page the walk does not find at once (its matches sit together far
-# down the list) is read from the FTS index when it has at most this many candidates and
-# arranged in the list order kept in memory (about 10 ms for 12,000 on the benchmark machine).
-CLUSTERED = 20_000
 # PostgreSQL: a term the server's statistics (migration 0015) expect the trigram index to give
 # at most this many candidates for is read through it and sorted when a brief walk did not
 # find its page (about 3 us a candidate: 15 ms for 5,000 Lehtonens and Lehtinens, no more than
@@ -262,6 +270,9 @@ _PAIR_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789åäöéüšžõ@.-
 class SearchResult:
     ids: list[int]
     complete: bool  # False: only the first ``limit`` ids; ask again without a limit
+    # True: the list kept in memory could not answer; prepare_search would make the next
+    # keystroke quicker (the customer list calls it in the background).
+    unprepared: bool = False
 
 
 @dataclass(frozen=True)
@@ -305,15 +316,18 @@ def list_rows(session: Session, actor: Actor, ids: list[int]) -> list[CustomerLi
                 c.state,
                 c.archived,
                 c.updated_at,
-            ).where(c.id.in_(ids))
+            ).where(_one_of(session, c.id, ids))
         )
     }
     return [found[i] for i in ids if i in found]
 
 
-def _engine(session: Session) -> Any:
-    bind = session.get_bind()
-    return getattr(bind, "engine", bind)  # a session may be bound to one connection
+def _one_of(session: Session, column: Any, ids: list[int]) -> Any:
+    """``column`` is one of ``ids``: on PostgreSQL one array parameter (a keystroke's 60 rows
+    in 0.6 ms instead of 2 ms for 60 parameters to parse and plan)."""
+    if _engine(session).dialect.name == "postgresql":
+        return column == any_(bindparam("ids", ids, type_=ARRAY(BigInteger)))
+    return column.in_(ids)
 
 
 def _sqlite_objects(session: Session) -> frozenset[str]:
@@ -327,7 +341,7 @@ def _sqlite_objects(session: Session) -> frozenset[str]:
                 session.execute(
                     text(
                         "SELECT name FROM sqlite_master WHERE name IN "
-                        "('customers_fts', 'customer_list_version')"
+                        "('customers_fts', 'customer_list_version', 'customer_search_changes')"
                     )
                 ).scalars()
             )
@@ -335,103 +349,28 @@ def _sqlite_objects(session: Session) -> frozenset[str]:
     return cast(frozenset[str], cached)
 
 
-def _driver(session: Session) -> Any:
-    """The sqlite3 connection under the session's, in the same transaction."""
-    return session.connection().connection.driver_connection
-
-
 def _has_fts(session: Session) -> bool:
     return "customers_fts" in _sqlite_objects(session)
 
 
-# --- the list order in memory -----------------------------------------------------------------
-# A common term has a few thousand candidates; having SQLite read each of them to sort them
-# costs more than the rest of the keystroke. Instead every customer's place in the list is kept
-# here, and only the first page's candidates are read (to apply the exact rule). Triggers give
-# ``customer_list_version`` a new random number whenever someone is removed or renamed
-# (migration 0004), on any desk or process: a different number means a new order. Someone added
-# since has an id the order does not know: the order is read again (not by a trigger on every
-# insert, which cost an import of 100,000 customers a tenth of its time).
-
-# The order is read again at most this often (about 30 ms for 100,000 customers); in between,
-# a list that keeps changing (another desk importing) is sorted by SQLite as before.
-ORDER_REFRESH = 1.0  # seconds
-
-
-@dataclass(frozen=True)
-class _ListOrder:
-    version: int
-    place: Callable[[int], int]  # a customer id's place in the list; -1 or an error: unknown
-    read_at: float
-
-    def arrange(self, ids: list[int]) -> list[int] | None:
-        """``ids`` in list order, or None when one of them is not known (added meanwhile)."""
-        try:
-            places = list(map(self.place, ids))
-        except (IndexError, KeyError):
-            return None
-        if places and min(places) < 0:
-            return None
-        return [ids[k] for k in sorted(range(len(ids)), key=places.__getitem__)]
-
-
-def _read_order(raw: Any, version: int) -> _ListOrder:
-    ids = [
-        r[0]
-        for r in raw.execute(
-            "SELECT id FROM customers ORDER BY last_name, first_name, id"
-        ).fetchall()
-    ]
-    highest = max(ids, default=0)
-    if highest > 4 * len(ids) + 10_000:  # sparse ids (many removed): a mapping, not a table
-        places = {cid: n for n, cid in enumerate(ids)}
-        return _ListOrder(version, places.__getitem__, time.monotonic())
-    table = array("l", [-1]) * (highest + 1)
-    for n, cid in enumerate(ids):
-        table[cid] = n
-    return _ListOrder(version, table.__getitem__, time.monotonic())
-
-
-def _list_order(session: Session, *, stale: bool = False) -> _ListOrder | None:
-    """The list order as it is now, or None when it is not kept (PostgreSQL, an older
-    schema), could not be read now or was read less than ``ORDER_REFRESH`` ago. ``stale``:
-    the order kept does not know a customer, read it again."""
-    if "customer_list_version" not in _sqlite_objects(session):
-        return None
-    # The version is read before the order: an order newer than its version number is only
-    # read again, never an older one taken for current.
-    raw = _driver(session)
-    row = raw.execute("SELECT version FROM customer_list_version").fetchone()
-    if row is None:
-        return None
-    version = row[0]
-    engine = _engine(session)
-    order: _ListOrder | None = getattr(engine, "_customer_list_order", None)
-    if order is not None and order.version == version and not stale:
-        return order
-    if order is not None and time.monotonic() - order.read_at < ORDER_REFRESH:
-        return None
-    if has_written(session):
-        # This transaction has written: what it sees may yet be rolled back, and a customer
-        # added and then rolled back leaves no version number behind. Read the order later.
-        return None
-    order = _read_order(raw, version)
-    engine._customer_list_order = order
-    return order
-
-
 def prepare_search(session: Session, actor: Actor) -> None:
-    """Read now what a desk's first keystroke would otherwise wait for: the list order kept
-    in memory (SQLite; 30-130 ms for 100,000 customers on the benchmark machine). The
-    customer list asks for it in the background once its first rows are shown."""
+    """Read now what a desk's keystrokes would otherwise search the register for: the
+    customer list kept in memory (core.customers.kept_list; 0.2-0.6 s for 100,000 customers
+    on the benchmark machine). The customer list asks for it in the background when a search
+    says it is ``unprepared``."""
     require(actor, Permission.CUSTOMERS)
-    _list_order(session)
+    kept_list.prepare(session)
 
 
 def bump_list_version(session: Session) -> None:
     """Make every process read the list order again (a restored database: its version number
     could equal one read from the data it replaces)."""
-    if "customer_list_version" in _sqlite_objects(session):
+    objects = _sqlite_objects(session)
+    if "customer_search_changes" in objects:  # the change log's numbers are another history
+        session.execute(
+            text("UPDATE customer_list_version SET version = random(), epoch = random()")
+        )
+    elif "customer_list_version" in objects:
         session.execute(text("UPDATE customer_list_version SET version = random()"))
 
 
@@ -527,7 +466,9 @@ def matching_ids(
 ) -> SearchResult:
     """Ids of matching customers in list order (by default last name, first name, id).
 
-    On SQLite: tokens of three or more letters give candidates from the trigram index, sorted
+    A desk that has prepared the search answers from the list it keeps in memory
+    (core.customers.kept_list), brought up to date first. Otherwise the register's indexes
+    answer. On SQLite: tokens of three or more letters give candidates from the trigram index, sorted
     whole when there are few; otherwise the list index is walked for a moment, which finds a
     common term's first page at once; two-letter tokens then give candidates through the
     trigrams they begin; what remains walks the whole list index. Any other ``order`` (or
@@ -539,6 +480,33 @@ def matching_ids(
     if query_hetu(query.strip()):
         return _walk(session, actor, query, include_archived, limit)
     tokens = search_tokens(query)
+    kept = kept_list.search(session, tokens, include_archived, limit + 1 if limit else None)
+    if kept is not None:
+        ids, certain = kept
+        if not certain:  # customers changed since the list was read: the database sorts
+            ids = search_customer_ids(
+                session,
+                actor,
+                query,
+                include_archived=include_archived,
+                among=ids,
+                limit=limit + 1 if limit else None,
+            )
+        found = _first_page(ids, limit)
+        return replace(found, unprepared=True) if kept_list.needs_preparing(session) else found
+    found = _from_register(session, actor, query, tokens, include_archived, limit)
+    return replace(found, unprepared=True) if kept_list.needs_preparing(session) else found
+
+
+def _from_register(
+    session: Session,
+    actor: Actor,
+    query: str,
+    tokens: list[str],
+    include_archived: bool,
+    limit: int | None,
+) -> SearchResult:
+    """The register's own indexes answer (no list kept in memory)."""
     if not _has_fts(session):
         if _engine(session).dialect.name == "postgresql" and tokens:
             found = _server_search(session, query, tokens, include_archived, limit)
@@ -556,14 +524,6 @@ def matching_ids(
         ids = _walk_briefly(session, actor, query, include_archived, limit + 1)
         if ids is not None:
             return _first_page(ids, limit)
-        if longer:
-            # Common, and its matches sit together far down the list (every Salonen under
-            # S): the walk would read most of the list before it has a page.
-            found = _sorted_candidates(
-                session, actor, query, longer, include_archived, limit, cap=CLUSTERED
-            )
-            if found is not None:
-                return found
     pairs = [t for t in tokens if len(t) == 2 and set(t) <= _PAIR_CHARS]
     if pairs:
         try:
@@ -769,29 +729,18 @@ def _sorted_candidates(
     match: str,
     include_archived: bool,
     limit: int | None,
-    cap: int | None = None,
 ) -> SearchResult | None:
-    """The matches among the index's candidates for ``match``, or None when there are more
-    candidates than ``cap``. More than ``SPARSE`` are only arranged in the list order kept
-    in memory (having SQLite sort them costs more than walking the list)."""
-    cap = SPARSE if cap is None else cap
+    """The matches among the index's candidates for ``match``, sorted by SQLite, or None
+    when there are more than ``SPARSE`` candidates (sorting them costs more than walking the
+    list)."""
     raw = _driver(session)  # thousands of rows: SQLAlchemy's result objects cost 1 ms more
     probe = [
         r[0]
         for r in raw.execute(
             "SELECT rowid FROM customers_fts WHERE customers_fts MATCH ? LIMIT ?",
-            (match, cap + 1),
+            (match, SPARSE + 1),
         ).fetchall()
     ]
-    if len(probe) > cap:
-        return None
-    order = _list_order(session)
-    ranked = order.arrange(probe) if order is not None else None
-    if ranked is None and order is not None:  # someone added since the order was read
-        order = _list_order(session, stale=True)
-        ranked = order.arrange(probe) if order is not None else None
-    if ranked is not None:
-        return _first_in_order(session, query, ranked, include_archived, limit)
     if len(probe) > SPARSE:
         return None
     # The trigram match is a candidate set: the exact rule is applied on top.
@@ -806,37 +755,6 @@ def _sorted_candidates(
         limit=limit + 1 if limit else None,
     )
     return _first_page(ids, limit)
-
-
-def _first_in_order(
-    session: Session, query: str, ranked: list[int], include_archived: bool, limit: int | None
-) -> SearchResult:
-    """The candidates ``ranked`` (in list order) that match exactly: for a first page, only
-    as many are read as it takes to fill it."""
-    if not limit:
-        passing = _passing(session, query, ranked, include_archived)
-        return SearchResult([i for i in ranked if i in passing], True)
-    found: list[int] = []
-    start, size = 0, limit + 1 + 16  # a few spare: a candidate may be archived or inexact
-    while len(found) <= limit and start < len(ranked):
-        chunk = ranked[start : start + size]
-        passing = _passing(session, query, chunk, include_archived)
-        found += [i for i in chunk if i in passing]
-        start += len(chunk)
-        # Most candidates usually match. When few do (a second word the index did not
-        # narrow, or the index's few inexact candidates all come before the matches: "salon"
-        # has 120 of them before the first Salonen), the pieces grow faster. Never the rest
-        # at once: each candidate read costs about 10 us, the whole rest of 2,700 30 ms.
-        size *= 2 if 2 * len(passing) >= len(chunk) else 4
-    return _first_page(found[: limit + 1], limit)
-
-
-def _passing(session: Session, query: str, ids: list[int], include_archived: bool) -> set[int]:
-    return set(
-        session.execute(
-            customer_id_query(session, query, include_archived=include_archived, among=_among(ids))
-        ).scalars()
-    )
 
 
 def _among(ids: list[int]) -> Any:

@@ -128,7 +128,7 @@ class CustomerListModel(QAbstractTableModel):
         self.order = ListOrder.NAME
         self.descending = False
         self.complete = True
-        self._prepared = False  # the search's list order read (core prepare_search)
+        self._preparing = False  # the search's list being read (core prepare_search)
         # For the benchmark: request to the first rows in the model, and to the whole list.
         self.first_rows_ms = 0.0
         self.all_rows_ms = 0.0
@@ -181,12 +181,8 @@ class CustomerListModel(QAbstractTableModel):
         # Told before the rest is asked for: a task runner may answer at once, and its
         # "all counted" must come after this "first page, still counting".
         self.searched.emit(len(self._ids), result.complete)
-        if not self._prepared:
-            self._prepared = True
-            actor = self._ctx.actor
-            DbOp(self._ctx, None, lambda s: prepare_search(s, actor)).read_only().failure(
-                self._fail
-            ).run()
+        if result.unprepared and not self._preparing:
+            self._prepare()
         if result.complete:
             self.all_rows_ms = self.first_rows_ms
         else:
@@ -199,6 +195,23 @@ class CustomerListModel(QAbstractTableModel):
             ).read_only().success(lambda ids: self._apply_rest(generation, started, ids)).failure(
                 self._fail
             ).run()
+
+    def _prepare(self) -> None:
+        """Have core read the customer list it keeps for searching, in the background: the
+        search said it could not answer from it (none read yet, or too much changed)."""
+        self._preparing = True
+        actor = self._ctx.actor
+
+        def done(_result: object = None) -> None:
+            self._preparing = False
+
+        def failed(exc: BaseException) -> None:
+            done()
+            self._fail(exc)
+
+        DbOp(
+            self._ctx, None, lambda s: prepare_search(s, actor)
+        ).read_only().in_background().success(done).failure(failed).run()
 
     def _apply_rest(self, generation: int, started: float, ids: list[int]) -> None:
         if generation != self._generation:

@@ -16,6 +16,7 @@ from core.backup.create import auto_backup_if_due, backup
 from core.backup.crypt import decrypt_file, encrypt_file
 from core.backup.files import latest_good_backup, list_backups
 from core.backup.restore import restore
+from core.customers.search import matching_ids, prepare_search
 from core.customers.service import create_customer, find_by_hetu, update_customer
 from core.customers.wipe import MODE_FOR_ACTION, wipe_customer
 from core.db import Database, open_database, quick_check
@@ -382,8 +383,15 @@ def test_a_restore_makes_every_desk_read_the_list_order_again(db, manager, folde
     _sqlite_only(db)
     _add(db, manager, "Ennen")
     taken = backup(db, manager)
-    with db.begin() as s:
+    _add(db, manager, "Jälkeen")
+    with db.read() as s:
         version = s.execute(text("SELECT version FROM customer_list_version")).scalar_one()
+        prepare_search(s, manager)  # this desk keeps the list with Jälkeen in it
+        assert matching_ids(s, manager, "jälkeen").ids
     restore(db.url, taken, actor=manager)
-    with db.begin() as s:
+    with db.read() as s:
         assert s.execute(text("SELECT version FROM customer_list_version")).scalar_one() != version
+        found = matching_ids(s, manager, "jälkeen")
+        assert found.ids == [] and found.unprepared  # the list is read anew
+        prepare_search(s, manager)
+        assert len(matching_ids(s, manager, "ennen").ids) == 1

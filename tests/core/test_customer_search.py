@@ -156,64 +156,10 @@ def test_upgrading_an_older_register_makes_two_letters_at_the_end_findable(db, m
         assert matching_ids(s, manager, "ka ii").ids == [people[3]]
 
 
-def _version(s) -> int:
-    return s.execute(text("SELECT version FROM customer_list_version")).scalar_one()
-
-
-def test_the_list_order_in_memory_sorts_like_the_database(db, manager, people, monkeypatch):
-    """Candidates are put in list order from memory (SQLite); the order is read again when a
-    customer is removed or renamed, on this desk or any other, or one it does not know turns
-    up (added since)."""
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("the list order is kept for SQLite")
-    monkeypatch.setattr(customer_search, "ORDER_REFRESH", 3600)
-    with db.begin() as s:
-        order = customer_search._list_order(s)
-        assert order is not None
-        assert order.arrange(list(reversed(people))) == customer_search.search_customer_ids(
-            s, manager
-        )
-        assert order.arrange([people[0], 999_999]) is None  # unknown: SQLite sorts instead
-        before = _version(s)
-    with db.begin() as s:
-        customers.update_customer(s, manager, people[2], {"last_name": "Aalto"}, None)
-    with db.begin() as s:
-        renamed = _version(s)
-        assert renamed != before
-        assert customer_search._list_order(s) is None  # read too recently: SQLite sorts
-        customers.update_customer(s, manager, people[2], {"city": "Espoo"}, None)
-    monkeypatch.setattr(customer_search, "ORDER_REFRESH", 0)
-    with db.begin() as s:
-        assert _version(s) == renamed  # not a change of the order
-        assert customer_search._list_order(s).arrange(people[1:3]) == [people[2], people[1]]
-        added = customers.create_customer(s, manager, {"first_name": "Olli", "last_name": "Ö"}).id
-        # Not committed yet: the order is not read from what may be rolled back.
-        assert customer_search._list_order(s, stale=True) is None
-    with db.begin() as s:
-        assert customer_search._list_order(s).arrange([added]) is None
-        assert customer_search._list_order(s, stale=True).arrange([added, people[2]]) == [
-            people[2],
-            added,
-        ]
-    with db.begin() as s:
-        s.execute(text("DELETE FROM customers WHERE id = :i"), {"i": added})
-    with db.begin() as s:
-        assert _version(s) != renamed
-        # The id of a removed customer can be given again: the order must follow.
-        again = customers.create_customer(s, manager, {"first_name": "Olli", "last_name": "Aa"})
-        assert again.id == added
-    with db.begin() as s:
-        order = customer_search._list_order(s)
-        expected = customer_search.search_customer_ids(s, manager)
-        assert expected[:2] == [added, people[2]]  # Aa, Aalto
-        assert order.arrange(sorted(expected)) == expected
-
-
 @pytest.mark.parametrize("query", ["kor", "o", "ni", "ka ii", "aino kor", "example"])
-def test_searches_in_the_kept_order_follow_changes_at_once(db, manager, people, monkeypatch, query):
-    """Read again at once (no pause between reads): after every change the answers, first
-    page and whole list, are the plain search's."""
-    monkeypatch.setattr(customer_search, "ORDER_REFRESH", 0)
+def test_the_registers_own_routes_follow_changes_at_once(db, manager, people, monkeypatch, query):
+    """The register's own routes (a desk that keeps no list): after every change the answers,
+    first page and whole list, are the plain search's."""
     monkeypatch.setattr(customer_search, "WALK_STEPS", 1)  # the index's route every time
 
     def same() -> None:
@@ -257,33 +203,6 @@ def test_postgres_answers_a_search_from_the_trigram_index(db, manager, people):
         )
         assert "ix_customers_search_trgm" in plan, plan
         assert matching_ids(s, manager, "korhon").ids == [people[0]]
-
-
-def test_a_common_term_far_down_the_list_is_arranged_from_the_index(
-    db, manager, people, monkeypatch
-):
-    """A term with more candidates than ``SPARSE`` whose first page the brief walk does not
-    find (every Salonen under S) is read from the index and put in list order in memory,
-    not walked through the whole list; the page is the plain search's."""
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("the FTS index and the list order in memory are SQLite's")
-    monkeypatch.setattr(customer_search, "SPARSE", 1)
-    monkeypatch.setattr(customer_search, "WALK_STEPS", 1)
-    monkeypatch.setattr(customer_search, "ORDER_REFRESH", 0)
-
-    def no_walk(*args, **kwargs):
-        raise AssertionError("walked the whole list")
-
-    with db.begin() as s:
-        expected = customer_search.search_customer_ids(s, manager, "nen")
-        assert len(expected) == 3  # Korhonen, Nieminen, Virtanen
-        monkeypatch.setattr(customer_search, "_walk", no_walk)
-        first = matching_ids(s, manager, "nen", limit=2)
-        assert first.ids == expected[:2] and not first.complete
-        # Beyond CLUSTERED candidates the whole list is walked after all.
-        monkeypatch.setattr(customer_search, "CLUSTERED", 1)
-        with pytest.raises(AssertionError, match="walked"):
-            matching_ids(s, manager, "nen", limit=2)
 
 
 def test_inexact_candidates_before_the_matches_do_not_lose_a_match(db, manager, people):

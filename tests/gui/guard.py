@@ -44,6 +44,7 @@ class GuardedRunner(SyncTaskRunner):
         fn: Callable[[], Any],
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[BaseException], None],
+        background: bool = False,
     ) -> None:
         def marked() -> Any:
             depth = getattr(_in_task, "depth", 0)
@@ -106,6 +107,7 @@ class DeferredRunner(GuardedRunner):
         fn: Callable[[], Any],
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[BaseException], None],
+        background: bool = False,
     ) -> None:
         self.pending.append((fn, on_done, on_error))
 

@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     shot(window, "backup-settings-done")
 
     class _Pending:  # a task runner that never finishes: the dialog as it looks mid-way
-        def run(self, fn, on_done=None, on_error=None):
+        def run(self, fn, on_done=None, on_error=None, background=False):
             pass
 
     run = ProgressRun(

@@ -177,3 +177,30 @@ def test_a_long_list_keeps_its_selected_customer_and_scroll_position_at_another_
     assert page.model.customer_id(page.table.currentIndex().row()) == selected
     assert page.table.currentIndex().row() == 71  # Aalto came first
     assert page.table.verticalScrollBar().value() == scroll
+
+
+def test_after_the_first_search_the_list_searches_what_it_keeps_and_follows_other_desks(
+    page, qtbot, db, manager, monkeypatch
+):
+    """The first search reads the register and has core keep the list (in the background);
+    every later keystroke answers from it, with another desk's new customer in its place."""
+    from core.customers import search as customer_search
+
+    search(page, qtbot, "")
+    qtbot.waitUntil(lambda: not page.model._preparing, timeout=2500)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("searched the register, not the kept list")
+
+    monkeypatch.setattr(customer_search, "_from_register", refused)
+    search(page, qtbot, "kor")
+    assert column(page, "last_name") == ["Korpela"]
+    other = open_database(db.url, migrate=False)
+    try:
+        with other.begin() as s:
+            customers.create_customer(s, manager, {"first_name": "Kalle", "last_name": "Korhonen"})
+    finally:
+        other.dispose()
+    search(page, qtbot, "kor")
+    assert column(page, "last_name") == ["Korhonen", "Korpela"]
+    assert page.count.text() == "2 asiakasta"
