@@ -351,12 +351,11 @@ def bulk_insert(
     On SQLite the rows go as multi-row ``INSERT ... VALUES (...), (...)`` statements, values
     converted by the dialect's own bind processors: one statement per few hundred rows instead
     of one per row, which also lets the search index's trigger fill it without a flush per row
-    (about three times faster for an import of 100,000 customers). Elsewhere a plain
-    executemany, which psycopg batches itself."""
+    (about three times faster for an import of 100,000 customers). On PostgreSQL one ``COPY``:
+    a multi-row INSERT of 500 customers is a 270,000-character statement that psycopg parses
+    anew for each batch (7 of an import's 30 s), and an executemany fires the statement
+    triggers (migrations 0014, 0016) once a row."""
     if not rows:
-        return
-    if conn.dialect.name != "sqlite":
-        conn.execute(insert(table), list(rows))
         return
     names = list(rows[0])
     dialect = conn.dialect
@@ -370,6 +369,20 @@ def bulk_insert(
     ]
     values_of = operator.itemgetter(*names)
     quote = dialect.identifier_preparer.quote
+    if dialect.name == "postgresql":
+        columns = ", ".join(quote(n) for n in names)
+        driver: Any = conn.connection.driver_connection
+        cursor = driver.cursor()
+        with cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                values = list(values_of(row)) if len(names) > 1 else [row[names[0]]]
+                for i, process, _done in converting:
+                    values[i] = process(values[i])
+                copy.write_row(values)
+        return
+    if dialect.name != "sqlite":
+        conn.execute(insert(table), list(rows))
+        return
     head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES "
     one = "(" + ", ".join("?" * len(names)) + ")"
     per = max(1, min(per_statement, 30000 // len(names)))  # SQLite's 32,766 variables
