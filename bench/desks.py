@@ -16,7 +16,9 @@ The register is a copy of bench/run.py's benchmark database (100,000 customers, 
 orders): the cached SQLite file, or on a server a new database made from bench/run.py's
 (``CREATE DATABASE ... TEMPLATE``, read into the server's cache first), dropped at the end.
 Each desk freezes what its start-up built out of the garbage collector's reach, as the app
-does once its main window is open (gui.app.freeze_startup_objects). Printed: a line per desk
+does once its main window is open (gui.app.freeze_startup_objects), and collects garbage on a
+thread of its own every second instead of wherever objects are made, as the app's GUI thread
+does (gui.app.collect_by_thresholds). Printed: a line per desk
 (search n, p50, p95, save n, p95, conflicts, errors; ``--slowest N`` adds each desk's slowest
 keystrokes), the targets ok/MISS, the audit chain verified by core.verify, and bench/run.py's
 machine reference line.
@@ -25,6 +27,7 @@ machine reference line.
 from __future__ import annotations
 
 import argparse
+import gc
 import multiprocessing
 import os
 import random
@@ -91,7 +94,7 @@ def desk(
     from core.orders import create_order
     from core.security.auth import attempt_login
     from core.transfer.importing import import_customers
-    from gui.app import freeze_startup_objects
+    from gui.app import GC_INTERVAL_MS, collect_by_thresholds, freeze_startup_objects
     from gui.customers.detail import load_customer
     from gui.customers.model import search_page
 
@@ -103,6 +106,14 @@ def desk(
         search_page(s, actor, "", False)
         prepare_search(s, actor)
     freeze_startup_objects()  # as the app does once its main window is open
+    collecting = threading.Event()
+
+    def collect_garbage() -> None:  # as the app's GUI thread does, every GC_INTERVAL_MS
+        while not collecting.wait(GC_INTERVAL_MS / 1000):
+            collect_by_thresholds()
+
+    gc.disable()
+    threading.Thread(target=collect_garbage, daemon=True).start()
     importer: threading.Thread | None = None
     preparing: threading.Thread | None = None
 
@@ -205,6 +216,7 @@ def desk(
             importer.join()
         if preparing is not None:
             preparing.join()
+        collecting.set()
         db.dispose()
     return result
 

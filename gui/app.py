@@ -487,6 +487,19 @@ def freeze_startup_objects() -> None:
     sys.setswitchinterval(SWITCH_INTERVAL)
 
 
+def collect_by_thresholds() -> None:
+    """One collection of the generation the collector's own thresholds call for, if any."""
+    import gc
+
+    (young, middle, old), (t0, t1, t2) = gc.get_count(), gc.get_threshold()[:3]
+    if old > t2:
+        gc.collect(2)
+    elif middle > t1:
+        gc.collect(1)
+    elif young > t0:
+        gc.collect(0)
+
+
 def collect_garbage_on_gui_thread(app: QApplication) -> None:
     """Python's cyclic garbage collector runs on whichever thread allocates; on a worker thread
     it may destroy a widget left in a reference cycle, and Qt crashes (seen in the tests, with
@@ -496,18 +509,9 @@ def collect_garbage_on_gui_thread(app: QApplication) -> None:
 
     from PySide6.QtCore import QTimer
 
-    def collect() -> None:
-        (young, middle, old), (t0, t1, t2) = gc.get_count(), gc.get_threshold()[:3]
-        if old > t2:
-            gc.collect(2)
-        elif middle > t1:
-            gc.collect(1)
-        elif young > t0:
-            gc.collect(0)
-
     gc.disable()
     timer = QTimer(app)
-    timer.timeout.connect(collect)
+    timer.timeout.connect(collect_by_thresholds)
     timer.start(GC_INTERVAL_MS)
     app.aboutToQuit.connect(lambda: gc.collect())
 

@@ -29,6 +29,7 @@ import threading
 import time
 from array import array
 from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate, islice
@@ -51,6 +52,9 @@ REFOLD_AFTER = 30.0
 # Runs are merged up to this many customers: each merge costs a keystroke about 1 ms per
 # 1,000, and searching a run of them takes a few microseconds (an import's 15,000 are 5-8 runs).
 MERGED = 3000
+# Words whose scans are remembered, and the most places remembered for one.
+SCANS = 64
+SCAN_PLACES = 20_000
 # A list not followed for this long is read again: the PostgreSQL log keeps a day (0016).
 MAX_IDLE = 6 * 3600.0
 # Pairs of names a database that sorts as Python compares puts in this order.
@@ -82,6 +86,9 @@ class _Texts:
     data: bytes  # the search texts, UTF-8, each ended by a newline
     starts: array[int]  # where each customer's text begins in ``data``; one more at the end
     flags: bytes
+    # What a word's scans found: every place before ``until`` whose text has it. A keystroke
+    # typed onto a word ("sav", then "savo") looks only at those places before going on.
+    scans: OrderedDict[bytes, _Scan] = field(default_factory=OrderedDict, compare=False)
 
     @classmethod
     def of(cls, ids: list[int], texts: list[bytes], flags: list[int]) -> _Texts:
@@ -106,6 +113,8 @@ class _Texts:
                     if want and len(found) >= want:
                         break
             return found
+        if len(needles) == 1:
+            return self._find_word(needles[0], skip, want, stale)
         # Leapfrog: each needle's next occurrence from the customer another was last found
         # in, until all are found in the same one. A common needle ("040") is skipped over
         # in a few steps wherever a rarer one ("554") moves the search on.
@@ -129,6 +138,66 @@ class _Texts:
             if want and len(found) >= want:
                 break
         return found
+
+    def _find_word(
+        self, needle: bytes, skip: int, want: int | None, stale: Callable[[int], bool]
+    ) -> list[int]:
+        """``find`` for one word, from what earlier scans found for it or for the word it
+        extends (a place with "savo" before where the scan for "sav" stopped is one of that
+        scan's places), scanning on only where they stopped."""
+        ids, starts, flags, data = self.ids, self.starts, self.flags, self.data
+        scan = self.scans.get(needle)
+        if scan is None:
+            scan = _Scan([], 0)
+            for shorter in (needle[:-1], needle[1:]):
+                known = self.scans.get(shorter) if len(shorter) >= 2 else None
+                if known is not None:
+                    scan = _Scan(
+                        [p for p in known.places if needle in data[starts[p] : starts[p + 1]]],
+                        known.until,
+                    )
+                    break
+        else:
+            self.scans.move_to_end(needle)
+        found: list[int] = []
+
+        def take(place: int) -> bool:
+            """Whether the page is full once ``place`` is looked at."""
+            if not flags[place] & skip and not stale(ids[place]):
+                found.append(place)
+            return bool(want) and len(found) >= want  # type: ignore[operator]
+
+        full = False
+        for place in scan.places:
+            if take(place):
+                full = True
+                break
+        if not full:
+            find, at, last = data.find, starts[scan.until], len(ids)
+            while scan.until < last:
+                at = find(needle, at)
+                if at < 0:
+                    scan.until = last
+                    break
+                place = bisect_right(starts, at) - 1
+                scan.places.append(place)
+                scan.until = place + 1
+                at = starts[place + 1]
+                if take(place):
+                    break
+        if len(scan.places) <= SCAN_PLACES:
+            self.scans[needle] = scan
+            while len(self.scans) > SCANS:
+                self.scans.popitem(last=False)
+        else:
+            self.scans.pop(needle, None)
+        return found
+
+
+@dataclass
+class _Scan:
+    places: list[int]  # in list order
+    until: int  # the places before this one are all in ``places``
 
 
 def _elsewhere(latest: dict[int, int], serial: int) -> Callable[[int], bool]:
@@ -424,23 +493,41 @@ def _follow(session: Session, backend: str, kept: KeptList) -> bool | None:
         # that xmin, and every keystroke would look through every change since. Each part
         # has the shape of an index scan whatever the planner knows: a plan that read the
         # whole log (100,000 rows after a big import) cost every keystroke 10 ms.
-        wrote, mark, logged = session.execute(
-            text(
-                "SELECT pg_current_xact_id_if_assigned() IS NOT NULL, "
-                "pg_current_snapshot()::text, ARRAY(SELECT customer_id FROM ("
-                "SELECT customer_id FROM customer_search_changes "
-                "WHERE xid >= pg_snapshot_xmax(CAST(:s AS pg_snapshot)) ORDER BY xid LIMIT :n"
-                ") AS began_after UNION ALL SELECT customer_id FROM customer_search_changes "
-                "WHERE xid = ANY(ARRAY(SELECT pg_snapshot_xip(CAST(:s AS pg_snapshot)))))"
-            ),
-            {"s": kept.mark, "n": MAX_PATCHED + 1},
-        ).one()
-        if len(logged) > MAX_PATCHED:
-            return False
-        changed = list(dict.fromkeys(logged))
+        columns = "customer_id, last_name, first_name, search_text, archived, state"
+        found = (
+            driver_of(session)
+            .execute(
+                "WITH now AS (SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS wrote, "
+                "pg_current_snapshot() AS snap) "
+                f"SELECT now.wrote, now.snap::text, logged.* FROM now LEFT JOIN ("
+                f"(SELECT {columns} FROM customer_search_changes "
+                "WHERE xid >= pg_snapshot_xmax(%(s)s::pg_snapshot) ORDER BY xid LIMIT %(n)s) "
+                f"UNION ALL SELECT {columns} FROM customer_search_changes "
+                "WHERE xid = ANY(ARRAY(SELECT pg_snapshot_xip(%(s)s::pg_snapshot)))"
+                ") AS logged ON true",
+                {"s": kept.mark, "n": MAX_PATCHED + 1},
+            )
+            .fetchall()
+        )
+        wrote, mark = found[0][0], found[0][1]
         if wrote:
             return None
-        rows = _rows(session, backend, changed)
+        logged = [row[2:] for row in found if row[2] is not None]
+        if len(logged) > MAX_PATCHED:
+            return False
+        # An added customer's log entry carries what the list keeps; one changed or removed
+        # (or added and changed since) is read again as it is now.
+        added: dict[int, Any] = {}
+        again: set[int] = set()
+        for row in logged:
+            cid = row[0]
+            if row[4] is None or cid in added or cid in again:
+                again.add(cid)
+                added.pop(cid, None)
+            else:
+                added[cid] = row
+        changed = sorted(again)
+        rows = _rows(session, backend, changed) + list(added.values())
         kept.mark = mark
     if changed or rows:
         kept.patch(changed, rows)

@@ -14,7 +14,10 @@ what changed since it last looked, and reads only those customers again.
   - PostgreSQL: each change keeps its transaction's id (``xid8``); a desk reads the changes its
     last snapshot (``pg_current_snapshot()``) could not see, added customers too (several
     desks write at once, so neither numbers nor ids come in commit order). Statement-level
-    triggers write all of a statement's rows at once; changes older than a day are removed.
+    triggers write all of a statement's rows at once; changes older than a day are removed. An
+    added customer's entry carries the name, search text, archived flag and state, so that
+    desks need not read an import's customers again; they are cleared from it when the customer
+    is changed or removed (a rectified or erased name does not stay here).
 * ``customer_list_version.epoch`` (SQLite) changes only when a restore replaces the register:
   the log's numbers then belong to another history, and every desk reads the list anew.
 
@@ -60,10 +63,13 @@ def _sqlite_upgrade() -> None:
 
 
 def _postgres_upgrade() -> None:
+    # An added customer's entry carries what the list keeps (a desk need not read them again:
+    # an import's 500 a batch); a change or removal only the id.
     op.execute(
         "CREATE TABLE customer_search_changes (customer_id bigint NOT NULL, "
         "xid xid8 NOT NULL DEFAULT pg_current_xact_id(), "
-        "at timestamptz NOT NULL DEFAULT now())"
+        "at timestamptz NOT NULL DEFAULT now(), last_name varchar(100), "
+        "first_name varchar(100), search_text text, archived boolean, state varchar(32))"
     )
     op.execute("CREATE INDEX ix_customer_search_changes_xid ON customer_search_changes (xid)")
     prune = (
@@ -71,21 +77,37 @@ def _postgres_upgrade() -> None:
         "WHERE at < now() - interval '1 day'; END IF;"
     )
     differs = " OR ".join(f"n.{c} IS DISTINCT FROM o.{c}" for c in WATCHED)
+    kept = "last_name, first_name, search_text, archived, state"
     bodies = {
-        "insert": "SELECT id FROM new_rows",
-        "update": f"SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {differs}",
-        "delete": "SELECT id FROM old_rows",
+        "insert": f"(customer_id, {kept}) SELECT id, {kept} FROM new_rows",
+        "update": "(customer_id) SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+        f"WHERE {differs}",
+        "delete": "(customer_id) SELECT id FROM old_rows",
     }
     tables = {
         "insert": "NEW TABLE AS new_rows",
         "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
         "delete": "OLD TABLE AS old_rows",
     }
+    # What an added customer's entry carries goes when they are changed or removed: a
+    # rectified or erased name is not kept here (a desk reads the customer again instead).
+    forget = (
+        "UPDATE customer_search_changes SET last_name = NULL, first_name = NULL, "
+        "search_text = NULL, archived = NULL, state = NULL "
+        "WHERE archived IS NOT NULL AND customer_id IN ({ids});"
+    )
+    forgotten = {
+        "insert": "",
+        "update": forget.format(
+            ids=f"SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {differs}"
+        ),
+        "delete": forget.format(ids="SELECT id FROM old_rows"),
+    }
     for event, rows in bodies.items():
         op.execute(
             f"CREATE FUNCTION customer_search_log_{event}() RETURNS trigger LANGUAGE plpgsql "
-            f"AS $$ BEGIN INSERT INTO customer_search_changes (customer_id) {rows}; {prune} "
-            "RETURN NULL; END $$"
+            f"AS $$ BEGIN INSERT INTO customer_search_changes {rows}; {forgotten[event]} "
+            f"{prune} RETURN NULL; END $$"
         )
         op.execute(
             f"CREATE TRIGGER customer_search_log_{event} AFTER {event.upper()} ON customers "
