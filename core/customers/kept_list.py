@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import heapq
 import json
-import operator
 import threading
 import time
 from array import array
@@ -52,9 +51,10 @@ REFOLD_AFTER = 30.0
 # Runs are merged up to this many customers: each merge costs a keystroke about 1 ms per
 # 1,000, and searching a run of them takes a few microseconds (an import's 15,000 are 5-8 runs).
 MERGED = 3000
-# Words whose scans are remembered, and the most places remembered for one.
+# Words whose scans are remembered, and the most places remembered for one (a commoner word
+# fills its page early anyway): at most 64 x 20 KB.
 SCANS = 64
-SCAN_PLACES = 20_000
+SCAN_PLACES = 5000
 # A list not followed for this long is read again: the PostgreSQL log keeps a day (0016).
 MAX_IDLE = 6 * 3600.0
 # Pairs of names a database that sorts as Python compares puts in this order.
@@ -148,12 +148,15 @@ class _Texts:
         ids, starts, flags, data = self.ids, self.starts, self.flags, self.data
         scan = self.scans.get(needle)
         if scan is None:
-            scan = _Scan([], 0)
+            scan = _Scan(array("i"), 0)
             for shorter in (needle[:-1], needle[1:]):
                 known = self.scans.get(shorter) if len(shorter) >= 2 else None
                 if known is not None:
                     scan = _Scan(
-                        [p for p in known.places if needle in data[starts[p] : starts[p + 1]]],
+                        array(
+                            "i",
+                            [p for p in known.places if needle in data[starts[p] : starts[p + 1]]],
+                        ),
                         known.until,
                     )
                     break
@@ -196,7 +199,7 @@ class _Texts:
 
 @dataclass
 class _Scan:
-    places: list[int]  # in list order
+    places: array[int]  # in list order
     until: int  # the places before this one are all in ``places``
 
 
@@ -233,6 +236,22 @@ class _Run:
         ]
 
 
+@dataclass(frozen=True)
+class _Keys:
+    """The list keys of the list read, by place: its names side by side (each distinct name
+    one string) rather than 100,000 tuples (7 MB)."""
+
+    lasts: list[str]
+    firsts: list[str]
+    ids: array[int]
+
+    def __getitem__(self, place: int) -> Key:
+        return (self.lasts[place], self.firsts[place], self.ids[place])
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
 @dataclass
 class KeptList:
     """The list as read (``base``), and the customers read again since, in runs; ``mark``
@@ -245,7 +264,7 @@ class KeptList:
     few times at most."""
 
     base: _Texts
-    keys: list[Key] | None  # the list keys of ``base``, when Python orders as the database
+    keys: _Keys | None  # the list keys of ``base``, when Python orders as the database
     mark: Any
     masked: set[int] = field(default_factory=set)  # read again since (``latest`` if kept)
     latest: dict[int, int] = field(default_factory=dict)  # id: the run with its current row
@@ -338,7 +357,8 @@ def build(rows: Iterable[Sequence[Any]], mark: Any, sorts_as_python: bool) -> Ke
     once, and each distinct name is kept once (a register has a few thousand surnames for its
     100,000 customers): 100,000 customers are about 20 MB."""
     ids, starts, flags, data = array("q"), array("q", [0]), bytearray(), bytearray()
-    keys: list[Key] = []
+    lasts: list[str] = []
+    firsts: list[str] = []
     names: dict[str, str] = {}
     for cid, last, first, search, archived, state in rows:
         data += (search or "").encode()
@@ -346,8 +366,10 @@ def build(rows: Iterable[Sequence[Any]], mark: Any, sorts_as_python: bool) -> Ke
         starts.append(len(data))
         ids.append(cid)
         flags.append(_flags(archived, state))
-        keys.append((names.setdefault(last, last), names.setdefault(first, first), cid))
-    ordered = sorts_as_python and all(map(operator.le, keys, islice(keys, 1, None)))  # type: ignore[arg-type]
+        lasts.append(names.setdefault(last, last))
+        firsts.append(names.setdefault(first, first))
+    keys = _Keys(lasts, firsts, ids)
+    ordered = sorts_as_python and all(keys[n] <= keys[n + 1] for n in range(len(keys) - 1))
     # ``data`` is kept as the bytearray it was built in (never changed again): a copy as bytes
     # would be 8 MB more at the peak.
     return KeptList(_Texts(ids, data, starts, bytes(flags)), keys if ordered else None, mark)
