@@ -163,7 +163,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     cur.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT}")
-    cur.execute("PRAGMA cache_size=-32000")  # 32 MB: the customers of a big office stay cached
+    cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     # Deleted and overwritten content is zeroed, so an erased person's data does not linger in
     # free pages of the file (DESIGN.md 3, erasure).
     cur.execute("PRAGMA secure_delete=ON")
@@ -188,6 +188,8 @@ def checkpoint_wal(engine: Engine) -> None:
 BEGIN_IMMEDIATE = "IMMEDIATE"
 BEGIN_DEFERRED = "DEFERRED"
 BUSY_TIMEOUT_S = 10
+# Each SQLite connection's page cache, in KiB: the customers of a big office stay cached.
+CACHE_KIB = 32_000
 
 
 def _sqlite_autocommit_driver(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]

@@ -400,7 +400,11 @@ class Shell(QObject):
 
     @Slot()
     def logged_out(self) -> None:
+        from core.customers.search import forget_search
+
         username = self.window.ctx.actor.username if self.window is not None else ""
+        if self.window is not None:
+            forget_search(self.window.ctx.db)  # no customer's text kept for the login window
         if self.window is not None and getattr(self.window, "database_replaced", False):
             self.window.ctx.db.dispose()  # a restore replaced the file: open it afresh
             self.opener = None

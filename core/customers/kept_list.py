@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 from itertools import accumulate, islice
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
-from core.db import has_written
+from core.db import CACHE_KIB, has_written
 from core.models import CustomerState
 
 ARCHIVED, ANONYMISED = 1, 2
@@ -51,6 +51,8 @@ REFOLD_AFTER = 30.0
 # Runs are merged up to this many customers: each merge costs a keystroke about 1 ms per
 # 1,000, and searching a run of them takes a few microseconds (an import's 15,000 are 5-8 runs).
 MERGED = 3000
+# The page cache the list is read through on SQLite, in KiB.
+READ_CACHE_KIB = 2000
 # Words whose scans are remembered, and the most places remembered for one (a commoner word
 # fills its page early anyway): at most 64 x 20 KB.
 SCANS = 64
@@ -391,7 +393,29 @@ def _holder(session: Session) -> _Holder:
     holder: _Holder | None = getattr(engine, "_customer_kept_list", None)
     if holder is None:
         holder = engine._customer_kept_list = _Holder()
+        # A register closed (``Database.dispose``) takes its list out of memory with it.
+        event.listen(engine, "engine_disposed", forget)
     return holder
+
+
+def forget_scans(engine: Any) -> None:
+    """Let go of the words' remembered scans only (bench/run.py times each keystroke as if
+    typed for the first time)."""
+    holder: _Holder | None = getattr(engine, "_customer_kept_list", None)
+    if holder is not None and holder.kept is not None:
+        with holder.lock:
+            holder.kept.base.scans.clear()
+            for run in holder.kept.runs:
+                run.texts.scans.clear()
+
+
+def forget(engine: Any) -> None:
+    """Let go of the list kept for the register of ``engine`` (logged out, or closed): no
+    customer's text stays in this desk's memory for it. The next search reads it anew."""
+    holder: _Holder | None = getattr(engine, "_customer_kept_list", None)
+    if holder is not None:
+        with holder.lock:
+            holder.kept, holder.stale = None, True
 
 
 def _backend(session: Session) -> str | None:
@@ -482,6 +506,10 @@ def _read(session: Session, backend: str) -> KeptList:
     cursor = (
         driver.cursor(name="customer_kept_list") if backend == "postgresql" else driver.cursor()
     )
+    if backend == "sqlite":
+        # The whole list through a small page cache: its pages are read once, and would
+        # otherwise fill this connection's 32 MB (core.db.CACHE_KIB) for nothing.
+        driver.execute(f"PRAGMA cache_size=-{READ_CACHE_KIB}")
     try:
         cursor.execute(_ROWS + " ORDER BY last_name, first_name, id")
 
@@ -492,6 +520,8 @@ def _read(session: Session, backend: str) -> KeptList:
         kept = build(rows(), mark, sorts_as_python)
     finally:
         cursor.close()
+        if backend == "sqlite":
+            driver.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     if backend == "sqlite":
         kept.mark = (epoch, seq, max(kept.base.ids, default=0))
     return kept

@@ -362,6 +362,13 @@ def prepare_search(session: Session, actor: Actor) -> None:
     kept_list.prepare(session)
 
 
+def forget_search(db: Any) -> None:
+    """Let go of what the search keeps in memory for the register ``db`` (a Database): the
+    app does it when its user logs out, so that nobody's text stays in memory for the login
+    window; the next search reads it again."""
+    kept_list.forget(db.engine)
+
+
 def bump_list_version(session: Session) -> None:
     """Make every process read the list order again (a restored database: its version number
     could equal one read from the data it replaces)."""

@@ -418,3 +418,22 @@ def test_typing_a_word_letter_by_letter_finds_what_the_plain_rule_finds(
         _same_as_the_plain_rule(db, manager, query, include_archived=True)
     scans = db.engine._customer_kept_list.kept.base.scans
     assert b"korhonen" in scans and b"korho" in scans  # remembered for the next letter
+
+
+def test_logging_out_or_closing_the_register_lets_the_list_go(db, manager, people):
+    """After logout (the app calls forget_search) or once the register is closed, no
+    customer's text is kept in memory; the next search reads the register and asks again."""
+    from core.customers.search import forget_search
+
+    _prepared(db, manager)
+    holder = db.engine._customer_kept_list
+    assert holder.kept is not None
+    forget_search(db)
+    assert holder.kept is None
+    with db.read() as s:
+        found = matching_ids(s, manager, "virtanen")
+    assert found.unprepared and found.ids == [people[3]]
+    _prepared(db, manager)
+    assert holder.kept is not None
+    db.dispose()
+    assert holder.kept is None
