@@ -62,12 +62,30 @@ def database_exists(url: URL) -> bool:
     path = sqlite_path(url)
     if path is not None:
         return path.exists() and path.stat().st_size > 0
+    if url.drivername == "postgresql+psycopg":
+        return _server_register_exists(url)
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
             return inspect(conn).has_table("settings")
     finally:
         engine.dispose()
+
+
+def _server_register_exists(url: URL) -> bool:
+    """Whether the server database has a register, asked through psycopg alone: the app asks
+    before its login window is shown, and an SQLAlchemy engine's first connection (its
+    dialect reading the server's settings) cost that window about 0.1 s. A failure to connect
+    is SQLAlchemy's OperationalError, as from an engine."""
+    import psycopg
+
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            row = conn.execute("SELECT to_regclass('settings') IS NOT NULL").fetchone()
+    except psycopg.Error as exc:
+        raise OperationalError("connect", None, exc) from exc
+    return bool(row and row[0])
 
 
 def _is_network_path(path: Path) -> bool:
