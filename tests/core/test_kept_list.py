@@ -17,27 +17,7 @@ from tests.core import test_customer_search
 
 people = test_customer_search.people  # the same four customers
 
-QUERIES = [
-    "",
-    "kor",
-    "KORHONEN",
-    "example",
-    "00100",
-    "040 123",
-    "aino kor",
-    "zzz",
-    "o",
-    "ni",
-    "@posti",
-    "ii",
-    "ka ii",
-    "korhonen aino",
-    "virtanen95100",
-    "läh",
-    "ö",
-    "100%",
-    "a_b",
-]
+QUERIES = test_customer_search.QUERIES
 
 
 @pytest.fixture
