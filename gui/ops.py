@@ -61,10 +61,7 @@ class DbOp(Generic[T]):
             with ctx.read_session() if read_only else ctx.session() as s:
                 return op(s)
 
-        if self._background:
-            ctx.tasks.run(in_transaction, self._succeeded, self._failed, background=True)
-        else:
-            ctx.tasks.run(in_transaction, self._succeeded, self._failed)
+        ctx.tasks.run(in_transaction, self._succeeded, self._failed, background=self._background)
 
     def _succeeded(self, result: T) -> None:
         if self._success is not None:

@@ -488,7 +488,9 @@ def matching_ids(
         return _walk(session, actor, query, include_archived, limit)
     tokens = search_tokens(query)
     kept = kept_list.search(session, tokens, include_archived, limit + 1 if limit else None)
-    if kept is not None:
+    if kept is None:
+        found = _from_register(session, actor, query, tokens, include_archived, limit)
+    else:
         ids, certain = kept
         if not certain:  # customers changed since the list was read: the database sorts
             ids = search_customer_ids(
@@ -500,8 +502,6 @@ def matching_ids(
                 limit=limit + 1 if limit else None,
             )
         found = _first_page(ids, limit)
-        return replace(found, unprepared=True) if kept_list.needs_preparing(session) else found
-    found = _from_register(session, actor, query, tokens, include_archived, limit)
     return replace(found, unprepared=True) if kept_list.needs_preparing(session) else found
 
 
